@@ -1,0 +1,89 @@
+//! Connection pool over either backend, with the SQLite settings we rely on.
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::R2D2Connection;
+use diesel::Connection;
+
+use super::{DatabaseUrl, DbConnection};
+use crate::error::CoreError;
+
+/// A pool of connections; cheap to clone.
+pub type DbPool = r2d2::Pool<DbManager>;
+/// A connection borrowed from the pool.
+pub type PooledConn = r2d2::PooledConnection<DbManager>;
+
+/// How long a SQLite writer waits for another to finish before giving up.
+const SQLITE_BUSY_TIMEOUT_MS: u32 = 5_000;
+
+/// Opens connections for the backend named by the URL's scheme.
+#[derive(Debug, Clone)]
+pub struct DbManager {
+    url: DatabaseUrl,
+}
+
+impl DbManager {
+    fn open(&self) -> Result<DbConnection, CoreError> {
+        let fail = |reason: String| CoreError::Database { database: self.url.redacted(), reason };
+        match &self.url {
+            DatabaseUrl::Postgresql(raw) => diesel::PgConnection::establish(raw)
+                .map(DbConnection::Postgresql)
+                .map_err(|e| fail(first_line(&e.to_string()))),
+            DatabaseUrl::Sqlite(path) => {
+                if path != ":memory:" {
+                    if let Some(parent) = std::path::Path::new(path).parent() {
+                        if !parent.as_os_str().is_empty() && !parent.is_dir() {
+                            return Err(fail(format!("le dossier {} n'existe pas", parent.display())));
+                        }
+                    }
+                }
+                let mut conn = diesel::SqliteConnection::establish(path).map_err(|e| fail(first_line(&e.to_string())))?;
+                // WAL lets readers work while one writer writes; synchronous=FULL makes each
+                // acknowledged commit durable across a power cut, not only a process crash.
+                conn.batch_execute(&format!(
+                    "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS};
+                     PRAGMA journal_mode = WAL;
+                     PRAGMA synchronous = FULL;
+                     PRAGMA foreign_keys = ON;"
+                ))
+                .map_err(|e| fail(first_line(&e.to_string())))?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+}
+
+fn first_line(message: &str) -> String {
+    message.lines().find(|l| !l.trim().is_empty()).unwrap_or("erreur inconnue").trim().to_owned()
+}
+
+impl r2d2::ManageConnection for DbManager {
+    type Connection = DbConnection;
+    type Error = CoreError;
+
+    fn connect(&self) -> Result<DbConnection, CoreError> {
+        self.open()
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), CoreError> {
+        conn.ping().map_err(|e| CoreError::Database { database: self.url.redacted(), reason: e.to_string() })
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        conn.is_broken()
+    }
+}
+
+/// Opens a pool, failing at once with the real reason if the database cannot be reached.
+pub fn connect(url: &DatabaseUrl, max_size: u32) -> Result<DbPool, CoreError> {
+    let manager = DbManager { url: url.clone() };
+    // One direct connection first: r2d2 would otherwise retry quietly until its timeout.
+    let first = manager.open()?;
+    drop(first);
+    Ok(r2d2::Pool::builder()
+        .max_size(max_size)
+        .min_idle(Some(1))
+        .connection_timeout(Duration::from_secs(15))
+        .build_unchecked(manager))
+}

@@ -1,0 +1,172 @@
+//! The demo consultation, from the press file of the first conférence régionale de l'ESS
+//! (Pays de la Loire, Angers, 28 June 2016). Seeding is idempotent: a present demo is left alone.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use crate::clock::now;
+use crate::db::{DbConnection, Id};
+use crate::domain::account::{create_account, find_account_by_email, NewAccount};
+use crate::domain::consultation::{Consultation, Phase, Territory, Theme};
+use crate::domain::organisation::{create_organisation, NewOrganisation};
+use crate::domain::vocab::{PhaseKind, TerritoryKind};
+use crate::error::CoreResult;
+use crate::schema::{consultation_territories, consultations, phases, territories, themes};
+
+/// Slug of the demo consultation.
+pub const DEMO_SLUG: &str = "ess-pays-de-la-loire-2016";
+/// Title of the demo consultation.
+pub const DEMO_TITLE: &str = "Stratégie régionale de l'ESS — Pays de la Loire 2016";
+
+/// The five themes of the *socle*, in their exact wording (PRODUCT.md).
+pub const FIVE_THEMES: [&str; 5] = [
+    "Acteurs de l'ESS et institutions publiques : une relation privilégiée ?",
+    "Un mode d'entreprendre à essaimer et développer",
+    "Soutien et développement de l'emploi",
+    "Coopération, mutualisation et mise en réseau au profit des territoires",
+    "Communication et promotion de l'ESS",
+];
+
+/// The five départements of Pays de la Loire.
+pub const DEPARTEMENTS: [(&str, &str); 5] =
+    [("44", "Loire-Atlantique"), ("49", "Maine-et-Loire"), ("53", "Mayenne"), ("72", "Sarthe"), ("85", "Vendée")];
+
+/// One demo account per role: (role, e-mail, name, password). Shown at `serve --demo`.
+pub const DEMO_ACCOUNTS: [(&str, &str, &str, &str); 3] = [
+    ("admin", "admin@demo.essaim.fr", "Alice Administratrice", "essaim-demo-admin"),
+    ("staff", "equipe@demo.essaim.fr", "Samuel Chargé de mission", "essaim-demo-equipe"),
+    ("facilitator", "animation@demo.essaim.fr", "Fatou Animatrice", "essaim-demo-animation"),
+];
+
+/// Organisations named by the seed: (name, legal family, département).
+const ORGANISATIONS: [(&str, &str, &str); 13] = [
+    ("CRESS Pays de la Loire", "association", "44"),
+    ("Les Ecossolies", "association", "44"),
+    ("COTESS du Pays d'Ancenis", "association", "44"),
+    ("Village Terre et Vie", "association", "44"),
+    ("Coopérative Idéal", "cooperative", "44"),
+    ("FONDES Pays de la Loire", "association", "44"),
+    ("URSCOP Ouest", "association", "44"),
+    ("IRESA — Inter Réseau de l'Economie Sociale en Anjou", "association", "49"),
+    ("CEAS de la Sarthe", "association", "72"),
+    ("Club ESS du Pays du Mans", "association", "72"),
+    ("Label ESS 85", "association", "85"),
+    ("Icroacoa", "association", "85"),
+    ("FINANSOL", "association", ""),
+];
+
+fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+/// What seeding did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeedOutcome {
+    /// The demo was written now.
+    Created,
+    /// It was already there; nothing changed.
+    AlreadyPresent,
+}
+
+/// Seeds the demo consultation, its territories, organisations and accounts, in one transaction.
+pub fn seed_demo(conn: &mut DbConnection) -> CoreResult<SeedOutcome> {
+    conn.transaction(|conn| {
+        let present: i64 = consultations::table.filter(consultations::slug.eq(DEMO_SLUG)).count().get_result(conn)?;
+        if present > 0 {
+            return Ok(SeedOutcome::AlreadyPresent);
+        }
+        let consultation = Consultation {
+            id: Id::new(),
+            slug: DEMO_SLUG.to_owned(),
+            title: DEMO_TITLE.to_owned(),
+            region: "Pays de la Loire".to_owned(),
+            description: "L'État et la Région Pays de la Loire réunissent les acteurs de l'économie sociale et solidaire \
+                pour construire la stratégie régionale de l'ESS, valable cinq ans, à partir des ateliers de lancement, \
+                du questionnaire aux acteurs et de la conférence régionale d'Angers."
+                .to_owned(),
+            starts_on: date(2016, 4, 1),
+            ends_on: date(2016, 11, 30),
+            retention_until: date(2021, 11, 30),
+            created_at: now(),
+        };
+        diesel::insert_into(consultations::table).values(&consultation).execute(conn)?;
+
+        let themes: Vec<Theme> = FIVE_THEMES
+            .iter()
+            .enumerate()
+            .map(|(i, title)| Theme {
+                id: Id::new(),
+                consultation_id: consultation.id,
+                position: i as i32 + 1,
+                title: (*title).to_owned(),
+                description: String::new(),
+            })
+            .collect();
+        for theme in &themes {
+            diesel::insert_into(themes::table).values(theme).execute(conn)?;
+        }
+
+        for phase in demo_phases(consultation.id) {
+            diesel::insert_into(phases::table).values(phase).execute(conn)?;
+        }
+
+        for (code, name) in DEPARTEMENTS {
+            let existing = territories::table.filter(territories::code.eq(code)).select(territories::id).first::<Id>(conn).optional()?;
+            let territory_id = match existing {
+                Some(id) => id,
+                None => {
+                    let territory = Territory { id: Id::new(), code: code.to_owned(), name: name.to_owned(), kind: TerritoryKind::Departement };
+                    diesel::insert_into(territories::table).values(territory.clone()).execute(conn)?;
+                    territory.id
+                }
+            };
+            diesel::insert_into(consultation_territories::table)
+                .values((consultation_territories::consultation_id.eq(consultation.id), consultation_territories::territory_id.eq(territory_id)))
+                .execute(conn)?;
+        }
+
+        for (name, family, territory) in ORGANISATIONS {
+            let input = NewOrganisation { name: name.into(), legal_family: family.into(), siret: String::new(), territory_code: territory.into() };
+            create_organisation(conn, &input)?;
+        }
+
+        for (role, email, name, password) in DEMO_ACCOUNTS {
+            if find_account_by_email(conn, email)?.is_none() {
+                let input = NewAccount { email: email.into(), display_name: name.into(), role: role.into(), password: password.into() };
+                create_account(conn, &input, None)?;
+            }
+        }
+        Ok(SeedOutcome::Created)
+    })
+}
+
+/// The phases, from the press file: the conference is in Angers on 28 June 2016 (plenary part 1,
+/// treasure hunt, plenary part 2) and the strategy is presented in the mois de l'ESS, November
+/// 2016. The press file gives no dates for the launch workshops, the questionnaire and the
+/// synthesis: the ones below are plausible placeholders (docs/demo.md).
+fn demo_phases(consultation_id: Id) -> Vec<Phase> {
+    let angers = Some("Angers".to_owned());
+    let rows = [
+        (PhaseKind::LaunchWorkshops, "Ateliers de lancement", date(2016, 4, 1), date(2016, 4, 30), None),
+        (PhaseKind::Questionnaire, "Questionnaire aux acteurs", date(2016, 4, 15), date(2016, 6, 15), None),
+        (PhaseKind::Conference, "Conférence régionale de l'ESS", date(2016, 6, 28), date(2016, 6, 28), angers.clone()),
+        (PhaseKind::PlenaryPart1, "Plénière, 1re partie : présentation des propositions d'orientations", date(2016, 6, 28), date(2016, 6, 28), angers.clone()),
+        (PhaseKind::TreasureHunt, "Chasse aux trésors de l'ESS", date(2016, 6, 28), date(2016, 6, 28), angers.clone()),
+        (PhaseKind::PlenaryPart2, "Plénière, 2e partie : débat sur les orientations", date(2016, 6, 28), date(2016, 6, 28), angers),
+        (PhaseKind::Synthesis, "Synthèse et rédaction de la stratégie", date(2016, 7, 1), date(2016, 10, 31), None),
+        (PhaseKind::Publication, "Présentation de la stratégie — mois de l'ESS", date(2016, 11, 1), date(2016, 11, 30), None),
+    ];
+    rows.into_iter()
+        .enumerate()
+        .map(|(i, (kind, title, starts_on, ends_on, location))| Phase {
+            id: Id::new(),
+            consultation_id,
+            position: i as i32 + 1,
+            kind,
+            title: title.to_owned(),
+            starts_on,
+            ends_on,
+            location,
+        })
+        .collect()
+}

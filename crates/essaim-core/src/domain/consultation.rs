@@ -1,0 +1,157 @@
+//! A consultation (one edition of the strategy process), its phases, themes and territories.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::{DbConnection, Id};
+use crate::domain::vocab::{PhaseKind, TerritoryKind};
+use crate::error::{CoreError, CoreResult};
+use crate::schema::{consultation_territories, consultations, phases, territories, themes};
+
+/// One edition of the strategy process.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize)]
+#[diesel(table_name = consultations)]
+pub struct Consultation {
+    /// Identifier.
+    pub id: Id,
+    /// Short name used in addresses, e.g. `ess-pays-de-la-loire-2016`.
+    pub slug: String,
+    /// Full title.
+    pub title: String,
+    /// The Région running it.
+    pub region: String,
+    /// A short presentation.
+    pub description: String,
+    /// First day.
+    pub starts_on: Option<NaiveDate>,
+    /// Last day.
+    pub ends_on: Option<NaiveDate>,
+    /// Date after which personal data must be erased (GDPR).
+    pub retention_until: Option<NaiveDate>,
+    /// When it was created (UTC).
+    pub created_at: NaiveDateTime,
+}
+
+/// A phase of a consultation.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize)]
+#[diesel(table_name = phases)]
+pub struct Phase {
+    /// Identifier.
+    pub id: Id,
+    /// The consultation.
+    pub consultation_id: Id,
+    /// Order within the consultation, from 1.
+    pub position: i32,
+    /// Which phase.
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub kind: PhaseKind,
+    /// Title shown to people.
+    pub title: String,
+    /// First day.
+    pub starts_on: Option<NaiveDate>,
+    /// Last day.
+    pub ends_on: Option<NaiveDate>,
+    /// Where it takes place.
+    pub location: Option<String>,
+}
+
+/// One of the themes forming the *socle* of the strategy.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize)]
+#[diesel(table_name = themes)]
+pub struct Theme {
+    /// Identifier.
+    pub id: Id,
+    /// The consultation.
+    pub consultation_id: Id,
+    /// Order, from 1.
+    pub position: i32,
+    /// Exact wording.
+    pub title: String,
+    /// A short presentation.
+    pub description: String,
+}
+
+/// A territory (a département, usually).
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize)]
+#[diesel(table_name = territories)]
+pub struct Territory {
+    /// Identifier.
+    pub id: Id,
+    /// Official code, e.g. `44`.
+    pub code: String,
+    /// Name, e.g. `Loire-Atlantique`.
+    pub name: String,
+    /// Kind of territory.
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub kind: TerritoryKind,
+}
+
+/// Every consultation, most recent first.
+pub fn list_consultations(conn: &mut DbConnection) -> CoreResult<Vec<Consultation>> {
+    Ok(consultations::table
+        .order((consultations::starts_on.desc(), consultations::title.asc()))
+        .select(Consultation::as_select())
+        .load(conn)?)
+}
+
+/// One consultation by its slug.
+pub fn find_consultation(conn: &mut DbConnection, slug: &str) -> CoreResult<Consultation> {
+    consultations::table
+        .filter(consultations::slug.eq(slug))
+        .select(Consultation::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| CoreError::NotFound(format!("consultation « {slug} »")))
+}
+
+/// The themes of a consultation, in order.
+pub fn themes_of(conn: &mut DbConnection, consultation: Id) -> CoreResult<Vec<Theme>> {
+    Ok(themes::table
+        .filter(themes::consultation_id.eq(consultation))
+        .order(themes::position.asc())
+        .select(Theme::as_select())
+        .load(conn)?)
+}
+
+/// The phases of a consultation, in order.
+pub fn phases_of(conn: &mut DbConnection, consultation: Id) -> CoreResult<Vec<Phase>> {
+    Ok(phases::table
+        .filter(phases::consultation_id.eq(consultation))
+        .order(phases::position.asc())
+        .select(Phase::as_select())
+        .load(conn)?)
+}
+
+/// The territories of a consultation, by code.
+pub fn territories_of(conn: &mut DbConnection, consultation: Id) -> CoreResult<Vec<Territory>> {
+    Ok(territories::table
+        .inner_join(consultation_territories::table)
+        .filter(consultation_territories::consultation_id.eq(consultation))
+        .order(territories::code.asc())
+        .select(Territory::as_select())
+        .load(conn)?)
+}
+
+/// Checks a slug: lowercase letters, digits and dashes, 3 to 80 characters.
+pub fn validate_slug(slug: &str) -> Result<(), String> {
+    let ok_chars = slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !(3..=80).contains(&slug.len()) || !ok_chars || slug.starts_with('-') || slug.ends_with('-') {
+        return Err("L'identifiant court doit faire de 3 à 80 caractères : lettres minuscules sans accent, chiffres et tirets.".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::validate_slug;
+
+    #[test]
+    fn slugs_are_address_safe() {
+        assert!(validate_slug("ess-pays-de-la-loire-2016").is_ok());
+        assert!(validate_slug("ES").is_err());
+        assert!(validate_slug("été-2016").is_err());
+        assert!(validate_slug("-abc").is_err());
+        assert!(validate_slug("a/b/c").is_err());
+    }
+}

@@ -1,0 +1,143 @@
+//! The closed vocabularies of the domain (PRODUCT.md), codes in English, labels in French.
+
+use crate::text_enum;
+
+text_enum! {
+    /// What an account may do. Actors have no account: they come through e-mailed links.
+    Role {
+        /// Sets up consultations and manages accounts.
+        Admin => ("admin", "Administrateur"),
+        /// Région / État staff: follows participation, moderates, runs the synthesis.
+        Staff => ("staff", "Équipe Région / État"),
+        /// Workshop facilitator: logs contributions live.
+        Facilitator => ("facilitator", "Animateur"),
+    }
+}
+
+text_enum! {
+    /// The legal family of an ESS organisation.
+    LegalFamily {
+        /// Association loi 1901.
+        Association => ("association", "Association"),
+        /// Coopérative (SCOP, SCIC, coopérative d'usagers…).
+        Cooperative => ("cooperative", "Coopérative"),
+        /// Mutuelle.
+        Mutuelle => ("mutuelle", "Mutuelle"),
+        /// Fondation.
+        Fondation => ("fondation", "Fondation"),
+        /// Commercial company of the ESS (ESUS, art. 1 of the 2014 law).
+        SocieteCommercialeEss => ("societe_commerciale_ess", "Société commerciale de l'ESS"),
+    }
+}
+
+text_enum! {
+    /// The kind of a contribution.
+    ContributionKind {
+        /// An observation of the current situation.
+        Constat => ("constat", "Constat"),
+        /// A proposal.
+        Proposition => ("proposition", "Proposition"),
+        /// An experience or good practice.
+        Experience => ("experience", "Expérience / bonne pratique"),
+        /// A question.
+        Question => ("question", "Question"),
+    }
+}
+
+text_enum! {
+    /// How a contribution reached the platform.
+    Channel {
+        /// The questionnaire aux acteurs.
+        Questionnaire => ("questionnaire", "Questionnaire aux acteurs"),
+        /// A launch workshop.
+        LaunchWorkshop => ("launch_workshop", "Atelier de lancement"),
+        /// A workshop during the conference.
+        ConferenceWorkshop => ("conference_workshop", "Atelier de la conférence"),
+        /// A stand of the treasure hunt.
+        TreasureHunt => ("treasure_hunt", "Chasse aux trésors"),
+        /// The plenary debate.
+        PlenaryDebate => ("plenary_debate", "Débat en plénière"),
+        /// Online, outside the questionnaire.
+        Online => ("online", "En ligne"),
+        /// Imported from a file.
+        Import => ("import", "Import"),
+    }
+}
+
+text_enum! {
+    /// Who speaks in a contribution.
+    AuthorKind {
+        /// An organisation.
+        Organisation => ("organisation", "Organisation"),
+        /// A person.
+        Person => ("person", "Personne"),
+        /// A group (a workshop table, for instance).
+        Group => ("group", "Groupe"),
+        /// Nobody named.
+        Anonymous => ("anonymous", "Anonyme"),
+    }
+}
+
+text_enum! {
+    /// Moderation status of a contribution.
+    ModerationStatus {
+        /// Not yet reviewed.
+        Pending => ("pending", "En attente"),
+        /// Accepted.
+        Published => ("published", "Publiée"),
+        /// Rejected by moderation.
+        Rejected => ("rejected", "Rejetée"),
+    }
+}
+
+text_enum! {
+    /// The phases of a consultation, in their usual order.
+    PhaseKind {
+        /// Launch workshops.
+        LaunchWorkshops => ("launch_workshops", "Ateliers de lancement"),
+        /// The questionnaire aux acteurs.
+        Questionnaire => ("questionnaire", "Questionnaire aux acteurs"),
+        /// The regional conference as a whole.
+        Conference => ("conference", "Conférence régionale"),
+        /// Plenary, part 1: orientations presented.
+        PlenaryPart1 => ("plenary_part1", "Plénière, 1re partie"),
+        /// The treasure hunt exhibition.
+        TreasureHunt => ("treasure_hunt", "Chasse aux trésors"),
+        /// Plenary, part 2: orientations debated.
+        PlenaryPart2 => ("plenary_part2", "Plénière, 2e partie"),
+        /// Synthesis.
+        Synthesis => ("synthesis", "Synthèse"),
+        /// Publication of the strategy.
+        Publication => ("publication", "Publication"),
+    }
+}
+
+text_enum! {
+    /// Kinds of territory.
+    TerritoryKind {
+        /// A département.
+        Departement => ("departement", "Département"),
+        /// A région.
+        Region => ("region", "Région"),
+        /// Any other area.
+        Other => ("other", "Autre"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_unknown_codes_are_refused() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(*role));
+        }
+        assert_eq!(Role::parse("root"), None);
+        assert!(LegalFamily::try_from("sarl".to_owned()).is_err());
+        assert_eq!(Channel::TreasureHunt.label(), "Chasse aux trésors");
+        let json = serde_json::to_string(&ContributionKind::Proposition).unwrap();
+        assert_eq!(json, "\"proposition\"");
+        assert!(serde_json::from_str::<ContributionKind>("\"avis\"").is_err());
+    }
+}

@@ -1,0 +1,21 @@
+//! Essaim core: the words of the domain as types, their validation, the errors, the
+//! configuration, and storage on SQLite and PostgreSQL through one code path.
+#![warn(missing_docs)]
+
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod mail;
+pub mod schema;
+pub mod security;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+pub mod validation;
+
+pub use error::{CoreError, CoreResult, FieldError, ValidationErrors};
+
+/// The software version, as reported by `/healthz` and recorded with synthesis runs.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

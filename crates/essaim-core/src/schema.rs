@@ -1,0 +1,181 @@
+//! Diesel schema, written by hand to stay portable: every id column is [`SqlUuid`], every
+//! instant a `Timestamp` in UTC. Must match both `migrations/sqlite` and `migrations/postgresql`.
+#![allow(missing_docs)]
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    consultations (id) {
+        id -> SqlUuid,
+        slug -> Text,
+        title -> Text,
+        region -> Text,
+        description -> Text,
+        starts_on -> Nullable<Date>,
+        ends_on -> Nullable<Date>,
+        retention_until -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    phases (id) {
+        id -> SqlUuid,
+        consultation_id -> SqlUuid,
+        position -> Integer,
+        kind -> Text,
+        title -> Text,
+        starts_on -> Nullable<Date>,
+        ends_on -> Nullable<Date>,
+        location -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    themes (id) {
+        id -> SqlUuid,
+        consultation_id -> SqlUuid,
+        position -> Integer,
+        title -> Text,
+        description -> Text,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    territories (id) {
+        id -> SqlUuid,
+        code -> Text,
+        name -> Text,
+        kind -> Text,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    consultation_territories (consultation_id, territory_id) {
+        consultation_id -> SqlUuid,
+        territory_id -> SqlUuid,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    organisations (id) {
+        id -> SqlUuid,
+        name -> Text,
+        legal_family -> Text,
+        siret -> Nullable<Text>,
+        territory_id -> Nullable<SqlUuid>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    accounts (id) {
+        id -> SqlUuid,
+        email -> Text,
+        display_name -> Text,
+        role -> Text,
+        password_hash -> Nullable<Text>,
+        created_at -> Timestamp,
+        last_login_at -> Nullable<Timestamp>,
+        disabled_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    sessions (id) {
+        id -> SqlUuid,
+        token_hash -> Text,
+        account_id -> SqlUuid,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    login_failures (id) {
+        id -> SqlUuid,
+        account_key -> Text,
+        ip -> Text,
+        occurred_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    contributions (id) {
+        id -> SqlUuid,
+        consultation_id -> SqlUuid,
+        theme_id -> Nullable<SqlUuid>,
+        kind -> Text,
+        channel -> Text,
+        body -> Text,
+        author_kind -> Text,
+        organisation_id -> Nullable<SqlUuid>,
+        author_name -> Nullable<Text>,
+        territory_id -> Nullable<SqlUuid>,
+        logged_by -> Nullable<SqlUuid>,
+        created_at -> Timestamp,
+        moderation_status -> Text,
+        external_ref -> Nullable<Text>,
+        idempotency_key -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    audit_log (id) {
+        id -> SqlUuid,
+        occurred_at -> Timestamp,
+        actor_id -> Nullable<SqlUuid>,
+        action -> Text,
+        target_kind -> Text,
+        target_id -> Nullable<Text>,
+        details -> Text,
+    }
+}
+
+diesel::joinable!(phases -> consultations (consultation_id));
+diesel::joinable!(themes -> consultations (consultation_id));
+diesel::joinable!(consultation_territories -> consultations (consultation_id));
+diesel::joinable!(consultation_territories -> territories (territory_id));
+diesel::joinable!(organisations -> territories (territory_id));
+diesel::joinable!(sessions -> accounts (account_id));
+diesel::joinable!(contributions -> consultations (consultation_id));
+diesel::joinable!(contributions -> themes (theme_id));
+diesel::joinable!(contributions -> organisations (organisation_id));
+diesel::joinable!(contributions -> territories (territory_id));
+diesel::joinable!(contributions -> accounts (logged_by));
+diesel::joinable!(audit_log -> accounts (actor_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    consultations,
+    phases,
+    themes,
+    territories,
+    consultation_territories,
+    organisations,
+    accounts,
+    sessions,
+    login_failures,
+    contributions,
+    audit_log,
+);

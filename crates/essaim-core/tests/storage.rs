@@ -1,0 +1,139 @@
+//! Storage behaviour on the backend named by `ESSAIM_TEST_DATABASE_URL` (SQLite by default).
+
+use diesel::prelude::*;
+use essaim_core::db::Id;
+use essaim_core::demo::{seed_demo, SeedOutcome, DEMO_SLUG, FIVE_THEMES};
+use essaim_core::domain::consultation::{find_consultation, list_consultations, phases_of, territories_of, themes_of};
+use essaim_core::domain::session::{authenticate, close_session, open_session, resume_session, LoginError, LOGIN_FAILURE_LIMIT};
+use essaim_core::domain::vocab::PhaseKind;
+use essaim_core::domain::{create_account, create_organisation, list_accounts, NewAccount, NewOrganisation};
+use essaim_core::schema::{audit_log, sessions};
+use essaim_core::testing::TestDb;
+use essaim_core::CoreError;
+
+fn account(email: &str, role: &str, password: &str) -> NewAccount {
+    NewAccount { email: email.into(), display_name: String::new(), role: role.into(), password: password.into() }
+}
+
+#[test]
+fn demo_seed_is_complete_and_idempotent() {
+    let db = TestDb::new();
+    let mut conn = db.conn();
+    assert_eq!(seed_demo(&mut conn).unwrap(), SeedOutcome::Created);
+    assert_eq!(seed_demo(&mut conn).unwrap(), SeedOutcome::AlreadyPresent);
+    assert_eq!(list_consultations(&mut conn).unwrap().len(), 1);
+
+    let consultation = find_consultation(&mut conn, DEMO_SLUG).unwrap();
+    let themes: Vec<String> = themes_of(&mut conn, consultation.id).unwrap().into_iter().map(|t| t.title).collect();
+    assert_eq!(themes, FIVE_THEMES);
+    let codes: Vec<String> = territories_of(&mut conn, consultation.id).unwrap().into_iter().map(|t| t.code).collect();
+    assert_eq!(codes, ["44", "49", "53", "72", "85"]);
+    let phases = phases_of(&mut conn, consultation.id).unwrap();
+    let conference = phases.iter().find(|p| p.kind == PhaseKind::Conference).unwrap();
+    assert_eq!(conference.starts_on.unwrap().to_string(), "2016-06-28");
+    assert_eq!(conference.location.as_deref(), Some("Angers"));
+    assert_eq!(phases.last().unwrap().kind, PhaseKind::Publication);
+    let roles: Vec<&str> = list_accounts(&mut conn).unwrap().iter().map(|a| a.role.as_str()).collect();
+    assert!(roles.contains(&"admin") && roles.contains(&"staff") && roles.contains(&"facilitator"));
+}
+
+#[test]
+fn accounts_store_argon2id_and_refuse_bad_input_with_french_messages() {
+    let db = TestDb::new();
+    let mut conn = db.conn();
+    let created = create_account(&mut conn, &account("Claire@Region.fr", "staff", "une longue phrase de passe"), None).unwrap();
+    assert_eq!(created.email, "claire@region.fr");
+    assert!(created.password_hash.as_deref().unwrap().starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+
+    let Err(CoreError::Validation(errors)) = create_account(&mut conn, &account("pas-un-mail", "root", "court"), None) else {
+        panic!("expected a validation error");
+    };
+    assert!(errors.get("email").unwrap().contains("adresse e-mail"));
+    assert!(errors.get("role").is_some());
+    assert!(errors.get("password").unwrap().contains("12"));
+
+    let Err(CoreError::Validation(errors)) = create_account(&mut conn, &account("claire@region.fr", "admin", "une autre phrase de passe"), None) else {
+        panic!("expected a duplicate refusal");
+    };
+    assert!(errors.get("email").unwrap().contains("existe déjà"));
+    // The creation was audited; the refused ones were not.
+    let audited: i64 = audit_log::table.filter(audit_log::action.eq("account.create")).count().get_result(&mut conn).unwrap();
+    assert_eq!(audited, 1);
+}
+
+#[test]
+fn login_failures_are_throttled_and_indistinguishable() {
+    let db = TestDb::new();
+    let mut conn = db.conn();
+    create_account(&mut conn, &account("fatou@region.fr", "facilitator", "une longue phrase de passe"), None).unwrap();
+
+    assert!(matches!(authenticate(&mut conn, "inconnu@region.fr", "x", "10.0.0.1"), Err(LoginError::InvalidCredentials)));
+    assert!(matches!(authenticate(&mut conn, "fatou@region.fr", "mauvais", "10.0.0.1"), Err(LoginError::InvalidCredentials)));
+    assert!(authenticate(&mut conn, "FATOU@region.fr", "une longue phrase de passe", "10.0.0.1").is_ok());
+
+    // Per account, from many addresses.
+    for i in 0..LOGIN_FAILURE_LIMIT {
+        let ip = format!("10.0.1.{i}");
+        assert!(matches!(authenticate(&mut conn, "fatou@region.fr", "mauvais", &ip), Err(LoginError::InvalidCredentials)));
+    }
+    assert!(matches!(authenticate(&mut conn, "fatou@region.fr", "une longue phrase de passe", "10.0.2.1"), Err(LoginError::Throttled)));
+
+    // Per address, over many accounts.
+    for i in 0..LOGIN_FAILURE_LIMIT {
+        let _ = authenticate(&mut conn, &format!("x{i}@region.fr"), "mauvais", "10.9.9.9");
+    }
+    assert!(matches!(authenticate(&mut conn, "nouveau@region.fr", "mauvais", "10.9.9.9"), Err(LoginError::Throttled)));
+}
+
+#[test]
+fn sessions_resume_until_closed_or_expired() {
+    let db = TestDb::new();
+    let mut conn = db.conn();
+    let acc = create_account(&mut conn, &account("samuel@region.fr", "staff", "une longue phrase de passe"), None).unwrap();
+    let token = open_session(&mut conn, &acc).unwrap();
+    let stored: String = sessions::table.select(sessions::token_hash).first(&mut conn).unwrap();
+    assert_ne!(stored, token, "only the hash is stored");
+    let (_, who) = resume_session(&mut conn, &token).unwrap().expect("live session");
+    assert_eq!(who.id, acc.id);
+    assert!(resume_session(&mut conn, "forged-token").unwrap().is_none());
+
+    close_session(&mut conn, &token).unwrap();
+    assert!(resume_session(&mut conn, &token).unwrap().is_none());
+
+    // Idle expiry: pretend the last request was three hours ago.
+    let token = open_session(&mut conn, &acc).unwrap();
+    let long_ago = essaim_core::clock::now() - chrono::Duration::hours(3);
+    diesel::update(sessions::table).set(sessions::last_seen_at.eq(long_ago)).execute(&mut conn).unwrap();
+    assert!(resume_session(&mut conn, &token).unwrap().is_none());
+}
+
+#[test]
+fn organisations_check_siret_and_territory() {
+    let db = TestDb::new();
+    let mut conn = db.conn();
+    seed_demo(&mut conn).unwrap();
+    let bad = NewOrganisation { name: "Coop".into(), legal_family: "sarl".into(), siret: "73282932000075".into(), territory_code: "99".into() };
+    let Err(CoreError::Validation(errors)) = create_organisation(&mut conn, &bad) else { panic!("expected errors") };
+    assert!(errors.get("siret").unwrap().contains("clé de contrôle"));
+    assert!(errors.get("legal_family").is_some());
+    assert!(errors.get("territory").unwrap().contains("99"));
+
+    let good = NewOrganisation { name: "Coop".into(), legal_family: "cooperative".into(), siret: "732 829 320 00074".into(), territory_code: "49".into() };
+    let org = create_organisation(&mut conn, &good).unwrap();
+    assert_eq!(org.siret.as_deref(), Some("73282932000074"));
+    assert!(create_organisation(&mut conn, &good).is_err(), "same SIRET twice");
+}
+
+#[test]
+fn ids_round_trip_through_the_backend() {
+    let db = TestDb::new();
+    let mut conn = db.conn();
+    seed_demo(&mut conn).unwrap();
+    let consultation = find_consultation(&mut conn, DEMO_SLUG).unwrap();
+    let again: Id = essaim_core::schema::consultations::table
+        .filter(essaim_core::schema::consultations::id.eq(consultation.id))
+        .select(essaim_core::schema::consultations::id)
+        .first(&mut conn)
+        .unwrap();
+    assert_eq!(again, consultation.id);
+}

@@ -1,0 +1,11 @@
+DROP TABLE audit_log;
+DROP TABLE contributions;
+DROP TABLE login_failures;
+DROP TABLE sessions;
+DROP TABLE accounts;
+DROP TABLE organisations;
+DROP TABLE consultation_territories;
+DROP TABLE territories;
+DROP TABLE themes;
+DROP TABLE phases;
+DROP TABLE consultations;
