@@ -1,1 +1,5 @@
-//! placeholder
+//! The synthesis exporter: from contributions to traceable draft orientations. For now it holds
+//! the first step every analysis shares, setting aside answers with no content; grouping,
+//! orientations and exports come with their issue (docs/architecture.md).
+
+pub mod content;

@@ -71,6 +71,14 @@ impl DatabaseUrl {
         }
     }
 
+    /// The full URL, password included: only for handing to a child process or a driver.
+    pub fn expose(&self) -> String {
+        match self {
+            DatabaseUrl::Sqlite(path) => format!("sqlite://{path}"),
+            DatabaseUrl::Postgresql(raw) => raw.clone(),
+        }
+    }
+
     /// The URL with any password replaced by `***`, safe for logs and error messages.
     pub fn redacted(&self) -> String {
         match self {

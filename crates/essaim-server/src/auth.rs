@@ -1,0 +1,117 @@
+//! Who is asking: the session cookie, the CSRF token, and the role checks every route makes.
+//!
+//! CSRF: a random token lives in an HttpOnly, SameSite=Lax cookie and is repeated in a hidden
+//! field of every form; a state-changing request must carry both, equal (double submit).
+//! Another site can neither read the cookie nor set it, so it cannot forge the field.
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::cookie::{time, Cookie, SameSite};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{web, Error, HttpMessage, HttpRequest};
+use essaim_core::domain::session::resume_session;
+use essaim_core::domain::{Account, Role};
+use essaim_core::security::{constant_time_eq, random_token};
+
+use crate::app::AppState;
+use crate::error::AppError;
+
+/// Cookie holding the session token.
+pub const SESSION_COOKIE: &str = "essaim_session";
+/// Cookie holding the CSRF token.
+pub const CSRF_COOKIE: &str = "essaim_csrf";
+
+/// The logged-in account, placed in the request's extensions by [`session_middleware`].
+#[derive(Debug, Clone)]
+pub struct CurrentUser(pub Account);
+
+/// The CSRF token to put in this request's forms.
+#[derive(Debug, Clone)]
+pub struct CsrfToken(pub String);
+
+fn is_token(value: &str) -> bool {
+    value.len() == 32 && value.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// A cookie with our security attributes.
+pub fn secure_cookie(name: &'static str, value: String, behind_tls: bool) -> Cookie<'static> {
+    Cookie::build(name, value).path("/").http_only(true).same_site(SameSite::Lax).secure(behind_tls).finish()
+}
+
+/// A cookie that tells the browser to forget `name`.
+pub fn expired_cookie(name: &'static str, behind_tls: bool) -> Cookie<'static> {
+    let mut cookie = secure_cookie(name, String::new(), behind_tls);
+    cookie.set_max_age(time::Duration::ZERO);
+    cookie
+}
+
+/// Loads the session (if any) and makes sure the browser holds a CSRF token.
+pub async fn session_middleware(req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<BoxBody>, Error> {
+    let path = req.path();
+    // Machine routes carry no cookies worth reading.
+    if path.starts_with("/static/") || path == "/healthz" || path.starts_with("/api/") {
+        return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
+    }
+    let state = req.app_data::<web::Data<AppState>>().cloned().ok_or_else(|| AppError::Internal("état absent".into()))?;
+    let tls = state.config.behind_tls();
+
+    let existing_csrf = req.cookie(CSRF_COOKIE).map(|c| c.value().to_owned()).filter(|v| is_token(v));
+    let new_csrf = existing_csrf.is_none().then(random_token);
+    let csrf = existing_csrf.clone().or_else(|| new_csrf.clone()).unwrap_or_default();
+    req.extensions_mut().insert(CsrfToken(csrf));
+
+    let mut stale_session = false;
+    if let Some(token) = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned()) {
+        let found = if is_token(&token) { state.db(move |conn| resume_session(conn, &token)).await? } else { None };
+        match found {
+            Some((_, account)) => {
+                req.extensions_mut().insert(CurrentUser(account));
+            }
+            None => stale_session = true,
+        }
+    }
+
+    let mut res = next.call(req).await?.map_into_boxed_body();
+    let sets = |res: &ServiceResponse<BoxBody>, name: &str| res.response().cookies().any(|c| c.name() == name);
+    if let Some(token) = new_csrf {
+        if !sets(&res, CSRF_COOKIE) {
+            res.response_mut().add_cookie(&secure_cookie(CSRF_COOKIE, token, tls))?;
+        }
+    }
+    if stale_session && !sets(&res, SESSION_COOKIE) {
+        res.response_mut().add_cookie(&expired_cookie(SESSION_COOKIE, tls))?;
+    }
+    Ok(res)
+}
+
+/// The logged-in account, if any.
+pub fn current_user(req: &HttpRequest) -> Option<Account> {
+    req.extensions().get::<CurrentUser>().map(|u| u.0.clone())
+}
+
+/// The CSRF token for this request's forms.
+pub fn csrf_token(req: &HttpRequest) -> String {
+    req.extensions().get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default()
+}
+
+/// Refuses a state-changing request whose form token does not match the browser's cookie.
+pub fn verify_csrf(req: &HttpRequest, submitted: &str) -> Result<(), AppError> {
+    match req.cookie(CSRF_COOKIE) {
+        Some(cookie) if is_token(cookie.value()) && constant_time_eq(cookie.value(), submitted) => Ok(()),
+        _ => Err(AppError::Csrf),
+    }
+}
+
+/// The logged-in account if its role is one of `roles`; otherwise login (302) or 403.
+pub fn require_role(req: &HttpRequest, roles: &[Role]) -> Result<Account, AppError> {
+    match current_user(req) {
+        None => Err(AppError::LoginRequired { next: req.uri().path().to_owned() }),
+        Some(account) if roles.contains(&account.role) => Ok(account),
+        Some(_) => Err(AppError::Forbidden),
+    }
+}
+
+/// The client's address, for login throttling.
+pub fn client_ip(req: &HttpRequest) -> String {
+    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "inconnue".to_owned())
+}

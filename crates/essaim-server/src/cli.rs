@@ -1,0 +1,197 @@
+//! The command line: `serve`, `migrate`, `seed demo`, `user add`, `user list`.
+
+use std::io::{BufRead, IsTerminal};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use essaim_core::config::Config;
+use essaim_core::db::{connect, run_migrations, DatabaseUrl, DbPool};
+use essaim_core::demo::{seed_demo, SeedOutcome, DEMO_ACCOUNTS, DEMO_SLUG};
+use essaim_core::domain::{create_account, list_accounts, NewAccount};
+use essaim_core::mail::Mailer;
+use essaim_core::CoreError;
+
+mod serve;
+
+/// Essaim: participatory consultation for the regional strategy of the social and solidarity economy.
+#[derive(Parser, Debug)]
+#[command(name = "essaim", version, about)]
+pub struct Cli {
+    /// Database: sqlite://PATH (default: essaim.db) or postgres://USER@HOST/DB
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the web server (migrations are applied first).
+    Serve {
+        /// Address to listen on [env: ESSAIM_BIND, default 127.0.0.1:8080]
+        #[arg(long)]
+        bind: Option<String>,
+        /// Seed the demo consultation if absent and print the demo accounts.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations.
+    Migrate,
+    /// Seed data.
+    Seed {
+        #[command(subcommand)]
+        what: SeedCommand,
+    },
+    /// Manage staff accounts.
+    User {
+        #[command(subcommand)]
+        action: UserCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum SeedCommand {
+    /// The demo consultation (Pays de la Loire 2016), idempotent.
+    Demo,
+}
+
+#[derive(Subcommand, Debug)]
+enum UserCommand {
+    /// Create an account.
+    Add {
+        /// E-mail address (the login).
+        #[arg(long)]
+        email: String,
+        /// admin, staff or facilitator.
+        #[arg(long)]
+        role: String,
+        /// Name shown in the interface.
+        #[arg(long)]
+        name: Option<String>,
+        /// Read the password from one line of standard input instead of prompting twice.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List accounts.
+    List,
+}
+
+/// Parses the command line, runs it, and turns any error into one line on stderr.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    match execute(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("essaim : {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ESSAIM_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+fn config(cli_database_url: Option<&str>) -> Result<Config, String> {
+    let mut config = Config::from_env().map_err(|e| e.to_string())?;
+    if let Some(raw) = cli_database_url {
+        config.database_url = DatabaseUrl::parse(raw).map_err(|e| e.to_string())?;
+    }
+    Ok(config)
+}
+
+/// Opens the database and applies migrations; the error names the database, never its password.
+pub fn open_database(url: &DatabaseUrl) -> Result<DbPool, CoreError> {
+    let pool = connect(url, 16)?;
+    let mut conn = pool.get()?;
+    run_migrations(&mut conn, &url.redacted())?;
+    Ok(pool)
+}
+
+fn execute(cli: Cli) -> Result<(), String> {
+    let config = config(cli.database_url.as_deref())?;
+    match cli.command {
+        Command::Serve { bind, demo } => {
+            let mut config = config;
+            if let Some(bind) = bind {
+                config.bind = bind;
+            }
+            let pool = open_database(&config.database_url).map_err(|e| e.to_string())?;
+            if demo {
+                let mut conn = pool.get().map_err(|e| e.to_string())?;
+                seed_demo(&mut conn).map_err(|e| e.to_string())?;
+            }
+            let mailer = Mailer::from_config(&config).map_err(|e| e.to_string())?;
+            serve::serve(config, pool, mailer, demo)
+        }
+        Command::Migrate => {
+            let pool = connect(&config.database_url, 1).map_err(|e| e.to_string())?;
+            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            let applied = run_migrations(&mut conn, &config.database_url.redacted()).map_err(|e| e.to_string())?;
+            println!("{applied} migration(s) appliquée(s) sur {}", config.database_url.redacted());
+            Ok(())
+        }
+        Command::Seed { what: SeedCommand::Demo } => {
+            let pool = open_database(&config.database_url).map_err(|e| e.to_string())?;
+            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            match seed_demo(&mut conn).map_err(|e| e.to_string())? {
+                SeedOutcome::Created => println!("Consultation de démonstration créée : {DEMO_SLUG}"),
+                SeedOutcome::AlreadyPresent => println!("La consultation de démonstration est déjà présente : {DEMO_SLUG}"),
+            }
+            Ok(())
+        }
+        Command::User { action: UserCommand::Add { email, role, name, password_stdin } } => {
+            let password = if password_stdin { read_password_line()? } else { prompt_password_twice()? };
+            let pool = open_database(&config.database_url).map_err(|e| e.to_string())?;
+            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            let input = NewAccount { email, display_name: name.unwrap_or_default(), role, password };
+            match create_account(&mut conn, &input, None) {
+                Ok(account) => {
+                    println!("Compte créé : {} ({})", account.email, account.role.label());
+                    Ok(())
+                }
+                Err(CoreError::Validation(errors)) => {
+                    Err(errors.0.iter().map(|e| format!("{} : {}", e.field, e.message)).collect::<Vec<_>>().join(" ; "))
+                }
+                Err(other) => Err(other.to_string()),
+            }
+        }
+        Command::User { action: UserCommand::List } => {
+            let pool = open_database(&config.database_url).map_err(|e| e.to_string())?;
+            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            for account in list_accounts(&mut conn).map_err(|e| e.to_string())? {
+                println!("{}\t{}\t{}", account.email, account.role.as_str(), account.display_name);
+            }
+            Ok(())
+        }
+    }
+}
+
+fn read_password_line() -> Result<String, String> {
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).map_err(|e| format!("lecture de l'entrée standard : {e}"))?;
+    Ok(line.trim_end_matches(['\n', '\r']).to_owned())
+}
+
+fn prompt_password_twice() -> Result<String, String> {
+    if !std::io::stdin().is_terminal() {
+        return Err("aucun terminal pour saisir le mot de passe : utilisez --password-stdin".into());
+    }
+    let first = rpassword::prompt_password("Mot de passe : ").map_err(|e| e.to_string())?;
+    let second = rpassword::prompt_password("Confirmez le mot de passe : ").map_err(|e| e.to_string())?;
+    if first != second {
+        return Err("les deux saisies du mot de passe diffèrent".into());
+    }
+    Ok(first)
+}
+
+/// Lines printed by `serve --demo`: the address and the demo accounts.
+pub fn demo_banner(base_url: &str) -> String {
+    let mut text = format!("Essaim est prêt : {base_url}/\nConsultation de démonstration : {base_url}/consultations/{DEMO_SLUG}\nComptes de démonstration :\n");
+    for (role, email, _, password) in DEMO_ACCOUNTS {
+        text.push_str(&format!("  {role:<12} {email:<28} mot de passe : {password}\n"));
+    }
+    text
+}

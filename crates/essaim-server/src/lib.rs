@@ -1,0 +1,9 @@
+//! The Essaim server: pages, JSON API and command line over the core and the modules.
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod error;
+pub mod openapi;
+pub mod routes;
+pub mod views;

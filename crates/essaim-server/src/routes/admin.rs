@@ -1,0 +1,147 @@
+//! Administration: accounts (admin only).
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use askama::Template;
+use essaim_core::domain::{create_account as create, list_accounts, NewAccount, Role};
+use essaim_core::{CoreError, FieldError};
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::auth::{require_role, verify_csrf};
+use crate::error::AppError;
+use crate::views::{french_instant, render, Layout};
+
+struct AccountLine {
+    name: String,
+    email: String,
+    role_label: &'static str,
+    last_login: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/accounts.html")]
+struct AccountsPage {
+    layout: Layout,
+    accounts: Vec<AccountLine>,
+    created: Option<String>,
+}
+
+/// Query of the accounts page.
+#[derive(Deserialize)]
+pub struct AccountsQuery {
+    created: Option<String>,
+}
+
+/// `GET /admin`: the accounts.
+#[get("/admin")]
+pub async fn accounts(req: HttpRequest, state: web::Data<AppState>, query: web::Query<AccountsQuery>) -> Result<HttpResponse, AppError> {
+    require_role(&req, &[Role::Admin])?;
+    let accounts = state.db(list_accounts).await?;
+    let page = AccountsPage {
+        layout: Layout::for_request(&req, "Administration — comptes", "admin"),
+        accounts: accounts
+            .into_iter()
+            .map(|a| AccountLine {
+                name: a.display_name,
+                email: a.email,
+                role_label: a.role.label(),
+                last_login: a.last_login_at.map(french_instant).unwrap_or_else(|| "jamais".to_owned()),
+            })
+            .collect(),
+        created: query.created.clone(),
+    };
+    render(&page, StatusCode::OK)
+}
+
+struct TextField {
+    name: &'static str,
+    label: &'static str,
+    hint: Option<&'static str>,
+    input_type: &'static str,
+    autocomplete: &'static str,
+    value: String,
+    required: bool,
+    error: Option<String>,
+    described_by: String,
+}
+
+struct RoleChoice {
+    code: &'static str,
+    label: &'static str,
+    checked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin/account_new.html")]
+struct NewAccountPage {
+    layout: Layout,
+    errors: Vec<FieldError>,
+    text_fields: Vec<TextField>,
+    role_error: Option<String>,
+    roles: Vec<RoleChoice>,
+}
+
+/// The account form, as typed.
+#[derive(Deserialize, Default)]
+pub struct AccountForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    password: String,
+}
+
+fn new_account_page(req: &HttpRequest, form: &AccountForm, errors: Vec<FieldError>) -> NewAccountPage {
+    let error_for = |field: &str| errors.iter().find(|e| e.field == field).map(|e| e.message.clone());
+    let field = |name, label, hint: Option<&'static str>, input_type, autocomplete, value: &str, required| {
+        let error = error_for(name);
+        let described_by = [hint.map(|_| format!("{name}-hint")), error.as_ref().map(|_| format!("{name}-error"))]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        TextField { name, label, hint, input_type, autocomplete, value: value.to_owned(), required, error, described_by }
+    };
+    NewAccountPage {
+        layout: Layout::for_request(req, "Créer un compte", "admin"),
+        text_fields: vec![
+            field("email", "Adresse e-mail", None, "email", "off", &form.email, true),
+            field("display_name", "Nom affiché", Some("Par exemple : Claire Martin. Laissé vide, la première partie de l'adresse e-mail est utilisée."), "text", "off", &form.display_name, false),
+            // The password is never sent back into the page.
+            field("password", "Mot de passe", Some("Au moins 12 caractères. Une phrase facile à retenir convient très bien."), "password", "new-password", "", true),
+        ],
+        role_error: error_for("role"),
+        roles: Role::ALL.iter().map(|r| RoleChoice { code: r.as_str(), label: r.label(), checked: r.as_str() == form.role }).collect(),
+        errors,
+    }
+}
+
+/// `GET /admin/accounts/new`
+#[get("/admin/accounts/new")]
+pub async fn new_account_form(req: HttpRequest) -> Result<HttpResponse, AppError> {
+    require_role(&req, &[Role::Admin])?;
+    render(&new_account_page(&req, &AccountForm::default(), Vec::new()), StatusCode::OK)
+}
+
+/// `POST /admin/accounts`: creates an account or shows the form again with each error.
+#[post("/admin/accounts")]
+pub async fn create_account(req: HttpRequest, state: web::Data<AppState>, form: web::Form<AccountForm>) -> Result<HttpResponse, AppError> {
+    let admin = require_role(&req, &[Role::Admin])?;
+    verify_csrf(&req, &form.csrf_token)?;
+    let form = form.into_inner();
+    let input = NewAccount { email: form.email.clone(), display_name: form.display_name.clone(), role: form.role.clone(), password: form.password.clone() };
+    match state.db(move |conn| Ok(create(conn, &input, Some(admin.id)))).await? {
+        Ok(account) => {
+            let target = format!("/admin?created={}", url::form_urlencoded::byte_serialize(account.email.as_bytes()).collect::<String>());
+            Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, target)).finish())
+        }
+        Err(CoreError::Validation(errors)) => render(&new_account_page(&req, &form, errors.0), StatusCode::UNPROCESSABLE_ENTITY),
+        Err(other) => Err(other.into()),
+    }
+}

@@ -1,0 +1,132 @@
+//! Login and logout.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use askama::Template;
+use essaim_core::domain::session::{authenticate, close_session, open_session, LoginError};
+use essaim_core::security::random_token;
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::auth::{client_ip, current_user, expired_cookie, secure_cookie, verify_csrf, CSRF_COOKIE, SESSION_COOKIE};
+use crate::error::AppError;
+use crate::views::{render, Layout};
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    layout: Layout,
+    email: String,
+    next: String,
+    failed: bool,
+}
+
+/// Query of the login page.
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+}
+
+/// Only a path on this site may follow a login, never another site (open redirect).
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+/// `GET /login`
+#[get("/login")]
+pub async fn login_form(req: HttpRequest, query: web::Query<LoginQuery>) -> Result<HttpResponse, AppError> {
+    let page = LoginPage {
+        layout: Layout::for_request(&req, "Connexion", "login"),
+        email: String::new(),
+        next: safe_next(query.next.as_deref()),
+        failed: false,
+    };
+    render(&page, StatusCode::OK)
+}
+
+/// The login form.
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    next: Option<String>,
+}
+
+/// `POST /login`: one answer for an unknown e-mail and a wrong password; 429 when throttled.
+#[post("/login")]
+pub async fn login_submit(req: HttpRequest, state: web::Data<AppState>, form: web::Form<LoginForm>) -> Result<HttpResponse, AppError> {
+    verify_csrf(&req, &form.csrf_token)?;
+    let form = form.into_inner();
+    let (email, password, ip) = (form.email.clone(), form.password, client_ip(&req));
+    let outcome = state
+        .db(move |conn| match authenticate(conn, &email, &password, &ip) {
+            Ok(account) => open_session(conn, &account).map(Ok),
+            Err(LoginError::Store(e)) => Err(e),
+            Err(other) => Ok(Err(other)),
+        })
+        .await?;
+    match outcome {
+        Ok(token) => {
+            let tls = state.config.behind_tls();
+            Ok(HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, safe_next(form.next.as_deref())))
+                .cookie(secure_cookie(SESSION_COOKIE, token, tls))
+                // A new CSRF token with the new session: a token seen before login is worthless after.
+                .cookie(secure_cookie(CSRF_COOKIE, random_token(), tls))
+                .finish())
+        }
+        Err(LoginError::Throttled) => Err(AppError::TooManyAttempts),
+        Err(_) => {
+            let page = LoginPage {
+                layout: Layout::for_request(&req, "Connexion", "login"),
+                email: form.email.trim().to_owned(),
+                next: safe_next(form.next.as_deref()),
+                failed: true,
+            };
+            render(&page, StatusCode::OK)
+        }
+    }
+}
+
+/// The logout form.
+#[derive(Deserialize)]
+pub struct LogoutForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// `POST /logout`: ends the session on the server and in the browser.
+#[post("/logout")]
+pub async fn logout(req: HttpRequest, state: web::Data<AppState>, form: web::Form<LogoutForm>) -> Result<HttpResponse, AppError> {
+    verify_csrf(&req, &form.csrf_token)?;
+    if let Some(token) = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned()) {
+        state.db(move |conn| close_session(conn, &token)).await?;
+    }
+    let was_logged_in = current_user(&req).is_some();
+    let tls = state.config.behind_tls();
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, if was_logged_in { "/?deconnexion=ok" } else { "/" }))
+        .cookie(expired_cookie(SESSION_COOKIE, tls))
+        .finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_follow_a_login() {
+        assert_eq!(safe_next(Some("/admin")), "/admin");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

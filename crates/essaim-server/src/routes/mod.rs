@@ -1,0 +1,28 @@
+//! The route table.
+
+mod admin;
+pub(crate) mod api;
+mod login;
+mod pages;
+mod static_files;
+
+use actix_web::web;
+
+pub use api::{ConsultationDetail, ConsultationSummary, Health, PhaseView, TerritoryView, ThemeView};
+
+/// Every route; anything else gets the French 404 page (or a JSON 404 under `/api`).
+pub fn register(cfg: &mut web::ServiceConfig) {
+    cfg.service(static_files::stylesheet)
+        .service(api::healthz)
+        .service(api::openapi_json)
+        .service(web::scope("/api/v1").service(api::list_consultations_api).service(api::get_consultation).default_service(web::to(api::not_found)))
+        .service(pages::home)
+        .service(pages::consultation)
+        .service(login::login_form)
+        .service(login::login_submit)
+        .service(login::logout)
+        .service(admin::accounts)
+        .service(admin::new_account_form)
+        .service(admin::create_account)
+        .default_service(web::to(pages::not_found));
+}

@@ -1,0 +1,130 @@
+//! Page models and the templates they fill (askama: compiled, HTML-escaped by default).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse};
+use askama::Template;
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use essaim_core::domain::{Account, Role};
+
+use crate::auth::{csrf_token, current_user};
+use crate::error::AppError;
+
+/// The logged-in person, as the header shows them.
+#[derive(Debug, Clone)]
+pub struct UserView {
+    /// Display name.
+    pub name: String,
+    /// Role, in French.
+    pub role_label: &'static str,
+    /// Shows the administration link.
+    pub is_admin: bool,
+}
+
+/// What the common layout needs.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// Page title (before " — Essaim").
+    pub title: String,
+    /// Who is logged in.
+    pub user: Option<UserView>,
+    /// Token for the forms of the page.
+    pub csrf_token: String,
+    /// Which navigation entry is current.
+    pub nav: &'static str,
+    /// False on error pages, which do not know who is asking.
+    pub show_account: bool,
+}
+
+impl Layout {
+    /// The layout for a page served to `req`.
+    pub fn for_request(req: &HttpRequest, title: impl Into<String>, nav: &'static str) -> Self {
+        Layout {
+            title: title.into(),
+            user: current_user(req).map(|a: Account| UserView {
+                name: a.display_name,
+                role_label: a.role.label(),
+                is_admin: a.role == Role::Admin,
+            }),
+            csrf_token: csrf_token(req),
+            nav,
+            show_account: true,
+        }
+    }
+}
+
+/// Renders a page with a status.
+pub fn render<T: Template>(page: &T, status: StatusCode) -> Result<HttpResponse, AppError> {
+    let html = page.render().map_err(|e| AppError::Internal(format!("gabarit : {e}")))?;
+    Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(html))
+}
+
+/// An error page.
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    /// Layout.
+    pub layout: Layout,
+    /// HTTP status code.
+    pub code: u16,
+    /// Heading.
+    pub heading: &'static str,
+    /// Explanation and what to do.
+    pub message: &'static str,
+}
+
+impl ErrorPage {
+    /// An error page for a status.
+    pub fn new(status: StatusCode, heading: &'static str, message: &'static str) -> Self {
+        ErrorPage {
+            layout: Layout { title: heading.to_owned(), user: None, csrf_token: String::new(), nav: "", show_account: false },
+            code: status.as_u16(),
+            heading,
+            message,
+        }
+    }
+}
+
+/// Renders an error page; falls back to plain text if the template itself fails.
+pub fn render_error_page(page: &ErrorPage) -> HttpResponse {
+    let status = StatusCode::from_u16(page.code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    render(page, status).unwrap_or_else(|_| HttpResponse::build(status).content_type("text/plain; charset=utf-8").body(page.message))
+}
+
+const MONTHS: [&str; 12] =
+    ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
+
+/// "28 juin 2016".
+pub fn french_date(date: NaiveDate) -> String {
+    let day = if date.day() == 1 { "1er".to_owned() } else { date.day().to_string() };
+    format!("{day} {} {}", MONTHS[date.month0() as usize], date.year())
+}
+
+/// "du 1er avril au 30 avril 2016", "28 juin 2016", or nothing.
+pub fn french_period(start: Option<NaiveDate>, end: Option<NaiveDate>) -> Option<String> {
+    match (start, end) {
+        (Some(s), Some(e)) if s == e => Some(french_date(s)),
+        (Some(s), Some(e)) => Some(format!("du {} au {}", french_date(s), french_date(e))),
+        (Some(s), None) => Some(format!("à partir du {}", french_date(s))),
+        (None, Some(e)) => Some(format!("jusqu'au {}", french_date(e))),
+        (None, None) => None,
+    }
+}
+
+/// "28 juin 2016 à 14 h 05 (UTC)".
+pub fn french_instant(at: NaiveDateTime) -> String {
+    format!("{} à {} (UTC)", french_date(at.date()), at.format("%H h %M"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_read_as_in_french() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day);
+        assert_eq!(french_date(d(2016, 6, 28).unwrap()), "28 juin 2016");
+        assert_eq!(french_period(d(2016, 11, 1), d(2016, 11, 30)).unwrap(), "du 1er novembre 2016 au 30 novembre 2016");
+        assert_eq!(french_period(d(2016, 6, 28), d(2016, 6, 28)).unwrap(), "28 juin 2016");
+        assert_eq!(french_period(None, None), None);
+    }
+}

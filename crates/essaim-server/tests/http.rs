@@ -1,0 +1,232 @@
+//! The web application end to end, on the backend named by `ESSAIM_TEST_DATABASE_URL`.
+
+mod common;
+
+use actix_web::http::StatusCode;
+use common::{browser, ADMIN, FACILITATOR, STAFF};
+use essaim_core::demo::{DEMO_SLUG, DEMO_TITLE, FIVE_THEMES};
+
+#[actix_web::test]
+async fn home_and_consultation_show_the_demo_and_its_five_themes() {
+    let mut b = browser().await;
+    let home = b.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.text().contains(DEMO_TITLE));
+    assert!(home.body.contains("<html lang=\"fr\">"));
+    assert!(home.body.contains("href=\"#contenu\""), "skip link");
+
+    let page = b.get(&format!("/consultations/{DEMO_SLUG}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let text = page.text();
+    for theme in FIVE_THEMES {
+        assert!(text.contains(&format!("<span class=\"theme-title\">{theme}</span>")), "theme {theme:?} in exact wording");
+    }
+    assert!(text.contains("<time datetime=\"2016-06-28\">28 juin 2016</time>"));
+    assert!(text.contains("Angers"));
+    // Counts are for staff only.
+    assert!(!text.contains("contributions</span>") && !text.contains("0 contribution"));
+}
+
+#[actix_web::test]
+async fn staff_see_participation_counts_on_the_consultation_page() {
+    let mut b = browser().await;
+    assert_eq!(b.login(STAFF).await.status, StatusCode::SEE_OTHER);
+    let page = b.get(&format!("/consultations/{DEMO_SLUG}")).await;
+    assert_eq!(page.body.matches("0 contribution").count(), 5);
+}
+
+#[actix_web::test]
+async fn unknown_addresses_get_a_french_404_page_or_a_json_error() {
+    let mut b = browser().await;
+    let page = b.get("/nulle-part").await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.body.contains("Page introuvable"));
+    assert!(page.body.contains("lang=\"fr\""));
+    let missing = b.get("/consultations/inconnue").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+
+    let api = b.get("/api/v1/nulle-part").await;
+    assert_eq!(api.status, StatusCode::NOT_FOUND);
+    let json: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    assert_eq!(json["error"]["code"], "not_found");
+    let api = b.get("/api/v1/consultations/inconnue").await;
+    assert_eq!(api.status, StatusCode::NOT_FOUND);
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&api.body).unwrap()["error"]["code"], "not_found");
+}
+
+#[actix_web::test]
+async fn healthz_api_and_openapi_describe_the_service() {
+    let mut b = browser().await;
+    let health = b.get("/healthz").await;
+    assert_eq!(health.status, StatusCode::OK);
+    let json: serde_json::Value = serde_json::from_str(&health.body).unwrap();
+    assert_eq!(json["status"], "ok");
+    assert_eq!(json["backend"], b.db.url.backend().as_str());
+    assert_eq!(json["version"], essaim_core::VERSION);
+
+    let list: serde_json::Value = serde_json::from_str(&b.get("/api/v1/consultations").await.body).unwrap();
+    assert_eq!(list[0]["slug"], DEMO_SLUG);
+    let detail: serde_json::Value = serde_json::from_str(&b.get(&format!("/api/v1/consultations/{DEMO_SLUG}")).await.body).unwrap();
+    let themes: Vec<&str> = detail["themes"].as_array().unwrap().iter().map(|t| t["title"].as_str().unwrap()).collect();
+    assert_eq!(themes, FIVE_THEMES);
+    assert_eq!(detail["phases"].as_array().unwrap().len(), 8);
+
+    let doc: serde_json::Value = serde_json::from_str(&b.get("/api/openapi.json").await.body).unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for path in ["/healthz", "/api/v1/consultations", "/api/v1/consultations/{slug}"] {
+        assert!(doc["paths"].get(path).is_some(), "{path} documented");
+    }
+}
+
+#[actix_web::test]
+async fn pages_carry_security_headers_and_cookies_are_http_only_lax() {
+    let mut b = browser().await;
+    let page = b.get("/login").await;
+    assert_eq!(page.headers.get("x-content-type-options").unwrap(), "nosniff");
+    assert!(page.headers.get("content-security-policy").unwrap().to_str().unwrap().contains("frame-ancestors 'none'"));
+    let csrf = page.set_cookies().into_iter().find(|c| c.starts_with("essaim_csrf=")).expect("CSRF cookie set");
+    assert!(csrf.contains("HttpOnly") && csrf.contains("SameSite=Lax"), "{csrf}");
+    let login = b.login(STAFF).await;
+    let session = login.set_cookies().into_iter().find(|c| c.starts_with("essaim_session=")).expect("session cookie");
+    assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax"), "{session}");
+}
+
+#[actix_web::test]
+async fn login_needs_its_csrf_token() {
+    let mut b = browser().await;
+    b.get("/login").await;
+    let reply = b.post("/login", &[("email", STAFF.0), ("password", STAFF.1)]).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert!(reply.text().contains("Formulaire expiré"));
+    let reply = b.post("/login", &[("csrf_token", "0123456789abcdef0123456789abcdef"), ("email", STAFF.0), ("password", STAFF.1)]).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN, "a token that is not this browser's");
+    assert!(!b.cookies.contains_key("essaim_session"));
+}
+
+#[actix_web::test]
+async fn staff_log_in_see_their_name_and_log_out() {
+    let mut b = browser().await;
+    let before = b.csrf().await;
+    let reply = b.login(STAFF).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(reply.location(), "/");
+    assert_ne!(b.cookies["essaim_csrf"], before, "CSRF token renewed at login");
+    let home = b.get("/").await;
+    assert!(home.text().contains("Samuel Chargé de mission"));
+    assert!(home.body.contains("Se déconnecter"));
+
+    let session = b.cookies["essaim_session"].clone();
+    let token = b.cookies["essaim_csrf"].clone();
+    let out = b.post("/logout", &[("csrf_token", &token)]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert!(!b.cookies.contains_key("essaim_session"));
+    assert!(b.get(&out.location().to_owned()).await.text().contains("Vous êtes déconnecté"));
+    // The old token opens nothing any more, even if replayed.
+    b.cookies.insert("essaim_session".into(), session);
+    let home = b.get("/").await;
+    assert!(!home.body.contains("Se déconnecter"));
+}
+
+#[actix_web::test]
+async fn login_redirects_back_to_local_pages_only() {
+    let mut b = browser().await;
+    let token = b.csrf().await;
+    let reply = b.post("/login", &[("csrf_token", &token), ("email", ADMIN.0), ("password", ADMIN.1), ("next", "https://evil.example/")]).await;
+    assert_eq!(reply.location(), "/");
+    let mut b = browser().await;
+    let anonymous = b.get("/admin").await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+    assert_eq!(anonymous.location(), "/login?next=%2Fadmin");
+    let form = b.get(anonymous.location()).await;
+    assert!(form.body.contains("name=\"next\" value=\"/admin\""));
+    let token = b.csrf().await;
+    let reply = b.post("/login", &[("csrf_token", &token), ("email", ADMIN.0), ("password", ADMIN.1), ("next", "/admin")]).await;
+    assert_eq!(reply.location(), "/admin");
+}
+
+#[actix_web::test]
+async fn unknown_email_and_wrong_password_get_the_same_page() {
+    let mut b = browser().await;
+    let unknown = b.login(("personne@demo.essaim.fr", "un mot de passe quelconque")).await;
+    let wrong = b.login((STAFF.0, "un mot de passe quelconque")).await;
+    assert_eq!(unknown.status, wrong.status);
+    assert!(wrong.text().contains("Adresse e-mail ou mot de passe incorrect."));
+    // Identical but for the e-mail typed, which is kept in the field.
+    assert_eq!(unknown.body.replace("personne@demo.essaim.fr", "E"), wrong.body.replace(STAFF.0, "E"));
+}
+
+#[actix_web::test]
+async fn repeated_failed_logins_get_429() {
+    let mut b = browser().await;
+    for _ in 0..10 {
+        let reply = b.login((STAFF.0, "pas le bon mot de passe")).await;
+        assert_eq!(reply.status, StatusCode::OK);
+    }
+    let blocked = b.login(STAFF).await;
+    assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS, "even the right password, while throttled");
+    assert_eq!(blocked.headers.get("retry-after").unwrap(), "900");
+    assert!(blocked.text().contains("Trop de tentatives"));
+}
+
+#[actix_web::test]
+async fn only_admins_reach_the_administration() {
+    let mut b = browser().await;
+    b.login(FACILITATOR).await;
+    for path in ["/admin", "/admin/accounts/new"] {
+        let reply = b.get(path).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{path}");
+        assert!(reply.text().contains("Accès refusé"));
+    }
+    let token = b.csrf().await;
+    let reply = b
+        .post("/admin/accounts", &[("csrf_token", &token), ("email", "x@region.fr"), ("role", "admin"), ("password", "une longue phrase de passe")])
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN, "no account creation by a facilitator");
+
+    let mut b = browser().await;
+    b.login(STAFF).await;
+    assert_eq!(b.get("/admin").await.status, StatusCode::FORBIDDEN);
+}
+
+#[actix_web::test]
+async fn admins_create_accounts_and_bad_input_keeps_what_was_typed() {
+    let mut b = browser().await;
+    b.login(ADMIN).await;
+    let list = b.get("/admin").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("animation@demo.essaim.fr"));
+    assert_eq!(b.get("/admin/accounts/new").await.status, StatusCode::OK);
+
+    let token = b.csrf().await;
+    let bad = b.post("/admin/accounts", &[("csrf_token", &token), ("email", "claire@region"), ("display_name", "Claire Martin"), ("role", "staff"), ("password", "court")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = bad.text();
+    assert!(text.contains("Cette adresse e-mail n'est pas valide"));
+    assert!(text.contains("au moins 12 caractères"));
+    assert!(text.contains("value=\"claire@region\""), "e-mail kept");
+    assert!(text.contains("value=\"Claire Martin\""), "name kept");
+    assert!(text.contains("id=\"role-staff\" name=\"role\" value=\"staff\" checked"), "role kept");
+    assert!(!text.contains("value=\"court\""), "password never echoed");
+    assert!(text.contains("aria-invalid=\"true\""));
+
+    let no_token = b.post("/admin/accounts", &[("email", "claire@region.fr"), ("role", "staff"), ("password", "une longue phrase de passe")]).await;
+    assert_eq!(no_token.status, StatusCode::FORBIDDEN);
+
+    let name = "<script>alert('x')</script> Claire";
+    let good = b.post("/admin/accounts", &[("csrf_token", &token), ("email", "claire@region.fr"), ("display_name", name), ("role", "staff"), ("password", "une longue phrase de passe")]).await;
+    assert_eq!(good.status, StatusCode::SEE_OTHER);
+    let list = b.get(good.location()).await;
+    assert!(list.text().contains("Le compte claire@region.fr a été créé."));
+    assert!(!list.body.contains("<script>alert"), "names are escaped");
+    assert!(list.body.contains("&#60;script&#62;alert(&#39;x&#39;)&#60;/script&#62; Claire"));
+}
+
+#[actix_web::test]
+async fn a_malformed_form_gets_a_french_page_not_a_trace() {
+    let mut b = browser().await;
+    let token = b.csrf().await;
+    let huge = "x".repeat(70 * 1024);
+    let reply = b.post("/login", &[("csrf_token", &token), ("email", &huge), ("password", "x")]).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(reply.text().contains("Requête invalide"));
+}
