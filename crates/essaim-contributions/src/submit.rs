@@ -52,7 +52,10 @@ pub fn submit(conn: &mut DbConnection, input: &SubmittedContribution) -> CoreRes
     if body.is_empty() {
         errors.add("body", "Écrivez votre contribution.");
     } else if body.chars().count() > MAX_CONTRIBUTION_CHARS {
-        errors.add("body", format!("La contribution dépasse {MAX_CONTRIBUTION_CHARS} caractères : découpez-la en plusieurs."));
+        errors.add(
+            "body",
+            format!("La contribution dépasse {MAX_CONTRIBUTION_CHARS} caractères : découpez-la en plusieurs."),
+        );
     }
     let kind = ContributionKind::parse(input.kind.trim());
     if kind.is_none() {
@@ -67,12 +70,14 @@ pub fn submit(conn: &mut DbConnection, input: &SubmittedContribution) -> CoreRes
         raw => {
             let parsed = raw.parse::<Id>().ok();
             let belongs = match parsed {
-                Some(id) => themes::table
-                    .filter(themes::id.eq(id))
-                    .filter(themes::consultation_id.eq(consultation_id))
-                    .count()
-                    .get_result::<i64>(conn)?
-                    > 0,
+                Some(id) => {
+                    themes::table
+                        .filter(themes::id.eq(id))
+                        .filter(themes::consultation_id.eq(consultation_id))
+                        .count()
+                        .get_result::<i64>(conn)?
+                        > 0
+                }
                 None => false,
             };
             if !belongs {

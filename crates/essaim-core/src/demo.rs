@@ -80,10 +80,11 @@ pub fn seed_demo(conn: &mut DbConnection) -> CoreResult<SeedOutcome> {
             slug: DEMO_SLUG.to_owned(),
             title: DEMO_TITLE.to_owned(),
             region: "Pays de la Loire".to_owned(),
-            description: "L'État et la Région Pays de la Loire réunissent les acteurs de l'économie sociale et solidaire \
+            description:
+                "L'État et la Région Pays de la Loire réunissent les acteurs de l'économie sociale et solidaire \
                 pour construire la stratégie régionale de l'ESS, valable cinq ans, à partir des ateliers de lancement, \
                 du questionnaire aux acteurs et de la conférence régionale d'Angers."
-                .to_owned(),
+                    .to_owned(),
             starts_on: date(2016, 4, 1),
             ends_on: date(2016, 11, 30),
             retention_until: date(2021, 11, 30),
@@ -111,28 +112,50 @@ pub fn seed_demo(conn: &mut DbConnection) -> CoreResult<SeedOutcome> {
         }
 
         for (code, name) in DEPARTEMENTS {
-            let existing = territories::table.filter(territories::code.eq(code)).select(territories::id).first::<Id>(conn).optional()?;
+            let existing = territories::table
+                .filter(territories::code.eq(code))
+                .select(territories::id)
+                .first::<Id>(conn)
+                .optional()?;
             let territory_id = match existing {
                 Some(id) => id,
                 None => {
-                    let territory = Territory { id: Id::new(), code: code.to_owned(), name: name.to_owned(), kind: TerritoryKind::Departement };
+                    let territory = Territory {
+                        id: Id::new(),
+                        code: code.to_owned(),
+                        name: name.to_owned(),
+                        kind: TerritoryKind::Departement,
+                    };
                     diesel::insert_into(territories::table).values(territory.clone()).execute(conn)?;
                     territory.id
                 }
             };
             diesel::insert_into(consultation_territories::table)
-                .values((consultation_territories::consultation_id.eq(consultation.id), consultation_territories::territory_id.eq(territory_id)))
+                .values((
+                    consultation_territories::consultation_id.eq(consultation.id),
+                    consultation_territories::territory_id.eq(territory_id),
+                ))
                 .execute(conn)?;
         }
 
         for (name, family, territory) in ORGANISATIONS {
-            let input = NewOrganisation { name: name.into(), legal_family: family.into(), siret: String::new(), territory_code: territory.into() };
+            let input = NewOrganisation {
+                name: name.into(),
+                legal_family: family.into(),
+                siret: String::new(),
+                territory_code: territory.into(),
+            };
             create_organisation(conn, &input)?;
         }
 
         for (role, email, name, password) in DEMO_ACCOUNTS {
             if find_account_by_email(conn, email)?.is_none() {
-                let input = NewAccount { email: email.into(), display_name: name.into(), role: role.into(), password: password.into() };
+                let input = NewAccount {
+                    email: email.into(),
+                    display_name: name.into(),
+                    role: role.into(),
+                    password: password.into(),
+                };
                 create_account(conn, &input, None)?;
             }
         }
@@ -150,11 +173,29 @@ fn demo_phases(consultation_id: Id) -> Vec<Phase> {
         (PhaseKind::LaunchWorkshops, "Ateliers de lancement", date(2016, 4, 1), date(2016, 4, 30), None),
         (PhaseKind::Questionnaire, "Questionnaire aux acteurs", date(2016, 4, 15), date(2016, 6, 15), None),
         (PhaseKind::Conference, "Conférence régionale de l'ESS", date(2016, 6, 28), date(2016, 6, 28), angers.clone()),
-        (PhaseKind::PlenaryPart1, "Plénière, 1re partie : présentation des propositions d'orientations", date(2016, 6, 28), date(2016, 6, 28), angers.clone()),
+        (
+            PhaseKind::PlenaryPart1,
+            "Plénière, 1re partie : présentation des propositions d'orientations",
+            date(2016, 6, 28),
+            date(2016, 6, 28),
+            angers.clone(),
+        ),
         (PhaseKind::TreasureHunt, "Chasse aux trésors de l'ESS", date(2016, 6, 28), date(2016, 6, 28), angers.clone()),
-        (PhaseKind::PlenaryPart2, "Plénière, 2e partie : débat sur les orientations", date(2016, 6, 28), date(2016, 6, 28), angers),
+        (
+            PhaseKind::PlenaryPart2,
+            "Plénière, 2e partie : débat sur les orientations",
+            date(2016, 6, 28),
+            date(2016, 6, 28),
+            angers,
+        ),
         (PhaseKind::Synthesis, "Synthèse et rédaction de la stratégie", date(2016, 7, 1), date(2016, 10, 31), None),
-        (PhaseKind::Publication, "Présentation de la stratégie — mois de l'ESS", date(2016, 11, 1), date(2016, 11, 30), None),
+        (
+            PhaseKind::Publication,
+            "Présentation de la stratégie — mois de l'ESS",
+            date(2016, 11, 1),
+            date(2016, 11, 30),
+            None,
+        ),
     ];
     rows.into_iter()
         .enumerate()

@@ -53,7 +53,8 @@ impl Mailer {
         match self {
             Mailer::Smtp(transport) => transport.send(&message).map(|_| ()).map_err(|e| CoreError::Mail(e.to_string())),
             Mailer::Outbox(dir) => {
-                std::fs::create_dir_all(dir).map_err(|e| CoreError::Mail(format!("dossier {} : {e}", dir.display())))?;
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| CoreError::Mail(format!("dossier {} : {e}", dir.display())))?;
                 FileTransport::new(dir).send(&message).map(|_| ()).map_err(|e| CoreError::Mail(e.to_string()))
             }
         }
@@ -68,7 +69,9 @@ mod tests {
     fn without_smtp_messages_land_in_the_outbox() {
         let dir = tempfile::tempdir().unwrap();
         let mailer = Mailer::Outbox(dir.path().join("outbox"));
-        mailer.send_text("Essaim <ne-pas-repondre@essaim.invalid>", "claire@exemple.fr", "Votre contribution", "Merci !").unwrap();
+        mailer
+            .send_text("Essaim <ne-pas-repondre@essaim.invalid>", "claire@exemple.fr", "Votre contribution", "Merci !")
+            .unwrap();
         let files: Vec<_> = std::fs::read_dir(dir.path().join("outbox")).unwrap().collect();
         assert_eq!(files.len(), 1);
         let path = files[0].as_ref().unwrap().path();

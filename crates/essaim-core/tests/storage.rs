@@ -4,7 +4,9 @@ use diesel::prelude::*;
 use essaim_core::db::Id;
 use essaim_core::demo::{seed_demo, SeedOutcome, DEMO_SLUG, FIVE_THEMES};
 use essaim_core::domain::consultation::{find_consultation, list_consultations, phases_of, territories_of, themes_of};
-use essaim_core::domain::session::{authenticate, close_session, open_session, resume_session, LoginError, LOGIN_FAILURE_LIMIT};
+use essaim_core::domain::session::{
+    authenticate, close_session, open_session, resume_session, LoginError, LOGIN_FAILURE_LIMIT,
+};
 use essaim_core::domain::vocab::PhaseKind;
 use essaim_core::domain::{create_account, create_organisation, list_accounts, NewAccount, NewOrganisation};
 use essaim_core::schema::{audit_log, sessions};
@@ -41,23 +43,28 @@ fn demo_seed_is_complete_and_idempotent() {
 fn accounts_store_argon2id_and_refuse_bad_input_with_french_messages() {
     let db = TestDb::new();
     let mut conn = db.conn();
-    let created = create_account(&mut conn, &account("Claire@Region.fr", "staff", "une longue phrase de passe"), None).unwrap();
+    let created =
+        create_account(&mut conn, &account("Claire@Region.fr", "staff", "une longue phrase de passe"), None).unwrap();
     assert_eq!(created.email, "claire@region.fr");
     assert!(created.password_hash.as_deref().unwrap().starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
 
-    let Err(CoreError::Validation(errors)) = create_account(&mut conn, &account("pas-un-mail", "root", "court"), None) else {
+    let Err(CoreError::Validation(errors)) = create_account(&mut conn, &account("pas-un-mail", "root", "court"), None)
+    else {
         panic!("expected a validation error");
     };
     assert!(errors.get("email").unwrap().contains("adresse e-mail"));
     assert!(errors.get("role").is_some());
     assert!(errors.get("password").unwrap().contains("12"));
 
-    let Err(CoreError::Validation(errors)) = create_account(&mut conn, &account("claire@region.fr", "admin", "une autre phrase de passe"), None) else {
+    let Err(CoreError::Validation(errors)) =
+        create_account(&mut conn, &account("claire@region.fr", "admin", "une autre phrase de passe"), None)
+    else {
         panic!("expected a duplicate refusal");
     };
     assert!(errors.get("email").unwrap().contains("existe déjà"));
     // The creation was audited; the refused ones were not.
-    let audited: i64 = audit_log::table.filter(audit_log::action.eq("account.create")).count().get_result(&mut conn).unwrap();
+    let audited: i64 =
+        audit_log::table.filter(audit_log::action.eq("account.create")).count().get_result(&mut conn).unwrap();
     assert_eq!(audited, 1);
 }
 
@@ -67,16 +74,28 @@ fn login_failures_are_throttled_and_indistinguishable() {
     let mut conn = db.conn();
     create_account(&mut conn, &account("fatou@region.fr", "facilitator", "une longue phrase de passe"), None).unwrap();
 
-    assert!(matches!(authenticate(&mut conn, "inconnu@region.fr", "x", "10.0.0.1"), Err(LoginError::InvalidCredentials)));
-    assert!(matches!(authenticate(&mut conn, "fatou@region.fr", "mauvais", "10.0.0.1"), Err(LoginError::InvalidCredentials)));
+    assert!(matches!(
+        authenticate(&mut conn, "inconnu@region.fr", "x", "10.0.0.1"),
+        Err(LoginError::InvalidCredentials)
+    ));
+    assert!(matches!(
+        authenticate(&mut conn, "fatou@region.fr", "mauvais", "10.0.0.1"),
+        Err(LoginError::InvalidCredentials)
+    ));
     assert!(authenticate(&mut conn, "FATOU@region.fr", "une longue phrase de passe", "10.0.0.1").is_ok());
 
     // Per account, from many addresses.
     for i in 0..LOGIN_FAILURE_LIMIT {
         let ip = format!("10.0.1.{i}");
-        assert!(matches!(authenticate(&mut conn, "fatou@region.fr", "mauvais", &ip), Err(LoginError::InvalidCredentials)));
+        assert!(matches!(
+            authenticate(&mut conn, "fatou@region.fr", "mauvais", &ip),
+            Err(LoginError::InvalidCredentials)
+        ));
     }
-    assert!(matches!(authenticate(&mut conn, "fatou@region.fr", "une longue phrase de passe", "10.0.2.1"), Err(LoginError::Throttled)));
+    assert!(matches!(
+        authenticate(&mut conn, "fatou@region.fr", "une longue phrase de passe", "10.0.2.1"),
+        Err(LoginError::Throttled)
+    ));
 
     // Per address, over many accounts.
     for i in 0..LOGIN_FAILURE_LIMIT {
@@ -89,7 +108,8 @@ fn login_failures_are_throttled_and_indistinguishable() {
 fn sessions_resume_until_closed_or_expired() {
     let db = TestDb::new();
     let mut conn = db.conn();
-    let acc = create_account(&mut conn, &account("samuel@region.fr", "staff", "une longue phrase de passe"), None).unwrap();
+    let acc =
+        create_account(&mut conn, &account("samuel@region.fr", "staff", "une longue phrase de passe"), None).unwrap();
     let token = open_session(&mut conn, &acc).unwrap();
     let stored: String = sessions::table.select(sessions::token_hash).first(&mut conn).unwrap();
     assert_ne!(stored, token, "only the hash is stored");
@@ -112,13 +132,23 @@ fn organisations_check_siret_and_territory() {
     let db = TestDb::new();
     let mut conn = db.conn();
     seed_demo(&mut conn).unwrap();
-    let bad = NewOrganisation { name: "Coop".into(), legal_family: "sarl".into(), siret: "73282932000075".into(), territory_code: "99".into() };
+    let bad = NewOrganisation {
+        name: "Coop".into(),
+        legal_family: "sarl".into(),
+        siret: "73282932000075".into(),
+        territory_code: "99".into(),
+    };
     let Err(CoreError::Validation(errors)) = create_organisation(&mut conn, &bad) else { panic!("expected errors") };
     assert!(errors.get("siret").unwrap().contains("clé de contrôle"));
     assert!(errors.get("legal_family").is_some());
     assert!(errors.get("territory").unwrap().contains("99"));
 
-    let good = NewOrganisation { name: "Coop".into(), legal_family: "cooperative".into(), siret: "732 829 320 00074".into(), territory_code: "49".into() };
+    let good = NewOrganisation {
+        name: "Coop".into(),
+        legal_family: "cooperative".into(),
+        siret: "732 829 320 00074".into(),
+        territory_code: "49".into(),
+    };
     let org = create_organisation(&mut conn, &good).unwrap();
     assert_eq!(org.siret.as_deref(), Some("73282932000074"));
     assert!(create_organisation(&mut conn, &good).is_err(), "same SIRET twice");
@@ -136,4 +166,32 @@ fn ids_round_trip_through_the_backend() {
         .first(&mut conn)
         .unwrap();
     assert_eq!(again, consultation.id);
+}
+
+#[test]
+fn a_disabled_account_cannot_log_in_and_loses_its_sessions() {
+    use essaim_core::domain::set_account_disabled;
+    let db = TestDb::new();
+    let mut conn = db.conn();
+    let admin =
+        create_account(&mut conn, &account("alice@region.fr", "admin", "une longue phrase de passe"), None).unwrap();
+    let staff =
+        create_account(&mut conn, &account("samuel@region.fr", "staff", "une autre phrase de passe"), None).unwrap();
+    let token = open_session(&mut conn, &staff).unwrap();
+
+    assert!(matches!(set_account_disabled(&mut conn, admin.id, true, admin.id), Err(CoreError::Conflict(_))));
+    set_account_disabled(&mut conn, staff.id, true, admin.id).unwrap();
+    assert!(resume_session(&mut conn, &token).unwrap().is_none(), "sessions end");
+    assert!(matches!(
+        authenticate(&mut conn, "samuel@region.fr", "une autre phrase de passe", "10.0.0.2"),
+        Err(LoginError::InvalidCredentials)
+    ));
+    set_account_disabled(&mut conn, staff.id, false, admin.id).unwrap();
+    assert!(authenticate(&mut conn, "samuel@region.fr", "une autre phrase de passe", "10.0.0.2").is_ok());
+    let audited: i64 = audit_log::table
+        .filter(audit_log::action.eq_any(["account.disable", "account.enable"]))
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    assert_eq!(audited, 2);
 }

@@ -55,7 +55,11 @@ fn security_headers() -> middleware::DefaultHeaders {
 pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg: &mut web::ServiceConfig| {
         cfg.app_data(web::Data::new(state))
-            .app_data(web::FormConfig::default().limit(64 * 1024).error_handler(|err, _| AppError::BadRequest(err.to_string()).into()))
+            .app_data(
+                web::FormConfig::default()
+                    .limit(64 * 1024)
+                    .error_handler(|err, _| AppError::BadRequest(err.to_string()).into()),
+            )
             .app_data(web::JsonConfig::default().limit(64 * 1024))
             .service(
                 web::scope("")

@@ -46,13 +46,17 @@ pub fn expired_cookie(name: &'static str, behind_tls: bool) -> Cookie<'static> {
 }
 
 /// Loads the session (if any) and makes sure the browser holds a CSRF token.
-pub async fn session_middleware(req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<BoxBody>, Error> {
+pub async fn session_middleware(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
     let path = req.path();
     // Machine routes carry no cookies worth reading.
     if path.starts_with("/static/") || path == "/healthz" || path.starts_with("/api/") {
         return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
     }
-    let state = req.app_data::<web::Data<AppState>>().cloned().ok_or_else(|| AppError::Internal("état absent".into()))?;
+    let state =
+        req.app_data::<web::Data<AppState>>().cloned().ok_or_else(|| AppError::Internal("état absent".into()))?;
     let tls = state.config.behind_tls();
 
     let existing_csrf = req.cookie(CSRF_COOKIE).map(|c| c.value().to_owned()).filter(|v| is_token(v));

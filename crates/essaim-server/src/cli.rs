@@ -13,11 +13,15 @@ use essaim_core::CoreError;
 
 mod serve;
 
-/// Essaim: participatory consultation for the regional strategy of the social and solidarity economy.
+/// Essaim : plateforme de consultation pour la stratégie régionale de l'économie sociale et solidaire.
 #[derive(Parser, Debug)]
-#[command(name = "essaim", version, about)]
+#[command(
+    name = "essaim",
+    version,
+    about = "Essaim : plateforme de consultation pour la stratégie régionale de l'économie sociale et solidaire"
+)]
 pub struct Cli {
-    /// Database: sqlite://PATH (default: essaim.db) or postgres://USER@HOST/DB
+    /// Base de données : sqlite://CHEMIN (par défaut essaim.db) ou postgres://UTILISATEUR@HÔTE/BASE
     #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<String>,
     #[command(subcommand)]
@@ -26,23 +30,23 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Run the web server (migrations are applied first).
+    /// Lance le serveur web (applique d'abord les migrations).
     Serve {
-        /// Address to listen on [env: ESSAIM_BIND, default 127.0.0.1:8080]
+        /// Adresse d'écoute [env : ESSAIM_BIND, par défaut 127.0.0.1:8080]
         #[arg(long)]
         bind: Option<String>,
-        /// Seed the demo consultation if absent and print the demo accounts.
+        /// Crée la consultation de démonstration si elle manque et affiche les comptes de démonstration.
         #[arg(long)]
         demo: bool,
     },
-    /// Apply pending database migrations.
+    /// Applique les migrations en attente.
     Migrate,
-    /// Seed data.
+    /// Charge des données.
     Seed {
         #[command(subcommand)]
         what: SeedCommand,
     },
-    /// Manage staff accounts.
+    /// Gère les comptes (administrateurs, équipes, animateurs).
     User {
         #[command(subcommand)]
         action: UserCommand,
@@ -51,28 +55,28 @@ enum Command {
 
 #[derive(Subcommand, Debug)]
 enum SeedCommand {
-    /// The demo consultation (Pays de la Loire 2016), idempotent.
+    /// La consultation de démonstration (Pays de la Loire 2016) ; sans effet si elle existe.
     Demo,
 }
 
 #[derive(Subcommand, Debug)]
 enum UserCommand {
-    /// Create an account.
+    /// Crée un compte.
     Add {
-        /// E-mail address (the login).
+        /// Adresse e-mail (l'identifiant).
         #[arg(long)]
         email: String,
-        /// admin, staff or facilitator.
+        /// admin, staff ou facilitator.
         #[arg(long)]
         role: String,
-        /// Name shown in the interface.
+        /// Nom affiché.
         #[arg(long)]
         name: Option<String>,
-        /// Read the password from one line of standard input instead of prompting twice.
+        /// Lit le mot de passe sur une ligne de l'entrée standard au lieu de le demander deux fois.
         #[arg(long)]
         password_stdin: bool,
     },
-    /// List accounts.
+    /// Liste les comptes.
     List,
 }
 
@@ -90,7 +94,8 @@ pub fn run() -> ExitCode {
 }
 
 fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("ESSAIM_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ESSAIM_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
 
@@ -138,7 +143,9 @@ fn execute(cli: Cli) -> Result<(), String> {
             let mut conn = pool.get().map_err(|e| e.to_string())?;
             match seed_demo(&mut conn).map_err(|e| e.to_string())? {
                 SeedOutcome::Created => println!("Consultation de démonstration créée : {DEMO_SLUG}"),
-                SeedOutcome::AlreadyPresent => println!("La consultation de démonstration est déjà présente : {DEMO_SLUG}"),
+                SeedOutcome::AlreadyPresent => {
+                    println!("La consultation de démonstration est déjà présente : {DEMO_SLUG}")
+                }
             }
             Ok(())
         }

@@ -122,13 +122,27 @@ impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
         match e {
             AppError::NotFound => ApiError::not_found("ressource introuvable"),
-            AppError::Forbidden | AppError::Csrf => ApiError { status: StatusCode::FORBIDDEN, code: "forbidden", message: "accès refusé".into() },
-            AppError::LoginRequired { .. } => ApiError { status: StatusCode::UNAUTHORIZED, code: "unauthenticated", message: "connexion requise".into() },
-            AppError::TooManyAttempts => ApiError { status: StatusCode::TOO_MANY_REQUESTS, code: "too_many_attempts", message: "trop de tentatives".into() },
+            AppError::Forbidden | AppError::Csrf => {
+                ApiError { status: StatusCode::FORBIDDEN, code: "forbidden", message: "accès refusé".into() }
+            }
+            AppError::LoginRequired { .. } => ApiError {
+                status: StatusCode::UNAUTHORIZED,
+                code: "unauthenticated",
+                message: "connexion requise".into(),
+            },
+            AppError::TooManyAttempts => ApiError {
+                status: StatusCode::TOO_MANY_REQUESTS,
+                code: "too_many_attempts",
+                message: "trop de tentatives".into(),
+            },
             AppError::BadRequest(m) => ApiError { status: StatusCode::BAD_REQUEST, code: "bad_request", message: m },
             AppError::Internal(detail) => {
                 tracing::error!(%detail, "erreur interne (API)");
-                ApiError { status: StatusCode::INTERNAL_SERVER_ERROR, code: "internal_error", message: "erreur interne du service".into() }
+                ApiError {
+                    status: StatusCode::INTERNAL_SERVER_ERROR,
+                    code: "internal_error",
+                    message: "erreur interne du service".into(),
+                }
             }
         }
     }
@@ -140,6 +154,7 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status).json(ApiErrorBody { error: ApiErrorDetail { code: self.code.to_owned(), message: self.message.clone() } })
+        HttpResponse::build(self.status)
+            .json(ApiErrorBody { error: ApiErrorDetail { code: self.code.to_owned(), message: self.message.clone() } })
     }
 }

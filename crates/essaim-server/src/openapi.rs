@@ -7,9 +7,25 @@ use crate::routes::{ConsultationDetail, ConsultationSummary, Health, PhaseView, 
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Essaim API", description = "API de la plateforme de consultation Essaim. Les erreurs ont la forme {\"error\": {\"code\", \"message\"}} ; le code est stable."),
-    paths(crate::routes::api::healthz, crate::routes::api::list_consultations_api, crate::routes::api::get_consultation),
-    components(schemas(Health, ConsultationSummary, ConsultationDetail, ThemeView, PhaseView, ApiErrorBody, ApiErrorDetail, TerritoryView))
+    info(
+        title = "Essaim API",
+        description = "API de la plateforme de consultation Essaim. Les erreurs ont la forme {\"error\": {\"code\", \"message\"}} ; le code est stable."
+    ),
+    paths(
+        crate::routes::api::healthz,
+        crate::routes::api::list_consultations_api,
+        crate::routes::api::get_consultation
+    ),
+    components(schemas(
+        Health,
+        ConsultationSummary,
+        ConsultationDetail,
+        ThemeView,
+        PhaseView,
+        ApiErrorBody,
+        ApiErrorDetail,
+        TerritoryView
+    ))
 )]
 struct ApiDoc;
 

@@ -76,7 +76,13 @@ impl ErrorPage {
     /// An error page for a status.
     pub fn new(status: StatusCode, heading: &'static str, message: &'static str) -> Self {
         ErrorPage {
-            layout: Layout { title: heading.to_owned(), user: None, csrf_token: String::new(), nav: "", show_account: false },
+            layout: Layout {
+                title: heading.to_owned(),
+                user: None,
+                csrf_token: String::new(),
+                nav: "",
+                show_account: false,
+            },
             code: status.as_u16(),
             heading,
             message,
@@ -87,11 +93,24 @@ impl ErrorPage {
 /// Renders an error page; falls back to plain text if the template itself fails.
 pub fn render_error_page(page: &ErrorPage) -> HttpResponse {
     let status = StatusCode::from_u16(page.code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    render(page, status).unwrap_or_else(|_| HttpResponse::build(status).content_type("text/plain; charset=utf-8").body(page.message))
+    render(page, status)
+        .unwrap_or_else(|_| HttpResponse::build(status).content_type("text/plain; charset=utf-8").body(page.message))
 }
 
-const MONTHS: [&str; 12] =
-    ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
+const MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
 
 /// "28 juin 2016".
 pub fn french_date(date: NaiveDate) -> String {

@@ -19,7 +19,10 @@ async fn home_and_consultation_show_the_demo_and_its_five_themes() {
     assert_eq!(page.status, StatusCode::OK);
     let text = page.text();
     for theme in FIVE_THEMES {
-        assert!(text.contains(&format!("<span class=\"theme-title\">{theme}</span>")), "theme {theme:?} in exact wording");
+        assert!(
+            text.contains(&format!("<span class=\"theme-title\">{theme}</span>")),
+            "theme {theme:?} in exact wording"
+        );
     }
     assert!(text.contains("<time datetime=\"2016-06-28\">28 juin 2016</time>"));
     assert!(text.contains("Angers"));
@@ -66,7 +69,8 @@ async fn healthz_api_and_openapi_describe_the_service() {
 
     let list: serde_json::Value = serde_json::from_str(&b.get("/api/v1/consultations").await.body).unwrap();
     assert_eq!(list[0]["slug"], DEMO_SLUG);
-    let detail: serde_json::Value = serde_json::from_str(&b.get(&format!("/api/v1/consultations/{DEMO_SLUG}")).await.body).unwrap();
+    let detail: serde_json::Value =
+        serde_json::from_str(&b.get(&format!("/api/v1/consultations/{DEMO_SLUG}")).await.body).unwrap();
     let themes: Vec<&str> = detail["themes"].as_array().unwrap().iter().map(|t| t["title"].as_str().unwrap()).collect();
     assert_eq!(themes, FIVE_THEMES);
     assert_eq!(detail["phases"].as_array().unwrap().len(), 8);
@@ -98,7 +102,12 @@ async fn login_needs_its_csrf_token() {
     let reply = b.post("/login", &[("email", STAFF.0), ("password", STAFF.1)]).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     assert!(reply.text().contains("Formulaire expiré"));
-    let reply = b.post("/login", &[("csrf_token", "0123456789abcdef0123456789abcdef"), ("email", STAFF.0), ("password", STAFF.1)]).await;
+    let reply = b
+        .post(
+            "/login",
+            &[("csrf_token", "0123456789abcdef0123456789abcdef"), ("email", STAFF.0), ("password", STAFF.1)],
+        )
+        .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN, "a token that is not this browser's");
     assert!(!b.cookies.contains_key("essaim_session"));
 }
@@ -120,7 +129,7 @@ async fn staff_log_in_see_their_name_and_log_out() {
     let out = b.post("/logout", &[("csrf_token", &token)]).await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
     assert!(!b.cookies.contains_key("essaim_session"));
-    assert!(b.get(&out.location().to_owned()).await.text().contains("Vous êtes déconnecté"));
+    assert!(b.get(out.location()).await.text().contains("Vous êtes déconnecté"));
     // The old token opens nothing any more, even if replayed.
     b.cookies.insert("essaim_session".into(), session);
     let home = b.get("/").await;
@@ -131,7 +140,12 @@ async fn staff_log_in_see_their_name_and_log_out() {
 async fn login_redirects_back_to_local_pages_only() {
     let mut b = browser().await;
     let token = b.csrf().await;
-    let reply = b.post("/login", &[("csrf_token", &token), ("email", ADMIN.0), ("password", ADMIN.1), ("next", "https://evil.example/")]).await;
+    let reply = b
+        .post(
+            "/login",
+            &[("csrf_token", &token), ("email", ADMIN.0), ("password", ADMIN.1), ("next", "https://evil.example/")],
+        )
+        .await;
     assert_eq!(reply.location(), "/");
     let mut b = browser().await;
     let anonymous = b.get("/admin").await;
@@ -140,7 +154,9 @@ async fn login_redirects_back_to_local_pages_only() {
     let form = b.get(anonymous.location()).await;
     assert!(form.body.contains("name=\"next\" value=\"/admin\""));
     let token = b.csrf().await;
-    let reply = b.post("/login", &[("csrf_token", &token), ("email", ADMIN.0), ("password", ADMIN.1), ("next", "/admin")]).await;
+    let reply = b
+        .post("/login", &[("csrf_token", &token), ("email", ADMIN.0), ("password", ADMIN.1), ("next", "/admin")])
+        .await;
     assert_eq!(reply.location(), "/admin");
 }
 
@@ -179,7 +195,15 @@ async fn only_admins_reach_the_administration() {
     }
     let token = b.csrf().await;
     let reply = b
-        .post("/admin/accounts", &[("csrf_token", &token), ("email", "x@region.fr"), ("role", "admin"), ("password", "une longue phrase de passe")])
+        .post(
+            "/admin/accounts",
+            &[
+                ("csrf_token", &token),
+                ("email", "x@region.fr"),
+                ("role", "admin"),
+                ("password", "une longue phrase de passe"),
+            ],
+        )
         .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN, "no account creation by a facilitator");
 
@@ -198,7 +222,18 @@ async fn admins_create_accounts_and_bad_input_keeps_what_was_typed() {
     assert_eq!(b.get("/admin/accounts/new").await.status, StatusCode::OK);
 
     let token = b.csrf().await;
-    let bad = b.post("/admin/accounts", &[("csrf_token", &token), ("email", "claire@region"), ("display_name", "Claire Martin"), ("role", "staff"), ("password", "court")]).await;
+    let bad = b
+        .post(
+            "/admin/accounts",
+            &[
+                ("csrf_token", &token),
+                ("email", "claire@region"),
+                ("display_name", "Claire Martin"),
+                ("role", "staff"),
+                ("password", "court"),
+            ],
+        )
+        .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     let text = bad.text();
     assert!(text.contains("Cette adresse e-mail n'est pas valide"));
@@ -209,11 +244,27 @@ async fn admins_create_accounts_and_bad_input_keeps_what_was_typed() {
     assert!(!text.contains("value=\"court\""), "password never echoed");
     assert!(text.contains("aria-invalid=\"true\""));
 
-    let no_token = b.post("/admin/accounts", &[("email", "claire@region.fr"), ("role", "staff"), ("password", "une longue phrase de passe")]).await;
+    let no_token = b
+        .post(
+            "/admin/accounts",
+            &[("email", "claire@region.fr"), ("role", "staff"), ("password", "une longue phrase de passe")],
+        )
+        .await;
     assert_eq!(no_token.status, StatusCode::FORBIDDEN);
 
     let name = "<script>alert('x')</script> Claire";
-    let good = b.post("/admin/accounts", &[("csrf_token", &token), ("email", "claire@region.fr"), ("display_name", name), ("role", "staff"), ("password", "une longue phrase de passe")]).await;
+    let good = b
+        .post(
+            "/admin/accounts",
+            &[
+                ("csrf_token", &token),
+                ("email", "claire@region.fr"),
+                ("display_name", name),
+                ("role", "staff"),
+                ("password", "une longue phrase de passe"),
+            ],
+        )
+        .await;
     assert_eq!(good.status, StatusCode::SEE_OTHER);
     let list = b.get(good.location()).await;
     assert!(list.text().contains("Le compte claire@region.fr a été créé."));
@@ -229,4 +280,33 @@ async fn a_malformed_form_gets_a_french_page_not_a_trace() {
     let reply = b.post("/login", &[("csrf_token", &token), ("email", &huge), ("password", "x")]).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert!(reply.text().contains("Requête invalide"));
+}
+
+#[actix_web::test]
+async fn admins_disable_an_account_which_is_logged_out_at_once() {
+    let mut staff = browser().await;
+    staff.login(STAFF).await;
+    // The same database, seen by an admin in another browser.
+    let mut admin =
+        common::Browser { app: staff.app, cookies: Default::default(), ip: "192.0.2.20".into(), db: staff.db };
+    admin.login(ADMIN).await;
+    let list = admin.get("/admin").await;
+    let marker = "action=\"/admin/accounts/";
+    let forms: Vec<&str> = list.body.split(marker).skip(1).collect();
+    let staff_form = forms
+        .iter()
+        .find(|f| f.split("</form>").next().unwrap().contains(STAFF.0))
+        .expect("a form for the staff account");
+    let id = &staff_form[..36];
+    let token = admin.csrf().await;
+    let no_token = admin.post(&format!("/admin/accounts/{id}/disable"), &[]).await;
+    assert_eq!(no_token.status, StatusCode::FORBIDDEN);
+    let done = admin.post(&format!("/admin/accounts/{id}/disable"), &[("csrf_token", &token)]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert!(admin.get(done.location()).await.text().contains("Le compte a été désactivé"));
+
+    // The staff browser's session no longer works.
+    let mut staff = common::Browser { app: admin.app, cookies: staff.cookies, ip: "192.0.2.10".into(), db: admin.db };
+    assert!(!staff.get("/").await.body.contains("Se déconnecter"));
+    assert_eq!(staff.login(STAFF).await.status, StatusCode::OK, "login refused like a wrong password");
 }

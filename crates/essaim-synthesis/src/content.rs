@@ -3,9 +3,35 @@
 
 /// Answers that carry no content once normalised (lowercase, accents kept, punctuation removed).
 const EMPTY_ANSWERS: &[&str] = &[
-    "ras", "r a s", "rien a signaler", "rien à signaler", "non", "oui", "aucun", "aucune", "rien", "sans avis", "sans objet",
-    "nsp", "je ne sais pas", "ne sais pas", "pas d avis", "pas d'avis", "aucune idée", "aucune idee", "idem", "néant", "neant",
-    "non merci", "pas de commentaire", "ok", "x", "n a", "na", "sans opinion", "je sais pas",
+    "ras",
+    "r a s",
+    "rien a signaler",
+    "rien à signaler",
+    "non",
+    "oui",
+    "aucun",
+    "aucune",
+    "rien",
+    "sans avis",
+    "sans objet",
+    "nsp",
+    "je ne sais pas",
+    "ne sais pas",
+    "pas d avis",
+    "pas d'avis",
+    "aucune idée",
+    "aucune idee",
+    "idem",
+    "néant",
+    "neant",
+    "non merci",
+    "pas de commentaire",
+    "ok",
+    "x",
+    "n a",
+    "na",
+    "sans opinion",
+    "je sais pas",
 ];
 
 /// Lowercases, turns punctuation into spaces and folds runs of spaces.

@@ -13,8 +13,8 @@ use diesel::deserialize::{self, FromSql, FromSqlRow};
 use diesel::expression::AsExpression;
 use diesel::pg::{Pg, PgValue};
 use diesel::serialize::{self, IsNull, Output, ToSql};
-use diesel::sqlite::Sqlite;
 use diesel::sql_types::{SqlType, Text};
+use diesel::sqlite::Sqlite;
 use serde::{Deserialize, Serialize};
 
 use super::MultiBackend;

@@ -38,7 +38,8 @@ impl DbManager {
                         }
                     }
                 }
-                let mut conn = diesel::SqliteConnection::establish(path).map_err(|e| fail(first_line(&e.to_string())))?;
+                let mut conn =
+                    diesel::SqliteConnection::establish(path).map_err(|e| fail(first_line(&e.to_string())))?;
                 // WAL lets readers work while one writer writes; synchronous=FULL makes each
                 // acknowledged commit durable across a power cut, not only a process crash.
                 conn.batch_execute(&format!(

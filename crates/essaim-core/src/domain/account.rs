@@ -58,9 +58,13 @@ pub fn create_account(conn: &mut DbConnection, input: &NewAccount, actor: Option
     if role.is_none() {
         errors.add("role", "Choisissez un rôle : administrateur, équipe Région / État ou animateur.");
     }
-    let default_name = email.as_ref().map(|e| e.as_str().split('@').next().unwrap_or("").to_owned()).unwrap_or_default();
-    let raw_name = if input.display_name.trim().is_empty() { default_name.as_str() } else { input.display_name.as_str() };
-    let display_name = required_text(raw_name, "le nom", 120).map_err(|m| errors.add("display_name", m)).ok();
+    // The name is optional: left empty, the e-mail's local part stands in (and an invalid
+    // e-mail already has its own message).
+    let display_name = if input.display_name.trim().is_empty() {
+        email.as_ref().map(|e| e.as_str().split('@').next().unwrap_or_default().to_owned())
+    } else {
+        required_text(&input.display_name, "le nom", 120).map_err(|m| errors.add("display_name", m)).ok()
+    };
     if let Err(m) = check_password_policy(&input.password, email.as_ref().map(Email::as_str).unwrap_or("")) {
         errors.add("password", m);
     }
@@ -112,4 +116,26 @@ pub fn find_account_by_email(conn: &mut DbConnection, email: &str) -> CoreResult
 /// One account by id.
 pub fn find_account(conn: &mut DbConnection, id: Id) -> CoreResult<Option<Account>> {
     Ok(accounts::table.find(id).select(Account::as_select()).first(conn).optional()?)
+}
+
+/// Disables an account (it can no longer log in and its sessions end) or enables it again.
+/// An administrator cannot disable their own account, so that one always remains.
+pub fn set_account_disabled(conn: &mut DbConnection, id: Id, disabled: bool, actor: Id) -> CoreResult<Account> {
+    if disabled && id == actor {
+        return Err(CoreError::Conflict("vous ne pouvez pas désactiver votre propre compte".into()));
+    }
+    conn.transaction(|conn| {
+        let Some(mut account) = find_account(conn, id)? else {
+            return Err(CoreError::NotFound("compte".into()));
+        };
+        account.disabled_at = if disabled { Some(account.disabled_at.unwrap_or_else(now)) } else { None };
+        diesel::update(accounts::table.find(id)).set(accounts::disabled_at.eq(account.disabled_at)).execute(conn)?;
+        if disabled {
+            diesel::delete(crate::schema::sessions::table.filter(crate::schema::sessions::account_id.eq(id)))
+                .execute(conn)?;
+        }
+        let action = if disabled { "account.disable" } else { "account.enable" };
+        record(conn, AuditEvent::new(Some(actor), action, "account", Some(id.to_string())))?;
+        Ok(account)
+    })
 }

@@ -137,7 +137,10 @@ pub fn territories_of(conn: &mut DbConnection, consultation: Id) -> CoreResult<V
 pub fn validate_slug(slug: &str) -> Result<(), String> {
     let ok_chars = slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     if !(3..=80).contains(&slug.len()) || !ok_chars || slug.starts_with('-') || slug.ends_with('-') {
-        return Err("L'identifiant court doit faire de 3 à 80 caractères : lettres minuscules sans accent, chiffres et tirets.".into());
+        return Err(
+            "L'identifiant court doit faire de 3 à 80 caractères : lettres minuscules sans accent, chiffres et tirets."
+                .into(),
+        );
     }
     Ok(())
 }

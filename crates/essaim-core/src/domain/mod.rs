@@ -9,7 +9,9 @@ pub mod session;
 mod text_enum;
 pub mod vocab;
 
-pub use account::{create_account, find_account, find_account_by_email, list_accounts, Account, NewAccount};
+pub use account::{
+    create_account, find_account, find_account_by_email, list_accounts, set_account_disabled, Account, NewAccount,
+};
 pub use audit::{record, AuditEntry, AuditEvent};
 pub use consultation::{Consultation, Phase, Territory, Theme};
 pub use contribution::Contribution;

@@ -58,7 +58,11 @@ pub fn create_organisation(conn: &mut DbConnection, input: &NewOrganisation) -> 
     let territory_id = match input.territory_code.trim() {
         "" => None,
         code => {
-            let found = territories::table.filter(territories::code.eq(code)).select(territories::id).first::<Id>(conn).optional()?;
+            let found = territories::table
+                .filter(territories::code.eq(code))
+                .select(territories::id)
+                .first::<Id>(conn)
+                .optional()?;
             if found.is_none() {
                 errors.add("territory", format!("Territoire inconnu : « {code} »."));
             }

@@ -27,8 +27,9 @@ pub fn check_password_policy(password: &str, email: &str) -> Result<(), String> 
     }
     let lowered = password.to_lowercase();
     let is_common = COMMON_PASSWORDS.lines().any(|l| !l.starts_with('#') && l == lowered);
-    let is_email = !email.is_empty() && (lowered == email.to_lowercase() || Some(lowered.as_str()) == email.split('@').next());
-    let one_repeated_char = lowered.chars().all(|c| Some(c) == lowered.chars().next());
+    let is_email =
+        !email.is_empty() && (lowered == email.to_lowercase() || Some(lowered.as_str()) == email.split('@').next());
+    let one_repeated_char = lowered.chars().all(|c| lowered.starts_with(c));
     if is_common || is_email || one_repeated_char {
         return Err("Ce mot de passe est trop courant ou trop facile à deviner : choisissez-en un autre.".into());
     }

@@ -3,7 +3,8 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use askama::Template;
-use essaim_core::domain::{create_account as create, list_accounts, NewAccount, Role};
+use essaim_core::db::Id;
+use essaim_core::domain::{create_account as create, list_accounts, set_account_disabled, NewAccount, Role};
 use essaim_core::{CoreError, FieldError};
 use serde::Deserialize;
 
@@ -13,6 +14,9 @@ use crate::error::AppError;
 use crate::views::{french_instant, render, Layout};
 
 struct AccountLine {
+    id: String,
+    disabled: bool,
+    is_self: bool,
     name: String,
     email: String,
     role_label: &'static str,
@@ -25,24 +29,33 @@ struct AccountsPage {
     layout: Layout,
     accounts: Vec<AccountLine>,
     created: Option<String>,
+    changed: Option<&'static str>,
 }
 
 /// Query of the accounts page.
 #[derive(Deserialize)]
 pub struct AccountsQuery {
     created: Option<String>,
+    changed: Option<String>,
 }
 
 /// `GET /admin`: the accounts.
 #[get("/admin")]
-pub async fn accounts(req: HttpRequest, state: web::Data<AppState>, query: web::Query<AccountsQuery>) -> Result<HttpResponse, AppError> {
-    require_role(&req, &[Role::Admin])?;
+pub async fn accounts(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    query: web::Query<AccountsQuery>,
+) -> Result<HttpResponse, AppError> {
+    let admin = require_role(&req, &[Role::Admin])?;
     let accounts = state.db(list_accounts).await?;
     let page = AccountsPage {
         layout: Layout::for_request(&req, "Administration — comptes", "admin"),
         accounts: accounts
             .into_iter()
             .map(|a| AccountLine {
+                id: a.id.to_string(),
+                disabled: a.disabled_at.is_some(),
+                is_self: a.id == admin.id,
                 name: a.display_name,
                 email: a.email,
                 role_label: a.role.label(),
@@ -50,6 +63,11 @@ pub async fn accounts(req: HttpRequest, state: web::Data<AppState>, query: web::
             })
             .collect(),
         created: query.created.clone(),
+        changed: match query.changed.as_deref() {
+            Some("disabled") => Some("Le compte a été désactivé : ses sessions sont fermées."),
+            Some("enabled") => Some("Le compte a été réactivé."),
+            _ => None,
+        },
     };
     render(&page, StatusCode::OK)
 }
@@ -106,18 +124,47 @@ fn new_account_page(req: &HttpRequest, form: &AccountForm, errors: Vec<FieldErro
             .flatten()
             .collect::<Vec<_>>()
             .join(" ");
-        TextField { name, label, hint, input_type, autocomplete, value: value.to_owned(), required, error, described_by }
+        TextField {
+            name,
+            label,
+            hint,
+            input_type,
+            autocomplete,
+            value: value.to_owned(),
+            required,
+            error,
+            described_by,
+        }
     };
     NewAccountPage {
         layout: Layout::for_request(req, "Créer un compte", "admin"),
         text_fields: vec![
             field("email", "Adresse e-mail", None, "email", "off", &form.email, true),
-            field("display_name", "Nom affiché", Some("Par exemple : Claire Martin. Laissé vide, la première partie de l'adresse e-mail est utilisée."), "text", "off", &form.display_name, false),
+            field(
+                "display_name",
+                "Nom affiché",
+                Some("Par exemple : Claire Martin. Laissé vide, la première partie de l'adresse e-mail est utilisée."),
+                "text",
+                "off",
+                &form.display_name,
+                false,
+            ),
             // The password is never sent back into the page.
-            field("password", "Mot de passe", Some("Au moins 12 caractères. Une phrase facile à retenir convient très bien."), "password", "new-password", "", true),
+            field(
+                "password",
+                "Mot de passe",
+                Some("Au moins 12 caractères. Une phrase facile à retenir convient très bien."),
+                "password",
+                "new-password",
+                "",
+                true,
+            ),
         ],
         role_error: error_for("role"),
-        roles: Role::ALL.iter().map(|r| RoleChoice { code: r.as_str(), label: r.label(), checked: r.as_str() == form.role }).collect(),
+        roles: Role::ALL
+            .iter()
+            .map(|r| RoleChoice { code: r.as_str(), label: r.label(), checked: r.as_str() == form.role })
+            .collect(),
         errors,
     }
 }
@@ -131,17 +178,80 @@ pub async fn new_account_form(req: HttpRequest) -> Result<HttpResponse, AppError
 
 /// `POST /admin/accounts`: creates an account or shows the form again with each error.
 #[post("/admin/accounts")]
-pub async fn create_account(req: HttpRequest, state: web::Data<AppState>, form: web::Form<AccountForm>) -> Result<HttpResponse, AppError> {
+pub async fn create_account(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<AccountForm>,
+) -> Result<HttpResponse, AppError> {
     let admin = require_role(&req, &[Role::Admin])?;
     verify_csrf(&req, &form.csrf_token)?;
     let form = form.into_inner();
-    let input = NewAccount { email: form.email.clone(), display_name: form.display_name.clone(), role: form.role.clone(), password: form.password.clone() };
+    let input = NewAccount {
+        email: form.email.clone(),
+        display_name: form.display_name.clone(),
+        role: form.role.clone(),
+        password: form.password.clone(),
+    };
     match state.db(move |conn| Ok(create(conn, &input, Some(admin.id)))).await? {
         Ok(account) => {
-            let target = format!("/admin?created={}", url::form_urlencoded::byte_serialize(account.email.as_bytes()).collect::<String>());
+            let target = format!(
+                "/admin?created={}",
+                url::form_urlencoded::byte_serialize(account.email.as_bytes()).collect::<String>()
+            );
             Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, target)).finish())
         }
-        Err(CoreError::Validation(errors)) => render(&new_account_page(&req, &form, errors.0), StatusCode::UNPROCESSABLE_ENTITY),
+        Err(CoreError::Validation(errors)) => {
+            render(&new_account_page(&req, &form, errors.0), StatusCode::UNPROCESSABLE_ENTITY)
+        }
         Err(other) => Err(other.into()),
     }
+}
+
+/// A form that carries only its CSRF token.
+#[derive(Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+async fn change_account(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    form: web::Form<TokenForm>,
+    disabled: bool,
+) -> Result<HttpResponse, AppError> {
+    let admin = require_role(&req, &[Role::Admin])?;
+    verify_csrf(&req, &form.csrf_token)?;
+    let id: Id = id.parse().map_err(|_| AppError::NotFound)?;
+    match state.db(move |conn| Ok(set_account_disabled(conn, id, disabled, admin.id))).await? {
+        Ok(_) => {
+            let target = if disabled { "/admin?changed=disabled" } else { "/admin?changed=enabled" };
+            Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, target)).finish())
+        }
+        Err(CoreError::Conflict(_)) => Err(AppError::BadRequest("désactivation de son propre compte".into())),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// `POST /admin/accounts/{id}/disable`
+#[post("/admin/accounts/{id}/disable")]
+pub async fn disable_account(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    form: web::Form<TokenForm>,
+) -> Result<HttpResponse, AppError> {
+    change_account(req, state, id, form, true).await
+}
+
+/// `POST /admin/accounts/{id}/enable`
+#[post("/admin/accounts/{id}/enable")]
+pub async fn enable_account(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    form: web::Form<TokenForm>,
+) -> Result<HttpResponse, AppError> {
+    change_account(req, state, id, form, false).await
 }

@@ -103,7 +103,13 @@ pub struct ConsultationDetail {
 }
 
 fn summary(c: &essaim_core::domain::Consultation) -> ConsultationSummary {
-    ConsultationSummary { slug: c.slug.clone(), title: c.title.clone(), region: c.region.clone(), starts_on: c.starts_on, ends_on: c.ends_on }
+    ConsultationSummary {
+        slug: c.slug.clone(),
+        title: c.title.clone(),
+        region: c.region.clone(),
+        starts_on: c.starts_on,
+        ends_on: c.ends_on,
+    }
 }
 
 /// `GET /api/v1/consultations`
@@ -141,7 +147,14 @@ pub async fn get_consultation(state: web::Data<AppState>, slug: web::Path<String
                 themes: themes.into_iter().map(|t| ThemeView { position: t.position, title: t.title }).collect(),
                 phases: phases
                     .into_iter()
-                    .map(|p| PhaseView { position: p.position, kind: p.kind.as_str().to_owned(), title: p.title, starts_on: p.starts_on, ends_on: p.ends_on, location: p.location })
+                    .map(|p| PhaseView {
+                        position: p.position,
+                        kind: p.kind.as_str().to_owned(),
+                        title: p.title,
+                        starts_on: p.starts_on,
+                        ends_on: p.ends_on,
+                        location: p.location,
+                    })
                     .collect(),
                 territories: territories.into_iter().map(|t| TerritoryView { code: t.code, name: t.name }).collect(),
             }))

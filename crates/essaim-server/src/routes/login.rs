@@ -61,7 +61,11 @@ pub struct LoginForm {
 
 /// `POST /login`: one answer for an unknown e-mail and a wrong password; 429 when throttled.
 #[post("/login")]
-pub async fn login_submit(req: HttpRequest, state: web::Data<AppState>, form: web::Form<LoginForm>) -> Result<HttpResponse, AppError> {
+pub async fn login_submit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<LoginForm>,
+) -> Result<HttpResponse, AppError> {
     verify_csrf(&req, &form.csrf_token)?;
     let form = form.into_inner();
     let (email, password, ip) = (form.email.clone(), form.password, client_ip(&req));
@@ -104,7 +108,11 @@ pub struct LogoutForm {
 
 /// `POST /logout`: ends the session on the server and in the browser.
 #[post("/logout")]
-pub async fn logout(req: HttpRequest, state: web::Data<AppState>, form: web::Form<LogoutForm>) -> Result<HttpResponse, AppError> {
+pub async fn logout(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<LogoutForm>,
+) -> Result<HttpResponse, AppError> {
     verify_csrf(&req, &form.csrf_token)?;
     if let Some(token) = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned()) {
         state.db(move |conn| close_session(conn, &token)).await?;

@@ -15,7 +15,12 @@ pub fn register(cfg: &mut web::ServiceConfig) {
     cfg.service(static_files::stylesheet)
         .service(api::healthz)
         .service(api::openapi_json)
-        .service(web::scope("/api/v1").service(api::list_consultations_api).service(api::get_consultation).default_service(web::to(api::not_found)))
+        .service(
+            web::scope("/api/v1")
+                .service(api::list_consultations_api)
+                .service(api::get_consultation)
+                .default_service(web::to(api::not_found)),
+        )
         .service(pages::home)
         .service(pages::consultation)
         .service(login::login_form)
@@ -24,5 +29,7 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .service(admin::accounts)
         .service(admin::new_account_form)
         .service(admin::create_account)
+        .service(admin::disable_account)
+        .service(admin::enable_account)
         .default_service(web::to(pages::not_found));
 }

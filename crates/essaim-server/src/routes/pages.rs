@@ -37,7 +37,11 @@ pub struct HomeQuery {
 
 /// `GET /`: the consultations.
 #[get("/")]
-pub async fn home(req: HttpRequest, state: web::Data<AppState>, query: web::Query<HomeQuery>) -> Result<HttpResponse, AppError> {
+pub async fn home(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    query: web::Query<HomeQuery>,
+) -> Result<HttpResponse, AppError> {
     let consultations = state.db(list_consultations).await?;
     let page = HomePage {
         layout: Layout::for_request(&req, "Consultations", "home"),
@@ -99,7 +103,11 @@ fn phase_dates(start: Option<chrono::NaiveDate>, end: Option<chrono::NaiveDate>)
 
 /// `GET /consultations/{slug}`: themes and phases of one consultation.
 #[get("/consultations/{slug}")]
-pub async fn consultation(req: HttpRequest, state: web::Data<AppState>, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn consultation(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
     let (consultation, overview, phases, territories) = state
         .db(move |conn| {

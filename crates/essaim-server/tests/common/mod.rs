@@ -28,7 +28,12 @@ impl Reply {
     }
     /// The body with HTML entities for quotes decoded, to compare with plain text.
     pub fn text(&self) -> String {
-        self.body.replace("&#39;", "'").replace("&#34;", "\"").replace("&quot;", "\"").replace("&#38;", "&").replace("&amp;", "&")
+        self.body
+            .replace("&#39;", "'")
+            .replace("&#34;", "\"")
+            .replace("&quot;", "\"")
+            .replace("&#38;", "&")
+            .replace("&amp;", "&")
     }
     pub fn set_cookies(&self) -> Vec<String> {
         self.headers.get_all(header::SET_COOKIE).filter_map(|v| v.to_str().ok()).map(str::to_owned).collect()
@@ -43,7 +48,8 @@ pub struct Browser<S> {
     pub db: TestDb,
 }
 
-pub async fn browser() -> Browser<impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>> {
+pub async fn browser(
+) -> Browser<impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>> {
     let db = TestDb::new();
     seed_demo(&mut db.conn()).expect("seed demo");
     let mut config = Config::from_env().expect("config");
@@ -90,7 +96,10 @@ where
     pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Reply {
         let body = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish();
         self.send(
-            test::TestRequest::post().uri(path).insert_header((header::CONTENT_TYPE, "application/x-www-form-urlencoded")).set_payload(body),
+            test::TestRequest::post()
+                .uri(path)
+                .insert_header((header::CONTENT_TYPE, "application/x-www-form-urlencoded"))
+                .set_payload(body),
         )
         .await
     }

@@ -1,0 +1,107 @@
+// Foundation journeys: staff log in, open the consultation, log out; admin manages accounts;
+// error pages. axe reports 0 WCAG 2.1 A/AA violations on every page visited.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, expectAccessible, logIn, ACCOUNTS } from './harness.mjs';
+
+const THEMES = [
+  "Acteurs de l'ESS et institutions publiques : une relation privilégiée ?",
+  "Un mode d'entreprendre à essaimer et développer",
+  "Soutien et développement de l'emploi",
+  'Coopération, mutualisation et mise en réseau au profit des territoires',
+  "Communication et promotion de l'ESS",
+];
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('staff log in, open the consultation and log out', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${server.base}/`);
+  await expectAccessible(page, 'accueil');
+  await page.getByRole('link', { name: 'Se connecter' }).click();
+  await expectAccessible(page, 'connexion');
+
+  await logIn(page, server.base, ACCOUNTS.staff);
+  assert.match(await page.locator('.account-name').innerText(), /Samuel Chargé de mission/);
+  await expectAccessible(page, 'accueil connecté');
+
+  await page.getByRole('link', { name: 'Stratégie régionale de l’ESS — Pays de la Loire 2016'.replace('’', "'") }).click();
+  await page.waitForLoadState('load');
+  const themes = await page.locator('.theme-title').allInnerTexts();
+  assert.deepEqual(themes, THEMES);
+  await expectAccessible(page, 'consultation');
+
+  await page.getByRole('button', { name: 'Se déconnecter' }).click();
+  await page.waitForLoadState('load');
+  assert.match(await page.locator('main').innerText(), /Vous êtes déconnecté/);
+  assert.equal(await page.getByRole('button', { name: 'Se déconnecter' }).count(), 0);
+  await expectAccessible(page, 'après déconnexion');
+  await context.close();
+});
+
+test('a failed login shows the error summary, accessibly', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await logIn(page, server.base, { email: ACCOUNTS.staff.email, password: 'pas le bon mot de passe' });
+  assert.match(await page.locator('.error-summary').innerText(), /Adresse e-mail ou mot de passe incorrect/);
+  assert.equal(await page.getByLabel('Adresse e-mail').inputValue(), ACCOUNTS.staff.email);
+  await expectAccessible(page, 'connexion échouée');
+  await context.close();
+});
+
+test('an admin creates an account, errors first', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await logIn(page, server.base, ACCOUNTS.admin);
+  await page.getByRole('link', { name: 'Administration' }).click();
+  await page.waitForLoadState('load');
+  await expectAccessible(page, 'administration');
+  await page.getByRole('link', { name: 'Créer un compte' }).click();
+  await page.waitForLoadState('load');
+  await expectAccessible(page, 'nouveau compte');
+
+  await page.getByLabel('Adresse e-mail').fill('claire@region');
+  await page.getByLabel('Mot de passe').fill('court');
+  await page.getByRole('button', { name: 'Créer le compte' }).click();
+  await page.waitForLoadState('load');
+  assert.match(await page.locator('.error-summary').innerText(), /3 champs à corriger/);
+  assert.equal(await page.getByLabel('Adresse e-mail').inputValue(), 'claire@region');
+  await expectAccessible(page, 'nouveau compte, erreurs');
+
+  await page.getByLabel('Adresse e-mail').fill('claire.martin@region.fr');
+  await page.getByLabel('Nom affiché').fill('Claire Martin');
+  await page.getByLabel('Mot de passe').fill('une longue phrase de passe');
+  await page.getByLabel('Animateur').check();
+  await page.getByRole('button', { name: 'Créer le compte' }).click();
+  await page.waitForLoadState('load');
+  assert.match(await page.locator('[role=status]').innerText(), /claire.martin@region.fr a été créé/);
+  assert.match(await page.locator('table').innerText(), /Claire Martin/);
+  await expectAccessible(page, 'comptes après création');
+  await context.close();
+});
+
+test('a facilitator is refused the administration; unknown pages get the French 404', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await logIn(page, server.base, ACCOUNTS.facilitator);
+  const forbidden = await page.goto(`${server.base}/admin`);
+  assert.equal(forbidden.status(), 403);
+  await expectAccessible(page, '403');
+  const missing = await page.goto(`${server.base}/nulle-part`);
+  assert.equal(missing.status(), 404);
+  assert.match(await page.locator('h1').innerText(), /Page introuvable/);
+  await expectAccessible(page, '404');
+  await context.close();
+});
