@@ -11,6 +11,7 @@ use essaim_core::domain::{create_account, list_accounts, NewAccount};
 use essaim_core::mail::Mailer;
 use essaim_core::CoreError;
 
+mod import;
 mod serve;
 
 /// Essaim : plateforme de consultation pour la stratégie régionale de l'économie sociale et solidaire.
@@ -50,6 +51,28 @@ enum Command {
     User {
         #[command(subcommand)]
         action: UserCommand,
+    },
+    /// Importe des données.
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ImportCommand {
+    /// Des contributions, depuis un CSV (avec en-tête) ou un JSON Lines, éventuellement gzippé :
+    /// colonnes id, theme, text et en option kind, channel, territory, organisation, created_at.
+    /// Tout ou rien : une ligne fautive est signalée et rien n'est écrit.
+    Contributions {
+        /// Le fichier (.csv, .jsonl, éventuellement .gz).
+        file: std::path::PathBuf,
+        /// Identifiant court de la consultation.
+        #[arg(long)]
+        consultation: String,
+        /// Crée la consultation, avec ce titre et les thèmes trouvés dans le fichier.
+        #[arg(long, value_name = "TITRE")]
+        new_consultation: Option<String>,
     },
 }
 
@@ -164,6 +187,11 @@ fn execute(cli: Cli) -> Result<(), String> {
                 }
                 Err(other) => Err(other.to_string()),
             }
+        }
+        Command::Import { what: ImportCommand::Contributions { file, consultation, new_consultation } } => {
+            let pool = open_database(&config.database_url).map_err(|e| e.to_string())?;
+            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            import::contributions(&mut conn, &file, consultation, new_consultation)
         }
         Command::User { action: UserCommand::List } => {
             let pool = open_database(&config.database_url).map_err(|e| e.to_string())?;

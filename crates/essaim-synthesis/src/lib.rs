@@ -3,3 +3,4 @@
 //! orientations and exports come with their issue (docs/architecture.md).
 
 pub mod content;
+pub mod import;

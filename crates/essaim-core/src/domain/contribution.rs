@@ -72,3 +72,21 @@ pub fn contributions_of(conn: &mut DbConnection, consultation: Id) -> CoreResult
         .select(Contribution::as_select())
         .load(conn)?)
 }
+
+/// Rows per multi-row `INSERT`: 16 columns × 1,000 rows stays under SQLite's variable limit.
+const BULK_CHUNK: usize = 1_000;
+
+/// Stores many contributions with multi-row inserts (callers wrap it in their transaction).
+///
+/// `MultiBackend` cannot build a multi-row `INSERT` for SQLite, so this is one of the rare
+/// places that matches on the backend: the same statement shape, typed per backend.
+pub fn insert_contributions_bulk(conn: &mut DbConnection, rows: &[Contribution]) -> CoreResult<()> {
+    for chunk in rows.chunks(BULK_CHUNK) {
+        let values: Vec<Contribution> = chunk.to_vec();
+        match conn {
+            DbConnection::Sqlite(c) => diesel::insert_into(contributions::table).values(values).execute(c)?,
+            DbConnection::Postgresql(c) => diesel::insert_into(contributions::table).values(values).execute(c)?,
+        };
+    }
+    Ok(())
+}

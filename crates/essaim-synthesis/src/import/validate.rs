@@ -1,0 +1,246 @@
+//! Turning raw rows into contributions, every problem reported with its line.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime};
+use essaim_core::db::Id;
+use essaim_core::domain::{AuthorKind, Channel, Contribution, ContributionKind, ModerationStatus};
+
+use super::parse::RawRow;
+use super::LineError;
+
+/// Longest text accepted, in characters.
+pub const MAX_TEXT_CHARS: usize = 20_000;
+
+/// Lowercase, apostrophes unified, spaces folded: how names are compared.
+pub fn name_key(name: &str) -> String {
+    name.trim().replace('’', "'").to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// What rows are checked against.
+pub struct Context {
+    /// The consultation receiving the rows.
+    pub consultation_id: Id,
+    /// Theme name key → theme id.
+    pub themes: HashMap<String, Id>,
+    /// Territory code or name key → territory id.
+    pub territories: HashMap<String, Id>,
+    /// Organisation name key → organisation id.
+    pub organisations: HashMap<String, Id>,
+    /// External references already stored for this consultation → their text.
+    pub existing: HashMap<String, String>,
+    /// When the import runs (default `created_at`).
+    pub now: NaiveDateTime,
+}
+
+/// The outcome of checking every row.
+#[derive(Default)]
+pub struct Checked {
+    /// Contributions to write.
+    pub contributions: Vec<Contribution>,
+    /// Rows already imported with the same text: skipped, so a file can be imported again.
+    pub already_present: usize,
+    /// Problems, by line.
+    pub errors: Vec<LineError>,
+}
+
+fn parse_kind(raw: &str) -> Option<ContributionKind> {
+    match name_key(raw).as_str() {
+        "" | "proposition" => Some(ContributionKind::Proposition),
+        "constat" => Some(ContributionKind::Constat),
+        "experience" | "expérience" | "bonne pratique" | "expérience / bonne pratique" => {
+            Some(ContributionKind::Experience)
+        }
+        "question" => Some(ContributionKind::Question),
+        _ => None,
+    }
+}
+
+fn parse_channel(raw: &str) -> Option<Channel> {
+    let key = name_key(raw);
+    if key.is_empty() {
+        return Some(Channel::Import);
+    }
+    Channel::parse(&key).or_else(|| Channel::ALL.iter().copied().find(|c| name_key(c.label()) == key))
+}
+
+fn parse_instant(raw: &str) -> Option<NaiveDateTime> {
+    let raw = raw.trim();
+    if let Ok(at) = DateTime::parse_from_rfc3339(raw) {
+        return Some(at.naive_utc());
+    }
+    for format in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"] {
+        if let Ok(at) = NaiveDateTime::parse_from_str(raw, format) {
+            return Some(at);
+        }
+    }
+    ["%Y-%m-%d", "%d/%m/%Y"]
+        .iter()
+        .find_map(|f| NaiveDate::parse_from_str(raw, f).ok())
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+}
+
+/// Checks every row; returns the contributions to write and every error found.
+pub fn check_rows(rows: Vec<RawRow>, context: &Context) -> Checked {
+    let mut checked = Checked::default();
+    let mut seen: HashSet<String> = HashSet::with_capacity(rows.len());
+    for row in rows {
+        let mut reasons: Vec<String> = Vec::new();
+        let reference = row.id.trim().to_owned();
+        let text = row.text.trim().to_owned();
+        if reference.is_empty() {
+            reasons.push("identifiant (id) vide".into());
+        } else if !seen.insert(reference.clone()) {
+            reasons.push(format!("identifiant « {reference} » déjà présent plus haut dans le fichier"));
+        }
+        if text.is_empty() {
+            reasons.push("texte vide".into());
+        } else if text.chars().count() > MAX_TEXT_CHARS {
+            reasons.push(format!("texte de plus de {MAX_TEXT_CHARS} caractères"));
+        }
+        let theme_id = context.themes.get(&name_key(&row.theme)).copied();
+        if theme_id.is_none() {
+            reasons.push(if row.theme.trim().is_empty() {
+                "thème vide".to_owned()
+            } else {
+                format!("thème inconnu « {} »", row.theme.trim())
+            });
+        }
+        let kind = parse_kind(&row.kind);
+        if kind.is_none() {
+            reasons.push(format!("type « {} » inconnu (constat, proposition, expérience, question)", row.kind.trim()));
+        }
+        let channel = parse_channel(&row.channel);
+        if channel.is_none() {
+            reasons.push(format!("canal « {} » inconnu", row.channel.trim()));
+        }
+        let territory_id = match row.territory.trim() {
+            "" => None,
+            raw => {
+                let found = context.territories.get(&name_key(raw)).copied();
+                if found.is_none() {
+                    reasons.push(format!("territoire « {raw} » inconnu"));
+                }
+                found
+            }
+        };
+        let created_at = match row.created_at.trim() {
+            "" => Some(context.now),
+            raw => {
+                let parsed = parse_instant(raw);
+                if parsed.is_none() {
+                    reasons.push(format!("date « {raw} » illisible (attendu AAAA-MM-JJ ou AAAA-MM-JJTHH:MM:SSZ)"));
+                }
+                parsed
+            }
+        };
+        if let Some(previous) = context.existing.get(&reference) {
+            if reasons.is_empty() && *previous == text {
+                checked.already_present += 1;
+                continue;
+            }
+            reasons.push(format!("identifiant « {reference} » déjà importé avec un autre texte"));
+        }
+        if !reasons.is_empty() {
+            checked.errors.push(LineError { line: row.line, reason: reasons.join(" ; ") });
+            continue;
+        }
+        let organisation = row.organisation.trim();
+        let organisation_id = context.organisations.get(&name_key(organisation)).copied();
+        let (author_kind, author_name) = match (organisation.is_empty(), organisation_id) {
+            (true, _) => (AuthorKind::Anonymous, None),
+            (false, Some(_)) => (AuthorKind::Organisation, None),
+            (false, None) => (AuthorKind::Organisation, Some(organisation.to_owned())),
+        };
+        checked.contributions.push(Contribution {
+            id: Id::new(),
+            consultation_id: context.consultation_id,
+            theme_id,
+            kind: kind.unwrap_or(ContributionKind::Proposition),
+            channel: channel.unwrap_or(Channel::Import),
+            body: text,
+            author_kind,
+            organisation_id,
+            author_name,
+            territory_id,
+            logged_by: None,
+            created_at: created_at.unwrap_or(context.now),
+            // Imported answers come from a source that collected them already.
+            moderation_status: ModerationStatus::Published,
+            external_ref: Some(reference),
+            idempotency_key: None,
+        });
+    }
+    checked
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn context() -> Context {
+        let theme = Id::new();
+        Context {
+            consultation_id: Id::new(),
+            themes: HashMap::from([(name_key("Soutien et développement de l’emploi"), theme)]),
+            territories: HashMap::from([("44".to_owned(), Id::new()), ("loire-atlantique".to_owned(), Id::new())]),
+            organisations: HashMap::new(),
+            existing: HashMap::from([("old".to_owned(), "Déjà là".to_owned())]),
+            now: chrono::NaiveDate::from_ymd_opt(2016, 6, 28).unwrap().and_hms_opt(9, 0, 0).unwrap(),
+        }
+    }
+
+    fn row(line: usize, id: &str, theme: &str, text: &str) -> RawRow {
+        RawRow { line, id: id.into(), theme: theme.into(), text: text.into(), ..Default::default() }
+    }
+
+    #[test]
+    fn every_bad_line_is_reported_with_its_reason() {
+        let theme = "soutien et développement de l'emploi";
+        let mut bad_kind = row(6, "e", theme, "x");
+        bad_kind.kind = "avis".into();
+        let mut bad_place = row(7, "f", theme, "x");
+        bad_place.territory = "99".into();
+        bad_place.created_at = "hier".into();
+        let rows = vec![
+            row(2, "a", theme, "Des emplois non délocalisables"),
+            row(3, "a", theme, "doublon"),
+            row(4, "", "Inconnu", ""),
+            row(5, "old", theme, "Déjà là"),
+            bad_kind,
+            bad_place,
+            row(8, "old", theme, "Autre texte"),
+        ];
+        let checked = check_rows(rows, &context());
+        assert_eq!(checked.contributions.len(), 1);
+        assert_eq!(checked.already_present, 1);
+        let lines: Vec<usize> = checked.errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [3, 4, 6, 7, 8]);
+        assert!(checked.errors[0].reason.contains("déjà présent plus haut"));
+        assert!(checked.errors[1].reason.contains("identifiant (id) vide"));
+        assert!(checked.errors[1].reason.contains("thème inconnu « Inconnu »"));
+        assert!(checked.errors[1].reason.contains("texte vide"));
+        assert!(checked.errors[2].reason.contains("type « avis » inconnu"));
+        assert!(checked.errors[3].reason.contains("territoire « 99 » inconnu"));
+        assert!(checked.errors[3].reason.contains("date « hier » illisible"));
+        assert!(checked.errors[4].reason.contains("déjà importé avec un autre texte"));
+    }
+
+    #[test]
+    fn optional_columns_are_read() {
+        let mut r = row(2, "a", "Soutien et développement de l'emploi", "Texte");
+        r.kind = "Expérience".into();
+        r.channel = "Chasse aux trésors".into();
+        r.territory = "Loire-Atlantique".into();
+        r.created_at = "2016-06-28T14:05:00+02:00".into();
+        r.organisation = "Les Ecossolies".into();
+        let checked = check_rows(vec![r], &context());
+        let c = &checked.contributions[0];
+        assert_eq!(c.kind, ContributionKind::Experience);
+        assert_eq!(c.channel, Channel::TreasureHunt);
+        assert!(c.territory_id.is_some());
+        assert_eq!(c.created_at.to_string(), "2016-06-28 12:05:00");
+        assert_eq!(c.author_name.as_deref(), Some("Les Ecossolies"));
+        assert_eq!(c.external_ref.as_deref(), Some("a"));
+    }
+}
