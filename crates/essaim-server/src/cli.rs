@@ -13,6 +13,7 @@ use essaim_core::CoreError;
 
 mod import;
 mod serve;
+mod synthesize;
 
 /// Essaim : plateforme de consultation pour la stratégie régionale de l'économie sociale et solidaire.
 #[derive(Parser, Debug)]
@@ -51,6 +52,24 @@ enum Command {
     User {
         #[command(subcommand)]
         action: UserCommand,
+    },
+    /// Synthèse : regroupe les contributions de chaque thème en projets d'orientations et les exporte.
+    Synthesize {
+        /// Identifiant court de la consultation.
+        #[arg(long)]
+        consultation: String,
+        /// Un seul thème (son intitulé).
+        #[arg(long)]
+        theme: Option<String>,
+        /// Nombre de groupes par thème (par défaut : choisi automatiquement entre 2 et 12).
+        #[arg(long)]
+        groups: Option<usize>,
+        /// Formats, séparés par des virgules : json, csv.
+        #[arg(long, default_value = "json")]
+        format: String,
+        /// Dossier où écrire les fichiers.
+        #[arg(long)]
+        out: std::path::PathBuf,
     },
     /// Importe des données.
     Import {
@@ -192,6 +211,15 @@ fn execute(cli: Cli) -> Result<(), String> {
             let pool = open_database(&config.database_url).map_err(|e| e.to_string())?;
             let mut conn = pool.get().map_err(|e| e.to_string())?;
             import::contributions(&mut conn, &file, consultation, new_consultation)
+        }
+        Command::Synthesize { consultation, theme, groups, format, out } => {
+            let formats = essaim_synthesis::export::Format::parse_list(&format)?;
+            if groups == Some(0) {
+                return Err("--groups doit valoir au moins 1".into());
+            }
+            let pool = open_database(&config.database_url).map_err(|e| e.to_string())?;
+            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            synthesize::run(&mut conn, &consultation, theme.as_deref(), groups, &formats, &out)
         }
         Command::User { action: UserCommand::List } => {
             let pool = open_database(&config.database_url).map_err(|e| e.to_string())?;

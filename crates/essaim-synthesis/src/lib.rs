@@ -2,5 +2,12 @@
 //! the first step every analysis shares, setting aside answers with no content; grouping,
 //! orientations and exports come with their issue (docs/architecture.md).
 
+pub mod cluster;
 pub mod content;
+pub mod dedup;
+pub mod export;
 pub mod import;
+pub mod pipeline;
+pub mod run;
+pub mod scrub;
+pub mod text;

@@ -1,0 +1,105 @@
+//! CSV of every contribution with its orientation: for spreadsheets and open data.
+//! Cells that a spreadsheet would run as a formula are defused.
+
+use std::collections::HashMap;
+
+use crate::pipeline::Item;
+use crate::run::SynthesisDocument;
+use crate::scrub::scrub;
+
+/// A cell a spreadsheet will show as text: a leading `=`, `+`, `-`, `@`, tab or carriage
+/// return would otherwise start a formula (CSV injection), so it gets a leading apostrophe.
+pub fn spreadsheet_safe(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
+}
+
+/// French meaning of a not-grouped reason code.
+pub fn reason_label(code: &str) -> &'static str {
+    match code {
+        "no_content" => "sans contenu (RAS, non, je ne sais pas…)",
+        "no_shared_terms" => "aucun terme partagé avec d'autres contributions",
+        "too_few" => "trop peu de contributions dans le thème",
+        _ => "autre",
+    }
+}
+
+/// The CSV text (UTF-8 with a BOM, so that spreadsheets read accents right).
+pub fn contributions_csv(document: &SynthesisDocument, inputs: &[(String, Vec<Item>)]) -> Result<Vec<u8>, csv::Error> {
+    let mut writer = csv::Writer::from_writer(vec![0xef, 0xbb, 0xbf]);
+    writer.write_record([
+        "theme",
+        "orientation_numero",
+        "orientation_titre",
+        "reference",
+        "statut",
+        "motif",
+        "canal",
+        "territoire",
+        "type",
+        "texte",
+    ])?;
+    for theme in &document.themes {
+        let items: HashMap<&str, &Item> = inputs
+            .iter()
+            .filter(|(t, _)| *t == theme.theme)
+            .flat_map(|(_, items)| items.iter().map(|i| (i.reference.as_str(), i)))
+            .collect();
+        let mut rows: Vec<[String; 6]> = Vec::new();
+        for (n, orientation) in theme.orientations.iter().enumerate() {
+            for reference in &orientation.contributions {
+                rows.push([
+                    (n + 1).to_string(),
+                    orientation.title.clone(),
+                    reference.clone(),
+                    "groupee".into(),
+                    String::new(),
+                    String::new(),
+                ]);
+            }
+        }
+        for left in &theme.not_grouped {
+            rows.push([
+                String::new(),
+                String::new(),
+                left.reference.clone(),
+                "non_groupee".into(),
+                reason_label(&left.reason).into(),
+                String::new(),
+            ]);
+        }
+        for [number, title, reference, status, reason, _] in rows {
+            let item = items.get(reference.as_str());
+            let cells = [
+                theme.theme.clone(),
+                number,
+                title,
+                reference.clone(),
+                status,
+                reason,
+                item.map(|i| i.channel.clone()).unwrap_or_default(),
+                item.and_then(|i| i.territory.clone()).unwrap_or_default(),
+                item.map(|i| i.kind.clone()).unwrap_or_default(),
+                item.map(|i| scrub(&i.text, &[])).unwrap_or_default(),
+            ];
+            writer.write_record(cells.iter().map(|c| spreadsheet_safe(c)))?;
+        }
+    }
+    writer.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spreadsheet_safe;
+
+    #[test]
+    fn formulas_are_defused() {
+        assert_eq!(spreadsheet_safe("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
+        assert_eq!(spreadsheet_safe("+33 2 40"), "'+33 2 40");
+        assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(spreadsheet_safe("Un texte"), "Un texte");
+    }
+}

@@ -1,0 +1,71 @@
+//! Exports of a synthesis: JSON for machines, CSV for spreadsheets and open data, Markdown
+//! and HTML for reading and printing.
+
+pub mod csv;
+
+use std::path::{Path, PathBuf};
+
+use crate::pipeline::Item;
+use crate::run::SynthesisDocument;
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `synthesis.json`.
+    Json,
+    /// `contributions.csv`.
+    Csv,
+}
+
+impl Format {
+    /// Parses `json,csv,…`; the error names the unknown format in French.
+    pub fn parse_list(raw: &str) -> Result<Vec<Format>, String> {
+        let mut out = Vec::new();
+        for part in raw.split(',').map(|p| p.trim().to_lowercase()).filter(|p| !p.is_empty()) {
+            let format = match part.as_str() {
+                "json" => Format::Json,
+                "csv" => Format::Csv,
+                other => {
+                    return Err(format!("format « {other} » inconnu ou pas encore disponible (formats : json, csv)"))
+                }
+            };
+            if !out.contains(&format) {
+                out.push(format);
+            }
+        }
+        if out.is_empty() {
+            return Err("aucun format demandé (exemple : --format json,csv)".into());
+        }
+        Ok(out)
+    }
+}
+
+/// Writes the exports into `dir` (created if needed); returns the files written.
+///
+/// Each file is written beside its final name and renamed into place, so a reader never sees
+/// half a file and a failed export leaves the previous one intact.
+pub fn write_exports(
+    document: &SynthesisDocument,
+    inputs: &[(String, Vec<Item>)],
+    formats: &[Format],
+    dir: &Path,
+) -> Result<Vec<PathBuf>, String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("dossier {} : {e}", dir.display()))?;
+    let mut written = Vec::new();
+    for format in formats {
+        let (name, bytes) = match format {
+            Format::Json => {
+                let mut text = serde_json::to_string_pretty(document).map_err(|e| e.to_string())?;
+                text.push('\n');
+                ("synthesis.json", text.into_bytes())
+            }
+            Format::Csv => ("contributions.csv", csv::contributions_csv(document, inputs).map_err(|e| e.to_string())?),
+        };
+        let path = dir.join(name);
+        let partial = dir.join(format!(".{name}.partiel"));
+        std::fs::write(&partial, bytes).map_err(|e| format!("écriture de {} : {e}", path.display()))?;
+        std::fs::rename(&partial, &path).map_err(|e| format!("écriture de {} : {e}", path.display()))?;
+        written.push(path);
+    }
+    Ok(written)
+}

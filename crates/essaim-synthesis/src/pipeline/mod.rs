@@ -1,0 +1,265 @@
+//! The synthesis of one theme, a pure function of its contributions and parameters:
+//! no database, no clock, no hidden randomness, so two runs give byte-identical output.
+//!
+//! 1. Answers with no content are set aside (`no_content`).
+//! 2. Duplicates and near-duplicates are grouped; each group is one voice in the grouping.
+//! 3. TF-IDF on French stems and stem pairs; spherical k-means (k-means++ seeding, several
+//!    restarts) learnt on a fixed sample, then every text assigned to its nearest centre.
+//! 4. Each group proposes an orientation: key phrases, a title, quotes, support figures.
+
+mod choose_k;
+pub mod model;
+mod phrases;
+mod quotes;
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::cluster::kmeans::{assign, spherical_kmeans, KMeansParams};
+use crate::cluster::sparse::{tfidf, TfIdfParams};
+use crate::content::is_empty_content;
+use crate::dedup::duplicate_groups;
+use crate::scrub::scrub;
+use crate::text::{Analyzer, Token};
+
+pub use choose_k::stride_sample;
+pub use model::{Item, NotGrouped, Params, ProposedOrientation, Quote, Support, ThemeSynthesis};
+
+/// Longest quote, in characters.
+const QUOTE_CHARS: usize = 600;
+/// Features looked at for key phrases.
+const RANKED_FEATURES: usize = 30;
+
+/// Why a theme could not be synthesised as asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SynthesisError {
+    /// `--groups K` with fewer contributions to group than K.
+    #[error("{groups} groupes demandés, mais le thème « {theme} » n'a que {available} contribution(s) à grouper : choisissez --groups {available} au plus, ou laissez le nombre de groupes automatique")]
+    TooManyGroups {
+        /// Theme.
+        theme: String,
+        /// Groups asked for.
+        groups: usize,
+        /// Contributions that can be grouped.
+        available: usize,
+    },
+}
+
+fn not_grouped(item: &Item, reason: &str) -> NotGrouped {
+    NotGrouped { reference: item.reference.clone(), reason: reason.to_owned() }
+}
+
+fn count(map: &mut BTreeMap<String, usize>, key: Option<&str>) {
+    *map.entry(key.unwrap_or("non_renseigne").to_owned()).or_insert(0) += 1;
+}
+
+fn support_of(members: &[&Item], distinct: usize) -> Support {
+    let mut support = Support { total: members.len(), distinct, ..Default::default() };
+    for item in members {
+        count(&mut support.by_channel, Some(&item.channel));
+        count(&mut support.by_territory, item.territory.as_deref());
+        count(&mut support.by_legal_family, item.legal_family.as_deref());
+        count(&mut support.by_kind, Some(&item.kind));
+    }
+    support
+}
+
+/// Synthesises one theme. `known_names` are persons' names to scrub from quotes.
+pub fn synthesize_theme(
+    theme: &str,
+    items: &[Item],
+    params: &Params,
+    known_names: &[String],
+) -> Result<ThemeSynthesis, SynthesisError> {
+    // Order by reference: the result must not depend on storage order.
+    let mut items: Vec<&Item> = items.iter().collect();
+    items.sort_by(|a, b| a.reference.cmp(&b.reference));
+    let mut result = ThemeSynthesis {
+        theme: theme.to_owned(),
+        contributions: items.len(),
+        groups: 0,
+        groups_chosen_automatically: params.groups.is_none(),
+        orientations: Vec::new(),
+        not_grouped: Vec::new(),
+        notes: Vec::new(),
+    };
+
+    // 1. No content.
+    let (empty, with_content): (Vec<&Item>, Vec<&Item>) = items.iter().partition(|i| is_empty_content(&i.text));
+    result.not_grouped.extend(empty.iter().map(|i| not_grouped(i, "no_content")));
+
+    // 2. Duplicates: `members[r]` lists the texts that the representative `r` stands for.
+    let texts: Vec<&str> = with_content.iter().map(|i| i.text.as_str()).collect();
+    let roots = duplicate_groups(&texts);
+    let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, root) in roots.iter().enumerate() {
+        members.entry(*root).or_default().push(i);
+    }
+    let representatives: Vec<usize> = members.keys().copied().collect();
+
+    // 3. Features.
+    let analyzer = Analyzer::new();
+    let normalised: Vec<String> = representatives.iter().map(|&r| Analyzer::normalise(texts[r])).collect();
+    let tokens: Vec<Vec<Token>> = normalised.iter().map(|t| analyzer.tokens(t)).collect();
+    let features: Vec<Vec<String>> = tokens.iter().map(|t| analyzer.features(t, params.bigrams)).collect();
+    let weights = tfidf(
+        &features,
+        TfIdfParams { min_df: params.min_df, max_df: params.max_df_per_mille as f64 / 1000.0, sublinear_tf: true },
+    );
+    drop(features);
+    // With fewer than two distinct texts no term can be shared: say so, not "no shared terms".
+    let (clusterable, lonely): (Vec<usize>, Vec<usize>) = if representatives.len() < 2 {
+        ((0..representatives.len()).collect(), Vec::new())
+    } else {
+        (0..representatives.len()).partition(|&r| !weights.rows.row(r).0.is_empty())
+    };
+    for &r in &lonely {
+        for &m in &members[&representatives[r]] {
+            result.not_grouped.push(not_grouped(with_content[m], "no_shared_terms"));
+        }
+    }
+    if clusterable.len() < 2 {
+        for &r in &clusterable {
+            for &m in &members[&representatives[r]] {
+                result.not_grouped.push(not_grouped(with_content[m], "too_few"));
+            }
+        }
+        result.notes.push(if items.is_empty() {
+            format!("Le thème « {theme} » n'a aucune contribution.")
+        } else {
+            format!(
+                "Le thème « {theme} » a {} contribution(s), dont {} seulement à grouper : il en faut au moins deux pour proposer des orientations.",
+                items.len(),
+                clusterable.len()
+            )
+        });
+        result.not_grouped.sort_by(|a, b| a.reference.cmp(&b.reference));
+        return Ok(result);
+    }
+
+    // 4. Groups.
+    let k = match params.groups {
+        Some(k) if k > clusterable.len() => {
+            return Err(SynthesisError::TooManyGroups {
+                theme: theme.to_owned(),
+                groups: k,
+                available: clusterable.len(),
+            })
+        }
+        Some(k) => k.max(1),
+        None => {
+            let data = weights.rows.select(&clusterable);
+            choose_k::choose_k(&data, params.min_groups, params.max_groups, params.seed)
+        }
+    };
+    let data = weights.rows.select(&clusterable);
+    let sample = stride_sample(clusterable.len(), params.fit_sample);
+    let fitted = spherical_kmeans(
+        &data.select(&sample),
+        KMeansParams { k, restarts: params.restarts, max_iterations: params.max_iterations, seed: params.seed },
+    );
+    let assigned = assign(&data, &fitted.centroids);
+    result.groups = k;
+
+    // 5. One orientation per non-empty group.
+    let mut groups: Vec<Vec<usize>> = vec![Vec::new(); k];
+    for (row, (label, _)) in assigned.iter().enumerate() {
+        groups[*label].push(row);
+    }
+    for rows in groups.into_iter().filter(|g| !g.is_empty()) {
+        result.orientations.push(orientation(
+            &rows,
+            &assigned,
+            &clusterable,
+            &representatives,
+            &members,
+            &with_content,
+            (&normalised, &tokens),
+            (&data, &weights.vocabulary),
+            params,
+            known_names,
+        ));
+    }
+    result
+        .orientations
+        .sort_by(|a, b| b.support.total.cmp(&a.support.total).then(a.contributions.cmp(&b.contributions)));
+    result.not_grouped.sort_by(|a, b| a.reference.cmp(&b.reference));
+    Ok(result)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn orientation(
+    rows: &[usize],
+    assigned: &[(usize, f32)],
+    clusterable: &[usize],
+    representatives: &[usize],
+    members: &BTreeMap<usize, Vec<usize>>,
+    items: &[&Item],
+    (normalised, tokens): (&[String], &[Vec<Token>]),
+    (data, vocabulary): (&crate::cluster::sparse::SparseRows, &[String]),
+    params: &Params,
+    known_names: &[String],
+) -> ProposedOrientation {
+    // Centre weights, to rank features.
+    let mut centre: HashMap<u32, f32> = HashMap::new();
+    for &row in rows {
+        let (cols, vals) = data.row(row);
+        for (c, v) in cols.iter().zip(vals) {
+            *centre.entry(*c).or_insert(0.0) += v;
+        }
+    }
+    let mut ranked: Vec<(u32, f32)> = centre.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(vocabulary[a.0 as usize].cmp(&vocabulary[b.0 as usize])));
+    let ranked: Vec<&str> =
+        ranked.iter().take(RANKED_FEATURES).map(|(c, _)| vocabulary[*c as usize].as_str()).collect();
+    let reps_of_group: Vec<usize> = rows.iter().map(|&row| clusterable[row]).collect();
+    let key_phrases =
+        phrases::key_phrases(&ranked, reps_of_group.iter().map(|&r| (normalised[r].as_str(), tokens[r].as_slice())));
+
+    let candidates: Vec<quotes::Candidate<'_>> = rows
+        .iter()
+        .map(|&row| {
+            let item = items[representatives[clusterable[row]]];
+            quotes::Candidate {
+                row,
+                centrality: assigned[row].1,
+                chars: item.text.chars().count(),
+                channel: &item.channel,
+                territory: item.territory.as_deref(),
+            }
+        })
+        .collect();
+    let chosen = quotes::choose_quotes(&candidates, data, params.quotes);
+    let quotes: Vec<Quote> = chosen
+        .iter()
+        .map(|&c| {
+            let item = items[representatives[clusterable[candidates[c].row]]];
+            Quote {
+                reference: item.reference.clone(),
+                text: quotes::shorten(&scrub(item.text.trim(), known_names), QUOTE_CHARS),
+            }
+        })
+        .collect();
+
+    let mut all: Vec<&Item> = Vec::new();
+    let mut duplicate_groups: Vec<Vec<String>> = Vec::new();
+    for &r in &reps_of_group {
+        let group = &members[&representatives[r]];
+        all.extend(group.iter().map(|&m| items[m]));
+        if group.len() > 1 {
+            let mut refs: Vec<String> = group.iter().map(|&m| items[m].reference.clone()).collect();
+            refs.sort();
+            duplicate_groups.push(refs);
+        }
+    }
+    duplicate_groups.sort();
+    let mut contributions: Vec<String> = all.iter().map(|i| i.reference.clone()).collect();
+    contributions.sort();
+    ProposedOrientation {
+        title: phrases::proposed_title(&key_phrases),
+        key_phrases,
+        quotes,
+        contributions,
+        duplicate_groups,
+        support: support_of(&all, reps_of_group.len()),
+    }
+}

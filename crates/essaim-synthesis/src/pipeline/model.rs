@@ -1,0 +1,142 @@
+//! What the synthesis reads and what it proposes. Serialised as `synthesis.json`
+//! (schema in docs/synthesis-json.md): no clock time, no random value, sorted maps.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// One contribution as the synthesis sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Item {
+    /// External reference (the `id` given at import), or the contribution id.
+    pub reference: String,
+    /// The text.
+    pub text: String,
+    /// Channel code.
+    pub channel: String,
+    /// Territory code, if known.
+    pub territory: Option<String>,
+    /// Legal family code of the author organisation, if known.
+    pub legal_family: Option<String>,
+    /// Kind code.
+    pub kind: String,
+}
+
+/// Parameters of a run; recorded with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Params {
+    /// Fixed number of groups per theme; `None` chooses it within the bounds.
+    pub groups: Option<usize>,
+    /// Fewest groups when chosen automatically.
+    pub min_groups: usize,
+    /// Most groups when chosen automatically.
+    pub max_groups: usize,
+    /// Seed of every random choice.
+    pub seed: u64,
+    /// k-means runs; the best is kept.
+    pub restarts: usize,
+    /// Iterations at most per run.
+    pub max_iterations: usize,
+    /// A term must appear in at least this many contributions.
+    pub min_df: usize,
+    /// …and in at most this per mille of them.
+    pub max_df_per_mille: usize,
+    /// Pairs of consecutive words as terms, besides single words.
+    pub bigrams: bool,
+    /// Groups are learnt on at most this many texts, then every text is assigned.
+    pub fit_sample: usize,
+    /// Quotes per orientation, at most.
+    pub quotes: usize,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            groups: None,
+            min_groups: 2,
+            max_groups: 12,
+            seed: 20_160_628,
+            restarts: 10,
+            max_iterations: 100,
+            min_df: 2,
+            max_df_per_mille: 500,
+            bigrams: true,
+            fit_sample: 20_000,
+            quotes: 5,
+        }
+    }
+}
+
+/// A quote, scrubbed of personal data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quote {
+    /// Reference of the contribution quoted.
+    #[serde(rename = "ref")]
+    pub reference: String,
+    /// Its text.
+    pub text: String,
+}
+
+/// How many contributions stand behind an orientation, by facet.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Support {
+    /// All contributions, duplicates included.
+    pub total: usize,
+    /// Distinct voices: a group of near-duplicates counts once.
+    pub distinct: usize,
+    /// By channel code.
+    pub by_channel: BTreeMap<String, usize>,
+    /// By territory code (`non_renseigne` when unknown).
+    pub by_territory: BTreeMap<String, usize>,
+    /// By legal family code (`non_renseigne` when unknown).
+    pub by_legal_family: BTreeMap<String, usize>,
+    /// By kind code.
+    pub by_kind: BTreeMap<String, usize>,
+}
+
+/// A draft orientation proposed from one group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProposedOrientation {
+    /// Proposed title.
+    pub title: String,
+    /// Key phrases, as people wrote them.
+    pub key_phrases: Vec<String>,
+    /// Representative quotes: central first, then diverse.
+    pub quotes: Vec<Quote>,
+    /// References of every contribution behind it.
+    pub contributions: Vec<String>,
+    /// Groups of near-duplicates among them (two references or more each).
+    pub duplicate_groups: Vec<Vec<String>>,
+    /// Figures.
+    pub support: Support,
+}
+
+/// A contribution left out of the groups, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotGrouped {
+    /// Reference.
+    #[serde(rename = "ref")]
+    pub reference: String,
+    /// `no_content` (RAS, non, je ne sais pas…), `no_shared_terms` (no word shared with other
+    /// contributions), `too_few` (fewer than two contributions to group in the theme).
+    pub reason: String,
+}
+
+/// The synthesis of one theme.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThemeSynthesis {
+    /// Theme name.
+    pub theme: String,
+    /// Contributions read.
+    pub contributions: usize,
+    /// Number of groups used.
+    pub groups: usize,
+    /// Whether the number of groups was chosen automatically.
+    pub groups_chosen_automatically: bool,
+    /// Draft orientations, largest first.
+    pub orientations: Vec<ProposedOrientation>,
+    /// Contributions not grouped.
+    pub not_grouped: Vec<NotGrouped>,
+    /// Remarks for staff, in French.
+    pub notes: Vec<String>,
+}

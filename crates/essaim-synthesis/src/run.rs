@@ -1,0 +1,192 @@
+//! A synthesis run over a consultation: contributions read from the database, each theme
+//! synthesised, and the whole described for machines (`synthesis.json`).
+
+use diesel::prelude::*;
+use essaim_core::db::{DbConnection, Id};
+use essaim_core::domain::consultation::{find_consultation, themes_of};
+use essaim_core::schema::{contributions, organisations, territories};
+use essaim_core::CoreError;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::pipeline::{synthesize_theme, Item, Params, SynthesisError, ThemeSynthesis};
+
+/// What a run was: enough to reproduce it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunInfo {
+    /// The consultation's slug.
+    pub consultation: String,
+    /// Its title.
+    pub consultation_title: String,
+    /// Essaim's version.
+    pub software_version: String,
+    /// SHA-256 of the input (every contribution read, in a canonical order).
+    pub input_sha256: String,
+    /// The parameters.
+    pub parameters: Params,
+    /// The method, in one line.
+    pub method: String,
+}
+
+/// The whole synthesis, as written to `synthesis.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SynthesisDocument {
+    /// The run.
+    pub run: RunInfo,
+    /// One entry per theme, in the consultation's order.
+    pub themes: Vec<ThemeSynthesis>,
+}
+
+/// Why a synthesis could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// Consultation or theme unknown.
+    #[error("{0}")]
+    NotFound(String),
+    /// Impossible parameters.
+    #[error(transparent)]
+    Synthesis(#[from] SynthesisError),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] CoreError),
+}
+
+impl From<diesel::result::Error> for RunError {
+    fn from(e: diesel::result::Error) -> Self {
+        RunError::Store(CoreError::Query(e))
+    }
+}
+
+/// The method, as recorded in every run and shown in the methods annex.
+pub const METHOD: &str = "Réponses sans contenu écartées ; doublons et quasi-doublons (Jaccard ≥ 0,8 sur les paires de mots, MinHash + vérification exacte) regroupés et comptés comme une voix ; TF-IDF (racines Snowball françaises et paires de racines, tf logarithmique) ; k-moyennes sphériques (initialisation k-means++ à graine fixe, meilleur de plusieurs essais) ; citations : la plus centrale puis les plus centrales et différentes, en privilégiant des canaux et territoires variés.";
+
+/// Reads the contributions of one theme (rejected ones excluded).
+pub fn load_items(conn: &mut DbConnection, consultation: Id, theme: Id) -> Result<Vec<Item>, RunError> {
+    type Row = (Id, Option<String>, String, String, String, Option<String>, Option<String>);
+    let rows: Vec<Row> = contributions::table
+        .left_join(territories::table)
+        .left_join(organisations::table)
+        .filter(contributions::consultation_id.eq(consultation))
+        .filter(contributions::theme_id.eq(theme))
+        .filter(contributions::moderation_status.ne("rejected"))
+        .select((
+            contributions::id,
+            contributions::external_ref,
+            contributions::body,
+            contributions::channel,
+            contributions::kind,
+            territories::code.nullable(),
+            organisations::legal_family.nullable(),
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, reference, text, channel, kind, territory, legal_family)| Item {
+            reference: reference.unwrap_or_else(|| id.to_string()),
+            text,
+            channel,
+            territory,
+            legal_family,
+            kind,
+        })
+        .collect())
+}
+
+/// Names of persons who contributed, to scrub from quotes.
+pub fn person_names(conn: &mut DbConnection, consultation: Id) -> Result<Vec<String>, RunError> {
+    let mut names: Vec<String> = contributions::table
+        .filter(contributions::consultation_id.eq(consultation))
+        .filter(contributions::author_kind.eq("person"))
+        .filter(contributions::author_name.is_not_null())
+        .select(contributions::author_name.assume_not_null())
+        .distinct()
+        .load(conn)?;
+    names.sort();
+    Ok(names)
+}
+
+/// SHA-256 over every theme's items in canonical order (by reference).
+pub fn input_hash(themes: &[(String, Vec<Item>)]) -> String {
+    let mut hasher = Sha256::new();
+    for (theme, items) in themes {
+        hasher.update(format!("theme\t{theme}\n"));
+        let mut sorted: Vec<&Item> = items.iter().collect();
+        sorted.sort_by(|a, b| a.reference.cmp(&b.reference));
+        for i in sorted {
+            let line = format!(
+                "{}\t{}\t{}\t{}\t{}\t{}\n",
+                i.reference,
+                i.channel,
+                i.territory.as_deref().unwrap_or(""),
+                i.legal_family.as_deref().unwrap_or(""),
+                i.kind,
+                i.text.replace(['\t', '\n'], " ")
+            );
+            hasher.update(line);
+        }
+    }
+    hex::encode(hasher.finalize())
+}
+
+/// A run's document and the contributions it read (for exports that list them).
+pub struct SynthesisOutput {
+    /// The document.
+    pub document: SynthesisDocument,
+    /// Each theme's contributions, as read.
+    pub inputs: Vec<(String, Vec<Item>)>,
+}
+
+/// Runs the synthesis of a consultation, or of one theme of it.
+pub fn synthesize(
+    conn: &mut DbConnection,
+    slug: &str,
+    theme: Option<&str>,
+    params: &Params,
+) -> Result<SynthesisOutput, RunError> {
+    let consultation = find_consultation(conn, slug).map_err(|e| match e {
+        CoreError::NotFound(_) => RunError::NotFound(format!("consultation « {slug} » introuvable")),
+        other => RunError::Store(other),
+    })?;
+    let mut themes = themes_of(conn, consultation.id)?;
+    if let Some(wanted) = theme {
+        let key = crate::import::name_key(wanted);
+        themes.retain(|t| crate::import::name_key(&t.title) == key);
+        if themes.is_empty() {
+            let all: Vec<String> = themes_of(conn, consultation.id)?.into_iter().map(|t| t.title).collect();
+            return Err(RunError::NotFound(format!(
+                "thème « {wanted} » introuvable ; thèmes de la consultation : {}",
+                all.join(" | ")
+            )));
+        }
+    }
+    let mut inputs = Vec::with_capacity(themes.len());
+    for t in &themes {
+        inputs.push((t.title.clone(), load_items(conn, consultation.id, t.id)?));
+    }
+    let names = person_names(conn, consultation.id)?;
+    let input_sha256 = input_hash(&inputs);
+    let results = synthesize_all(&inputs, params, &names)?;
+    let document = SynthesisDocument {
+        run: RunInfo {
+            consultation: consultation.slug,
+            consultation_title: consultation.title,
+            software_version: essaim_core::VERSION.to_owned(),
+            input_sha256,
+            parameters: params.clone(),
+            method: METHOD.to_owned(),
+        },
+        themes: results,
+    };
+    Ok(SynthesisOutput { document, inputs })
+}
+
+/// Synthesises every theme, in parallel (each theme is independent, so the result does not
+/// depend on which finishes first); the order of the result is the order of the input.
+pub fn synthesize_all(
+    inputs: &[(String, Vec<Item>)],
+    params: &Params,
+    names: &[String],
+) -> Result<Vec<ThemeSynthesis>, SynthesisError> {
+    use rayon::prelude::*;
+    inputs.par_iter().map(|(theme, items)| synthesize_theme(theme, items, params, names)).collect()
+}

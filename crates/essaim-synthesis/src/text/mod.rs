@@ -1,0 +1,7 @@
+//! French text analysis for the synthesis.
+
+mod analyzer;
+mod stopwords;
+
+pub use analyzer::{fold_accents, Analyzer, Token};
+pub use stopwords::FRENCH_STOP_WORDS;
