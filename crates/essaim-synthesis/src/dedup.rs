@@ -17,6 +17,10 @@ pub const NEAR_DUPLICATE_JACCARD: f64 = 0.8;
 const MIN_WORDS_FOR_SHINGLES: usize = 5;
 const BANDS: usize = 16;
 const ROWS: usize = 4;
+/// Buckets up to this size are compared pair by pair…
+const BUCKET_ALL_PAIRS: usize = 64;
+/// …larger ones against their first members only.
+const BUCKET_ANCHORS: usize = 8;
 
 /// Lowercase, accents and punctuation removed, spaces folded: the form compared for duplicates.
 pub fn canonical(text: &str) -> String {
@@ -29,8 +33,10 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 }
 
 fn shingles(canonical: &str) -> Vec<u64> {
-    let words: Vec<&str> = canonical.split(' ').collect();
-    let mut out: Vec<u64> = words.windows(2).map(|w| fnv1a(w.join(" ").as_bytes())).collect();
+    let words: Vec<u64> = canonical.split(' ').map(|w| fnv1a(w.as_bytes())).collect();
+    // A pair's hash from its words' hashes: no string is built per pair.
+    let mut out: Vec<u64> =
+        words.windows(2).map(|w| (w[0].rotate_left(29) ^ w[1]).wrapping_mul(0x9e37_79b9_7f4a_7c15)).collect();
     out.sort_unstable();
     out.dedup();
     out
@@ -101,25 +107,28 @@ pub fn duplicate_groups(texts: &[&str]) -> Vec<usize> {
         .filter(|&&i| canon[i].split(' ').count() >= MIN_WORDS_FOR_SHINGLES)
         .map(|&i| (i, shingles(&canon[i])))
         .collect();
-    let mut buckets: HashMap<(usize, u64), Vec<usize>> = HashMap::new();
+    // (band, band hash, text) sorted: texts sharing a band hash end up side by side.
+    let mut entries: Vec<(u32, u64, u32)> = Vec::with_capacity(long.len() * BANDS);
+    let mut signature = vec![0u64; BANDS * ROWS];
     for (position, (_, set)) in long.iter().enumerate() {
-        let signature: Vec<u64> = params
-            .iter()
-            .map(|(a, b)| set.iter().map(|h| h.wrapping_mul(*a).wrapping_add(*b)).min().unwrap_or(0))
-            .collect();
+        for (slot, (a, b)) in signature.iter_mut().zip(&params) {
+            *slot = set.iter().map(|h| h.wrapping_mul(*a).wrapping_add(*b)).min().unwrap_or(0);
+        }
         for band in 0..BANDS {
-            let key = fnv1a(
-                &signature[band * ROWS..(band + 1) * ROWS].iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<u8>>(),
-            );
-            buckets.entry((band, key)).or_default().push(position);
+            let key = signature[band * ROWS..(band + 1) * ROWS]
+                .iter()
+                .fold(0xcbf2_9ce4_8422_2325u64, |h, v| (h ^ v).wrapping_mul(0x0100_0000_01b3));
+            entries.push((band as u32, key, position as u32));
         }
     }
-    let mut keys: Vec<&(usize, u64)> = buckets.keys().collect();
-    keys.sort_unstable();
-    for key in keys {
-        let members = &buckets[key];
-        for (x, &a) in members.iter().enumerate() {
-            for &b in &members[x + 1..] {
+    entries.sort_unstable();
+    for bucket in entries.chunk_by(|x, y| x.0 == y.0 && x.1 == y.1) {
+        // A crowded bucket (a template copied thousands of times with small edits) is compared
+        // to its first members only: near-duplicates of a template all resemble it.
+        let anchors = if bucket.len() > BUCKET_ALL_PAIRS { BUCKET_ANCHORS } else { bucket.len() };
+        for (x, first) in bucket.iter().take(anchors).enumerate() {
+            for second in &bucket[x + 1..] {
+                let (a, b) = (first.2 as usize, second.2 as usize);
                 let (ia, ib) = (long[a].0, long[b].0);
                 if sets.find(ia) != sets.find(ib) && jaccard(&long[a].1, &long[b].1) >= NEAR_DUPLICATE_JACCARD {
                     sets.union(ia, ib);

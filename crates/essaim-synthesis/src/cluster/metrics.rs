@@ -3,7 +3,10 @@
 
 use std::collections::HashMap;
 
-fn contingency(a: &[usize], b: &[usize]) -> (HashMap<(usize, usize), f64>, HashMap<usize, f64>, HashMap<usize, f64>) {
+/// Joint counts, and the counts of each side.
+type Contingency = (HashMap<(usize, usize), f64>, HashMap<usize, f64>, HashMap<usize, f64>);
+
+fn contingency(a: &[usize], b: &[usize]) -> Contingency {
     let mut joint = HashMap::new();
     let mut left = HashMap::new();
     let mut right = HashMap::new();

@@ -1,6 +1,8 @@
 //! Sparse document vectors: TF-IDF over a vocabulary built deterministically.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
+
+use crate::text::space::{FeatureKey, KeyCounts};
 
 /// Rows of a sparse matrix (CSR), each row L2-normalised.
 #[derive(Debug, Clone, Default)]
@@ -55,82 +57,66 @@ impl Default for TfIdfParams {
 pub struct TfIdf {
     /// L2-normalised rows, one per document (empty rows for documents with no kept feature).
     pub rows: SparseRows,
-    /// Feature of each column, sorted (so column numbers do not depend on hash order).
-    pub vocabulary: Vec<String>,
+    /// Feature of each column, numbered in order of first appearance (deterministic).
+    pub keys: Vec<FeatureKey>,
     /// Inverse document frequency of each column.
     pub idf: Vec<f32>,
 }
 
 /// Builds TF-IDF vectors (smooth idf: `ln((1 + n) / (1 + df)) + 1`, as scikit-learn).
-pub fn tfidf(documents: &[Vec<String>], params: TfIdfParams) -> TfIdf {
+pub fn tfidf(documents: &[Vec<FeatureKey>], params: TfIdfParams) -> TfIdf {
     let n = documents.len();
-    let mut df: HashMap<&str, usize> = HashMap::new();
+    let mut df = KeyCounts::default();
+    let mut first_seen: Vec<FeatureKey> = Vec::new();
+    let mut distinct: Vec<FeatureKey> = Vec::new();
     for doc in documents {
-        let mut seen: Vec<&str> = doc.iter().map(String::as_str).collect();
-        seen.sort_unstable();
-        seen.dedup();
-        for f in seen {
-            *df.entry(f).or_insert(0) += 1;
+        distinct.clear();
+        distinct.extend_from_slice(doc);
+        distinct.sort_unstable();
+        distinct.dedup();
+        for f in &distinct {
+            let count = df.entry(*f).or_insert(0);
+            if *count == 0 {
+                first_seen.push(*f);
+            }
+            *count += 1;
         }
     }
-    let max_df = (params.max_df * n as f64).floor().max(1.0) as usize;
-    let mut vocabulary: Vec<&str> =
-        df.iter().filter(|(_, &d)| d >= params.min_df && d <= max_df).map(|(f, _)| *f).collect();
-    vocabulary.sort_unstable();
-    let column: HashMap<&str, u32> = vocabulary.iter().enumerate().map(|(i, f)| (*f, i as u32)).collect();
-    let idf: Vec<f32> = vocabulary.iter().map(|f| (((1 + n) as f64 / (1 + df[f]) as f64).ln() + 1.0) as f32).collect();
+    // First-appearance order of the documents, not of the features within one (sorted above).
+    let max_df = (params.max_df * n as f64).floor().max(1.0) as u32;
+    let keys: Vec<FeatureKey> =
+        first_seen.into_iter().filter(|f| (params.min_df as u32..=max_df).contains(&df[f])).collect();
+    let column: FxHashMap<FeatureKey, u32> = keys.iter().enumerate().map(|(i, f)| (*f, i as u32)).collect();
+    let idf: Vec<f32> = keys.iter().map(|f| (((1 + n) as f64 / (1 + df[f]) as f64).ln() + 1.0) as f32).collect();
+    drop(df);
 
-    let mut rows = SparseRows { offsets: Vec::with_capacity(n + 1), columns: vocabulary.len(), ..Default::default() };
+    let mut rows = SparseRows { offsets: Vec::with_capacity(n + 1), columns: keys.len(), ..Default::default() };
     rows.offsets.push(0);
     let mut counts: Vec<(u32, f32)> = Vec::new();
+    let mut merged: Vec<(u32, f32)> = Vec::new();
     for doc in documents {
         counts.clear();
-        counts.extend(doc.iter().filter_map(|f| column.get(f.as_str()).map(|c| (*c, 1.0f32))));
+        counts.extend(doc.iter().filter_map(|f| column.get(f).map(|c| (*c, 1.0f32))));
         counts.sort_unstable_by_key(|(c, _)| *c);
-        let mut merged: Vec<(u32, f32)> = Vec::with_capacity(counts.len());
+        merged.clear();
         for (c, v) in counts.iter().copied() {
             match merged.last_mut() {
                 Some((last, total)) if *last == c => *total += v,
                 _ => merged.push((c, v)),
             }
         }
-        let weighted: Vec<(u32, f32)> = merged
-            .into_iter()
-            .map(|(c, tf)| {
-                let tf = if params.sublinear_tf { 1.0 + tf.ln() } else { tf };
-                (c, tf * idf[c as usize])
-            })
-            .collect();
-        let norm = weighted.iter().map(|(_, v)| v * v).sum::<f32>().sqrt();
-        for (c, v) in weighted {
-            rows.indices.push(c);
+        for (c, tf) in merged.iter_mut() {
+            let weight = if params.sublinear_tf { 1.0 + tf.ln() } else { *tf };
+            *tf = weight * idf[*c as usize];
+        }
+        let norm = merged.iter().map(|(_, v)| v * v).sum::<f32>().sqrt();
+        for (c, v) in &merged {
+            rows.indices.push(*c);
             rows.values.push(if norm > 0.0 { v / norm } else { 0.0 });
         }
         rows.offsets.push(rows.indices.len());
     }
-    TfIdf { rows, vocabulary: vocabulary.into_iter().map(str::to_owned).collect(), idf }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn doc(words: &str) -> Vec<String> {
-        words.split(' ').map(str::to_owned).collect()
-    }
-
-    #[test]
-    fn rare_and_ubiquitous_features_are_dropped_and_rows_are_unit_length() {
-        let docs =
-            vec![doc("bus train commun"), doc("bus train velo"), doc("impot tva commun"), doc("impot tva train")];
-        let t = tfidf(&docs, TfIdfParams { min_df: 2, max_df: 0.5, sublinear_tf: true });
-        assert_eq!(t.vocabulary, ["bus", "commun", "impot", "tva"]);
-        for i in 0..t.rows.rows() {
-            let (_, values) = t.rows.row(i);
-            let norm: f32 = values.iter().map(|v| v * v).sum::<f32>().sqrt();
-            assert!((norm - 1.0).abs() < 1e-5);
-        }
-    }
+    TfIdf { rows, keys, idf }
 }
 
 impl SparseRows {
@@ -163,5 +149,61 @@ impl SparseRows {
             out.offsets.push(out.indices.len());
         }
         out
+    }
+}
+
+impl SparseRows {
+    /// The same rows over only the columns they use, renumbered in order of first use;
+    /// returns the matrix and, for each new column, the old one. Learning on a sample then
+    /// works in the sample's vocabulary, not the whole theme's.
+    pub fn compact(&self) -> (SparseRows, Vec<u32>) {
+        let mut new_of: rustc_hash::FxHashMap<u32, u32> = rustc_hash::FxHashMap::default();
+        let mut old_of: Vec<u32> = Vec::new();
+        let mut out = SparseRows { offsets: vec![0], ..Default::default() };
+        let mut row: Vec<(u32, f32)> = Vec::new();
+        for i in 0..self.rows() {
+            let (cols, vals) = self.row(i);
+            row.clear();
+            for (c, v) in cols.iter().zip(vals) {
+                let next = old_of.len() as u32;
+                let n = *new_of.entry(*c).or_insert_with(|| {
+                    old_of.push(*c);
+                    next
+                });
+                row.push((n, *v));
+            }
+            row.sort_unstable_by_key(|(c, _)| *c);
+            for (c, v) in &row {
+                out.indices.push(*c);
+                out.values.push(*v);
+            }
+            out.offsets.push(out.indices.len());
+        }
+        out.columns = old_of.len();
+        (out, old_of)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(words: &str) -> Vec<FeatureKey> {
+        words.split(' ').map(|w| u64::from(w.as_bytes()[0])).collect()
+    }
+
+    #[test]
+    fn rare_and_ubiquitous_features_are_dropped_and_rows_are_unit_length() {
+        // Features named by their first letter; "xtva" stands for "tva".
+        let docs =
+            vec![doc("bus train commun"), doc("bus train velo"), doc("impot xtva commun"), doc("impot xtva train")];
+        let t = tfidf(&docs, TfIdfParams { min_df: 2, max_df: 0.5, sublinear_tf: true });
+        // "train" is in 3 of 4 texts (over 50 %), "velo" in one: both dropped; columns in order of first use.
+        assert_eq!(t.keys, [u64::from(b'b'), u64::from(b'c'), u64::from(b'i'), u64::from(b'x')]);
+        for i in 0..t.rows.rows() {
+            let (_, values) = t.rows.row(i);
+            let norm: f32 = values.iter().map(|v| v * v).sum::<f32>().sqrt();
+            assert!((norm - 1.0).abs() < 1e-5);
+        }
     }
 }

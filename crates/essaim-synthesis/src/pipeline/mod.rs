@@ -19,7 +19,8 @@ use crate::cluster::sparse::{tfidf, TfIdfParams};
 use crate::content::is_empty_content;
 use crate::dedup::duplicate_groups;
 use crate::scrub::scrub;
-use crate::text::{Analyzer, Token};
+use crate::text::space::{FeatureKey, FeatureSpace, WordRef};
+use crate::text::Analyzer;
 
 pub use choose_k::stride_sample;
 pub use model::{Item, NotGrouped, Params, ProposedOrientation, Quote, Support, ThemeSynthesis};
@@ -97,10 +98,10 @@ pub fn synthesize_theme(
     let representatives: Vec<usize> = members.keys().copied().collect();
 
     // 3. Features.
-    let analyzer = Analyzer::new();
+    let mut space = FeatureSpace::new();
     let normalised: Vec<String> = representatives.iter().map(|&r| Analyzer::normalise(texts[r])).collect();
-    let tokens: Vec<Vec<Token>> = normalised.iter().map(|t| analyzer.tokens(t)).collect();
-    let features: Vec<Vec<String>> = tokens.iter().map(|t| analyzer.features(t, params.bigrams)).collect();
+    let tokens: Vec<Vec<WordRef>> = normalised.iter().map(|t| space.words(t)).collect();
+    let features: Vec<Vec<FeatureKey>> = tokens.iter().map(|t| FeatureSpace::features(t, params.bigrams)).collect();
     let weights = tfidf(
         &features,
         TfIdfParams { min_df: params.min_df, max_df: params.max_df_per_mille as f64 / 1000.0, sublinear_tf: true },
@@ -153,11 +154,12 @@ pub fn synthesize_theme(
     };
     let data = weights.rows.select(&clusterable);
     let sample = stride_sample(clusterable.len(), params.fit_sample);
+    let (sample_rows, old_columns) = data.select(&sample).compact();
     let fitted = spherical_kmeans(
-        &data.select(&sample),
+        &sample_rows,
         KMeansParams { k, restarts: params.restarts, max_iterations: params.max_iterations, seed: params.seed },
     );
-    let assigned = assign(&data, &fitted.centroids);
+    let assigned = assign(&data, &fitted.centres.expand(&old_columns, data.columns));
     result.groups = k;
 
     // 5. One orientation per non-empty group.
@@ -174,7 +176,7 @@ pub fn synthesize_theme(
             &members,
             &with_content,
             (&normalised, &tokens),
-            (&data, &weights.vocabulary),
+            (&data, &weights.keys),
             params,
             known_names,
         ));
@@ -194,8 +196,8 @@ fn orientation(
     representatives: &[usize],
     members: &BTreeMap<usize, Vec<usize>>,
     items: &[&Item],
-    (normalised, tokens): (&[String], &[Vec<Token>]),
-    (data, vocabulary): (&crate::cluster::sparse::SparseRows, &[String]),
+    (normalised, tokens): (&[String], &[Vec<WordRef>]),
+    (data, keys): (&crate::cluster::sparse::SparseRows, &[FeatureKey]),
     params: &Params,
     known_names: &[String],
 ) -> ProposedOrientation {
@@ -208,9 +210,8 @@ fn orientation(
         }
     }
     let mut ranked: Vec<(u32, f32)> = centre.into_iter().collect();
-    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(vocabulary[a.0 as usize].cmp(&vocabulary[b.0 as usize])));
-    let ranked: Vec<&str> =
-        ranked.iter().take(RANKED_FEATURES).map(|(c, _)| vocabulary[*c as usize].as_str()).collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let ranked: Vec<FeatureKey> = ranked.iter().take(RANKED_FEATURES).map(|(c, _)| keys[*c as usize]).collect();
     let reps_of_group: Vec<usize> = rows.iter().map(|&row| clusterable[row]).collect();
     let key_phrases =
         phrases::key_phrases(&ranked, reps_of_group.iter().map(|&r| (normalised[r].as_str(), tokens[r].as_slice())));

@@ -61,7 +61,7 @@ impl Default for Params {
             min_df: 2,
             max_df_per_mille: 500,
             bigrams: true,
-            fit_sample: 20_000,
+            fit_sample: 10_000,
             quotes: 5,
         }
     }

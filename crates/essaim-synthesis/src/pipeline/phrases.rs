@@ -2,51 +2,57 @@
 
 use std::collections::HashMap;
 
-use crate::text::Token;
+use crate::text::space::{bigram, stems_of, unigram, FeatureKey, WordRef};
 
 /// Key phrases kept per group.
 pub const KEY_PHRASES: usize = 6;
 
-/// The most frequent written form of each feature (stem, or "stem stem") in the given texts.
-fn surface_forms<'a>(texts: impl Iterator<Item = (&'a str, &'a [Token])>, wanted: &[&str]) -> HashMap<String, String> {
-    let wanted: std::collections::HashSet<&str> = wanted.iter().copied().collect();
-    let mut counts: HashMap<(String, String), usize> = HashMap::new();
-    for (text, tokens) in texts {
-        for (i, token) in tokens.iter().enumerate() {
-            if wanted.contains(token.stem.as_str()) {
-                *counts.entry((token.stem.clone(), token.surface.clone())).or_insert(0) += 1;
+/// The most frequent written form of each wanted feature in the given texts.
+fn surface_forms<'a>(
+    texts: impl Iterator<Item = (&'a str, &'a [WordRef])>,
+    wanted: &[FeatureKey],
+) -> HashMap<FeatureKey, String> {
+    let wanted: std::collections::HashSet<FeatureKey> = wanted.iter().copied().collect();
+    let mut counts: HashMap<(FeatureKey, String), usize> = HashMap::new();
+    for (text, words) in texts {
+        for (i, word) in words.iter().enumerate() {
+            let single = unigram(word.stem);
+            if wanted.contains(&single) {
+                let form = text[word.start as usize..word.end as usize].to_lowercase();
+                *counts.entry((single, form)).or_insert(0) += 1;
             }
-            if let Some(next) = tokens.get(i + 1) {
-                let bigram = format!("{} {}", token.stem, next.stem);
-                if wanted.contains(bigram.as_str()) {
-                    let span = text[token.start..next.end].to_lowercase();
-                    // A bigram spanning a sentence break is no phrase.
-                    if !span.contains(['.', ';', '!', '?', '\n', ',']) {
-                        *counts.entry((bigram, span)).or_insert(0) += 1;
+            if let Some(next) = words.get(i + 1) {
+                let pair = bigram(word.stem, next.stem);
+                if wanted.contains(&pair) {
+                    let span = &text[word.start as usize..next.end as usize];
+                    // A pair across a sentence or a list is no phrase.
+                    if !span.contains(['.', ';', '!', '?', '\n', ',', ':', '(', ')']) {
+                        let form = span.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+                        *counts.entry((pair, form)).or_insert(0) += 1;
                     }
                 }
             }
         }
     }
-    let mut best: HashMap<String, (usize, String)> = HashMap::new();
-    for ((feature, surface), n) in counts {
+    let mut best: HashMap<FeatureKey, (usize, String)> = HashMap::new();
+    for ((feature, form), n) in counts {
         let entry = best.entry(feature).or_insert((0, String::new()));
         // Most frequent form; ties go to the alphabetically first, for determinism.
-        if n > entry.0 || (n == entry.0 && surface < entry.1) {
-            *entry = (n, surface);
+        if n > entry.0 || (n == entry.0 && form < entry.1) {
+            *entry = (n, form);
         }
     }
-    best.into_iter().map(|(f, (_, s))| (f, s.split_whitespace().collect::<Vec<_>>().join(" "))).collect()
+    best.into_iter().map(|(f, (_, form))| (f, form)).collect()
 }
 
 /// Key phrases from the features ranked by weight in the group's centre.
-pub fn key_phrases<'a>(ranked_features: &[&str], texts: impl Iterator<Item = (&'a str, &'a [Token])>) -> Vec<String> {
-    let forms = surface_forms(texts, ranked_features);
+pub fn key_phrases<'a>(ranked: &[FeatureKey], texts: impl Iterator<Item = (&'a str, &'a [WordRef])>) -> Vec<String> {
+    let forms = surface_forms(texts, ranked);
     let mut phrases: Vec<String> = Vec::new();
-    let mut covered: Vec<&str> = Vec::new();
-    for feature in ranked_features {
-        let Some(form) = forms.get(*feature) else { continue };
-        let stems: Vec<&str> = feature.split(' ').collect();
+    let mut covered: Vec<u32> = Vec::new();
+    for feature in ranked {
+        let Some(form) = forms.get(feature) else { continue };
+        let stems = stems_of(*feature);
         if stems.len() == 1 && covered.contains(&stems[0]) {
             continue; // already said inside a longer phrase
         }
@@ -75,11 +81,12 @@ pub fn proposed_title(phrases: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::space::FeatureSpace;
     use crate::text::Analyzer;
 
     #[test]
     fn phrases_are_written_forms_and_do_not_repeat() {
-        let analyzer = Analyzer::new();
+        let mut space = FeatureSpace::new();
         let texts: Vec<String> = [
             "Développer les transports en commun",
             "Plus de transports en commun à la campagne",
@@ -88,11 +95,12 @@ mod tests {
         .iter()
         .map(|t| Analyzer::normalise(t))
         .collect();
-        let tokens: Vec<Vec<Token>> = texts.iter().map(|t| analyzer.tokens(t)).collect();
-        let phrases = key_phrases(
-            &["transport commun", "transport", "campagn"],
-            texts.iter().map(String::as_str).zip(tokens.iter().map(Vec::as_slice)),
-        );
+        let words: Vec<Vec<WordRef>> = texts.iter().map(|t| space.words(t)).collect();
+        let transport = words[0][1].stem;
+        let commun = words[0][2].stem;
+        let campagne = words[1][2].stem;
+        let ranked = [bigram(transport, commun), unigram(transport), unigram(campagne)];
+        let phrases = key_phrases(&ranked, texts.iter().map(String::as_str).zip(words.iter().map(Vec::as_slice)));
         assert_eq!(phrases, ["transports en commun", "campagne"]);
         assert_eq!(proposed_title(&phrases), "Transports en commun — campagne");
         assert_eq!(proposed_title(&[]), "Orientation sans titre");

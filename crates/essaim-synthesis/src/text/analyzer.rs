@@ -37,9 +37,47 @@ impl Default for Analyzer {
 /// Elided articles and pronouns glued to the next word: "l'emploi", "qu'il", "d'entreprendre".
 const ELISIONS: [&str; 10] = ["l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu"];
 
-/// Removes accents (NFD, then combining marks dropped).
+/// The letter without its accent, for the accented letters of French and its neighbours;
+/// `None` for any other character.
+fn fold_latin(c: char) -> Option<char> {
+    Some(match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
+        'ç' => 'c',
+        'è' | 'é' | 'ê' | 'ë' => 'e',
+        'ì' | 'í' | 'î' | 'ï' => 'i',
+        'ñ' => 'n',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' => 'u',
+        'ý' | 'ÿ' => 'y',
+        'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' => 'A',
+        'Ç' => 'C',
+        'È' | 'É' | 'Ê' | 'Ë' => 'E',
+        'Ì' | 'Í' | 'Î' | 'Ï' => 'I',
+        'Ñ' => 'N',
+        'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' => 'O',
+        'Ù' | 'Ú' | 'Û' | 'Ü' => 'U',
+        'Ý' => 'Y',
+        _ => return None,
+    })
+}
+
+/// Removes accents. French letters take a fast path; anything else goes through Unicode
+/// decomposition (NFD) with the combining marks dropped.
 pub fn fold_accents(text: &str) -> String {
-    text.nfd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)).collect()
+    if text.is_ascii() {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else if let Some(plain) = fold_latin(c) {
+            out.push(plain);
+        } else {
+            out.extend(c.nfd().filter(|d| !unicode_normalization::char::is_combining_mark(*d)));
+        }
+    }
+    out
 }
 
 impl Analyzer {
@@ -53,58 +91,59 @@ impl Analyzer {
 
     /// NFC form of a text: the same text typed two ways compares equal.
     pub fn normalise(text: &str) -> String {
+        // Most texts are already NFC: a quick check spares the recomposition.
+        if unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes {
+            return text.to_owned();
+        }
         text.nfc().collect()
     }
 
     /// The content words of a normalised text, stemmed, in order.
     pub fn tokens(&self, normalised: &str) -> Vec<Token> {
         let mut out = Vec::new();
-        let mut start = None;
-        for (index, ch) in normalised.char_indices().chain(std::iter::once((normalised.len(), ' '))) {
-            let is_word_char = ch.is_alphanumeric() || ch == '-';
-            match (start, is_word_char) {
-                (None, true) => start = Some(index),
-                (Some(s), false) => {
-                    self.push_word(normalised, s, index, &mut out);
-                    start = None;
-                }
-                _ => {}
-            }
-        }
+        Self::for_each_word(normalised, |start, end| self.push_part(&normalised[start..end], start, end, &mut out));
         out
-    }
-
-    fn push_word(&self, text: &str, start: usize, end: usize, out: &mut Vec<Token>) {
-        let word = text[start..end].trim_matches('-');
-        if word.is_empty() {
-            return;
-        }
-        let offset = start + text[start..end].find(word).unwrap_or(0);
-        // Hyphenated words count as their parts ("vice-président" → "vice", "président"), but
-        // "-" inside numbers or codes is left alone by the length filter below.
-        let mut part_start = offset;
-        for part in word.split('-') {
-            let part_end = part_start + part.len();
-            self.push_part(part, part_start, part_end, out);
-            part_start = part_end + 1;
-        }
     }
 
     fn push_part(&self, part: &str, start: usize, end: usize, out: &mut Vec<Token>) {
         let lower = part.to_lowercase();
-        let folded = fold_accents(&lower);
+        if let Some(stem) = self.stem_of(&lower) {
+            out.push(Token { stem, surface: lower, start, end });
+        }
+    }
+
+    /// The stem of one lowercase word, or `None` for a stop word, a single letter or a number.
+    pub fn stem_of(&self, lower: &str) -> Option<String> {
+        let folded = fold_accents(lower);
         let letters = folded.chars().filter(|c| c.is_alphabetic()).count();
         // Single letters, pure numbers and stop words carry no subject.
         if letters < 2 || self.stop_words.contains(folded.as_str()) || ELISIONS.contains(&folded.as_str()) {
-            return;
+            return None;
         }
-        let mut stem = fold_accents(&self.stemmer.stem(&lower));
+        let mut stem = fold_accents(&self.stemmer.stem(lower));
         // Snowball keeps a plural "s" after a vowel ("emplois", "lois"); drop it so that
         // singular and plural meet.
         if stem.len() > 3 && stem.ends_with('s') {
             stem.pop();
         }
-        out.push(Token { stem, surface: lower, start, end });
+        Some(stem)
+    }
+
+    /// Calls `each(start, end)` for every word part of a normalised text (split on anything
+    /// but letters and digits, hyphenated words split into their parts).
+    pub fn for_each_word(text: &str, mut each: impl FnMut(usize, usize)) {
+        let mut start = None;
+        for (index, ch) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+            let is_word_char = ch.is_alphanumeric();
+            match (start, is_word_char) {
+                (None, true) => start = Some(index),
+                (Some(s), false) => {
+                    each(s, index);
+                    start = None;
+                }
+                _ => {}
+            }
+        }
     }
 
     /// Features of a text: stems, and bigrams of consecutive content words ("a b").
@@ -132,6 +171,12 @@ mod tests {
         assert_eq!(stems("Il faut que l’ESS soit connue"), ["ess", "connu"]);
         assert_eq!(stems("les emplois, l'emploi"), ["emploi", "emploi"]);
         assert_eq!(stems("RAS ... 12 !"), ["ras"]);
+    }
+
+    #[test]
+    fn accents_fold_on_the_fast_path_and_the_slow_one() {
+        assert_eq!(fold_accents("Économie, œuvre, ça"), "Economie, œuvre, ca");
+        assert_eq!(fold_accents("ő ŝ"), "o s");
     }
 
     #[test]

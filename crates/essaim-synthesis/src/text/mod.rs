@@ -1,6 +1,7 @@
 //! French text analysis for the synthesis.
 
 mod analyzer;
+pub mod space;
 mod stopwords;
 
 pub use analyzer::{fold_accents, Analyzer, Token};
