@@ -31,7 +31,8 @@ impl TestDb {
         }
     }
 
-    fn sqlite() -> Self {
+    /// A fresh, migrated SQLite database, whatever the environment says.
+    pub fn sqlite() -> Self {
         let dir = tempfile::tempdir().expect("temporary directory");
         let url = DatabaseUrl::Sqlite(dir.path().join("test.db").to_string_lossy().into_owned());
         let pool = connect(&url, 4).expect("open SQLite test database");

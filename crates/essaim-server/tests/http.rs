@@ -27,7 +27,7 @@ async fn home_and_consultation_show_the_demo_and_its_five_themes() {
     assert!(text.contains("<time datetime=\"2016-06-28\">28 juin 2016</time>"));
     assert!(text.contains("Angers"));
     // Counts are for staff only.
-    assert!(!text.contains("contributions</span>") && !text.contains("0 contribution"));
+    assert!(!text.contains("contributions</span>"));
 }
 
 #[actix_web::test]
@@ -35,7 +35,10 @@ async fn staff_see_participation_counts_on_the_consultation_page() {
     let mut b = browser().await;
     assert_eq!(b.login(STAFF).await.status, StatusCode::SEE_OTHER);
     let page = b.get(&format!("/consultations/{DEMO_SLUG}")).await;
-    assert_eq!(page.body.matches("0 contribution").count(), 5);
+    // The demo holds 12, 12, 12, 10 and 11 contributions per theme.
+    for count in ["12 contributions", "10 contributions", "11 contributions"] {
+        assert!(page.body.contains(&format!("<span class=\"badge\">{count}</span>")), "{count}");
+    }
 }
 
 #[actix_web::test]

@@ -1,16 +1,20 @@
 //! The demo consultation, from the press file of the first conférence régionale de l'ESS
 //! (Pays de la Loire, Angers, 28 June 2016). Seeding is idempotent: a present demo is left alone.
 
-use chrono::NaiveDate;
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::clock::now;
 use crate::db::{DbConnection, Id};
 use crate::domain::account::{create_account, find_account_by_email, NewAccount};
 use crate::domain::consultation::{Consultation, Phase, Territory, Theme};
+use crate::domain::contribution::insert_contribution;
 use crate::domain::organisation::{create_organisation, NewOrganisation};
-use crate::domain::vocab::{PhaseKind, TerritoryKind};
-use crate::error::CoreResult;
+use crate::domain::vocab::{AuthorKind, Channel, ContributionKind, ModerationStatus, PhaseKind, TerritoryKind};
+use crate::domain::Contribution;
+use crate::error::{CoreError, CoreResult};
 use crate::schema::{consultation_territories, consultations, phases, territories, themes};
 
 /// Slug of the demo consultation.
@@ -54,6 +58,66 @@ const ORGANISATIONS: [(&str, &str, &str); 13] = [
     ("Icroacoa", "association", "85"),
     ("FINANSOL", "association", ""),
 ];
+
+/// Illustrative contributions, one per line (see the file's header).
+const CONTRIBUTIONS: &str = include_str!("contributions.tsv");
+
+/// When a demo contribution arrived, by channel (inside the phase it belongs to).
+fn received_at(channel: Channel, line: usize) -> NaiveDateTime {
+    let (month, day) = match channel {
+        Channel::LaunchWorkshop => (4, 12),
+        Channel::Questionnaire | Channel::Online => (5, 2 + (line % 28) as u32),
+        _ => (6, 28),
+    };
+    NaiveDate::from_ymd_opt(2016, month, day)
+        .and_then(|d| d.and_hms_opt(9 + (line % 8) as u32, (line * 7 % 60) as u32, 0))
+        .unwrap_or_default()
+}
+
+fn seed_contributions(
+    conn: &mut DbConnection,
+    consultation: Id,
+    themes: &[Theme],
+    organisations: &HashMap<&str, Id>,
+    facilitator: Option<Id>,
+) -> CoreResult<()> {
+    let territories: HashMap<String, Id> = territories::table
+        .select((territories::code, territories::id))
+        .load::<(String, Id)>(conn)?
+        .into_iter()
+        .collect();
+    let lines = CONTRIBUTIONS.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty());
+    for (index, line) in lines.enumerate() {
+        let fields: Vec<&str> = line.split('\t').collect();
+        let [theme, kind, channel, territory, organisation, text] = fields[..] else {
+            return Err(CoreError::Internal(format!("ligne de démonstration malformée : {line}")));
+        };
+        let theme_id = theme.parse::<usize>().ok().and_then(|p| themes.get(p - 1)).map(|t| t.id);
+        let channel = Channel::parse(channel).unwrap_or(Channel::Questionnaire);
+        let organisation_id = organisations.get(organisation).copied();
+        let live = matches!(channel, Channel::LaunchWorkshop | Channel::ConferenceWorkshop | Channel::PlenaryDebate);
+        let contribution = Contribution {
+            id: Id::new(),
+            consultation_id: consultation,
+            theme_id,
+            kind: ContributionKind::parse(kind).unwrap_or(ContributionKind::Proposition),
+            channel,
+            body: text.to_owned(),
+            author_kind: if organisation_id.is_some() { AuthorKind::Organisation } else { AuthorKind::Anonymous },
+            organisation_id,
+            author_name: None,
+            territory_id: territories.get(territory).copied(),
+            // Workshop and plenary contributions are logged live by the facilitator.
+            logged_by: if live { facilitator } else { None },
+            created_at: received_at(channel, index),
+            moderation_status: ModerationStatus::Published,
+            external_ref: Some(format!("demo-{:03}", index + 1)),
+            idempotency_key: None,
+        };
+        insert_contribution(conn, &contribution)?;
+    }
+    Ok(())
+}
 
 fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d)
@@ -138,6 +202,7 @@ pub fn seed_demo(conn: &mut DbConnection) -> CoreResult<SeedOutcome> {
                 .execute(conn)?;
         }
 
+        let mut organisations = HashMap::new();
         for (name, family, territory) in ORGANISATIONS {
             let input = NewOrganisation {
                 name: name.into(),
@@ -145,20 +210,28 @@ pub fn seed_demo(conn: &mut DbConnection) -> CoreResult<SeedOutcome> {
                 siret: String::new(),
                 territory_code: territory.into(),
             };
-            create_organisation(conn, &input)?;
+            organisations.insert(name, create_organisation(conn, &input)?.id);
         }
 
+        let mut facilitator = None;
         for (role, email, name, password) in DEMO_ACCOUNTS {
-            if find_account_by_email(conn, email)?.is_none() {
-                let input = NewAccount {
-                    email: email.into(),
-                    display_name: name.into(),
-                    role: role.into(),
-                    password: password.into(),
-                };
-                create_account(conn, &input, None)?;
+            let account = match find_account_by_email(conn, email)? {
+                Some(account) => account,
+                None => {
+                    let input = NewAccount {
+                        email: email.into(),
+                        display_name: name.into(),
+                        role: role.into(),
+                        password: password.into(),
+                    };
+                    create_account(conn, &input, None)?
+                }
+            };
+            if role == "facilitator" {
+                facilitator = Some(account.id);
             }
         }
+        seed_contributions(conn, consultation.id, &themes, &organisations, facilitator)?;
         Ok(SeedOutcome::Created)
     })
 }

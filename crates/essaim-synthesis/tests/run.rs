@@ -1,0 +1,72 @@
+//! A run over the database: reproducible, and the same on SQLite and PostgreSQL.
+
+use essaim_core::demo::{seed_demo, DEMO_SLUG};
+use essaim_core::testing::TestDb;
+use essaim_synthesis::export::{write_exports, Format};
+use essaim_synthesis::pipeline::Params;
+use essaim_synthesis::run::{synthesize, RunError};
+
+fn json_of(db: &TestDb) -> String {
+    let output = synthesize(&mut db.conn(), DEMO_SLUG, None, &Params::default()).unwrap();
+    serde_json::to_string_pretty(&output.document).unwrap()
+}
+
+#[test]
+fn the_same_contributions_give_byte_identical_json_on_any_backend() {
+    // The backend under test (PostgreSQL when ESSAIM_TEST_DATABASE_URL says so) against SQLite:
+    // different databases, different internal ids, the same document.
+    let tested = TestDb::new();
+    let reference = TestDb::sqlite();
+    seed_demo(&mut tested.conn()).unwrap();
+    seed_demo(&mut reference.conn()).unwrap();
+    let first = json_of(&tested);
+    assert_eq!(first, json_of(&tested), "two runs on the same database");
+    assert_eq!(first, json_of(&reference), "{} and SQLite agree", tested.url.backend().as_str());
+}
+
+#[test]
+fn a_run_records_its_parameters_input_hash_and_version_and_traces_every_contribution() {
+    let db = TestDb::new();
+    seed_demo(&mut db.conn()).unwrap();
+    let output = synthesize(&mut db.conn(), DEMO_SLUG, None, &Params::default()).unwrap();
+    let document = &output.document;
+    assert_eq!(document.run.software_version, essaim_core::VERSION);
+    assert_eq!(document.run.input_sha256.len(), 64);
+    assert_eq!(document.run.parameters, Params::default());
+    assert_eq!(document.themes.len(), 5);
+    let traced: usize = document
+        .themes
+        .iter()
+        .map(|t| t.orientations.iter().map(|o| o.contributions.len()).sum::<usize>() + t.not_grouped.len())
+        .sum();
+    assert_eq!(traced, 57, "every demo contribution is in one orientation or not grouped");
+    let ras = document.themes[4].not_grouped.iter().find(|n| n.reason == "no_content").expect("the RAS answer");
+    assert!(ras.reference.starts_with("demo-"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let written = write_exports(document, &output.inputs, &[Format::Json, Format::Csv], dir.path()).unwrap();
+    assert_eq!(written.len(), 2);
+    let json = std::fs::read_to_string(dir.path().join("synthesis.json")).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let orientation = &value["themes"][0]["orientations"][0];
+    for field in ["title", "key_phrases", "quotes", "contributions", "support"] {
+        assert!(orientation.get(field).is_some(), "{field}");
+    }
+    assert!(orientation["quotes"][0].get("ref").is_some());
+    let csv = std::fs::read_to_string(dir.path().join("contributions.csv")).unwrap();
+    assert!(csv.starts_with('\u{feff}'));
+    assert_eq!(csv.lines().count(), 58, "a header and one line per contribution");
+}
+
+#[test]
+fn unknown_consultation_or_theme_and_impossible_groups_are_clear() {
+    let db = TestDb::new();
+    seed_demo(&mut db.conn()).unwrap();
+    let err = synthesize(&mut db.conn(), "inconnue", None, &Params::default()).err().unwrap();
+    assert!(matches!(err, RunError::NotFound(_)));
+    let err = synthesize(&mut db.conn(), DEMO_SLUG, Some("Tourisme"), &Params::default()).err().unwrap();
+    assert!(err.to_string().contains("Communication et promotion de l'ESS"), "{err}");
+    let err =
+        synthesize(&mut db.conn(), DEMO_SLUG, None, &Params { groups: Some(40), ..Params::default() }).err().unwrap();
+    assert!(err.to_string().contains("40 groupes demandés"), "{err}");
+}
