@@ -70,3 +70,36 @@ fn unknown_consultation_or_theme_and_impossible_groups_are_clear() {
         synthesize(&mut db.conn(), DEMO_SLUG, None, &Params { groups: Some(40), ..Params::default() }).err().unwrap();
     assert!(err.to_string().contains("40 groupes demandés"), "{err}");
 }
+
+#[test]
+fn markdown_and_html_exports_carry_orientations_charts_and_both_annexes() {
+    let db = TestDb::new();
+    seed_demo(&mut db.conn()).unwrap();
+    let mut output = synthesize(&mut db.conn(), DEMO_SLUG, None, &Params::default()).unwrap();
+    // A contribution with markup in it must come out as text in every format.
+    output.document.themes[0].orientations[0].quotes[0].text = "<script>alert(1)</script> *gras* [lien](x)".into();
+    let dir = tempfile::tempdir().unwrap();
+    write_exports(&output.document, &output.inputs, &[Format::Markdown, Format::Html], dir.path()).unwrap();
+
+    let md = std::fs::read_to_string(dir.path().join("synthese.md")).unwrap();
+    assert!(md.starts_with("# Projet de stratégie — Stratégie régionale de l'ESS — Pays de la Loire 2016"));
+    for heading in [
+        "## Participation",
+        "## Thème 5 — Communication et promotion de l'ESS",
+        "## Annexe 1 — Méthode",
+        "## Annexe 2 — Traçabilité",
+    ] {
+        assert!(md.contains(heading), "{heading}");
+    }
+    assert!(md.contains("\\<script\\>") && md.contains("\\*gras\\*") && md.contains("\\[lien\\]"));
+    assert!(md.contains("demo-057 (sans contenu"), "the RAS answer is traced as not grouped");
+
+    let html = std::fs::read_to_string(dir.path().join("synthese.html")).unwrap();
+    assert!(html.starts_with("<!doctype html>\n<html lang=\"fr\">"));
+    assert!(!html.contains("<script>"));
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert_eq!(html.matches("<svg").count(), 3, "charts by channel, département and legal family");
+    assert!(html.contains("<title>Contributions par canal</title>"));
+    assert!(html.contains("@media print"));
+    assert!(html.contains(&output.document.run.input_sha256));
+}

@@ -1,7 +1,12 @@
 //! Exports of a synthesis: JSON for machines, CSV for spreadsheets and open data, Markdown
 //! and HTML for reading and printing.
 
+mod charts;
 pub mod csv;
+pub mod html;
+mod labels;
+pub mod markdown;
+mod report;
 
 use std::path::{Path, PathBuf};
 
@@ -15,6 +20,10 @@ pub enum Format {
     Json,
     /// `contributions.csv`.
     Csv,
+    /// `synthese.md`.
+    Markdown,
+    /// `synthese.html`.
+    Html,
 }
 
 impl Format {
@@ -25,8 +34,12 @@ impl Format {
             let format = match part.as_str() {
                 "json" => Format::Json,
                 "csv" => Format::Csv,
+                "md" | "markdown" => Format::Markdown,
+                "html" => Format::Html,
                 other => {
-                    return Err(format!("format « {other} » inconnu ou pas encore disponible (formats : json, csv)"))
+                    return Err(format!(
+                        "format « {other} » inconnu ou pas encore disponible (formats : json, csv, md, html)"
+                    ))
                 }
             };
             if !out.contains(&format) {
@@ -60,6 +73,8 @@ pub fn write_exports(
                 ("synthesis.json", text.into_bytes())
             }
             Format::Csv => ("contributions.csv", csv::contributions_csv(document, inputs).map_err(|e| e.to_string())?),
+            Format::Markdown => ("synthese.md", markdown::render(document, inputs).into_bytes()),
+            Format::Html => ("synthese.html", html::render(document, inputs).into_bytes()),
         };
         let path = dir.join(name);
         let partial = dir.join(format!(".{name}.partiel"));

@@ -7,6 +7,23 @@ use crate::text::space::{bigram, stems_of, unigram, FeatureKey, WordRef};
 /// Key phrases kept per group.
 pub const KEY_PHRASES: usize = 6;
 
+/// How a phrase is shown: words in lowercase, except acronyms ("ESS", "DLA", "SCOP").
+fn display_form(span: &str) -> String {
+    let part = |word: &str| {
+        let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
+        if letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()) {
+            word.to_owned()
+        } else {
+            word.to_lowercase()
+        }
+    };
+    // "l'ESS": the elided article and the acronym are judged apart.
+    span.split_whitespace()
+        .map(|word| word.split_inclusive(['\'', '’']).map(part).collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The most frequent written form of each wanted feature in the given texts.
 fn surface_forms<'a>(
     texts: impl Iterator<Item = (&'a str, &'a [WordRef])>,
@@ -18,7 +35,7 @@ fn surface_forms<'a>(
         for (i, word) in words.iter().enumerate() {
             let single = unigram(word.stem);
             if wanted.contains(&single) {
-                let form = text[word.start as usize..word.end as usize].to_lowercase();
+                let form = display_form(&text[word.start as usize..word.end as usize]);
                 *counts.entry((single, form)).or_insert(0) += 1;
             }
             if let Some(next) = words.get(i + 1) {
@@ -27,7 +44,7 @@ fn surface_forms<'a>(
                     let span = &text[word.start as usize..next.end as usize];
                     // A pair across a sentence or a list is no phrase.
                     if !span.contains(['.', ';', '!', '?', '\n', ',', ':', '(', ')']) {
-                        let form = span.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+                        let form = display_form(span);
                         *counts.entry((pair, form)).or_insert(0) += 1;
                     }
                 }
@@ -45,27 +62,37 @@ fn surface_forms<'a>(
     best.into_iter().map(|(f, (_, form))| (f, form)).collect()
 }
 
-/// Key phrases from the features ranked by weight in the group's centre.
+/// Key phrases from the features ranked by weight in the group's centre. A pair of words
+/// ("appels à projets") takes the place of its single words already chosen ("appels",
+/// "projets"), so that the phrases say it once and as people wrote it.
 pub fn key_phrases<'a>(ranked: &[FeatureKey], texts: impl Iterator<Item = (&'a str, &'a [WordRef])>) -> Vec<String> {
     let forms = surface_forms(texts, ranked);
-    let mut phrases: Vec<String> = Vec::new();
-    let mut covered: Vec<u32> = Vec::new();
+    // (phrase, stems it covers)
+    let mut chosen: Vec<(String, Vec<u32>)> = Vec::new();
     for feature in ranked {
         let Some(form) = forms.get(feature) else { continue };
         let stems = stems_of(*feature);
-        if stems.len() == 1 && covered.contains(&stems[0]) {
-            continue; // already said inside a longer phrase
+        let covered = |stem: &u32| chosen.iter().any(|(_, s)| s.contains(stem));
+        if stems.iter().all(covered) && (stems.len() == 1 || chosen.iter().any(|(_, s)| *s == stems)) {
+            continue; // nothing new
         }
-        if phrases.iter().any(|p| p == form) {
+        if chosen.iter().any(|(p, _)| p == form) {
             continue;
         }
-        covered.extend(stems);
-        phrases.push(form.clone());
-        if phrases.len() == KEY_PHRASES {
+        if stems.len() > 1 {
+            // The pair replaces the single words it contains, at the place of the first one.
+            let first = chosen.iter().position(|(_, s)| s.len() == 1 && stems.contains(&s[0]));
+            chosen.retain(|(_, s)| !(s.len() == 1 && stems.contains(&s[0])));
+            let at = first.unwrap_or(chosen.len()).min(chosen.len());
+            chosen.insert(at, (form.clone(), stems));
+        } else {
+            chosen.push((form.clone(), stems));
+        }
+        if chosen.len() == KEY_PHRASES {
             break;
         }
     }
-    phrases
+    chosen.into_iter().map(|(p, _)| p).collect()
 }
 
 /// A title from the first key phrases: "Transports en commun — voiture électrique".
@@ -85,6 +112,13 @@ mod tests {
     use crate::text::Analyzer;
 
     #[test]
+    fn acronyms_keep_their_capitals() {
+        assert_eq!(display_form("Entreprises de l'ESS"), "entreprises de l'ESS");
+        assert_eq!(display_form("Le DLA"), "le DLA");
+        assert_eq!(display_form("A"), "a");
+    }
+
+    #[test]
     fn phrases_are_written_forms_and_do_not_repeat() {
         let mut space = FeatureSpace::new();
         let texts: Vec<String> = [
@@ -100,6 +134,10 @@ mod tests {
         let commun = words[0][2].stem;
         let campagne = words[1][2].stem;
         let ranked = [bigram(transport, commun), unigram(transport), unigram(campagne)];
+        let phrases = key_phrases(&ranked, texts.iter().map(String::as_str).zip(words.iter().map(Vec::as_slice)));
+        assert_eq!(phrases, ["transports en commun", "campagne"]);
+        // Single words first, then their pair: the pair takes their place.
+        let ranked = [unigram(transport), unigram(campagne), unigram(commun), bigram(transport, commun)];
         let phrases = key_phrases(&ranked, texts.iter().map(String::as_str).zip(words.iter().map(Vec::as_slice)));
         assert_eq!(phrases, ["transports en commun", "campagne"]);
         assert_eq!(proposed_title(&phrases), "Transports en commun — campagne");
