@@ -178,4 +178,57 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_failures,
     contributions,
     audit_log,
+    synthesis_runs,
+    orientations,
+    orientation_members,
 );
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    synthesis_runs (id) {
+        id -> SqlUuid,
+        consultation_id -> SqlUuid,
+        theme_id -> SqlUuid,
+        parameters -> Text,
+        input_sha256 -> Text,
+        software_version -> Text,
+        summary -> Text,
+        started_by -> Nullable<SqlUuid>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    orientations (id) {
+        id -> SqlUuid,
+        consultation_id -> SqlUuid,
+        theme_id -> SqlUuid,
+        run_id -> Nullable<SqlUuid>,
+        title -> Text,
+        body -> Text,
+        key_phrases -> Text,
+        quotes -> Text,
+        origin -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    orientation_members (contribution_id) {
+        contribution_id -> SqlUuid,
+        orientation_id -> Nullable<SqlUuid>,
+        set_aside_reason -> Nullable<Text>,
+        placed_by -> Text,
+    }
+}
+
+diesel::joinable!(orientations -> themes (theme_id));
+diesel::joinable!(orientation_members -> orientations (orientation_id));
+diesel::joinable!(orientation_members -> contributions (contribution_id));

@@ -5,6 +5,7 @@
 pub mod cluster;
 pub mod content;
 pub mod dedup;
+pub mod drafts;
 pub mod export;
 pub mod import;
 pub mod pipeline;

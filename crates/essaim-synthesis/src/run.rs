@@ -62,6 +62,11 @@ pub const METHOD: &str = "Réponses sans contenu écartées ; doublons et quasi-
 
 /// Reads the contributions of one theme (rejected ones excluded).
 pub fn load_items(conn: &mut DbConnection, consultation: Id, theme: Id) -> Result<Vec<Item>, RunError> {
+    Ok(load_items_with_ids(conn, consultation, theme)?.into_iter().map(|(_, item)| item).collect())
+}
+
+/// Reads the contributions of one theme with their ids (rejected ones excluded).
+pub fn load_items_with_ids(conn: &mut DbConnection, consultation: Id, theme: Id) -> Result<Vec<(Id, Item)>, RunError> {
     type Row = (Id, Option<String>, String, String, String, Option<String>, Option<String>);
     let rows: Vec<Row> = contributions::table
         .left_join(territories::table)
@@ -81,13 +86,16 @@ pub fn load_items(conn: &mut DbConnection, consultation: Id, theme: Id) -> Resul
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(id, reference, text, channel, kind, territory, legal_family)| Item {
-            reference: reference.unwrap_or_else(|| id.to_string()),
-            text,
-            channel,
-            territory,
-            legal_family,
-            kind,
+        .map(|(id, reference, text, channel, kind, territory, legal_family)| {
+            let item = Item {
+                reference: reference.unwrap_or_else(|| id.to_string()),
+                text,
+                channel,
+                territory,
+                legal_family,
+                kind,
+            };
+            (id, item)
         })
         .collect())
 }

@@ -45,6 +45,24 @@ pub enum SynthesisError {
     },
 }
 
+/// TF-IDF rows of texts with the run's parameters (row i for text i; empty rows for texts with
+/// no term kept): what new contributions are compared with when placed in existing orientations.
+pub fn vectorise(texts: &[&str], params: &Params) -> crate::cluster::sparse::SparseRows {
+    let mut space = FeatureSpace::new();
+    let features: Vec<Vec<FeatureKey>> =
+        texts.iter().map(|t| FeatureSpace::features(&space.words(&Analyzer::normalise(t)), params.bigrams)).collect();
+    tfidf(
+        &features,
+        TfIdfParams { min_df: params.min_df, max_df: params.max_df_per_mille as f64 / 1000.0, sublinear_tf: true },
+    )
+    .rows
+}
+
+/// The support figures of a set of contributions (`distinct`: how many distinct voices).
+pub fn support(members: &[&Item], distinct: usize) -> Support {
+    support_of(members, distinct)
+}
+
 fn not_grouped(item: &Item, reason: &str) -> NotGrouped {
     NotGrouped { reference: item.reference.clone(), reason: reason.to_owned() }
 }

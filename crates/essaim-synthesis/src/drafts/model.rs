@@ -1,0 +1,83 @@
+//! Draft orientations as stored, and as pages show them.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use essaim_core::db::Id;
+use essaim_core::schema::orientations;
+
+use crate::pipeline::{Quote, Support};
+
+/// A draft orientation, as stored.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = orientations)]
+pub struct Orientation {
+    /// Identifier.
+    pub id: Id,
+    /// Consultation.
+    pub consultation_id: Id,
+    /// Theme.
+    pub theme_id: Id,
+    /// The run that proposed it (none when added by hand).
+    pub run_id: Option<Id>,
+    /// Title, as staff last wrote it.
+    pub title: String,
+    /// Text of the orientation, written by staff.
+    pub body: String,
+    /// Key phrases proposed by the run (JSON list).
+    pub key_phrases: String,
+    /// Quotes proposed by the run (JSON list of `{ref, text}`).
+    pub quotes: String,
+    /// `proposed` (by a run), `manual` (added by staff), `split` (split off by staff).
+    pub origin: String,
+    /// `draft` or `discarded`.
+    pub status: String,
+    /// Created.
+    pub created_at: NaiveDateTime,
+    /// Last changed.
+    pub updated_at: NaiveDateTime,
+}
+
+/// A contribution as the editing pages show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    /// Contribution id.
+    pub id: Id,
+    /// Reference (external, or the id).
+    pub reference: String,
+    /// Text.
+    pub text: String,
+    /// Channel code.
+    pub channel: String,
+    /// Territory code.
+    pub territory: Option<String>,
+    /// Who placed it here: `run` or `staff`.
+    pub placed_by: String,
+}
+
+/// An orientation with what stands behind it.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    /// The stored orientation.
+    pub orientation: Orientation,
+    /// Key phrases.
+    pub key_phrases: Vec<String>,
+    /// Quotes still behind the orientation (a quote whose contribution moved away is dropped).
+    pub quotes: Vec<Quote>,
+    /// Contributions behind it, by reference.
+    pub members: Vec<Member>,
+    /// Figures.
+    pub support: Support,
+}
+
+/// The drafts of a theme, and what is not placed.
+#[derive(Debug, Clone, Default)]
+pub struct ThemeDrafts {
+    /// Draft orientations, largest first.
+    pub drafts: Vec<Draft>,
+    /// Contributions set aside by a run, with the reason code.
+    pub set_aside: Vec<(Member, String)>,
+    /// Contributions no run has seen yet.
+    pub unplaced: Vec<Member>,
+    /// Discarded orientations (their contributions are unplaced).
+    pub discarded: Vec<Orientation>,
+}

@@ -1,0 +1,3 @@
+DROP TABLE orientation_members;
+DROP TABLE orientations;
+DROP TABLE synthesis_runs;
