@@ -313,3 +313,89 @@ async fn admins_disable_an_account_which_is_logged_out_at_once() {
     assert!(!staff.get("/").await.body.contains("Se déconnecter"));
     assert_eq!(staff.login(STAFF).await.status, StatusCode::OK, "login refused like a wrong password");
 }
+
+/// The id in the first `action="{prefix}ID/…"` of a page.
+fn first_id_after(body: &str, prefix: &str) -> String {
+    let start = body.find(prefix).unwrap_or_else(|| panic!("{prefix} in page")) + prefix.len();
+    body[start..start + 36].to_owned()
+}
+
+#[actix_web::test]
+async fn staff_run_the_synthesis_and_edit_orientations_facilitators_cannot() {
+    let mut b = browser().await;
+    b.login(FACILITATOR).await;
+    let base = format!("/staff/consultations/{DEMO_SLUG}/synthese");
+    assert_eq!(b.get(&base).await.status, StatusCode::FORBIDDEN);
+    let token = b.csrf().await;
+    assert_eq!(b.post(&format!("{base}/3/run"), &[("csrf_token", &token)]).await.status, StatusCode::FORBIDDEN);
+
+    let mut b = browser().await;
+    b.login(STAFF).await;
+    let consultation = b.get(&format!("/consultations/{DEMO_SLUG}")).await;
+    assert!(consultation.body.contains(&format!("href=\"{base}\"")));
+    let overview = b.get(&base).await;
+    assert_eq!(overview.status, StatusCode::OK);
+    assert!(overview.text().contains("Soutien et développement de l'emploi"));
+
+    let token = b.csrf().await;
+    assert_eq!(b.post(&format!("{base}/3/run"), &[]).await.status, StatusCode::FORBIDDEN, "CSRF");
+    let ran = b.post(&format!("{base}/3/run"), &[("csrf_token", &token)]).await;
+    assert_eq!(ran.status, StatusCode::SEE_OTHER);
+    let page = b.get(ran.location()).await;
+    assert!(page.text().contains("La synthèse a été faite"));
+    let first = first_id_after(&page.body, "action=\"/staff/orientations/");
+
+    // Rename, with a bad title first: the page says why and nothing changes.
+    let bad = b
+        .post(&format!("/staff/orientations/{first}/edit"), &[("csrf_token", &token), ("title", " "), ("body", "")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text().contains("Donnez un titre"));
+    let renamed = b
+        .post(
+            &format!("/staff/orientations/{first}/edit"),
+            &[("csrf_token", &token), ("title", "Soutenir <l'emploi>"), ("body", "Texte")],
+        )
+        .await;
+    assert_eq!(renamed.status, StatusCode::SEE_OTHER);
+    let page = b.get(renamed.location()).await;
+    assert!(page.body.contains("Soutenir &#60;l&#39;emploi&#62;"), "escaped title");
+
+    // The contributions behind it, one click away; split one off.
+    let behind = b.get(&format!("/staff/orientations/{first}")).await;
+    assert_eq!(behind.status, StatusCode::OK);
+    let contribution = first_id_after(&behind.body, "name=\"contribution\" value=\"");
+    let split = b
+        .post(
+            &format!("/staff/orientations/{first}/split"),
+            &[("csrf_token", &token), ("title", "Détachée"), ("contribution", &contribution)],
+        )
+        .await;
+    assert!(
+        split.status == StatusCode::SEE_OTHER || split.status == StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        split.status
+    );
+
+    // Add one by hand, then merge it into the first.
+    let added = b
+        .post(
+            &format!("{base}/3/orientations"),
+            &[("csrf_token", &token), ("title", "Observatoire de l'emploi"), ("body", "")],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER);
+    let page = b.get(added.location()).await;
+    assert!(page.text().contains("Observatoire de l'emploi"));
+    let audited: i64 = {
+        use diesel::prelude::*;
+        essaim_core::schema::audit_log::table
+            .filter(essaim_core::schema::audit_log::action.like("orientation.%"))
+            .count()
+            .get_result(&mut b.db.conn())
+            .unwrap()
+    };
+    assert!(audited >= 2, "edits are audited");
+    assert_eq!(b.get("/staff/orientations/00000000-0000-0000-0000-000000000000").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(b.get(&format!("{base}/9")).await.status, StatusCode::NOT_FOUND);
+}

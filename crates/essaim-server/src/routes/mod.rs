@@ -4,6 +4,7 @@ mod admin;
 pub(crate) mod api;
 mod login;
 mod pages;
+mod staff;
 mod static_files;
 
 use actix_web::web;
@@ -31,5 +32,15 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .service(admin::create_account)
         .service(admin::disable_account)
         .service(admin::enable_account)
+        .service(staff::synthesis_view)
+        .service(staff::theme_view)
+        .service(staff::run_theme)
+        .service(staff::add_orientation)
+        .service(staff::orientation_view)
+        .service(staff::edit_orientation)
+        .service(staff::merge_orientation)
+        .service(staff::discard_orientation)
+        .service(staff::split_orientation)
+        .service(staff::move_contribution)
         .default_service(web::to(pages::not_found));
 }

@@ -77,6 +77,7 @@ struct PhaseLine {
 #[template(path = "consultation.html")]
 struct ConsultationPage {
     layout: Layout,
+    slug: String,
     title: String,
     description: String,
     region: String,
@@ -123,6 +124,7 @@ pub async fn consultation(
     let page = ConsultationPage {
         layout: Layout::for_request(&req, consultation.title.clone(), "home"),
         period: french_period(consultation.starts_on, consultation.ends_on),
+        slug: consultation.slug,
         title: consultation.title,
         description: consultation.description,
         region: consultation.region,
