@@ -73,10 +73,7 @@ pub async fn synthesis_view(
                 let view = drafts::theme_drafts(conn, consultation.id, theme.id).map_err(store_error)?;
                 lines.push(ThemeLine {
                     position: theme.position,
-                    contributions: view.drafts.iter().map(|d| d.members.len()).sum::<usize>()
-                        + view.set_aside.len()
-                        + view.unplaced.len()
-                        + 0,
+                    contributions: view.contributions(),
                     orientations: view.drafts.len(),
                     unplaced: view.unplaced.len(),
                     title: theme.title,
@@ -164,8 +161,7 @@ async fn theme_page(
     let theme_id = theme.id;
     let view: ThemeDrafts =
         state.db(move |conn| drafts::theme_drafts(conn, consultation, theme_id).map_err(store_error)).await?;
-    let contributions =
-        view.drafts.iter().map(|d| d.members.len()).sum::<usize>() + view.set_aside.len() + view.unplaced.len();
+    let contributions = view.contributions();
     let page = ThemePage {
         layout: Layout::for_request(req, format!("Synthèse — thème {position}"), "home"),
         slug: slug.to_owned(),

@@ -78,6 +78,19 @@ pub struct ThemeDrafts {
     pub set_aside: Vec<(Member, String)>,
     /// Contributions no run has seen yet.
     pub unplaced: Vec<Member>,
-    /// Discarded orientations (their contributions are unplaced).
+    /// Discarded orientations (their contributions stay traced to them).
     pub discarded: Vec<Orientation>,
+    /// Contributions behind discarded orientations.
+    pub discarded_members: usize,
+}
+
+impl ThemeDrafts {
+    /// Every contribution of the theme: placed, set aside, discarded with an orientation, or not
+    /// yet seen by a run.
+    pub fn contributions(&self) -> usize {
+        self.drafts.iter().map(|d| d.members.len()).sum::<usize>()
+            + self.set_aside.len()
+            + self.unplaced.len()
+            + self.discarded_members
+    }
 }
