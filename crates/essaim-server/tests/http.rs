@@ -399,3 +399,35 @@ async fn staff_run_the_synthesis_and_edit_orientations_facilitators_cannot() {
     assert_eq!(b.get("/staff/orientations/00000000-0000-0000-0000-000000000000").await.status, StatusCode::NOT_FOUND);
     assert_eq!(b.get(&format!("{base}/9")).await.status, StatusCode::NOT_FOUND);
 }
+
+#[actix_web::test]
+async fn staff_export_the_drafts_as_they_edited_them() {
+    let mut b = browser().await;
+    b.login(STAFF).await;
+    let base = format!("/staff/consultations/{DEMO_SLUG}/synthese");
+    let token = b.csrf().await;
+    let ran = b.post(&format!("{base}/3/run"), &[("csrf_token", &token)]).await;
+    let page = b.get(ran.location()).await;
+    let first = first_id_after(&page.body, "action=\"/staff/orientations/");
+    b.post(
+        &format!("/staff/orientations/{first}/edit"),
+        &[("csrf_token", &token), ("title", "Titre de l'équipe"), ("body", "=SOMME(A1)")],
+    )
+    .await;
+
+    let html = b.get(&format!("{base}/export/html")).await;
+    assert_eq!(html.status, StatusCode::OK);
+    assert!(html.headers.get("content-disposition").unwrap().to_str().unwrap().contains("synthese.html"));
+    assert!(html.text().contains("Titre de l'équipe"));
+    let csv = b.get(&format!("{base}/export/csv")).await;
+    assert!(csv.body.contains("Titre de l'équipe"));
+    assert!(csv.body.contains("arrivée après la dernière synthèse"), "themes not yet run are listed as not placed");
+    let json: serde_json::Value = serde_json::from_str(&b.get(&format!("{base}/export/json")).await.body).unwrap();
+    let theme = &json["themes"][2];
+    assert_eq!(theme["orientations"][0]["title"], "Titre de l'équipe");
+    assert_eq!(theme["orientations"][0]["text"], "=SOMME(A1)");
+    assert_eq!(b.get(&format!("{base}/export/docx")).await.status, StatusCode::NOT_FOUND);
+
+    let mut anonymous = browser().await;
+    assert_eq!(anonymous.get(&format!("{base}/export/json")).await.status, StatusCode::SEE_OTHER);
+}

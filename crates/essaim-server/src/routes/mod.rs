@@ -33,6 +33,7 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .service(admin::disable_account)
         .service(admin::enable_account)
         .service(staff::synthesis_view)
+        .service(staff::export_drafts)
         .service(staff::theme_view)
         .service(staff::run_theme)
         .service(staff::add_orientation)

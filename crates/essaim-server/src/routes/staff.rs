@@ -8,6 +8,7 @@ use essaim_core::domain::consultation::{find_consultation, themes_of};
 use essaim_core::domain::{Account, Channel, Role, Theme};
 use essaim_core::CoreError;
 use essaim_synthesis::drafts::{self, DraftError, ThemeDrafts};
+use essaim_synthesis::export::{render as render_export, Format};
 use essaim_synthesis::pipeline::Params;
 use serde::Deserialize;
 
@@ -486,4 +487,29 @@ pub async fn move_contribution(
     let (actor, target, slug, position) = context(&req, &state, &target).await?;
     let outcome = state.db(move |conn| Ok(drafts::move_contribution(conn, contribution, target, actor.id))).await?;
     after_change(&req, &state, outcome, (&slug, position), "deplacee").await
+}
+
+/// `GET /staff/consultations/{slug}/synthese/export/{format}`: the drafts as staff left them,
+/// as a file (json, csv, md, html), in one click.
+#[get("/staff/consultations/{slug}/synthese/export/{format}")]
+pub async fn export_drafts(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    require_role(&req, STAFF)?;
+    let (slug, format) = path.into_inner();
+    let format = match format.as_str() {
+        "json" => Format::Json,
+        "csv" => Format::Csv,
+        "md" => Format::Markdown,
+        "html" => Format::Html,
+        _ => return Err(AppError::NotFound),
+    };
+    let output = state.db(move |conn| drafts::drafts_document(conn, &slug).map_err(store_error)).await?;
+    let (name, bytes) = render_export(&output.document, &output.inputs, format).map_err(AppError::Internal)?;
+    Ok(HttpResponse::Ok()
+        .content_type(format.content_type())
+        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")))
+        .body(bytes))
 }

@@ -2,6 +2,7 @@
 //! moved, discarded or added by hand. A later run keeps all of that and only places the
 //! contributions no run has seen.
 
+mod document;
 mod edit;
 mod model;
 mod run;
@@ -13,6 +14,7 @@ use essaim_core::db::{DbConnection, Id};
 use essaim_core::schema::{orientation_members, orientations};
 use essaim_core::CoreError;
 
+pub use document::drafts_document;
 pub use edit::{add, discard, edit, merge, move_contribution, split, MAX_BODY_CHARS, MAX_TITLE_CHARS};
 pub use model::{Draft, Member, Orientation, ThemeDrafts};
 pub use run::{run_theme, RunReport, ATTACH_THRESHOLD};

@@ -23,6 +23,7 @@ pub fn reason_label(code: &str) -> &'static str {
         "no_content" => "sans contenu (RAS, non, je ne sais pas…)",
         "no_shared_terms" => "aucun terme partagé avec d'autres contributions",
         "too_few" => "trop peu de contributions dans le thème",
+        "not_yet_placed" => "arrivée après la dernière synthèse, pas encore placée",
         _ => "autre",
     }
 }

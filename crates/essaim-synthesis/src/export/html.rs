@@ -89,6 +89,9 @@ pub fn render(document: &SynthesisDocument, inputs: &[(String, Vec<Item>)]) -> S
                 o1 = o + 1,
                 title = escape(&orientation.title)
             ));
+            if !orientation.text.is_empty() {
+                out.push_str(&format!("<p>{}</p>", escape(&orientation.text)));
+            }
             if !orientation.key_phrases.is_empty() {
                 out.push_str(&format!("<p>Mots-clés : {}</p>", escape(&orientation.key_phrases.join(", "))));
             }

@@ -52,6 +52,9 @@ pub fn render(document: &SynthesisDocument, inputs: &[(String, Vec<Item>)]) -> S
         }
         for (o, orientation) in theme.orientations.iter().enumerate() {
             out.push_str(&format!("### Orientation {}.{} — {}\n\n", t + 1, o + 1, escape(&orientation.title)));
+            if !orientation.text.is_empty() {
+                out.push_str(&format!("{}\n\n", escape(&orientation.text)));
+            }
             if !orientation.key_phrases.is_empty() {
                 out.push_str(&format!("Mots-clés : {}\n\n", escape(&orientation.key_phrases.join(", "))));
             }

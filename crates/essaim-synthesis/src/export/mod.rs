@@ -53,6 +53,47 @@ impl Format {
     }
 }
 
+impl Format {
+    /// File name of the export.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Format::Json => "synthesis.json",
+            Format::Csv => "contributions.csv",
+            Format::Markdown => "synthese.md",
+            Format::Html => "synthese.html",
+        }
+    }
+
+    /// Media type of the export.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Json => "application/json",
+            Format::Csv => "text/csv; charset=utf-8",
+            Format::Markdown => "text/markdown; charset=utf-8",
+            Format::Html => "text/html; charset=utf-8",
+        }
+    }
+}
+
+/// One export in memory: its file name and bytes.
+pub fn render(
+    document: &SynthesisDocument,
+    inputs: &[(String, Vec<Item>)],
+    format: Format,
+) -> Result<(&'static str, Vec<u8>), String> {
+    let bytes = match format {
+        Format::Json => {
+            let mut text = serde_json::to_string_pretty(document).map_err(|e| e.to_string())?;
+            text.push('\n');
+            text.into_bytes()
+        }
+        Format::Csv => csv::contributions_csv(document, inputs).map_err(|e| e.to_string())?,
+        Format::Markdown => markdown::render(document, inputs).into_bytes(),
+        Format::Html => html::render(document, inputs).into_bytes(),
+    };
+    Ok((format.file_name(), bytes))
+}
+
 /// Writes the exports into `dir` (created if needed); returns the files written.
 ///
 /// Each file is written beside its final name and renamed into place, so a reader never sees
@@ -66,16 +107,7 @@ pub fn write_exports(
     std::fs::create_dir_all(dir).map_err(|e| format!("dossier {} : {e}", dir.display()))?;
     let mut written = Vec::new();
     for format in formats {
-        let (name, bytes) = match format {
-            Format::Json => {
-                let mut text = serde_json::to_string_pretty(document).map_err(|e| e.to_string())?;
-                text.push('\n');
-                ("synthesis.json", text.into_bytes())
-            }
-            Format::Csv => ("contributions.csv", csv::contributions_csv(document, inputs).map_err(|e| e.to_string())?),
-            Format::Markdown => ("synthese.md", markdown::render(document, inputs).into_bytes()),
-            Format::Html => ("synthese.html", html::render(document, inputs).into_bytes()),
-        };
+        let (name, bytes) = render(document, inputs, *format)?;
         let path = dir.join(name);
         let partial = dir.join(format!(".{name}.partiel"));
         std::fs::write(&partial, bytes).map_err(|e| format!("écriture de {} : {e}", path.display()))?;

@@ -275,6 +275,7 @@ fn orientation(
     contributions.sort();
     ProposedOrientation {
         title: phrases::proposed_title(&key_phrases),
+        text: String::new(),
         key_phrases,
         quotes,
         contributions,

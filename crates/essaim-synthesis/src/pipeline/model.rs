@@ -97,8 +97,11 @@ pub struct Support {
 /// A draft orientation proposed from one group.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProposedOrientation {
-    /// Proposed title.
+    /// Proposed title (or staff's, once edited).
     pub title: String,
+    /// The orientation's text, written by staff (absent from a fresh run).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub text: String,
     /// Key phrases, as people wrote them.
     pub key_phrases: Vec<String>,
     /// Representative quotes: central first, then diverse.

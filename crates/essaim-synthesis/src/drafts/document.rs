@@ -1,0 +1,73 @@
+//! The drafts as staff left them, in the shape of a synthesis document, for the same exports.
+
+use essaim_core::db::{DbConnection, Id};
+use essaim_core::domain::consultation::{find_consultation, themes_of};
+use essaim_core::CoreError;
+
+use super::{theme_drafts, DraftError};
+use crate::pipeline::{Item, NotGrouped, Params, ProposedOrientation, ThemeSynthesis};
+use crate::run::{input_hash, load_items_with_ids, RunInfo, SynthesisDocument, SynthesisOutput, METHOD};
+use crate::scrub::scrub;
+
+/// The consultation's current drafts, every theme, ready for `write_exports`.
+pub fn drafts_document(conn: &mut DbConnection, slug: &str) -> Result<SynthesisOutput, DraftError> {
+    let consultation = find_consultation(conn, slug).map_err(|e| match e {
+        CoreError::NotFound(_) => DraftError::NotFound("consultation"),
+        other => DraftError::Store(other),
+    })?;
+    let mut themes = Vec::new();
+    let mut inputs: Vec<(String, Vec<Item>)> = Vec::new();
+    for theme in themes_of(conn, consultation.id)? {
+        let items: Vec<(Id, Item)> = load_items_with_ids(conn, consultation.id, theme.id)?;
+        let view = theme_drafts(conn, consultation.id, theme.id)?;
+        let mut not_grouped: Vec<NotGrouped> = view
+            .set_aside
+            .iter()
+            .map(|(m, reason)| NotGrouped { reference: m.reference.clone(), reason: reason.clone() })
+            .chain(
+                view.unplaced
+                    .iter()
+                    .map(|m| NotGrouped { reference: m.reference.clone(), reason: "not_yet_placed".into() }),
+            )
+            .collect();
+        not_grouped.sort_by(|a, b| a.reference.cmp(&b.reference));
+        themes.push(ThemeSynthesis {
+            theme: theme.title.clone(),
+            contributions: items.len(),
+            groups: view.drafts.len(),
+            groups_chosen_automatically: false,
+            orientations: view
+                .drafts
+                .iter()
+                .map(|d| ProposedOrientation {
+                    title: d.orientation.title.clone(),
+                    text: scrub(&d.orientation.body, &[]),
+                    key_phrases: d.key_phrases.clone(),
+                    quotes: d.quotes.clone(),
+                    contributions: d.members.iter().map(|m| m.reference.clone()).collect(),
+                    duplicate_groups: Vec::new(),
+                    support: d.support.clone(),
+                })
+                .collect(),
+            not_grouped,
+            notes: if view.drafts.is_empty() {
+                vec!["Aucune synthèse n'a encore été faite pour ce thème.".into()]
+            } else {
+                Vec::new()
+            },
+        });
+        inputs.push((theme.title, items.into_iter().map(|(_, i)| i).collect()));
+    }
+    let document = SynthesisDocument {
+        run: RunInfo {
+            consultation: consultation.slug,
+            consultation_title: consultation.title,
+            software_version: essaim_core::VERSION.to_owned(),
+            input_sha256: input_hash(&inputs),
+            parameters: Params::default(),
+            method: format!("{METHOD} Orientations relues et modifiées par l'équipe (journal d'audit)."),
+        },
+        themes,
+    };
+    Ok(SynthesisOutput { document, inputs })
+}
