@@ -1,8 +1,8 @@
 // Foundation journeys: staff log in, open the consultation, log out; admin manages accounts;
 // error pages. axe reports 0 WCAG 2.1 A/AA violations on every page visited.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, expectAccessible, logIn, ACCOUNTS } from './harness.mjs';
+import { useServerAndBrowser, expectAccessible, logIn, ACCOUNTS } from './harness.mjs';
 
 const THEMES = [
   "Acteurs de l'ESS et institutions publiques : une relation privilégiée ?",
@@ -12,28 +12,17 @@ const THEMES = [
   "Communication et promotion de l'ESS",
 ];
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 test('staff log in, open the consultation and log out', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
-  await page.goto(`${server.base}/`);
+  await page.goto(`${env.server.base}/`);
   await expectAccessible(page, 'accueil');
   await page.getByRole('link', { name: 'Se connecter' }).click();
   await expectAccessible(page, 'connexion');
 
-  await logIn(page, server.base, ACCOUNTS.staff);
+  await logIn(page, env.server.base, ACCOUNTS.staff);
   assert.match(await page.locator('.account-name').innerText(), /Samuel Chargé de mission/);
   await expectAccessible(page, 'accueil connecté');
 
@@ -52,9 +41,9 @@ test('staff log in, open the consultation and log out', async () => {
 });
 
 test('a failed login shows the error summary, accessibly', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
-  await logIn(page, server.base, { email: ACCOUNTS.staff.email, password: 'pas le bon mot de passe' });
+  await logIn(page, env.server.base, { email: ACCOUNTS.staff.email, password: 'pas le bon mot de passe' });
   assert.match(await page.locator('.error-summary').innerText(), /Adresse e-mail ou mot de passe incorrect/);
   assert.equal(await page.getByLabel('Adresse e-mail').inputValue(), ACCOUNTS.staff.email);
   await expectAccessible(page, 'connexion échouée');
@@ -62,9 +51,9 @@ test('a failed login shows the error summary, accessibly', async () => {
 });
 
 test('an admin creates an account, errors first', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
-  await logIn(page, server.base, ACCOUNTS.admin);
+  await logIn(page, env.server.base, ACCOUNTS.admin);
   await page.getByRole('link', { name: 'Administration' }).click();
   await page.waitForLoadState('load');
   await expectAccessible(page, 'administration');
@@ -93,13 +82,13 @@ test('an admin creates an account, errors first', async () => {
 });
 
 test('a facilitator is refused the administration; unknown pages get the French 404', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
-  await logIn(page, server.base, ACCOUNTS.facilitator);
-  const forbidden = await page.goto(`${server.base}/admin`);
+  await logIn(page, env.server.base, ACCOUNTS.facilitator);
+  const forbidden = await page.goto(`${env.server.base}/admin`);
   assert.equal(forbidden.status(), 403);
   await expectAccessible(page, '403');
-  const missing = await page.goto(`${server.base}/nulle-part`);
+  const missing = await page.goto(`${env.server.base}/nulle-part`);
   assert.equal(missing.status(), 404);
   assert.match(await page.locator('h1').innerText(), /Page introuvable/);
   await expectAccessible(page, '404');

@@ -1,29 +1,18 @@
 // Staff editing journey of the synthesis: run a theme, rename, merge, split, move — with axe
 // (WCAG 2.1 A/AA) at 0 violations on every page visited.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, expectAccessible, logIn, ACCOUNTS } from './harness.mjs';
+import { useServerAndBrowser, expectAccessible, logIn, ACCOUNTS } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 const orientationHeadings = (page) => page.locator('main section.card h2').allInnerTexts();
 
 test('staff run a theme, then rename, merge, split and move', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
-  await logIn(page, server.base, ACCOUNTS.staff);
-  await page.goto(`${server.base}/consultations/ess-pays-de-la-loire-2016`);
+  await logIn(page, env.server.base, ACCOUNTS.staff);
+  await page.goto(`${env.server.base}/consultations/ess-pays-de-la-loire-2016`);
   await page.getByRole('link', { name: "Synthèse et projets d'orientations" }).click();
   await page.waitForLoadState('load');
   await expectAccessible(page, 'synthèse');

@@ -84,26 +84,21 @@ fn seed_demo_and_migrate_are_idempotent() {
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("0 migration"));
 }
 
+/// `essaim migrate` on a database that cannot be opened: fails with one line on stderr.
+fn migrate_error(database_url: &str) -> String {
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_essaim")).env("DATABASE_URL", database_url).arg("migrate").output().unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    stderr
+}
+
 #[test]
 fn an_unopenable_database_is_one_line_naming_it_without_its_password() {
-    let out = Command::new(env!("CARGO_BIN_EXE_essaim"))
-        .env("DATABASE_URL", "sqlite:///dossier/qui/n-existe/pas/essaim.db")
-        .arg("migrate")
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    let stderr = migrate_error("sqlite:///dossier/qui/n-existe/pas/essaim.db");
     assert!(stderr.contains("/dossier/qui/n-existe/pas/essaim.db"), "{stderr}");
-
-    let out = Command::new(env!("CARGO_BIN_EXE_essaim"))
-        .env("DATABASE_URL", "postgres://essaim:tres-secret@127.0.0.1:1/essaim")
-        .arg("migrate")
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    let stderr = migrate_error("postgres://essaim:tres-secret@127.0.0.1:1/essaim");
     assert!(stderr.contains("127.0.0.1:1/essaim"), "{stderr}");
     assert!(!stderr.contains("tres-secret"), "{stderr}");
 }
