@@ -426,6 +426,8 @@ async fn staff_export_the_drafts_as_they_edited_them() {
     let theme = &json["themes"][2];
     assert_eq!(theme["orientations"][0]["title"], "Titre de l'équipe");
     assert_eq!(theme["orientations"][0]["text"], "=SOMME(A1)");
+    let odt = b.get(&format!("{base}/export/odt")).await;
+    assert_eq!(odt.headers.get("content-type").unwrap(), "application/vnd.oasis.opendocument.text");
     assert_eq!(b.get(&format!("{base}/export/docx")).await.status, StatusCode::NOT_FOUND);
 
     let mut anonymous = browser().await;

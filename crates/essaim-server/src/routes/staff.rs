@@ -504,6 +504,7 @@ pub async fn export_drafts(
         "csv" => Format::Csv,
         "md" => Format::Markdown,
         "html" => Format::Html,
+        "odt" => Format::Odt,
         _ => return Err(AppError::NotFound),
     };
     let output = state.db(move |conn| drafts::drafts_document(conn, &slug).map_err(store_error)).await?;

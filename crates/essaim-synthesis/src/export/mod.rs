@@ -6,6 +6,7 @@ pub mod csv;
 pub mod html;
 mod labels;
 pub mod markdown;
+pub mod odt;
 mod report;
 
 use std::path::{Path, PathBuf};
@@ -24,6 +25,8 @@ pub enum Format {
     Markdown,
     /// `synthese.html`.
     Html,
+    /// `synthese.odt`.
+    Odt,
 }
 
 impl Format {
@@ -36,9 +39,10 @@ impl Format {
                 "csv" => Format::Csv,
                 "md" | "markdown" => Format::Markdown,
                 "html" => Format::Html,
+                "odt" => Format::Odt,
                 other => {
                     return Err(format!(
-                        "format « {other} » inconnu ou pas encore disponible (formats : json, csv, md, html)"
+                        "format « {other} » inconnu ou pas encore disponible (formats : json, csv, md, html, odt)"
                     ))
                 }
             };
@@ -61,6 +65,7 @@ impl Format {
             Format::Csv => "contributions.csv",
             Format::Markdown => "synthese.md",
             Format::Html => "synthese.html",
+            Format::Odt => "synthese.odt",
         }
     }
 
@@ -71,6 +76,7 @@ impl Format {
             Format::Csv => "text/csv; charset=utf-8",
             Format::Markdown => "text/markdown; charset=utf-8",
             Format::Html => "text/html; charset=utf-8",
+            Format::Odt => "application/vnd.oasis.opendocument.text",
         }
     }
 }
@@ -90,6 +96,7 @@ pub fn render(
         Format::Csv => csv::contributions_csv(document, inputs).map_err(|e| e.to_string())?,
         Format::Markdown => markdown::render(document, inputs).into_bytes(),
         Format::Html => html::render(document, inputs).into_bytes(),
+        Format::Odt => odt::render(document, inputs)?,
     };
     Ok((format.file_name(), bytes))
 }
