@@ -76,7 +76,7 @@ where
         let res = test::call_service(&self.app, req.to_request()).await;
         let status = res.status();
         let headers = res.headers().clone();
-        let body = String::from_utf8(to_bytes(res.into_body()).await.unwrap_or_default().to_vec()).expect("UTF-8 body");
+        let body = String::from_utf8_lossy(&to_bytes(res.into_body()).await.unwrap_or_default()).into_owned();
         let reply = Reply { status, headers, body };
         for raw in reply.set_cookies() {
             let cookie = actix_web::cookie::Cookie::parse_encoded(raw).expect("cookie");
