@@ -1,17 +1,19 @@
 //! Who is asking: the session cookie, the CSRF token, and the role checks every route makes.
 //!
-//! CSRF: a random token lives in an HttpOnly, SameSite=Lax cookie and is repeated in a hidden
-//! field of every form; a state-changing request must carry both, equal (double submit).
-//! Another site can neither read the cookie nor set it, so it cannot forge the field.
+//! CSRF: before login, a random token lives in an HttpOnly, SameSite=Lax cookie and is repeated
+//! in a hidden field of every form; a request must carry both, equal (double submit). Once
+//! logged in, the form token is derived from the session token (which only the browser and the
+//! server know), so a token planted in a cookie — from a sibling subdomain, say — is worthless.
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::cookie::{time, Cookie, SameSite};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header;
 use actix_web::middleware::Next;
 use actix_web::{web, Error, HttpMessage, HttpRequest};
 use essaim_core::domain::session::resume_session;
 use essaim_core::domain::{Account, Role};
-use essaim_core::security::{constant_time_eq, random_token};
+use essaim_core::security::{constant_time_eq, hash_token, random_token};
 
 use crate::app::AppState;
 use crate::error::AppError;
@@ -61,19 +63,23 @@ pub async fn session_middleware(
 
     let existing_csrf = req.cookie(CSRF_COOKIE).map(|c| c.value().to_owned()).filter(|v| is_token(v));
     let new_csrf = existing_csrf.is_none().then(random_token);
-    let csrf = existing_csrf.clone().or_else(|| new_csrf.clone()).unwrap_or_default();
-    req.extensions_mut().insert(CsrfToken(csrf));
+    let mut csrf = existing_csrf.clone().or_else(|| new_csrf.clone()).unwrap_or_default();
 
     let mut stale_session = false;
+    let mut logged_in = false;
     if let Some(token) = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned()) {
-        let found = if is_token(&token) { state.db(move |conn| resume_session(conn, &token)).await? } else { None };
+        let key = token.clone();
+        let found = if is_token(&token) { state.db(move |conn| resume_session(conn, &key)).await? } else { None };
         match found {
             Some((_, account)) => {
                 req.extensions_mut().insert(CurrentUser(account));
+                csrf = session_csrf_token(&token);
+                logged_in = true;
             }
             None => stale_session = true,
         }
     }
+    req.extensions_mut().insert(CsrfToken(csrf));
 
     let mut res = next.call(req).await?.map_into_boxed_body();
     let sets = |res: &ServiceResponse<BoxBody>, name: &str| res.response().cookies().any(|c| c.name() == name);
@@ -85,7 +91,17 @@ pub async fn session_middleware(
     if stale_session && !sets(&res, SESSION_COOKIE) {
         res.response_mut().add_cookie(&expired_cookie(SESSION_COOKIE, tls))?;
     }
+    // Pages for a logged-in person hold contributions and personal data: keep them out of
+    // shared caches and of the browser's disk after logout.
+    if logged_in && !res.headers().contains_key(header::CACHE_CONTROL) {
+        res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    }
     Ok(res)
+}
+
+/// The form token of a session: derived from the session token, never stored.
+fn session_csrf_token(session_token: &str) -> String {
+    hash_token(&format!("essaim-csrf:{session_token}"))[..32].to_owned()
 }
 
 /// The logged-in account, if any.
@@ -98,10 +114,16 @@ pub fn csrf_token(req: &HttpRequest) -> String {
     req.extensions().get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default()
 }
 
-/// Refuses a state-changing request whose form token does not match the browser's cookie.
+/// Refuses a state-changing request whose form token is not this session's (once logged in)
+/// or does not match the browser's CSRF cookie (before login).
 pub fn verify_csrf(req: &HttpRequest, submitted: &str) -> Result<(), AppError> {
-    match req.cookie(CSRF_COOKIE) {
-        Some(cookie) if is_token(cookie.value()) && constant_time_eq(cookie.value(), submitted) => Ok(()),
+    let expected = if current_user(req).is_some() {
+        req.cookie(SESSION_COOKIE).map(|c| session_csrf_token(c.value()))
+    } else {
+        req.cookie(CSRF_COOKIE).map(|c| c.value().to_owned()).filter(|v| is_token(v))
+    };
+    match expected {
+        Some(token) if constant_time_eq(&token, submitted) => Ok(()),
         _ => Err(AppError::Csrf),
     }
 }

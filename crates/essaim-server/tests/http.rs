@@ -122,13 +122,16 @@ async fn staff_log_in_see_their_name_and_log_out() {
     let reply = b.login(STAFF).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
     assert_eq!(reply.location(), "/");
-    assert_ne!(b.cookies["essaim_csrf"], before, "CSRF token renewed at login");
+    assert_ne!(b.cookies["essaim_csrf"], before, "CSRF cookie renewed at login");
+    assert_ne!(b.csrf().await, before, "forms carry a new token once logged in");
     let home = b.get("/").await;
     assert!(home.text().contains("Samuel Chargé de mission"));
     assert!(home.body.contains("Se déconnecter"));
 
     let session = b.cookies["essaim_session"].clone();
-    let token = b.cookies["essaim_csrf"].clone();
+    let token = b.csrf().await;
+    let home = b.get("/").await;
+    assert_eq!(home.headers.get("cache-control").unwrap(), "no-store", "logged-in pages are not cached");
     let out = b.post("/logout", &[("csrf_token", &token)]).await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
     assert!(!b.cookies.contains_key("essaim_session"));
@@ -432,4 +435,39 @@ async fn staff_export_the_drafts_as_they_edited_them() {
 
     let mut anonymous = browser().await;
     assert_eq!(anonymous.get(&format!("{base}/export/json")).await.status, StatusCode::SEE_OTHER);
+}
+
+#[actix_web::test]
+async fn once_logged_in_a_csrf_token_planted_in_the_cookie_is_worthless() {
+    let mut b = browser().await;
+    b.login(ADMIN).await;
+    // An attacker able to set cookies for the domain plants a token they know.
+    let planted = "0123456789abcdef0123456789abcdef";
+    b.cookies.insert("essaim_csrf".into(), planted.into());
+    let forged = b
+        .post(
+            "/admin/accounts",
+            &[
+                ("csrf_token", planted),
+                ("email", "x@region.fr"),
+                ("role", "admin"),
+                ("password", "une longue phrase de passe"),
+            ],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let token = b.csrf().await;
+    assert_ne!(token, planted);
+    let genuine = b
+        .post(
+            "/admin/accounts",
+            &[
+                ("csrf_token", &token),
+                ("email", "x@region.fr"),
+                ("role", "admin"),
+                ("password", "une longue phrase de passe"),
+            ],
+        )
+        .await;
+    assert_eq!(genuine.status, StatusCode::SEE_OTHER);
 }

@@ -159,6 +159,14 @@ fn impossible_edits_are_refused_with_a_reason() {
         panic!("splitting everything off is refused")
     };
     assert!(message.contains("fusionnez"));
+    // Ticking the same contributions twice changes nothing to that rule.
+    let twice: Vec<Id> = all.iter().chain(all.iter()).copied().collect();
+    assert!(matches!(drafts::split(&mut conn, a.orientation.id, &twice, "Tout", s.staff), Err(DraftError::Invalid(_))));
+    let long = "x".repeat(drafts::MAX_BODY_CHARS + 1);
+    assert!(matches!(
+        drafts::add(&mut conn, s.consultation, s.theme, "Titre", &long, s.staff),
+        Err(DraftError::Invalid(_))
+    ));
     let elsewhere = drafts::add(&mut conn, s.consultation, s.other_theme, "Autre thème", "", s.staff).unwrap();
     assert!(matches!(drafts::merge(&mut conn, a.orientation.id, elsewhere, s.staff), Err(DraftError::Invalid(_))));
     assert!(matches!(
@@ -169,4 +177,13 @@ fn impossible_edits_are_refused_with_a_reason() {
     assert!(matches!(drafts::edit(&mut conn, a.orientation.id, "Titre", "", s.staff), Err(DraftError::NotFound(_))));
     let after = drafts::theme_drafts(&mut conn, s.consultation, s.theme).unwrap();
     assert_eq!(after.discarded.len(), 1);
+    // Its contributions stay traced: the export lists them as set aside with their orientation.
+    let document = drafts::drafts_document(&mut conn, DEMO_SLUG).unwrap().document;
+    let theme = document.themes.iter().find(|t| t.theme == s.theme_name).unwrap();
+    let discarded: Vec<&str> =
+        theme.not_grouped.iter().filter(|n| n.reason == "discarded").map(|n| n.reference.as_str()).collect();
+    assert_eq!(discarded.len(), a.members.len());
+    let traced: usize =
+        theme.orientations.iter().map(|o| o.contributions.len()).sum::<usize>() + theme.not_grouped.len();
+    assert_eq!(traced, theme.contributions, "every contribution appears once");
 }

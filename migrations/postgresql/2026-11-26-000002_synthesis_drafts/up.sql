@@ -32,7 +32,9 @@ CREATE INDEX orientations_theme_idx ON orientations (theme_id, status);
 -- Where each contribution stands: in one orientation, or set aside by a run with a reason.
 CREATE TABLE orientation_members (
     contribution_id UUID PRIMARY KEY REFERENCES contributions(id) ON DELETE CASCADE,
-    orientation_id UUID REFERENCES orientations(id) ON DELETE CASCADE,
+    -- No cascade: removing an orientation that still has contributions must fail, never
+    -- silently unplace them (a merge racing a move).
+    orientation_id UUID REFERENCES orientations(id),
     set_aside_reason TEXT CHECK (set_aside_reason IN ('no_content', 'no_shared_terms', 'too_few')),
     placed_by TEXT NOT NULL CHECK (placed_by IN ('run', 'staff')),
     CHECK ((orientation_id IS NULL) <> (set_aside_reason IS NULL))

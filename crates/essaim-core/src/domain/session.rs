@@ -66,8 +66,20 @@ fn account_key(email: &str) -> String {
 }
 
 /// Checks e-mail and password, counting failures per account and per client address.
+///
+/// The attempt is written as a failure *before* the password is checked and removed on
+/// success: parallel attempts all count, so a burst cannot slip more guesses past the limit.
 pub fn authenticate(conn: &mut DbConnection, email: &str, password: &str, ip: &str) -> Result<Account, LoginError> {
     let key = account_key(email);
+    let attempt = Id::new();
+    diesel::insert_into(login_failures::table)
+        .values((
+            login_failures::id.eq(attempt),
+            login_failures::account_key.eq(&key),
+            login_failures::ip.eq(ip),
+            login_failures::occurred_at.eq(now()),
+        ))
+        .execute(conn)?;
     let since = now() - LOGIN_FAILURE_WINDOW;
     let by_account: i64 = login_failures::table
         .filter(login_failures::account_key.eq(&key))
@@ -79,7 +91,8 @@ pub fn authenticate(conn: &mut DbConnection, email: &str, password: &str, ip: &s
         .filter(login_failures::occurred_at.gt(since))
         .count()
         .get_result(conn)?;
-    if by_account >= LOGIN_FAILURE_LIMIT || by_ip >= LOGIN_FAILURE_LIMIT {
+    // This attempt is in the counts: more than the limit means the limit was already reached.
+    if by_account > LOGIN_FAILURE_LIMIT || by_ip > LOGIN_FAILURE_LIMIT {
         return Err(LoginError::Throttled);
     }
 
@@ -93,17 +106,7 @@ pub fn authenticate(conn: &mut DbConnection, email: &str, password: &str, ip: &s
             diesel::update(accounts::table.find(account.id)).set(accounts::last_login_at.eq(now())).execute(conn)?;
             Ok(account)
         }
-        _ => {
-            diesel::insert_into(login_failures::table)
-                .values((
-                    login_failures::id.eq(Id::new()),
-                    login_failures::account_key.eq(&key),
-                    login_failures::ip.eq(ip),
-                    login_failures::occurred_at.eq(now()),
-                ))
-                .execute(conn)?;
-            Err(LoginError::InvalidCredentials)
-        }
+        _ => Err(LoginError::InvalidCredentials),
     }
 }
 

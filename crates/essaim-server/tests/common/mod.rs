@@ -104,12 +104,12 @@ where
         .await
     }
 
-    /// The CSRF token this browser holds (fetching a page first if needed).
+    /// The CSRF token the server puts in this browser's forms (read from a page's form).
     pub async fn csrf(&mut self) -> String {
-        if !self.cookies.contains_key("essaim_csrf") {
-            self.get("/login").await;
-        }
-        self.cookies.get("essaim_csrf").cloned().expect("CSRF cookie")
+        let page = self.get("/login").await;
+        let marker = "name=\"csrf_token\" value=\"";
+        let start = page.body.find(marker).expect("a form with a CSRF token") + marker.len();
+        page.body[start..start + 32].to_owned()
     }
 
     pub async fn login(&mut self, (email, password): (&str, &str)) -> Reply {

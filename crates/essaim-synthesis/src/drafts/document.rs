@@ -29,6 +29,11 @@ pub fn drafts_document(conn: &mut DbConnection, slug: &str) -> Result<SynthesisO
                     .iter()
                     .map(|m| NotGrouped { reference: m.reference.clone(), reason: "not_yet_placed".into() }),
             )
+            .chain(
+                view.discarded_members
+                    .iter()
+                    .map(|m| NotGrouped { reference: m.reference.clone(), reason: "discarded".into() }),
+            )
             .collect();
         not_grouped.sort_by(|a, b| a.reference.cmp(&b.reference));
         themes.push(ThemeSynthesis {

@@ -26,6 +26,14 @@ fn draft(conn: &mut DbConnection, id: Id) -> Result<Orientation, DraftError> {
         .ok_or(DraftError::NotFound("orientation"))
 }
 
+fn checked_body(body: &str) -> Result<String, DraftError> {
+    let body = body.trim();
+    if body.chars().count() > MAX_BODY_CHARS {
+        return Err(DraftError::Invalid(format!("Le texte compte au plus {MAX_BODY_CHARS} caractères.")));
+    }
+    Ok(body.to_owned())
+}
+
 fn checked_title(title: &str) -> Result<String, DraftError> {
     let title = title.trim();
     if title.is_empty() {
@@ -56,14 +64,11 @@ fn touch(conn: &mut DbConnection, id: Id) -> Result<(), DraftError> {
 /// Renames and rewrites an orientation.
 pub fn edit(conn: &mut DbConnection, id: Id, title: &str, body: &str, actor: Id) -> Result<(), DraftError> {
     let title = checked_title(title)?;
-    let body = body.trim();
-    if body.chars().count() > MAX_BODY_CHARS {
-        return Err(DraftError::Invalid(format!("Le texte compte au plus {MAX_BODY_CHARS} caractères.")));
-    }
+    let body = checked_body(body)?;
     conn.transaction(|conn| {
         let before = draft(conn, id)?;
         diesel::update(orientations::table.find(id))
-            .set((orientations::title.eq(&title), orientations::body.eq(body), orientations::updated_at.eq(now())))
+            .set((orientations::title.eq(&title), orientations::body.eq(&body), orientations::updated_at.eq(now())))
             .execute(conn)?;
         audit(conn, actor, "orientation.edit", id, serde_json::json!({ "before": before.title, "after": title }))
     })
@@ -97,6 +102,11 @@ pub fn merge(conn: &mut DbConnection, source: Id, target: Id, actor: Id) -> Resu
 /// Splits the chosen contributions of an orientation off into a new one, titled `title`.
 pub fn split(conn: &mut DbConnection, id: Id, chosen: &[Id], title: &str, actor: Id) -> Result<Id, DraftError> {
     let title = checked_title(title)?;
+    // A contribution ticked twice counts once.
+    let mut chosen = chosen.to_vec();
+    chosen.sort();
+    chosen.dedup();
+    let chosen = chosen.as_slice();
     if chosen.is_empty() {
         return Err(DraftError::Invalid("Cochez les contributions à détacher.".into()));
     }
@@ -201,6 +211,7 @@ pub fn add(
     actor: Id,
 ) -> Result<Id, DraftError> {
     let title = checked_title(title)?;
+    let body = checked_body(body)?;
     conn.transaction(|conn| {
         let at = now();
         let orientation = Orientation {
@@ -209,7 +220,7 @@ pub fn add(
             theme_id: theme,
             run_id: None,
             title: title.clone(),
-            body: body.trim().to_owned(),
+            body,
             key_phrases: "[]".into(),
             quotes: "[]".into(),
             origin: "manual".into(),

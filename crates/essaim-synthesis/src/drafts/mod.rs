@@ -105,7 +105,7 @@ pub fn theme_drafts(conn: &mut DbConnection, consultation: Id, theme: Id) -> Res
         let mut behind = members.remove(&orientation.id).unwrap_or_default();
         behind.sort_by(|a, b| a.reference.cmp(&b.reference));
         if orientation.status == "discarded" {
-            result.discarded_members += behind.len();
+            result.discarded_members.extend(behind);
             result.discarded.push(orientation);
             continue;
         }

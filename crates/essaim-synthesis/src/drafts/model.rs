@@ -80,8 +80,8 @@ pub struct ThemeDrafts {
     pub unplaced: Vec<Member>,
     /// Discarded orientations (their contributions stay traced to them).
     pub discarded: Vec<Orientation>,
-    /// Contributions behind discarded orientations.
-    pub discarded_members: usize,
+    /// Contributions behind discarded orientations (still traced to them).
+    pub discarded_members: Vec<Member>,
 }
 
 impl ThemeDrafts {
@@ -91,6 +91,6 @@ impl ThemeDrafts {
         self.drafts.iter().map(|d| d.members.len()).sum::<usize>()
             + self.set_aside.len()
             + self.unplaced.len()
-            + self.discarded_members
+            + self.discarded_members.len()
     }
 }

@@ -24,13 +24,16 @@ pub fn reason_label(code: &str) -> &'static str {
         "no_shared_terms" => "aucun terme partagé avec d'autres contributions",
         "too_few" => "trop peu de contributions dans le thème",
         "not_yet_placed" => "arrivée après la dernière synthèse, pas encore placée",
+        "discarded" => "son orientation a été écartée par l'équipe",
         _ => "autre",
     }
 }
 
 /// The CSV text (UTF-8 with a BOM, so that spreadsheets read accents right).
 pub fn contributions_csv(document: &SynthesisDocument, inputs: &[(String, Vec<Item>)]) -> Result<Vec<u8>, csv::Error> {
-    let mut writer = csv::Writer::from_writer(vec![0xef, 0xbb, 0xbf]);
+    // Every field quoted: Excel in French splits on ";", and an unquoted ";=…" inside a text
+    // would start a new cell with a formula.
+    let mut writer = csv::WriterBuilder::new().quote_style(csv::QuoteStyle::Always).from_writer(vec![0xef, 0xbb, 0xbf]);
     writer.write_record([
         "theme",
         "orientation_numero",
@@ -102,5 +105,40 @@ mod tests {
         assert_eq!(spreadsheet_safe("+33 2 40"), "'+33 2 40");
         assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(spreadsheet_safe("Un texte"), "Un texte");
+    }
+
+    #[test]
+    fn every_field_is_quoted_so_a_semicolon_cannot_start_a_cell() {
+        use crate::run::{RunInfo, SynthesisDocument};
+        let document = SynthesisDocument {
+            run: RunInfo {
+                consultation: "c".into(),
+                consultation_title: "C".into(),
+                software_version: "0".into(),
+                input_sha256: String::new(),
+                parameters: crate::pipeline::Params::default(),
+                method: String::new(),
+            },
+            themes: vec![crate::pipeline::ThemeSynthesis {
+                theme: "T".into(),
+                contributions: 1,
+                groups: 0,
+                groups_chosen_automatically: false,
+                orientations: Vec::new(),
+                not_grouped: vec![crate::pipeline::NotGrouped { reference: "r1".into(), reason: "no_content".into() }],
+                notes: Vec::new(),
+            }],
+        };
+        let item = crate::pipeline::Item {
+            reference: "r1".into(),
+            text: "Bonne idée;=cmd|' /C calc'!A0".into(),
+            channel: "online".into(),
+            territory: None,
+            legal_family: None,
+            kind: "proposition".into(),
+        };
+        let bytes = super::contributions_csv(&document, &[("T".into(), vec![item])]).unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(text.contains("\"Bonne idée;=cmd|' /C calc'!A0\""), "{text}");
     }
 }

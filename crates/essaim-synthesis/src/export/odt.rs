@@ -25,7 +25,7 @@ pub fn xml(text: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
             '\t' | '\n' | '\r' => out.push(' '),
-            c if (c as u32) < 0x20 => {}
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
             c => out.push(c),
         }
     }
@@ -222,4 +222,15 @@ pub fn render(document: &SynthesisDocument, inputs: &[(String, Vec<Item>)]) -> R
         zip.write_all(svg.as_bytes()).map_err(io)?;
     }
     Ok(zip.finish().map_err(error)?.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::xml;
+
+    #[test]
+    fn xml_text_is_escaped_and_forbidden_characters_dropped() {
+        assert_eq!(xml("a<b & \"c\" 'd'"), "a&lt;b &amp; &quot;c&quot; &apos;d&apos;");
+        assert_eq!(xml("x\u{0}\u{1b}\u{fffe}\u{ffff}y\nz"), "xy z");
+    }
 }
