@@ -17,10 +17,11 @@ pub fn bar_chart_svg(title: &str, bars: &[(String, usize)]) -> String {
     let row = 26;
     let label_width = 230;
     let bar_width = 320;
+    // Keep in step with `bar_chart_size`.
     let height = 34 + row * bars.len().max(1);
     let max = bars.iter().map(|b| b.1).max().unwrap_or(1).max(1);
     let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"{w}\" height=\"{height}\" viewBox=\"0 0 {w} {height}\" font-family=\"sans-serif\" font-size=\"13\">\
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"{w}\" height=\"{height}\" viewBox=\"0 0 {w} {height}\" font-family=\"DejaVu Sans, sans-serif\" font-size=\"13\">\
 <title>{t}</title><text x=\"0\" y=\"16\" font-weight=\"bold\" fill=\"#1c1d21\">{t}</text>",
         w = label_width + bar_width + 70,
         t = escape(title)
@@ -43,9 +44,43 @@ pub fn bar_chart_svg(title: &str, bars: &[(String, usize)]) -> String {
     svg
 }
 
+/// The same chart as a PNG picture at twice its size (sharp when printed), for formats whose
+/// readers do not all show SVG (DOCX). Deterministic: the same bars give the same bytes.
+pub fn bar_chart_png(title: &str, bars: &[(String, usize)]) -> Result<Vec<u8>, String> {
+    let svg = bar_chart_svg(title, bars);
+    let tree = resvg::usvg::Tree::from_str(&svg, &super::fonts::svg_options())
+        .map_err(|e| format!("graphique « {title} » : {e}"))?;
+    let scale = 2.0;
+    let size = tree.size().to_int_size().scale_by(scale).ok_or("graphique : taille invalide")?;
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height()).ok_or("graphique : taille invalide")?;
+    pixmap.fill(resvg::tiny_skia::Color::WHITE);
+    resvg::render(&tree, resvg::tiny_skia::Transform::from_scale(scale, scale), &mut pixmap.as_mut());
+    pixmap.encode_png().map_err(|e| format!("graphique « {title} » : {e}"))
+}
+
+/// Width and height of the chart in SVG pixels (1/96 in), for placing its picture.
+pub fn bar_chart_size(bars: &[(String, usize)]) -> (f64, f64) {
+    (620.0, (34 + 26 * bars.len().max(1)) as f64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn png_chart_is_a_deterministic_picture_of_the_svg_size() {
+        let bars = vec![("Questionnaire".to_owned(), 12), ("Atelier — Nantes".to_owned(), 3)];
+        let png = bar_chart_png("Contributions par canal", &bars).unwrap();
+        assert_eq!(&png[1..4], b"PNG");
+        // IHDR: width and height, big-endian, at twice the SVG size.
+        let width = u32::from_be_bytes(png[16..20].try_into().unwrap());
+        let height = u32::from_be_bytes(png[20..24].try_into().unwrap());
+        let (w, h) = bar_chart_size(&bars);
+        assert_eq!((width as f64, height as f64), (w * 2.0, h * 2.0));
+        assert_eq!(png, bar_chart_png("Contributions par canal", &bars).unwrap());
+        // Text was drawn: the picture is not only white and bars.
+        assert!(png.len() > 2000);
+    }
 
     #[test]
     fn bars_are_sorted_and_names_escaped() {

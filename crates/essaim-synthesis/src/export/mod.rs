@@ -3,6 +3,7 @@
 
 mod charts;
 pub mod csv;
+mod fonts;
 pub mod html;
 mod labels;
 pub mod markdown;

@@ -9,8 +9,7 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
 use super::charts::bar_chart_svg;
-use super::labels;
-use super::report::{not_grouped_lines, parameter_lines, participation, support_lines, Facet};
+use super::report::{blocks, Block, Facet};
 use crate::pipeline::Item;
 use crate::run::SynthesisDocument;
 
@@ -54,13 +53,17 @@ const STYLES: &str = r##"<?xml version="1.0" encoding="UTF-8"?>
 struct Body {
     xml: String,
     pictures: Vec<(String, String)>,
+    parts: usize,
 }
 
 impl Body {
     fn heading(&mut self, level: u8, text: &str) {
-        self.styled_heading(&format!("Heading_20_{level}"), level, text);
-    }
-    fn styled_heading(&mut self, style: &str, level: u8, text: &str) {
+        // Each part starts a page, except the first, which follows the title.
+        let style =
+            if level == 1 && self.parts == 0 { "FirstHeading".to_owned() } else { format!("Heading_20_{level}") };
+        if level == 1 {
+            self.parts += 1;
+        }
         self.xml.push_str(&format!(
             "<text:h text:style-name=\"{style}\" text:outline-level=\"{level}\">{}</text:h>",
             xml(text)
@@ -79,7 +82,7 @@ impl Body {
         }
         self.xml.push_str("</text:list>");
     }
-    fn table(&mut self, name: &str, header: [&str; 2], rows: &[(String, String)]) {
+    fn table(&mut self, name: &str, header: &[String; 2], rows: &[(String, String)]) {
         // Short tables stay on one page; long ones (parameters) may break between rows.
         let style = if rows.len() <= 15 { "WholeTable" } else { "LongTable" };
         self.xml.push_str(&format!(
@@ -111,75 +114,20 @@ impl Body {
         ));
         self.pictures.push((name, bar_chart_svg(title, facet)));
     }
-    fn facet(&mut self, title: &str, column: &str, facet: &Facet) {
-        self.chart(title, facet);
-        let rows: Vec<(String, String)> = facet.iter().map(|(l, n)| (l.clone(), labels::number(*n))).collect();
-        self.table(title, [column, "Contributions"], &rows);
-    }
 }
 
 fn content(document: &SynthesisDocument, inputs: &[(String, Vec<Item>)]) -> Body {
-    let run = &document.run;
-    let mut body = Body { xml: String::new(), pictures: Vec::new() };
-    body.paragraph("Title", &format!("Projet de stratégie — {}", run.consultation_title));
-    body.paragraph(
-        "Text_20_body",
-        "Synthèse des contributions, pour la revue en plénière. Chaque orientation renvoie aux contributions dont elle est tirée (annexe 2).",
-    );
-    let p = participation(inputs);
-    // The first heading follows the title on the first page.
-    body.styled_heading("FirstHeading", 1, "Participation");
-    body.paragraph("Text_20_body", &format!("{} contributions lues.", labels::number(p.total)));
-    body.facet("Contributions par canal", "Canal", &p.by_channel);
-    body.facet("Contributions par département", "Département", &p.by_territory);
-    body.facet("Contributions par famille juridique", "Famille juridique", &p.by_legal_family);
-    for (t, theme) in document.themes.iter().enumerate() {
-        body.heading(1, &format!("Thème {} — {}", t + 1, theme.theme));
-        body.paragraph(
-            "Text_20_body",
-            &format!(
-                "{} contributions, {} orientation(s) proposée(s), {} non groupée(s).",
-                labels::number(theme.contributions),
-                theme.orientations.len(),
-                labels::number(theme.not_grouped.len())
-            ),
-        );
-        for note in &theme.notes {
-            body.paragraph("Text_20_body", &format!("Remarque : {note}"));
+    let mut body = Body { xml: String::new(), pictures: Vec::new(), parts: 0 };
+    for block in blocks(document, inputs) {
+        match block {
+            Block::Title(text) => body.paragraph("Title", &text),
+            Block::Heading { level, text } => body.heading(level, &text),
+            Block::Paragraph(text) => body.paragraph("Text_20_body", &text),
+            Block::Quote(text) => body.paragraph("Quotations", &text),
+            Block::List(lines) => body.list(&lines),
+            Block::Table { name, header, rows } => body.table(&name, &header, &rows),
+            Block::Chart { title, bars } => body.chart(&title, &bars),
         }
-        for (o, orientation) in theme.orientations.iter().enumerate() {
-            body.heading(2, &format!("Orientation {}.{} — {}", t + 1, o + 1, orientation.title));
-            if !orientation.text.is_empty() {
-                body.paragraph("Text_20_body", &orientation.text);
-            }
-            if !orientation.key_phrases.is_empty() {
-                body.paragraph("Text_20_body", &format!("Mots-clés : {}", orientation.key_phrases.join(", ")));
-            }
-            body.list(&support_lines(&orientation.support));
-            for quote in &orientation.quotes {
-                body.paragraph("Quotations", &format!("« {} » (réf. {})", quote.text, quote.reference));
-            }
-        }
-    }
-    body.heading(1, "Annexe 1 — Méthode");
-    body.paragraph("Text_20_body", &run.method);
-    body.table("Paramètres", ["Paramètre", "Valeur"], &parameter_lines(document));
-    body.heading(1, "Annexe 2 — Traçabilité");
-    for (t, theme) in document.themes.iter().enumerate() {
-        body.heading(2, &format!("Thème {} — {}", t + 1, theme.theme));
-        let mut lines: Vec<String> = theme
-            .orientations
-            .iter()
-            .enumerate()
-            .map(|(o, orientation)| {
-                format!("Orientation {}.{} : {}", t + 1, o + 1, orientation.contributions.join(", "))
-            })
-            .collect();
-        let left = not_grouped_lines(theme);
-        if !left.is_empty() {
-            lines.push(format!("Non groupées : {}", left.join(", ")));
-        }
-        body.list(&lines);
     }
     body
 }
