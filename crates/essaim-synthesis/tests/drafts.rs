@@ -187,3 +187,40 @@ fn impossible_edits_are_refused_with_a_reason() {
         theme.orientations.iter().map(|o| o.contributions.len()).sum::<usize>() + theme.not_grouped.len();
     assert_eq!(traced, theme.contributions, "every contribution appears once");
 }
+
+#[test]
+fn staff_editing_at_the_same_instant_all_succeed() {
+    // Two people editing the same theme at once. On SQLite, a transaction that reads before
+    // writing fails at once with "database is locked" if the other one committed in between,
+    // unless it takes the write lock first; on PostgreSQL, rows lock as usual.
+    let s = setup();
+    drafts::run_theme(&mut s.db.conn(), s.consultation, s.theme, &s.theme_name, &Params::default(), Some(s.staff))
+        .unwrap();
+    let view = drafts::theme_drafts(&mut s.db.conn(), s.consultation, s.theme).unwrap();
+    let ids: Vec<Id> = view.drafts.iter().take(2).map(|d| d.orientation.id).collect();
+    let barrier = std::sync::Barrier::new(2);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = ids
+            .iter()
+            .enumerate()
+            .map(|(w, id)| {
+                let (db, barrier, staff) = (&s.db, &barrier, s.staff);
+                scope.spawn(move || {
+                    let mut conn = db.conn();
+                    barrier.wait();
+                    for round in 0..40 {
+                        drafts::edit(&mut conn, *id, &format!("Titre {w}.{round}"), "", staff)
+                            .unwrap_or_else(|e| panic!("edit {w}.{round} refused: {e}"));
+                    }
+                })
+            })
+            .collect();
+        for worker in workers {
+            worker.join().unwrap();
+        }
+    });
+    let view = drafts::theme_drafts(&mut s.db.conn(), s.consultation, s.theme).unwrap();
+    let titles: Vec<&str> = view.drafts.iter().map(|d| d.orientation.title.as_str()).collect();
+    assert!(titles.contains(&"Titre 0.39") && titles.contains(&"Titre 1.39"), "{titles:?}");
+    assert_eq!(audited(&s, "orientation.edit"), 80);
+}

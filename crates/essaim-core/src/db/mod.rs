@@ -26,3 +26,27 @@ impl DbConnection {
         }
     }
 }
+
+/// Runs `work` in a transaction that holds the database's write lock from its first statement.
+///
+/// Every transaction that reads and then writes must use this rather than `transaction`. On
+/// SQLite a transaction starts as a reader; if it later needs to write and another connection
+/// committed in between, SQLite cannot let it wait (its snapshot is stale) and fails at once
+/// with "database is locked" — two staff editing at the same instant would lose an edit.
+/// Writing first makes it queue for the lock instead, within `busy_timeout`. A no-op
+/// `UPDATE … WHERE 0` still opens the write transaction. PostgreSQL needs nothing here: its
+/// writers wait on row locks.
+pub fn write_transaction<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::Connection;
+    use diesel::RunQueryDsl;
+    conn.transaction(|conn| {
+        if conn.backend() == Backend::Sqlite {
+            diesel::sql_query("UPDATE consultations SET slug = slug WHERE 0").execute(conn)?;
+        }
+        work(conn)
+    })
+}

@@ -7,7 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::clock::now;
-use crate::db::{DbConnection, Id};
+use crate::db::{write_transaction, DbConnection, Id};
 use crate::domain::account::{create_account, find_account_by_email, NewAccount};
 use crate::domain::consultation::{Consultation, Phase, Territory, Theme};
 use crate::domain::contribution::insert_contribution;
@@ -134,7 +134,7 @@ pub enum SeedOutcome {
 
 /// Seeds the demo consultation, its territories, organisations and accounts, in one transaction.
 pub fn seed_demo(conn: &mut DbConnection) -> CoreResult<SeedOutcome> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let present: i64 = consultations::table.filter(consultations::slug.eq(DEMO_SLUG)).count().get_result(conn)?;
         if present > 0 {
             return Ok(SeedOutcome::AlreadyPresent);

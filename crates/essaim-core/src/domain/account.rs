@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::clock::now;
-use crate::db::{DbConnection, Id};
+use crate::db::{write_transaction, DbConnection, Id};
 use crate::domain::audit::{record, AuditEvent};
 use crate::domain::vocab::Role;
 use crate::error::{CoreError, CoreResult, ValidationErrors};
@@ -84,7 +84,7 @@ pub fn create_account(conn: &mut DbConnection, input: &NewAccount, actor: Option
         last_login_at: None,
         disabled_at: None,
     };
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let taken = accounts::table.filter(accounts::email.eq(&account.email)).count().get_result::<i64>(conn)? > 0;
         if taken {
             return Err(CoreError::invalid("email", "Un compte existe déjà avec cette adresse e-mail."));
@@ -124,7 +124,7 @@ pub fn set_account_disabled(conn: &mut DbConnection, id: Id, disabled: bool, act
     if disabled && id == actor {
         return Err(CoreError::Conflict("vous ne pouvez pas désactiver votre propre compte".into()));
     }
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let Some(mut account) = find_account(conn, id)? else {
             return Err(CoreError::NotFound("compte".into()));
         };

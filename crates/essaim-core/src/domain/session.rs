@@ -4,7 +4,7 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::clock::now;
-use crate::db::{DbConnection, Id};
+use crate::db::{write_transaction, DbConnection, Id};
 use crate::domain::account::{find_account, find_account_by_email, Account};
 use crate::domain::audit::{record, AuditEvent};
 use crate::error::{CoreError, CoreResult};
@@ -122,7 +122,7 @@ pub fn open_session(conn: &mut DbConnection, account: &Account) -> CoreResult<St
         last_seen_at: at,
         expires_at: at + SESSION_ABSOLUTE_TIMEOUT,
     };
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         diesel::insert_into(sessions::table).values(&session).execute(conn)?;
         // Expired sessions of anyone are swept at each login: cheap, and keeps the table small.
         diesel::delete(sessions::table.filter(sessions::expires_at.lt(at))).execute(conn)?;

@@ -3,7 +3,7 @@
 
 use diesel::prelude::*;
 use essaim_core::clock::now;
-use essaim_core::db::{DbConnection, Id};
+use essaim_core::db::{write_transaction, DbConnection, Id};
 use essaim_core::domain::audit::{record, AuditEvent};
 use essaim_core::schema::{contributions, orientation_members, orientations};
 
@@ -65,7 +65,7 @@ fn touch(conn: &mut DbConnection, id: Id) -> Result<(), DraftError> {
 pub fn edit(conn: &mut DbConnection, id: Id, title: &str, body: &str, actor: Id) -> Result<(), DraftError> {
     let title = checked_title(title)?;
     let body = checked_body(body)?;
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let before = draft(conn, id)?;
         diesel::update(orientations::table.find(id))
             .set((orientations::title.eq(&title), orientations::body.eq(&body), orientations::updated_at.eq(now())))
@@ -79,7 +79,7 @@ pub fn merge(conn: &mut DbConnection, source: Id, target: Id, actor: Id) -> Resu
     if source == target {
         return Err(DraftError::Invalid("Choisissez une autre orientation que celle-ci.".into()));
     }
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let (from, into) = (draft(conn, source)?, draft(conn, target)?);
         if from.theme_id != into.theme_id {
             return Err(DraftError::Invalid("On ne fusionne que des orientations du même thème.".into()));
@@ -110,7 +110,7 @@ pub fn split(conn: &mut DbConnection, id: Id, chosen: &[Id], title: &str, actor:
     if chosen.is_empty() {
         return Err(DraftError::Invalid("Cochez les contributions à détacher.".into()));
     }
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let original = draft(conn, id)?;
         let members: Vec<Id> = orientation_members::table
             .filter(orientation_members::orientation_id.eq(id))
@@ -160,7 +160,7 @@ pub fn split(conn: &mut DbConnection, id: Id, chosen: &[Id], title: &str, actor:
 
 /// Moves one contribution into another draft orientation of its theme.
 pub fn move_contribution(conn: &mut DbConnection, contribution: Id, target: Id, actor: Id) -> Result<(), DraftError> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let into = draft(conn, target)?;
         let theme: Option<Option<Id>> =
             contributions::table.find(contribution).select(contributions::theme_id).first(conn).optional()?;
@@ -192,7 +192,7 @@ pub fn move_contribution(conn: &mut DbConnection, contribution: Id, target: Id, 
 
 /// Sets an orientation aside: it leaves the draft, its contributions stay traced to it.
 pub fn discard(conn: &mut DbConnection, id: Id, actor: Id) -> Result<(), DraftError> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let before = draft(conn, id)?;
         diesel::update(orientations::table.find(id))
             .set((orientations::status.eq("discarded"), orientations::updated_at.eq(now())))
@@ -212,7 +212,7 @@ pub fn add(
 ) -> Result<Id, DraftError> {
     let title = checked_title(title)?;
     let body = checked_body(body)?;
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let at = now();
         let orientation = Orientation {
             id: Id::new(),

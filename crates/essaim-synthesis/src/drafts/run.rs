@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 use essaim_core::clock::now;
-use essaim_core::db::{DbConnection, Id};
+use essaim_core::db::{write_transaction, DbConnection, Id};
 use essaim_core::domain::audit::{record, AuditEvent};
 use essaim_core::schema::{orientation_members, orientations, synthesis_runs};
 use serde::Serialize;
@@ -43,7 +43,7 @@ pub fn run_theme(
     params: &Params,
     actor: Option<Id>,
 ) -> Result<RunReport, DraftError> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let items = load_items_with_ids(conn, consultation, theme)?;
         let placed: HashMap<Id, Option<Id>> = orientation_members::table
             .inner_join(essaim_core::schema::contributions::table)

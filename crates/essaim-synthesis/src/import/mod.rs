@@ -13,7 +13,7 @@ use std::path::Path;
 
 use diesel::prelude::*;
 use essaim_core::clock::now;
-use essaim_core::db::{DbConnection, Id};
+use essaim_core::db::{write_transaction, DbConnection, Id};
 use essaim_core::domain::audit::{record, AuditEvent};
 use essaim_core::domain::consultation::{validate_slug, Consultation, Theme};
 use essaim_core::domain::contribution::insert_contributions_bulk;
@@ -119,7 +119,7 @@ pub fn import_contributions(
         return Err(ImportError::Format("le fichier ne contient aucune ligne de données".into()));
     }
 
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let (consultation, themes_created) = match &options.new_consultation {
             Some(title) => {
                 let names = theme_names_in_order(&parsed.rows);
