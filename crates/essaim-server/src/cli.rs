@@ -64,7 +64,7 @@ enum Command {
         /// Nombre de groupes par thème (par défaut : choisi automatiquement entre 2 et 12).
         #[arg(long)]
         groups: Option<usize>,
-        /// Formats, séparés par des virgules : json, csv, md, html, odt.
+        /// Formats, séparés par des virgules : json, csv, md, html, odt, docx, pdf.
         #[arg(long, default_value = "json")]
         format: String,
         /// Dossier où écrire les fichiers.

@@ -431,7 +431,18 @@ async fn staff_export_the_drafts_as_they_edited_them() {
     assert_eq!(theme["orientations"][0]["text"], "=SOMME(A1)");
     let odt = b.get(&format!("{base}/export/odt")).await;
     assert_eq!(odt.headers.get("content-type").unwrap(), "application/vnd.oasis.opendocument.text");
-    assert_eq!(b.get(&format!("{base}/export/docx")).await.status, StatusCode::NOT_FOUND);
+    let docx = b.get(&format!("{base}/export/docx")).await;
+    assert_eq!(docx.status, StatusCode::OK);
+    assert_eq!(
+        docx.headers.get("content-type").unwrap(),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    );
+    assert!(docx.headers.get("content-disposition").unwrap().to_str().unwrap().contains("synthese.docx"));
+    let pdf = b.get(&format!("{base}/export/pdf")).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.headers.get("content-type").unwrap(), "application/pdf");
+    assert!(pdf.body.starts_with("%PDF-1.7"));
+    assert_eq!(b.get(&format!("{base}/export/xlsx")).await.status, StatusCode::NOT_FOUND);
 
     let mut anonymous = browser().await;
     assert_eq!(anonymous.get(&format!("{base}/export/json")).await.status, StatusCode::SEE_OTHER);
@@ -470,4 +481,72 @@ async fn once_logged_in_a_csrf_token_planted_in_the_cookie_is_worthless() {
         )
         .await;
     assert_eq!(genuine.status, StatusCode::SEE_OTHER);
+}
+
+#[actix_web::test]
+async fn a_large_orientation_is_shown_a_hundred_contributions_per_page() {
+    use diesel::prelude::*;
+    use essaim_core::clock::now;
+    use essaim_core::db::Id;
+    use essaim_core::domain::consultation::{find_consultation, themes_of};
+    use essaim_core::domain::contribution::insert_contribution;
+    use essaim_core::domain::{AuthorKind, Channel, Contribution, ContributionKind, ModerationStatus};
+    use essaim_core::schema::orientation_members;
+
+    let mut b = browser().await;
+    let mut conn = b.db.conn();
+    let consultation = find_consultation(&mut conn, DEMO_SLUG).unwrap();
+    let theme = themes_of(&mut conn, consultation.id).unwrap()[2].id;
+    // Varied texts (not near-duplicates of each other), each word in well under half of them.
+    let verbs = ["Mutualiser", "Financer", "Former", "Pérenniser", "Soutenir", "Développer", "Sécuriser"];
+    let objects = ["les emplois", "les postes", "les salariés", "les bénévoles", "les dirigeants", "les apprentis"];
+    let places = ["en Vendée", "en Sarthe", "en Mayenne", "à Nantes", "à Angers"];
+    for n in 0..240 {
+        let c = Contribution {
+            id: Id::new(),
+            consultation_id: consultation.id,
+            theme_id: Some(theme),
+            kind: ContributionKind::Proposition,
+            channel: Channel::Online,
+            body: format!("{} {} {}", verbs[n % 7], objects[(n / 7) % 6], places[n % 5]),
+            author_kind: AuthorKind::Anonymous,
+            organisation_id: None,
+            author_name: None,
+            territory_id: None,
+            logged_by: None,
+            created_at: now(),
+            moderation_status: ModerationStatus::Published,
+            external_ref: Some(format!("lot-{n:03}")),
+            idempotency_key: None,
+        };
+        insert_contribution(&mut conn, &c).unwrap();
+    }
+    b.login(STAFF).await;
+    let base = format!("/staff/consultations/{DEMO_SLUG}/synthese");
+    let token = b.csrf().await;
+    let ran = b.post(&format!("{base}/3/run"), &[("csrf_token", &token)]).await;
+    let page = b.get(ran.location()).await;
+    let first = first_id_after(&page.body, "action=\"/staff/orientations/");
+    // Every placed contribution of the theme into one orientation.
+    let target: Id = first.parse().unwrap();
+    let placed = diesel::update(orientation_members::table.filter(orientation_members::orientation_id.is_not_null()))
+        .set(orientation_members::orientation_id.eq(Some(target)))
+        .execute(&mut conn)
+        .unwrap();
+    assert!(placed > 200, "a campaign of 240 copies is placed, not set aside: {placed}");
+
+    let rows = |body: &str| body.matches("name=\"contribution\" value=\"").count();
+    let one = b.get(&format!("/staff/orientations/{first}")).await;
+    assert_eq!(one.status, StatusCode::OK);
+    assert_eq!(rows(&one.body), 100);
+    assert!(one.text().contains(&format!("Contributions 1 à 100 sur {placed}")));
+    assert!(one.body.contains(&format!("href=\"/staff/orientations/{first}?page=2\" rel=\"next\"")));
+    assert!(!one.body.contains("rel=\"prev\""));
+    let last_page = placed.div_ceil(100);
+    let last = b.get(&format!("/staff/orientations/{first}?page={last_page}")).await;
+    assert_eq!(rows(&last.body), placed - 100 * (last_page - 1));
+    assert!(last.body.contains("rel=\"prev\"") && !last.body.contains("rel=\"next\""));
+    // An unreadable or too large page number still shows a page.
+    assert_eq!(rows(&b.get(&format!("/staff/orientations/{first}?page=abc")).await.body), 100);
+    assert_eq!(b.get(&format!("/staff/orientations/{first}?page=9999")).await.status, StatusCode::OK);
 }

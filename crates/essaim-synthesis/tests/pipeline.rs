@@ -114,3 +114,22 @@ fn quotes_are_scrubbed_of_personal_data() {
         result.orientations.iter().flat_map(|o| o.quotes.iter().map(|q| q.text.as_str())).collect();
     assert!(all_quotes.iter().all(|q| !q.contains("claire@exemple.fr")));
 }
+
+#[test]
+fn a_campaign_of_copies_with_words_nobody_else_uses_is_an_orientation_not_set_aside() {
+    // 30 people paste the same text, whose words no other contribution uses: one voice in the
+    // grouping, but its terms are written by 30 contributions and must count.
+    let mut items = corpus();
+    for n in 0..30 {
+        items.push(item(&format!("c{n:02}"), "Moratoire sur les méthaniseurs agricoles géants", "online", None));
+    }
+    let result = synthesize_theme("Thème", &items, &Params::default(), &[]).unwrap();
+    let campaign = result
+        .orientations
+        .iter()
+        .find(|o| o.contributions.contains(&"c00".to_owned()))
+        .unwrap_or_else(|| panic!("campaign set aside: {:?}", &result.not_grouped));
+    assert_eq!(campaign.contributions.iter().filter(|r| r.starts_with('c')).count(), 30);
+    assert_eq!(campaign.support.total, 30);
+    assert_eq!(campaign.support.distinct, 1);
+}

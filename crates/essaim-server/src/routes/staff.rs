@@ -378,6 +378,34 @@ struct MemberLine {
     channel: &'static str,
 }
 
+/// Contributions shown per page of an orientation: an orientation of thousands stays a page
+/// that a browser, a screen reader and a slow connection can handle.
+const MEMBERS_PER_PAGE: usize = 100;
+
+/// Which slice of a list one page shows (pages count from 1).
+#[derive(Debug, PartialEq, Eq)]
+struct Pagination {
+    page: usize,
+    pages: usize,
+    start: usize,
+    end: usize,
+}
+
+/// A page number from the address: anything unreadable means the first page, anything past
+/// the end the last one (a link kept from before a merge still lands somewhere sensible).
+fn paginate(total: usize, requested: Option<&str>, per_page: usize) -> Pagination {
+    let pages = total.div_ceil(per_page).max(1);
+    let page = requested.and_then(|p| p.trim().parse::<usize>().ok()).unwrap_or(1).clamp(1, pages);
+    let start = (page - 1) * per_page;
+    Pagination { page, pages, start, end: (start + per_page).min(total) }
+}
+
+/// Query of the orientation page.
+#[derive(Deserialize)]
+pub struct OrientationQuery {
+    page: Option<String>,
+}
+
 #[derive(Template)]
 #[template(path = "staff/orientation.html")]
 struct OrientationPage {
@@ -386,6 +414,8 @@ struct OrientationPage {
     position: i32,
     id: String,
     title: String,
+    total: usize,
+    pagination: Pagination,
     members: Vec<MemberLine>,
     targets: Vec<(String, String)>,
     error: Option<String>,
@@ -395,6 +425,7 @@ async fn orientation_page(
     req: &HttpRequest,
     state: &AppState,
     id: &str,
+    page: Option<&str>,
     error: Option<String>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
@@ -403,14 +434,15 @@ async fn orientation_page(
     let theme_id = theme.id;
     let view = state.db(move |conn| drafts::theme_drafts(conn, consultation, theme_id).map_err(store_error)).await?;
     let Some(draft) = view.drafts.iter().find(|d| d.orientation.id == id) else { return Err(AppError::NotFound) };
+    let pagination = paginate(draft.members.len(), page, MEMBERS_PER_PAGE);
     let page = OrientationPage {
         layout: Layout::for_request(req, draft.orientation.title.clone(), "home"),
         slug,
         position,
         id: id.to_string(),
         title: draft.orientation.title.clone(),
-        members: draft
-            .members
+        total: draft.members.len(),
+        members: draft.members[pagination.start..pagination.end]
             .iter()
             .map(|m| MemberLine {
                 id: m.id.to_string(),
@@ -425,19 +457,21 @@ async fn orientation_page(
             .filter(|d| d.orientation.id != id)
             .map(|d| (d.orientation.id.to_string(), d.orientation.title.clone()))
             .collect(),
+        pagination,
         error,
     };
     render(&page, status)
 }
 
-/// `GET /staff/orientations/{id}`: the contributions behind an orientation.
+/// `GET /staff/orientations/{id}[?page=N]`: the contributions behind an orientation.
 #[get("/staff/orientations/{id}")]
 pub async fn orientation_view(
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<String>,
+    query: web::Query<OrientationQuery>,
 ) -> Result<HttpResponse, AppError> {
-    orientation_page(&req, &state, &id, None, StatusCode::OK).await
+    orientation_page(&req, &state, &id, query.page.as_deref(), None, StatusCode::OK).await
 }
 
 /// `POST /staff/orientations/{id}/split`: the checked contributions become a new orientation.
@@ -467,7 +501,7 @@ pub async fn split_orientation(
         Ok(_) => Ok(see_other(format!("/staff/consultations/{slug}/synthese/{position}?fait=scindee"))),
         Err(e) => {
             let message = draft_error(e)?;
-            orientation_page(&req, &state, &raw_id, Some(message), StatusCode::UNPROCESSABLE_ENTITY).await
+            orientation_page(&req, &state, &raw_id, None, Some(message), StatusCode::UNPROCESSABLE_ENTITY).await
         }
     }
 }
@@ -505,12 +539,34 @@ pub async fn export_drafts(
         "md" => Format::Markdown,
         "html" => Format::Html,
         "odt" => Format::Odt,
+        "docx" => Format::Docx,
+        "pdf" => Format::Pdf,
         _ => return Err(AppError::NotFound),
     };
     let output = state.db(move |conn| drafts::drafts_document(conn, &slug).map_err(store_error)).await?;
-    let (name, bytes) = render_export(&output.document, &output.inputs, format).map_err(AppError::Internal)?;
+    // Laying out a large document takes a while: off the async workers, like database work.
+    let (name, bytes) = web::block(move || render_export(&output.document, &output.inputs, format))
+        .await
+        .map_err(|e| AppError::Internal(format!("tâche interrompue : {e}")))?
+        .map_err(AppError::Internal)?;
     Ok(HttpResponse::Ok()
         .content_type(format.content_type())
         .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")))
         .body(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_cover_the_list_and_odd_page_numbers_land_somewhere_sensible() {
+        assert_eq!(paginate(0, None, 100), Pagination { page: 1, pages: 1, start: 0, end: 0 });
+        assert_eq!(paginate(250, Some("2"), 100), Pagination { page: 2, pages: 3, start: 100, end: 200 });
+        assert_eq!(paginate(250, Some("3"), 100), Pagination { page: 3, pages: 3, start: 200, end: 250 });
+        assert_eq!(paginate(250, Some("99"), 100).page, 3);
+        assert_eq!(paginate(250, Some("0"), 100).page, 1);
+        assert_eq!(paginate(250, Some("deux"), 100).page, 1);
+        assert_eq!(paginate(250, Some("-1"), 100).page, 1);
+    }
 }

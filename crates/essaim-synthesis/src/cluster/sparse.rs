@@ -64,28 +64,38 @@ pub struct TfIdf {
 }
 
 /// Builds TF-IDF vectors (smooth idf: `ln((1 + n) / (1 + df)) + 1`, as scikit-learn).
-pub fn tfidf(documents: &[Vec<FeatureKey>], params: TfIdfParams) -> TfIdf {
+///
+/// `copies[i]` is how many contributions document `i` stands for (a group of near-duplicates
+/// is one document): a term must be written by at least `min_df` contributions, so the terms
+/// of a text copied 200 times are kept even if no other text uses them — otherwise a whole
+/// campaign would be set aside as sharing no term. The share (`max_df`) and the idf count
+/// documents, so a campaign weighs as one voice there. An empty `copies` means one each.
+pub fn tfidf(documents: &[Vec<FeatureKey>], copies: &[u32], params: TfIdfParams) -> TfIdf {
     let n = documents.len();
     let mut df = KeyCounts::default();
+    let mut written_by = KeyCounts::default();
     let mut first_seen: Vec<FeatureKey> = Vec::new();
     let mut distinct: Vec<FeatureKey> = Vec::new();
-    for doc in documents {
+    for (d, doc) in documents.iter().enumerate() {
         distinct.clear();
         distinct.extend_from_slice(doc);
         distinct.sort_unstable();
         distinct.dedup();
+        let weight = copies.get(d).copied().unwrap_or(1);
         for f in &distinct {
             let count = df.entry(*f).or_insert(0);
             if *count == 0 {
                 first_seen.push(*f);
             }
             *count += 1;
+            *written_by.entry(*f).or_insert(0) += weight;
         }
     }
     // First-appearance order of the documents, not of the features within one (sorted above).
     let max_df = (params.max_df * n as f64).floor().max(1.0) as u32;
     let keys: Vec<FeatureKey> =
-        first_seen.into_iter().filter(|f| (params.min_df as u32..=max_df).contains(&df[f])).collect();
+        first_seen.into_iter().filter(|f| df[f] <= max_df && written_by[f] >= params.min_df as u32).collect();
+    drop(written_by);
     let column: FxHashMap<FeatureKey, u32> = keys.iter().enumerate().map(|(i, f)| (*f, i as u32)).collect();
     let idf: Vec<f32> = keys.iter().map(|f| (((1 + n) as f64 / (1 + df[f]) as f64).ln() + 1.0) as f32).collect();
     drop(df);
@@ -197,7 +207,7 @@ mod tests {
         // Features named by their first letter; "xtva" stands for "tva".
         let docs =
             vec![doc("bus train commun"), doc("bus train velo"), doc("impot xtva commun"), doc("impot xtva train")];
-        let t = tfidf(&docs, TfIdfParams { min_df: 2, max_df: 0.5, sublinear_tf: true });
+        let t = tfidf(&docs, &[], TfIdfParams { min_df: 2, max_df: 0.5, sublinear_tf: true });
         // "train" is in 3 of 4 texts (over 50 %), "velo" in one: both dropped; columns in order of first use.
         assert_eq!(t.keys, [u64::from(b'b'), u64::from(b'c'), u64::from(b'i'), u64::from(b'x')]);
         for i in 0..t.rows.rows() {
@@ -205,5 +215,16 @@ mod tests {
             let norm: f32 = values.iter().map(|v| v * v).sum::<f32>().sqrt();
             assert!((norm - 1.0).abs() < 1e-5);
         }
+    }
+
+    #[test]
+    fn a_text_copied_by_many_keeps_its_terms() {
+        let docs = vec![doc("bus train"), doc("impot xtva"), doc("impot velo")];
+        // Alone, "bus" and "train" appear in one document: dropped.
+        assert!(tfidf(&docs, &[], TfIdfParams::default()).rows.row(0).0.is_empty());
+        // Written by 40 people (one document standing for 40 copies), they are kept.
+        let t = tfidf(&docs, &[40, 1, 1], TfIdfParams::default());
+        assert_eq!(t.rows.row(0).0.len(), 2);
+        assert!(!t.keys.contains(&u64::from(b'v')), "a term one person wrote is still dropped");
     }
 }

@@ -1,13 +1,15 @@
 //! Exports of a synthesis: JSON for machines, CSV for spreadsheets and open data, Markdown
-//! and HTML for reading and printing.
+//! and HTML for reading and printing, ODT and DOCX for editing, PDF for publication.
 
 mod charts;
 pub mod csv;
+pub mod docx;
 mod fonts;
 pub mod html;
 mod labels;
 pub mod markdown;
 pub mod odt;
+pub mod pdf;
 mod report;
 
 use std::path::{Path, PathBuf};
@@ -28,6 +30,10 @@ pub enum Format {
     Html,
     /// `synthese.odt`.
     Odt,
+    /// `synthese.docx`.
+    Docx,
+    /// `synthese.pdf`.
+    Pdf,
 }
 
 impl Format {
@@ -41,10 +47,10 @@ impl Format {
                 "md" | "markdown" => Format::Markdown,
                 "html" => Format::Html,
                 "odt" => Format::Odt,
+                "docx" => Format::Docx,
+                "pdf" => Format::Pdf,
                 other => {
-                    return Err(format!(
-                        "format « {other} » inconnu ou pas encore disponible (formats : json, csv, md, html, odt)"
-                    ))
+                    return Err(format!("format « {other} » inconnu (formats : json, csv, md, html, odt, docx, pdf)"))
                 }
             };
             if !out.contains(&format) {
@@ -67,6 +73,8 @@ impl Format {
             Format::Markdown => "synthese.md",
             Format::Html => "synthese.html",
             Format::Odt => "synthese.odt",
+            Format::Docx => "synthese.docx",
+            Format::Pdf => "synthese.pdf",
         }
     }
 
@@ -78,6 +86,8 @@ impl Format {
             Format::Markdown => "text/markdown; charset=utf-8",
             Format::Html => "text/html; charset=utf-8",
             Format::Odt => "application/vnd.oasis.opendocument.text",
+            Format::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            Format::Pdf => "application/pdf",
         }
     }
 }
@@ -98,6 +108,8 @@ pub fn render(
         Format::Markdown => markdown::render(document, inputs).into_bytes(),
         Format::Html => html::render(document, inputs).into_bytes(),
         Format::Odt => odt::render(document, inputs)?,
+        Format::Docx => docx::render(document, inputs)?,
+        Format::Pdf => pdf::render(document, inputs)?,
     };
     Ok((format.file_name(), bytes))
 }

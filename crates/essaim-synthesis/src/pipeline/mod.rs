@@ -53,6 +53,7 @@ pub fn vectorise(texts: &[&str], params: &Params) -> crate::cluster::sparse::Spa
         texts.iter().map(|t| FeatureSpace::features(&space.words(&Analyzer::normalise(t)), params.bigrams)).collect();
     tfidf(
         &features,
+        &[],
         TfIdfParams { min_df: params.min_df, max_df: params.max_df_per_mille as f64 / 1000.0, sublinear_tf: true },
     )
     .rows
@@ -120,8 +121,10 @@ pub fn synthesize_theme(
     let normalised: Vec<String> = representatives.iter().map(|&r| Analyzer::normalise(texts[r])).collect();
     let tokens: Vec<Vec<WordRef>> = normalised.iter().map(|t| space.words(t)).collect();
     let features: Vec<Vec<FeatureKey>> = tokens.iter().map(|t| FeatureSpace::features(t, params.bigrams)).collect();
+    let copies: Vec<u32> = representatives.iter().map(|r| members[r].len() as u32).collect();
     let weights = tfidf(
         &features,
+        &copies,
         TfIdfParams { min_df: params.min_df, max_df: params.max_df_per_mille as f64 / 1000.0, sublinear_tf: true },
     );
     drop(features);
