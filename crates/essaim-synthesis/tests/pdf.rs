@@ -40,7 +40,16 @@ fn hostile_and_unusual_text_still_gives_a_valid_pdf() {
     let theme = &mut output.document.themes[0];
     theme.orientations[0].title = "(injection) \\ ) endobj %%EOF <script>".into();
     theme.orientations[0].text = format!("😀 中文 \u{7}\u{0} {}", "mot".repeat(400));
-    theme.orientations[0].quotes[0].text = "x".repeat(5_000);
+    theme.orientations[0].quotes[0].text = format!("avant \u{ffff} après {}", "x".repeat(5_000));
+    output.document.run.input_sha256 = "f".repeat(30_000);
+    // Contributions from every département: the chart keeps the largest, the table all.
+    let template = output.inputs[0].1[0].clone();
+    for n in 1..=95 {
+        let mut item = template.clone();
+        item.reference = format!("dep-{n}");
+        item.territory = Some(format!("{n:02}"));
+        output.inputs[0].1.push(item);
+    }
     let (_, pdf) = render(&output.document, &output.inputs, Format::Pdf).unwrap();
     assert!(pdf.starts_with(b"%PDF-1.7"));
     assert_eq!(count(&pdf, b"%%EOF"), 1, "the title is not written raw into the file");

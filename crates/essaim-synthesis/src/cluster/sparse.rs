@@ -1,6 +1,6 @@
 //! Sparse document vectors: TF-IDF over a vocabulary built deterministically.
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::text::space::{FeatureKey, KeyCounts};
 
@@ -66,36 +66,40 @@ pub struct TfIdf {
 /// Builds TF-IDF vectors (smooth idf: `ln((1 + n) / (1 + df)) + 1`, as scikit-learn).
 ///
 /// `copies[i]` is how many contributions document `i` stands for (a group of near-duplicates
-/// is one document): a term must be written by at least `min_df` contributions, so the terms
-/// of a text copied 200 times are kept even if no other text uses them — otherwise a whole
-/// campaign would be set aside as sharing no term. The share (`max_df`) and the idf count
-/// documents, so a campaign weighs as one voice there. An empty `copies` means one each.
+/// is one document; an empty `copies` means one each). A document that `min_df` would leave
+/// with no term at all, but that stands for at least `min_df` contributions, keeps its own
+/// terms: they are written by that many people, and without them a whole campaign of copies
+/// would be set aside as sharing no term. Other documents are untouched, so rare words of an
+/// ordinary duplicate pair do not outweigh the shared vocabulary.
 pub fn tfidf(documents: &[Vec<FeatureKey>], copies: &[u32], params: TfIdfParams) -> TfIdf {
     let n = documents.len();
     let mut df = KeyCounts::default();
-    let mut written_by = KeyCounts::default();
     let mut first_seen: Vec<FeatureKey> = Vec::new();
     let mut distinct: Vec<FeatureKey> = Vec::new();
-    for (d, doc) in documents.iter().enumerate() {
+    for doc in documents {
         distinct.clear();
         distinct.extend_from_slice(doc);
         distinct.sort_unstable();
         distinct.dedup();
-        let weight = copies.get(d).copied().unwrap_or(1);
         for f in &distinct {
             let count = df.entry(*f).or_insert(0);
             if *count == 0 {
                 first_seen.push(*f);
             }
             *count += 1;
-            *written_by.entry(*f).or_insert(0) += weight;
+        }
+    }
+    let max_df = (params.max_df * n as f64).floor().max(1.0) as u32;
+    let kept = |f: &FeatureKey| (params.min_df as u32..=max_df).contains(&df[f]);
+    let mut rescued: FxHashSet<FeatureKey> = FxHashSet::default();
+    for (d, doc) in documents.iter().enumerate() {
+        let stands_for = copies.get(d).copied().unwrap_or(1) as usize;
+        if stands_for >= params.min_df && !doc.iter().any(kept) {
+            rescued.extend(doc.iter().filter(|f| df[*f] <= max_df));
         }
     }
     // First-appearance order of the documents, not of the features within one (sorted above).
-    let max_df = (params.max_df * n as f64).floor().max(1.0) as u32;
-    let keys: Vec<FeatureKey> =
-        first_seen.into_iter().filter(|f| df[f] <= max_df && written_by[f] >= params.min_df as u32).collect();
-    drop(written_by);
+    let keys: Vec<FeatureKey> = first_seen.into_iter().filter(|f| kept(f) || rescued.contains(f)).collect();
     let column: FxHashMap<FeatureKey, u32> = keys.iter().enumerate().map(|(i, f)| (*f, i as u32)).collect();
     let idf: Vec<f32> = keys.iter().map(|f| (((1 + n) as f64 / (1 + df[f]) as f64).ln() + 1.0) as f32).collect();
     drop(df);
@@ -226,5 +230,9 @@ mod tests {
         let t = tfidf(&docs, &[40, 1, 1], TfIdfParams::default());
         assert_eq!(t.rows.row(0).0.len(), 2);
         assert!(!t.keys.contains(&u64::from(b'v')), "a term one person wrote is still dropped");
+        // A duplicated text that shares a term with others keeps only the shared terms.
+        let docs = vec![doc("bus train"), doc("bus impot"), doc("xtva velo"), doc("aide zone")];
+        let t = tfidf(&docs, &[2, 1, 1, 1], TfIdfParams::default());
+        assert_eq!(t.keys, [u64::from(b'b')]);
     }
 }

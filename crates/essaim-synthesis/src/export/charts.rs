@@ -3,13 +3,30 @@
 
 use std::collections::BTreeMap;
 
-use super::html::escape;
+// XML escaping, which also drops characters XML forbids: the SVG is parsed again for the PNG.
+use super::odt::xml as escape;
 
 /// Participation of a theme or a whole run by one facet: (label, count), largest first.
 pub fn bars(counts: &BTreeMap<String, usize>, label: impl Fn(&str) -> String) -> Vec<(String, usize)> {
     let mut bars: Vec<(String, usize)> = counts.iter().map(|(k, v)| (label(k), *v)).collect();
     bars.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     bars
+}
+
+/// Bars a chart shows at most: beyond, the chart would not fit a page. The smallest are summed
+/// into one "autres" bar; the table beside every chart keeps each of them.
+pub const MAX_BARS: usize = 20;
+
+/// The bars of a chart: all of them up to [`MAX_BARS`], else the largest and one "autres" bar.
+pub fn chart_bars(bars: &[(String, usize)]) -> Vec<(String, usize)> {
+    if bars.len() <= MAX_BARS {
+        return bars.to_vec();
+    }
+    let kept = MAX_BARS - 1;
+    let rest = &bars[kept..];
+    let mut out = bars[..kept].to_vec();
+    out.push((format!("autres ({} catégories)", rest.len()), rest.iter().map(|b| b.1).sum()));
+    out
 }
 
 /// A horizontal bar chart; `title` is also the accessible name.
@@ -68,6 +85,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn long_facets_are_cut_to_the_largest_bars_and_one_for_the_rest() {
+        let bars: Vec<(String, usize)> = (0..101).map(|i| (format!("d{i}"), 200 - i)).collect();
+        let shown = chart_bars(&bars);
+        assert_eq!(shown.len(), MAX_BARS);
+        assert_eq!(shown[0], bars[0]);
+        assert_eq!(shown.last().unwrap().0, "autres (82 catégories)");
+        assert_eq!(shown.iter().map(|b| b.1).sum::<usize>(), bars.iter().map(|b| b.1).sum::<usize>());
+        assert_eq!(chart_bars(&bars[..5]), bars[..5].to_vec());
+    }
+
+    #[test]
     fn png_chart_is_a_deterministic_picture_of_the_svg_size() {
         let bars = vec![("Questionnaire".to_owned(), 12), ("Atelier — Nantes".to_owned(), 3)];
         let png = bar_chart_png("Contributions par canal", &bars).unwrap();
@@ -91,5 +119,7 @@ mod tests {
         assert!(svg.contains("<title>Par canal</title>"));
         assert!(svg.contains("&lt;b&gt;"));
         assert!(!svg.contains("<b>"));
+        // A label with characters XML forbids still gives a picture.
+        assert!(bar_chart_png("Par canal", &[("a\u{1}\u{fffe}b".to_owned(), 1)]).is_ok());
     }
 }

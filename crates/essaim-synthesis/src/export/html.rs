@@ -1,7 +1,7 @@
 //! The draft strategy as one HTML file: readable on screen, printed well (A4, page breaks
 //! between themes), accessible (headings, tables with captions, charts with text equivalents).
 
-use super::charts::bar_chart_svg;
+use super::charts::{bar_chart_svg, chart_bars};
 use super::labels;
 use super::report::{not_grouped_lines, parameter_lines, participation, support_lines, Facet};
 use crate::pipeline::Item;
@@ -63,7 +63,7 @@ pub fn render(document: &SynthesisDocument, inputs: &[(String, Vec<Item>)]) -> S
         ("Contributions par département", &p.by_territory),
         ("Contributions par famille juridique", &p.by_legal_family),
     ] {
-        out.push_str(&format!("<figure>{}</figure>", bar_chart_svg(caption, facet)));
+        out.push_str(&format!("<figure>{}</figure>", bar_chart_svg(caption, &chart_bars(facet))));
     }
     out.push_str("</div>");
     facet_table(&mut out, "Contributions par canal", "Canal", &p.by_channel);

@@ -87,7 +87,8 @@ impl Metrics {
             .map(|c| match c {
                 '\t' | '\n' | '\r' => ' ',
                 c if c.is_control() => '?',
-                c if self.regular.glyph_index(c).is_some() && self.bold.glyph_index(c).is_some() => c,
+                // Glyph 0 is the font's "missing glyph" box: some lookups (U+FFFF) answer it.
+                c if [&self.regular, &self.bold].iter().all(|f| f.glyph_index(c).is_some_and(|g| g.0 != 0)) => c,
                 _ => '?',
             })
             .collect()
@@ -367,6 +368,8 @@ impl<'m> Layout<'m> {
             let body = self.group(Tag::LBody, Some(li));
             let height = BODY_SIZE * LEADING;
             self.keep_together(Face::Regular, BODY_SIZE, item, CONTENT_WIDTH - 16.0);
+            // The bullet never stays alone at the foot of a page.
+            self.ensure(height);
             let baseline = self.y + (height - BODY_SIZE) / 2.0 + BODY_SIZE * ASCENT;
             self.op(
                 Mark::Span(label),
@@ -415,17 +418,25 @@ impl<'m> Layout<'m> {
         ];
         self.table_row(Some(cells), &header_lines, header_height, Face::Bold, size, widths, true);
         let body = self.group(Tag::TBody, Some(table));
+        // A row taller than a page (a cell of thousands of words) continues on the next pages.
+        let page_lines = (((BOTTOM - MARGIN - header_height - 2.0 * pad) / line).floor() as usize).max(1);
         for (a, b) in rows {
             let lines =
                 [wrap(self.metrics, Face::Regular, a, widths[0]), wrap(self.metrics, Face::Regular, b, widths[1])];
-            let height = lines[0].len().max(lines[1].len()) as f32 * line + 2.0 * pad;
-            if self.ensure(height) {
-                // The header row again on the new page, as page furniture.
-                self.table_row(None, &header_lines, header_height, Face::Bold, size, widths, true);
-            }
             let tr = self.group(Tag::TR, Some(body));
             let cells = [self.group(Tag::TD, Some(tr)), self.group(Tag::TD, Some(tr))];
-            self.table_row(Some(cells), &lines, height, Face::Regular, size, widths, false);
+            let count = lines[0].len().max(lines[1].len());
+            for start in (0..count).step_by(page_lines) {
+                let part =
+                    |column: &Vec<String>| column.iter().skip(start).take(page_lines).cloned().collect::<Vec<_>>();
+                let part = [part(&lines[0]), part(&lines[1])];
+                let height = part[0].len().max(part[1].len()) as f32 * line + 2.0 * pad;
+                if self.ensure(height) {
+                    // The header row again on the new page, as page furniture.
+                    self.table_row(None, &header_lines, header_height, Face::Bold, size, widths, true);
+                }
+                self.table_row(Some(cells), &part, height, Face::Regular, size, widths, false);
+            }
         }
         self.y += 8.0;
     }
@@ -712,6 +723,54 @@ mod tests {
         let m = Metrics::new().unwrap();
         assert_eq!(m.printable("Économie « sociale » — 10 €"), "Économie « sociale » — 10 €");
         assert_eq!(m.printable("ok 中文\u{7}"), "ok ???");
+        assert_eq!(m.printable("a\u{ffff}b\u{fffe}"), "a?b?", "glyph 0 is the missing-glyph box");
+    }
+
+    /// Every line of text drawn inside the page's margins.
+    fn assert_inside_margins(layout: &Layout<'_>) {
+        for (page, ops) in layout.pages.iter().enumerate() {
+            for op in ops {
+                for prim in &op.prims {
+                    if let Prim::Text { x, baseline, face, size, text, .. } = prim {
+                        let right = x + layout.metrics.width(*face, *size, text.trim_end());
+                        assert!(*baseline > MARGIN && *baseline <= BOTTOM, "page {page}: {text:.40} at y {baseline}");
+                        assert!(
+                            *x >= MARGIN && right <= PAGE_WIDTH - MARGIN + 0.5,
+                            "page {page}: {text:.40} to x {right}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn nothing_is_drawn_outside_the_page_whatever_the_sizes() {
+        let m = Metrics::new().unwrap();
+        let mut layout = Layout::new(&m);
+        layout.title(&"Titre très long ".repeat(40));
+        layout
+            .chart("Contributions par département", &(0..20).map(|i| (format!("Département {i}"), 100 - i)).collect());
+        // A cell of 30,000 characters continues over pages; none of them is lost.
+        let cell = "x".repeat(30_000);
+        layout.table("Paramètres", &["Paramètre".into(), "Valeur".into()], &[("Empreinte".into(), cell.clone())]);
+        let drawn: usize = layout
+            .pages
+            .iter()
+            .flatten()
+            .filter(|op| matches!(op.mark, Mark::Span(_)))
+            .flat_map(|op| &op.prims)
+            .map(|p| match p {
+                Prim::Text { text, .. } => text.matches('x').count(),
+                Prim::Rect { .. } => 0,
+            })
+            .sum();
+        assert_eq!(drawn, 30_000);
+        assert!(layout.pages.len() > 3);
+        // A long list item near the foot of a page: its bullet moves with its text.
+        layout.y = BOTTOM - 5.0;
+        layout.list(&[format!("Territoires : {}", "Loire-Atlantique (44) 1, ".repeat(300))]);
+        assert_inside_margins(&layout);
     }
 
     #[test]

@@ -140,7 +140,7 @@ fn heading(level: u8, text: String) -> Block {
 }
 
 fn facet_blocks(blocks: &mut Vec<Block>, title: &str, column: &str, facet: &Facet) {
-    blocks.push(Block::Chart { title: title.to_owned(), bars: facet.clone() });
+    blocks.push(Block::Chart { title: title.to_owned(), bars: super::charts::chart_bars(facet) });
     blocks.push(Block::Table {
         name: title.to_owned(),
         header: [column.to_owned(), "Contributions".to_owned()],
