@@ -18,6 +18,8 @@ pub struct AppState {
     pub config: Config,
     /// Outgoing e-mail.
     pub mailer: Mailer,
+    /// Synthesis runs of large themes under way.
+    pub jobs: crate::jobs::Jobs,
 }
 
 impl AppState {

@@ -4,6 +4,7 @@ pub mod app;
 pub mod auth;
 pub mod cli;
 pub mod error;
+pub mod jobs;
 pub mod openapi;
 pub mod routes;
 pub mod views;

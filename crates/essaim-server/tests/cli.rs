@@ -76,7 +76,7 @@ fn seed_demo_and_migrate_are_idempotent() {
     let db = TestDb::new();
     for expected in ["créée", "déjà présente"] {
         let out = essaim(&db).args(["seed", "demo"]).output().unwrap();
-        assert!(out.status.success());
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         assert!(String::from_utf8_lossy(&out.stdout).contains(expected));
     }
     let out = essaim(&db).arg("migrate").output().unwrap();

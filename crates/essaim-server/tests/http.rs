@@ -293,8 +293,13 @@ async fn admins_disable_an_account_which_is_logged_out_at_once() {
     let mut staff = browser().await;
     staff.login(STAFF).await;
     // The same database, seen by an admin in another browser.
-    let mut admin =
-        common::Browser { app: staff.app, cookies: Default::default(), ip: "192.0.2.20".into(), db: staff.db };
+    let mut admin = common::Browser {
+        app: staff.app,
+        cookies: Default::default(),
+        ip: "192.0.2.20".into(),
+        db: staff.db,
+        jobs: staff.jobs,
+    };
     admin.login(ADMIN).await;
     let list = admin.get("/admin").await;
     let marker = "action=\"/admin/accounts/";
@@ -312,7 +317,13 @@ async fn admins_disable_an_account_which_is_logged_out_at_once() {
     assert!(admin.get(done.location()).await.text().contains("Le compte a été désactivé"));
 
     // The staff browser's session no longer works.
-    let mut staff = common::Browser { app: admin.app, cookies: staff.cookies, ip: "192.0.2.10".into(), db: admin.db };
+    let mut staff = common::Browser {
+        app: admin.app,
+        cookies: staff.cookies,
+        ip: "192.0.2.10".into(),
+        db: admin.db,
+        jobs: admin.jobs,
+    };
     assert!(!staff.get("/").await.body.contains("Se déconnecter"));
     assert_eq!(staff.login(STAFF).await.status, StatusCode::OK, "login refused like a wrong password");
 }
@@ -549,4 +560,49 @@ async fn a_large_orientation_is_shown_a_hundred_contributions_per_page() {
     // An unreadable or too large page number still shows a page.
     assert_eq!(rows(&b.get(&format!("/staff/orientations/{first}?page=abc")).await.body), 100);
     assert_eq!(b.get(&format!("/staff/orientations/{first}?page=9999")).await.status, StatusCode::OK);
+}
+
+#[actix_web::test]
+async fn a_large_theme_is_grouped_in_the_background_one_run_at_a_time() {
+    use essaim_core::domain::consultation::{find_consultation, themes_of};
+
+    let mut b = common::browser_background_runs().await;
+    let theme = {
+        let mut conn = b.db.conn();
+        let consultation = find_consultation(&mut conn, DEMO_SLUG).unwrap();
+        themes_of(&mut conn, consultation.id).unwrap()[2].id
+    };
+    b.login(STAFF).await;
+    let base = format!("/staff/consultations/{DEMO_SLUG}/synthese");
+    let token = b.csrf().await;
+
+    // While a run is under way, the page says so and a second one is refused.
+    assert!(b.jobs.start(theme, "09:00".into()));
+    let page = b.get(&format!("{base}/3")).await;
+    assert!(page.text().contains("Synthèse en cours depuis 09:00"));
+    assert!(!page.body.contains(&format!("action=\"{base}/3/run\"")), "no second run button");
+    let refused = b.post(&format!("{base}/3/run"), &[("csrf_token", &token)]).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(refused.text().contains("déjà en cours"));
+    b.jobs.finish(theme, Err("La base de données n'a pas répondu : relancez la synthèse.".into()));
+    let failed = b.get(&format!("{base}/3")).await;
+    assert!(failed.text().contains("n'a pas répondu"), "a failed run is reported");
+    assert!(!b.get(&format!("{base}/3")).await.text().contains("n'a pas répondu"), "once");
+
+    // A real run: the request returns at once, the page then shows the result.
+    let ran = b.post(&format!("{base}/3/run"), &[("csrf_token", &token)]).await;
+    assert_eq!(ran.status, StatusCode::SEE_OTHER);
+    assert!(ran.location().ends_with("?fait=lancee"));
+    let mut finished = None;
+    for _ in 0..400 {
+        let page = b.get(&format!("{base}/3")).await;
+        if !page.text().contains("Synthèse en cours") {
+            finished = Some(page);
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    let page = finished.expect("the background run ends");
+    assert!(page.text().contains("La synthèse lancée en arrière-plan est terminée"), "{}", page.text());
+    assert!(page.body.contains("Voir les contributions"));
 }

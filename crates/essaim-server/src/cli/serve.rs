@@ -10,7 +10,7 @@ use crate::app::{configure, AppState};
 /// Runs the server; a busy or invalid address is one clear line, not a panic.
 pub fn serve(config: Config, pool: DbPool, mailer: Mailer, demo: bool) -> Result<(), String> {
     let bind = config.bind.clone();
-    let state = AppState { pool, config: config.clone(), mailer };
+    let state = AppState { pool, config: config.clone(), mailer, jobs: Default::default() };
     let system = actix_web::rt::System::new();
     system.block_on(async move {
         let server = HttpServer::new(move || App::new().configure(configure(state.clone())))

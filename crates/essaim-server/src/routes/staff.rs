@@ -15,6 +15,7 @@ use serde::Deserialize;
 use crate::app::AppState;
 use crate::auth::{require_role, verify_csrf};
 use crate::error::AppError;
+use crate::jobs::JobState;
 use crate::views::{render, Layout};
 
 const STAFF: &[Role] = &[Role::Admin, Role::Staff];
@@ -131,6 +132,8 @@ struct ThemePage {
     slug: String,
     position: i32,
     theme_title: String,
+    /// A background run under way, since this time (UTC).
+    running: Option<String>,
     contributions: usize,
     set_aside: usize,
     unplaced: usize,
@@ -163,7 +166,18 @@ async fn theme_page(
     let view: ThemeDrafts =
         state.db(move |conn| drafts::theme_drafts(conn, consultation, theme_id).map_err(store_error)).await?;
     let contributions = view.contributions();
+    let (running, notice, error) = match state.jobs.take_for_display(theme_id) {
+        Some(JobState::Running(since)) => (Some(since), notice, error),
+        Some(JobState::Finished) => (
+            None,
+            Some("La synthèse lancée en arrière-plan est terminée : les contributions sont placées.".to_owned()),
+            error,
+        ),
+        Some(JobState::Failed(message)) => (None, notice, Some(message)),
+        None => (None, notice, error),
+    };
     let page = ThemePage {
+        running,
         layout: Layout::for_request(req, format!("Synthèse — thème {position}"), "home"),
         slug: slug.to_owned(),
         position,
@@ -200,6 +214,7 @@ fn notice_for(code: Option<&str>) -> Option<String> {
     Some(
         match code? {
             "synthese" => "La synthèse a été faite : les contributions sont placées.",
+            "lancee" => "La synthèse a été lancée. Elle tourne en arrière-plan : vous pouvez quitter cette page.",
             "modifiee" => "L'orientation a été enregistrée.",
             "fusionnee" => "Les deux orientations ont été fusionnées.",
             "ecartee" => "L'orientation a été écartée.",
@@ -225,7 +240,16 @@ pub async fn theme_view(
     theme_page(&req, &state, &slug, position, notice_for(query.fait.as_deref()), None, StatusCode::OK).await
 }
 
-/// `POST /staff/consultations/{slug}/synthese/{position}/run`
+/// How many contributions a theme holds, to decide whether its synthesis runs in the background.
+fn theme_size(conn: &mut essaim_core::db::DbConnection, theme: Id) -> Result<usize, CoreError> {
+    use diesel::prelude::*;
+    use essaim_core::schema::contributions;
+    let count: i64 = contributions::table.filter(contributions::theme_id.eq(theme)).count().get_result(conn)?;
+    Ok(usize::try_from(count).unwrap_or(usize::MAX))
+}
+
+/// `POST /staff/consultations/{slug}/synthese/{position}/run`: small themes are grouped while
+/// the request waits; large ones in the background (see `jobs`).
 #[post("/staff/consultations/{slug}/synthese/{position}/run")]
 pub async fn run_theme(
     req: HttpRequest,
@@ -237,6 +261,32 @@ pub async fn run_theme(
     verify_csrf(&req, &form.csrf_token)?;
     let (slug, position) = path.into_inner();
     let (consultation, theme) = theme_of(&state, &slug, position).await?;
+    let theme_id = theme.id;
+    let size = state.db(move |conn| theme_size(conn, theme_id)).await?;
+    if state.jobs.in_background(size) {
+        if !state.jobs.start(theme_id, chrono::Utc::now().format("%H:%M").to_string()) {
+            let message = "Une synthèse de ce thème est déjà en cours : attendez qu'elle se termine.".to_owned();
+            return theme_page(&req, &state, &slug, position, None, Some(message), StatusCode::CONFLICT).await;
+        }
+        let pool = state.pool.clone();
+        let run = move || {
+            let mut conn = pool.get().map_err(|e| {
+                tracing::error!(error = %e, "synthèse en arrière-plan : pas de connexion");
+                "La base de données n'a pas répondu : relancez la synthèse.".to_owned()
+            })?;
+            drafts::run_theme(&mut conn, consultation, theme.id, &theme.title, &Params::default(), Some(actor.id))
+                .map(|_| ())
+                .map_err(|e| {
+                    draft_error(e).unwrap_or_else(|e| {
+                        tracing::error!(error = %e, "synthèse en arrière-plan");
+                        "La synthèse a échoué sur une erreur interne : relancez-la ou prévenez l'administrateur."
+                            .to_owned()
+                    })
+                })
+        };
+        state.jobs.spawn(theme_id, run).map_err(|e| AppError::Internal(format!("synthèse en arrière-plan : {e}")))?;
+        return Ok(see_other(format!("/staff/consultations/{slug}/synthese/{position}?fait=lancee")));
+    }
     let outcome = state
         .db(move |conn| {
             Ok(drafts::run_theme(conn, consultation, theme.id, &theme.title, &Params::default(), Some(actor.id)))

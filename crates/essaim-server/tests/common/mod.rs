@@ -10,6 +10,7 @@ use essaim_core::demo::seed_demo;
 use essaim_core::mail::Mailer;
 use essaim_core::testing::TestDb;
 use essaim_server::app::{configure, AppState};
+use essaim_server::jobs::Jobs;
 use std::collections::BTreeMap;
 
 pub const ADMIN: (&str, &str) = ("admin@demo.essaim.fr", "essaim-demo-admin");
@@ -46,18 +47,32 @@ pub struct Browser<S> {
     pub cookies: BTreeMap<String, String>,
     pub ip: String,
     pub db: TestDb,
+    /// The app's background runs, to look at or to stage.
+    pub jobs: Jobs,
 }
 
 pub async fn browser(
+) -> Browser<impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>> {
+    browser_with(Jobs::default()).await
+}
+
+/// A browser on an app whose themes all run their synthesis in the background.
+pub async fn browser_background_runs(
+) -> Browser<impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>> {
+    browser_with(Jobs::new(0)).await
+}
+
+async fn browser_with(
+    jobs: Jobs,
 ) -> Browser<impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>> {
     let db = TestDb::new();
     seed_demo(&mut db.conn()).expect("seed demo");
     let mut config = Config::from_env().expect("config");
     config.database_url = db.url.clone();
     let outbox = std::env::temp_dir().join(format!("essaim-test-outbox-{}", uuid::Uuid::new_v4()));
-    let state = AppState { pool: db.pool.clone(), config, mailer: Mailer::Outbox(outbox) };
+    let state = AppState { pool: db.pool.clone(), config, mailer: Mailer::Outbox(outbox), jobs: jobs.clone() };
     let app = test::init_service(App::new().configure(configure(state))).await;
-    Browser { app, cookies: BTreeMap::new(), ip: "192.0.2.10".into(), db }
+    Browser { app, cookies: BTreeMap::new(), ip: "192.0.2.10".into(), db, jobs }
 }
 
 impl<S> Browser<S>
