@@ -493,7 +493,7 @@ impl<'m> Layout<'m> {
         self.ensure(height + 6.0);
         let alt = format!(
             "{title} (diagramme en barres) : {}.",
-            bars.iter().map(|(l, n)| format!("{l} {n}")).collect::<Vec<_>>().join(", ")
+            bars.iter().map(|(l, n)| format!("{l} {}", super::labels::number(*n))).collect::<Vec<_>>().join(", ")
         );
         let figure = self.group(Tag::Figure(Some(self.metrics.printable(&alt))), None);
         let top = self.y;

@@ -55,7 +55,11 @@ pub fn participation(inputs: &[(String, Vec<Item>)]) -> Participation {
 /// One line of support figures: "12 contributions (10 voix distinctes) — canaux : …".
 pub fn support_lines(support: &crate::pipeline::Support) -> Vec<String> {
     let join = |counts: &BTreeMap<String, usize>, label: &dyn Fn(&str) -> String| {
-        super::charts::bars(counts, label).iter().map(|(l, n)| format!("{l} {n}")).collect::<Vec<_>>().join(", ")
+        super::charts::bars(counts, label)
+            .iter()
+            .map(|(l, n)| format!("{l} {}", labels::number(*n)))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     vec![
         format!(
@@ -213,4 +217,19 @@ pub fn blocks(document: &SynthesisDocument, inputs: &[(String, Vec<Item>)]) -> V
         blocks.push(Block::List(lines));
     }
     blocks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::Support;
+
+    #[test]
+    fn support_figures_read_in_french() {
+        let mut support = Support { total: 10_517, distinct: 9_223, ..Default::default() };
+        support.by_kind.insert("proposition".into(), 10_517);
+        let lines = support_lines(&support);
+        assert_eq!(lines[0], "10\u{202f}517 contribution(s), 9\u{202f}223 voix distincte(s)");
+        assert_eq!(lines[4], "Types : Proposition 10\u{202f}517");
+    }
 }
