@@ -1,6 +1,6 @@
-//! Office documents: the ODT and the DOCX are valid packages, and LibreOffice opens them (the
-//! LibreOffice tests are ignored by default: CI runs them with `-- --ignored`; so can you, after
-//! `apt-get install libreoffice-writer-nogui`).
+//! Office documents: the ODT and the DOCX are valid packages, and LibreOffice opens them and
+//! the PDF (the LibreOffice tests are ignored by default: CI runs them with `-- --ignored`; so
+//! can you, after `apt-get install libreoffice-writer-nogui libreoffice-draw-nogui`).
 
 use std::io::Read;
 
@@ -66,6 +66,7 @@ fn libreoffice_pdf_pages(dir: &std::path::Path, file: &std::path::Path) -> usize
         .expect("libreoffice runs");
     assert!(status.success());
     let pdf = std::fs::read(dir.join("synthese.pdf")).expect("a PDF was written");
+    assert!(pdf.starts_with(b"%PDF"), "LibreOffice wrote a PDF");
     let text = String::from_utf8_lossy(&pdf);
     text.matches("/Type/Page").count() + text.matches("/Type /Page").count()
         - text.matches("/Type/Pages").count()
@@ -223,4 +224,19 @@ fn libreoffice_opens_the_docx_and_prints_it_to_pdf() {
     let path = demo(dir.path(), None, Format::Docx);
     let pages = libreoffice_pdf_pages(dir.path(), &path);
     assert!(pages >= 5, "{pages} pages: a page per part");
+}
+
+#[test]
+#[ignore = "needs LibreOffice Draw (CI runs it): cargo test -p essaim-synthesis --test office -- --ignored"]
+fn libreoffice_opens_the_pdf_and_prints_it_again() {
+    // LibreOffice opens a PDF with Draw's import (package libreoffice-draw-nogui), page by page.
+    let dir = tempfile::tempdir().unwrap();
+    let source = tempfile::tempdir().unwrap();
+    let path = demo(source.path(), None, Format::Pdf);
+    let bytes = std::fs::read(&path).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    let ours = text.matches("/Type/Page").count() - text.matches("/Type/Pages").count();
+    let pages = libreoffice_pdf_pages(dir.path(), &path);
+    assert!(pages >= 5, "{pages} pages");
+    assert_eq!(pages, ours, "LibreOffice reads every page of ours");
 }
