@@ -23,6 +23,9 @@ pub struct Config {
     pub outbox_dir: PathBuf,
     /// `ESSAIM_FROM`: sender of e-mails.
     pub mail_from: String,
+    /// `ESSAIM_JOB_STALE_AFTER` (seconds, default 60): a background job whose worker has not
+    /// beaten its heartbeat for this long is declared interrupted (its server died).
+    pub job_stale_after: std::time::Duration,
 }
 
 impl Config {
@@ -42,6 +45,16 @@ impl Config {
             smtp_url: var("SMTP_URL"),
             outbox_dir: var("ESSAIM_OUTBOX").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("outbox")),
             mail_from: var("ESSAIM_FROM").unwrap_or_else(|| "Essaim <ne-pas-repondre@essaim.invalid>".to_owned()),
+            job_stale_after: match var("ESSAIM_JOB_STALE_AFTER") {
+                None => std::time::Duration::from_secs(60),
+                Some(raw) => raw
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|s| *s > 0)
+                    .map(std::time::Duration::from_secs)
+                    .ok_or_else(|| CoreError::Config("ESSAIM_JOB_STALE_AFTER : un nombre de secondes est attendu".into()))?,
+            },
         })
     }
 

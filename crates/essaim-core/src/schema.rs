@@ -136,6 +136,9 @@ diesel::table! {
         moderation_status -> Text,
         external_ref -> Nullable<Text>,
         idempotency_key -> Nullable<Text>,
+        moderated_by -> Nullable<SqlUuid>,
+        moderated_at -> Nullable<Timestamp>,
+        moderation_note -> Nullable<Text>,
     }
 }
 
@@ -163,7 +166,6 @@ diesel::joinable!(contributions -> consultations (consultation_id));
 diesel::joinable!(contributions -> themes (theme_id));
 diesel::joinable!(contributions -> organisations (organisation_id));
 diesel::joinable!(contributions -> territories (territory_id));
-diesel::joinable!(contributions -> accounts (logged_by));
 diesel::joinable!(audit_log -> accounts (actor_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -181,7 +183,52 @@ diesel::allow_tables_to_appear_in_same_query!(
     synthesis_runs,
     orientations,
     orientation_members,
+    jobs,
+    outbox,
 );
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    jobs (id) {
+        id -> SqlUuid,
+        kind -> Text,
+        subject -> Text,
+        payload -> Text,
+        state -> Text,
+        attempts -> Integer,
+        created_by -> Nullable<SqlUuid>,
+        created_at -> Timestamp,
+        started_at -> Nullable<Timestamp>,
+        heartbeat_at -> Nullable<Timestamp>,
+        finished_at -> Nullable<Timestamp>,
+        worker -> Nullable<Text>,
+        error -> Nullable<Text>,
+        result -> Nullable<Text>,
+        reported_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    outbox (id) {
+        id -> SqlUuid,
+        topic -> Text,
+        recipient -> Text,
+        subject -> Text,
+        text_body -> Text,
+        html_body -> Nullable<Text>,
+        state -> Text,
+        attempts -> Integer,
+        created_at -> Timestamp,
+        next_attempt_at -> Timestamp,
+        claimed_at -> Nullable<Timestamp>,
+        claimed_by -> Nullable<Text>,
+        sent_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+    }
+}
 
 diesel::table! {
     use diesel::sql_types::*;
@@ -232,3 +279,5 @@ diesel::table! {
 diesel::joinable!(orientations -> themes (theme_id));
 diesel::joinable!(orientation_members -> orientations (orientation_id));
 diesel::joinable!(orientation_members -> contributions (contribution_id));
+
+diesel::allow_columns_to_appear_in_same_group_by_clause!(orientation_members::orientation_id, contributions::channel);

@@ -73,3 +73,60 @@ impl Drop for TestDb {
         }
     }
 }
+
+/// The demo consultation's id and themes, seeded if needed: the usual starting point.
+pub fn demo(conn: &mut crate::db::DbConnection) -> (crate::db::Id, Vec<crate::domain::Theme>) {
+    crate::demo::seed_demo(conn).expect("seed demo");
+    let consultation =
+        crate::domain::consultation::find_consultation(conn, crate::demo::DEMO_SLUG).expect("demo consultation");
+    let themes = crate::domain::consultation::themes_of(conn, consultation.id).expect("themes");
+    (consultation.id, themes)
+}
+
+/// A contribution for a test: a proposition under `theme`, imported (so accepted on
+/// arrival). Change what the test is about with the builder methods of `NewContribution`.
+pub fn contribution(
+    consultation: crate::db::Id,
+    theme: crate::db::Id,
+    text: &str,
+) -> crate::domain::contribution::NewContribution {
+    use crate::domain::contribution::{NewContribution, Submitter};
+    use crate::domain::vocab::{Channel, ContributionKind};
+    NewContribution::new(consultation, Channel::Import, ContributionKind::Proposition, text, Submitter::Import)
+        .theme(theme)
+}
+
+/// Records a contribution and returns it, failing the test on refusal.
+pub fn record(
+    conn: &mut crate::db::DbConnection,
+    input: crate::domain::contribution::NewContribution,
+) -> crate::domain::Contribution {
+    crate::domain::contribution::record_contribution(conn, input).expect("record contribution").contribution().clone()
+}
+
+/// Records `count` accepted contributions under one theme in bulk (texts vary with `text(i)`),
+/// for tests of scale.
+pub fn record_many(
+    conn: &mut crate::db::DbConnection,
+    consultation: crate::db::Id,
+    theme: crate::db::Id,
+    count: usize,
+    text: impl Fn(usize) -> String,
+) {
+    let rows: Vec<_> = (0..count)
+        .map(|i| {
+            contribution(consultation, theme, &text(i))
+                .external_ref(format!("t-{i:07}"))
+                .validate(&[theme])
+                .expect("valid contribution")
+        })
+        .collect();
+    crate::db::write_transaction(conn, |conn| crate::domain::contribution::record_bulk(conn, &rows)).expect("bulk");
+}
+
+/// The id of the demo account of a role (`admin`, `staff`, `facilitator`).
+pub fn demo_account(conn: &mut crate::db::DbConnection, role: &str) -> crate::db::Id {
+    let (_, email, _, _) =
+        crate::demo::DEMO_ACCOUNTS.iter().find(|(r, ..)| *r == role).expect("a demo account of that role");
+    crate::domain::find_account_by_email(conn, email).expect("query").expect("demo account").id
+}

@@ -1,12 +1,12 @@
-//! The application: shared state and the route table, used by `serve` and by the tests.
+//! The application: shared state, middleware, extractor settings and the route table, used by
+//! `serve` and by the tests.
 
 use actix_web::{middleware, web};
 use essaim_core::config::Config;
 use essaim_core::db::{DbConnection, DbPool};
-use essaim_core::mail::Mailer;
 use essaim_core::CoreError;
 
-use crate::error::AppError;
+use crate::error::{from_form_error, from_json_error, from_path_error, from_query_error};
 use crate::routes;
 
 /// What every request may use.
@@ -16,27 +16,44 @@ pub struct AppState {
     pub pool: DbPool,
     /// Configuration.
     pub config: Config,
-    /// Outgoing e-mail.
-    pub mailer: Mailer,
-    /// Synthesis runs of large themes under way.
-    pub jobs: crate::jobs::Jobs,
+    /// From this many accepted contributions, a theme's synthesis runs in the background.
+    pub background_from: usize,
+    /// Password checks under way at once, at most: a flood of logins waits here, holding
+    /// neither a database connection nor a blocking thread.
+    pub password_checks: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
+    /// The state for a pool and a configuration, with the usual settings.
+    pub fn new(pool: DbPool, config: Config) -> Self {
+        let parallelism = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        AppState {
+            pool,
+            config,
+            background_from: essaim_synthesis::drafts::BACKGROUND_FROM,
+            password_checks: std::sync::Arc::new(tokio::sync::Semaphore::new(parallelism * 2)),
+        }
+    }
+
     /// Runs blocking database work on a worker thread, so the event loop never waits on disk.
-    pub async fn db<T, F>(&self, work: F) -> Result<T, AppError>
+    /// The work's own error type comes back as it is (no tunnelling); a pool or thread failure
+    /// becomes one of its values.
+    pub async fn db<T, E, F>(&self, work: F) -> Result<T, E>
     where
-        F: FnOnce(&mut DbConnection) -> Result<T, CoreError> + Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
+        E: From<CoreError> + Send + 'static,
     {
         let pool = self.pool.clone();
-        web::block(move || {
-            let mut conn = pool.get()?;
+        match web::block(move || {
+            let mut conn = pool.get().map_err(|e| E::from(CoreError::from(e)))?;
             work(&mut conn)
         })
         .await
-        .map_err(|e| AppError::Internal(format!("tâche interrompue : {e}")))?
-        .map_err(AppError::from)
+        {
+            Ok(outcome) => outcome,
+            Err(e) => Err(E::from(CoreError::Internal(format!("tâche interrompue : {e}")))),
+        }
     }
 }
 
@@ -57,12 +74,10 @@ fn security_headers() -> middleware::DefaultHeaders {
 pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg: &mut web::ServiceConfig| {
         cfg.app_data(web::Data::new(state))
-            .app_data(
-                web::FormConfig::default()
-                    .limit(64 * 1024)
-                    .error_handler(|err, _| AppError::BadRequest(err.to_string()).into()),
-            )
-            .app_data(web::JsonConfig::default().limit(64 * 1024))
+            .app_data(web::FormConfig::default().limit(crate::extract::FORM_LIMIT).error_handler(from_form_error))
+            .app_data(web::JsonConfig::default().limit(64 * 1024).error_handler(from_json_error))
+            .app_data(web::PathConfig::default().error_handler(from_path_error))
+            .app_data(web::QueryConfig::default().error_handler(from_query_error))
             .service(
                 web::scope("")
                     .wrap(middleware::from_fn(crate::auth::session_middleware))

@@ -12,7 +12,7 @@ use actix_web::http::header;
 use actix_web::middleware::Next;
 use actix_web::{web, Error, HttpMessage, HttpRequest};
 use essaim_core::domain::session::resume_session;
-use essaim_core::domain::{Account, Role};
+use essaim_core::domain::Account;
 use essaim_core::security::{constant_time_eq, hash_token, random_token};
 
 use crate::app::AppState;
@@ -69,7 +69,11 @@ pub async fn session_middleware(
     let mut logged_in = false;
     if let Some(token) = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned()) {
         let key = token.clone();
-        let found = if is_token(&token) { state.db(move |conn| resume_session(conn, &key)).await? } else { None };
+        let found = if is_token(&token) {
+            state.db(move |conn| resume_session(conn, &key).map_err(AppError::from)).await?
+        } else {
+            None
+        };
         match found {
             Some((_, account)) => {
                 req.extensions_mut().insert(CurrentUser(account));
@@ -125,15 +129,6 @@ pub fn verify_csrf(req: &HttpRequest, submitted: &str) -> Result<(), AppError> {
     match expected {
         Some(token) if constant_time_eq(&token, submitted) => Ok(()),
         _ => Err(AppError::Csrf),
-    }
-}
-
-/// The logged-in account if its role is one of `roles`; otherwise login (302) or 403.
-pub fn require_role(req: &HttpRequest, roles: &[Role]) -> Result<Account, AppError> {
-    match current_user(req) {
-        None => Err(AppError::LoginRequired { next: req.uri().path().to_owned() }),
-        Some(account) if roles.contains(&account.role) => Ok(account),
-        Some(_) => Err(AppError::Forbidden),
     }
 }
 

@@ -1,48 +1,222 @@
-//! Errors at the edge: a French HTML page for people, a JSON body with a stable code for
-//! programs. Never a stack trace; the detail goes to the log.
+//! One error model at the edge. Every failure is an [`AppError`]: handlers, extractors and
+//! actix's own extractor errors all become one, answered as a French HTML page for people or,
+//! under `/api` and `/healthz`, as JSON `{"error": {"code", "message", "fields"?}}` with a
+//! stable code (docs/api.md lists them). Never a stack trace; details go to the log.
 
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{header, StatusCode};
-use actix_web::{HttpResponse, ResponseError};
-use essaim_core::CoreError;
+use actix_web::middleware::Next;
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
+use essaim_core::{CoreError, FieldError, ValidationErrors};
+use essaim_synthesis::drafts::DraftError;
 use serde::Serialize;
 
 use crate::views::{render_error_page, ErrorPage};
 
-/// An error answered as an HTML page.
+/// What can go wrong in answering a request.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
-    /// No such page or record.
-    #[error("page introuvable")]
+    /// No such page or record (or not the caller's to see).
+    #[error("introuvable")]
     NotFound,
+    /// The path exists, not with this method.
+    #[error("méthode non permise")]
+    MethodNotAllowed(&'static str),
+    /// Not logged in: go to the login page, then come back (401 for the API).
+    #[error("connexion requise")]
+    LoginRequired {
+        /// Where to come back to.
+        next: String,
+    },
     /// Logged in, but the role does not allow it.
     #[error("accès refusé")]
     Forbidden,
     /// The form's CSRF token is missing or wrong.
     #[error("jeton de formulaire invalide")]
     Csrf,
-    /// Not logged in: go to the login page, then come back.
-    #[error("connexion requise")]
-    LoginRequired {
-        /// Where to come back to.
-        next: String,
-    },
     /// Too many failed logins.
     #[error("trop de tentatives")]
     TooManyAttempts,
-    /// Malformed request.
+    /// A malformed request (the detail is logged, not shown).
     #[error("requête invalide : {0}")]
     BadRequest(String),
+    /// Input refused, field by field, in French.
+    #[error("saisie invalide")]
+    Invalid(ValidationErrors),
+    /// The request conflicts with what is under way or stored (French, shown).
+    #[error("conflit : {0}")]
+    Conflict(String),
+    /// The body is larger than allowed.
+    #[error("requête trop volumineuse")]
+    PayloadTooLarge,
+    /// The body is not of a type this address reads.
+    #[error("type de contenu non pris en charge")]
+    UnsupportedMediaType,
+    /// The service is saturated for a moment (no database connection free in time).
+    #[error("service momentanément saturé : {0}")]
+    Unavailable(String),
     /// Anything else: logged, shown as a generic message.
     #[error("erreur interne : {0}")]
     Internal(String),
+}
+
+impl AppError {
+    /// A refusal of one field, with its French message.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        AppError::Invalid(match CoreError::invalid(field, message) {
+            CoreError::Validation(errors) => errors,
+            _ => ValidationErrors::default(),
+        })
+    }
+
+    /// The stable code of the JSON answer.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::NotFound => "not_found",
+            AppError::MethodNotAllowed(_) => "method_not_allowed",
+            AppError::LoginRequired { .. } => "unauthenticated",
+            AppError::Forbidden => "forbidden",
+            AppError::Csrf => "csrf_failed",
+            AppError::TooManyAttempts => "too_many_attempts",
+            AppError::BadRequest(_) => "bad_request",
+            AppError::Invalid(_) => "invalid_input",
+            AppError::Conflict(_) => "conflict",
+            AppError::PayloadTooLarge => "payload_too_large",
+            AppError::UnsupportedMediaType => "unsupported_media_type",
+            AppError::Unavailable(_) => "service_unavailable",
+            AppError::Internal(_) => "internal_error",
+        }
+    }
+
+    /// The French message, for a page or a JSON answer.
+    pub fn message(&self) -> String {
+        match self {
+            AppError::NotFound => "La page ou la ressource demandée n'existe pas ou n'existe plus.".into(),
+            AppError::MethodNotAllowed(allowed) => {
+                format!("Cette adresse ne s'utilise pas ainsi (méthodes acceptées : {allowed}).")
+            }
+            AppError::LoginRequired { .. } => "Connectez-vous pour continuer.".into(),
+            AppError::Forbidden => "Votre compte ne permet pas d'ouvrir cette page. Si vous pensez que c'est une erreur, adressez-vous à un administrateur.".into(),
+            AppError::Csrf => "Ce formulaire n'a pas pu être vérifié (jeton de sécurité absent ou périmé). Rechargez la page et envoyez-le de nouveau.".into(),
+            AppError::TooManyAttempts => "Trop de tentatives ont échoué. Par sécurité, réessayez dans 15 minutes.".into(),
+            AppError::BadRequest(_) => "La requête envoyée est incomplète ou mal formée. Revenez en arrière et réessayez.".into(),
+            AppError::Invalid(errors) => {
+                let messages: Vec<&str> = errors.0.iter().map(|e| e.message.as_str()).collect();
+                if messages.is_empty() { "La saisie a été refusée.".into() } else { messages.join(" ") }
+            }
+            AppError::Conflict(message) => message.clone(),
+            AppError::PayloadTooLarge => "Ce qui a été envoyé est trop volumineux.".into(),
+            AppError::UnsupportedMediaType => "Le contenu envoyé n'est pas d'un type que cette adresse sait lire.".into(),
+            AppError::Unavailable(_) => "Le service est très sollicité : réessayez dans un instant. Ce que vous aviez déjà envoyé est conservé.".into(),
+            AppError::Internal(_) => "Une erreur est survenue de notre côté. Ce que vous aviez déjà envoyé est conservé ; réessayez dans un instant.".into(),
+        }
+    }
+
+    fn heading(&self) -> &'static str {
+        match self {
+            AppError::NotFound => "Page introuvable",
+            AppError::MethodNotAllowed(_) => "Méthode non permise",
+            AppError::LoginRequired { .. } => "Connexion requise",
+            AppError::Forbidden => "Accès refusé",
+            AppError::Csrf => "Formulaire expiré",
+            AppError::TooManyAttempts => "Trop de tentatives",
+            AppError::BadRequest(_) => "Requête invalide",
+            AppError::Invalid(_) => "Saisie refusée",
+            AppError::Conflict(_) => "Action impossible pour l'instant",
+            AppError::PayloadTooLarge => "Envoi trop volumineux",
+            AppError::UnsupportedMediaType => "Contenu non pris en charge",
+            AppError::Unavailable(_) => "Service saturé",
+            AppError::Internal(_) => "Erreur du service",
+        }
+    }
+
+    fn log(&self) {
+        match self {
+            AppError::BadRequest(detail) => tracing::info!(%detail, "requête refusée"),
+            AppError::Unavailable(detail) => tracing::warn!(%detail, "service saturé"),
+            AppError::Internal(detail) => tracing::error!(%detail, "erreur interne"),
+            _ => {}
+        }
+    }
+
+    fn headers(&self, response: &mut HttpResponse) {
+        let value = match self {
+            AppError::TooManyAttempts => Some((header::RETRY_AFTER, "900")),
+            AppError::Unavailable(_) => Some((header::RETRY_AFTER, "5")),
+            AppError::MethodNotAllowed(allowed) => Some((header::ALLOW, *allowed)),
+            _ => None,
+        };
+        if let Some((name, value)) = value {
+            if let Ok(value) = header::HeaderValue::from_str(value) {
+                response.headers_mut().insert(name, value);
+            }
+        }
+    }
+
+    /// The JSON answer (the API's rendering of the same error).
+    pub fn json_response(&self) -> HttpResponse {
+        self.log();
+        let status = match self {
+            AppError::LoginRequired { .. } => StatusCode::UNAUTHORIZED,
+            other => other.status_code(),
+        };
+        let fields = match self {
+            AppError::Invalid(errors) if !errors.is_empty() => Some(errors.0.clone()),
+            _ => None,
+        };
+        let mut response = HttpResponse::build(status).json(ApiErrorBody {
+            error: ApiErrorDetail { code: self.code().to_owned(), message: self.message(), fields },
+        });
+        self.headers(&mut response);
+        response
+    }
 }
 
 impl From<CoreError> for AppError {
     fn from(e: CoreError) -> Self {
         match e {
             CoreError::NotFound(_) => AppError::NotFound,
+            CoreError::Validation(errors) => AppError::Invalid(errors),
+            CoreError::Conflict(message) => AppError::Conflict(capitalised(&message)),
+            CoreError::Pool(detail) => AppError::Unavailable(detail),
             other => AppError::Internal(other.to_string()),
         }
+    }
+}
+
+impl From<DraftError> for AppError {
+    fn from(e: DraftError) -> Self {
+        match e {
+            DraftError::NotFound(_) => AppError::NotFound,
+            DraftError::Invalid(message) => AppError::invalid("form", message),
+            DraftError::Synthesis(s) => AppError::invalid("form", s.to_string()),
+            DraftError::Busy => {
+                AppError::Conflict("Une synthèse de ce thème est déjà en cours : attendez qu'elle se termine.".into())
+            }
+            DraftError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<actix_web::error::BlockingError> for AppError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        AppError::Internal(format!("tâche interrompue : {e}"))
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => {
+            let mut out: String = first.to_uppercase().collect();
+            out.push_str(chars.as_str());
+            if !out.ends_with(['.', '!', '?']) {
+                out.push('.');
+            }
+            out
+        }
+        None => String::new(),
     }
 }
 
@@ -50,38 +224,30 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             AppError::LoginRequired { .. } => StatusCode::SEE_OTHER,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
-        let status = self.status_code();
-        let page = match self {
-            AppError::LoginRequired { next } => {
-                let target = format!("/login?next={}", url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>());
-                return HttpResponse::SeeOther().insert_header((header::LOCATION, target)).finish();
-            }
-            AppError::NotFound => ErrorPage::new(status, "Page introuvable", "La page demandée n'existe pas ou n'existe plus. Vérifiez l'adresse, ou repartez de l'accueil."),
-            AppError::Forbidden => ErrorPage::new(status, "Accès refusé", "Votre compte ne permet pas d'ouvrir cette page. Si vous pensez que c'est une erreur, adressez-vous à un administrateur."),
-            AppError::Csrf => ErrorPage::new(status, "Formulaire expiré", "Ce formulaire n'a pas pu être vérifié (jeton de sécurité absent ou périmé). Rechargez la page et envoyez-le de nouveau."),
-            AppError::TooManyAttempts => ErrorPage::new(status, "Trop de tentatives", "Trop de tentatives de connexion ont échoué. Par sécurité, réessayez dans 15 minutes."),
-            AppError::BadRequest(detail) => {
-                tracing::info!(%detail, "requête refusée");
-                ErrorPage::new(status, "Requête invalide", "La requête envoyée est incomplète ou mal formée. Revenez en arrière et réessayez.")
-            }
-            AppError::Internal(detail) => {
-                tracing::error!(%detail, "erreur interne");
-                ErrorPage::new(status, "Erreur du service", "Une erreur est survenue de notre côté. Ce que vous aviez déjà envoyé est conservé ; réessayez dans un instant.")
-            }
-        };
-        let mut response = render_error_page(&page);
-        if matches!(self, AppError::TooManyAttempts) {
-            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("900"));
+        if let AppError::LoginRequired { next } = self {
+            let target =
+                format!("/login?next={}", url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>());
+            return HttpResponse::SeeOther().insert_header((header::LOCATION, target)).finish();
         }
+        self.log();
+        let page = ErrorPage::new(self.status_code(), self.heading(), self.message());
+        let mut response = render_error_page(&page);
+        self.headers(&mut response);
         response
     }
 }
@@ -93,68 +259,73 @@ pub struct ApiErrorBody {
     pub error: ApiErrorDetail,
 }
 
-/// Stable code and a French message.
+/// Stable code, a French message, and for `invalid_input` the refused fields.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ApiErrorDetail {
-    /// Stable, machine-readable code (`not_found`, `invalid_input`, `internal_error`…).
+    /// Stable, machine-readable code (docs/api.md).
     pub code: String,
     /// Human-readable message, in French.
     pub message: String,
+    /// Each refused field with its message (`invalid_input` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub fields: Option<Vec<FieldError>>,
 }
 
-/// An error answered as JSON.
-#[derive(Debug, thiserror::Error)]
-#[error("{code}: {message}")]
-pub struct ApiError {
-    status: StatusCode,
-    code: &'static str,
-    message: String,
+/// Middleware of the machine routes (`/api`, `/healthz`): any error, whoever raised it (a
+/// handler, an extractor, the route table), is answered as JSON instead of a page.
+pub async fn json_errors(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let res = next.call(req).await?.map_into_boxed_body();
+    let json = res.response().error().and_then(|e| e.as_error::<AppError>()).map(AppError::json_response);
+    Ok(match json {
+        Some(response) => res.into_response(response),
+        None => res,
+    })
 }
 
-impl ApiError {
-    /// A 404 with code `not_found`.
-    pub fn not_found(message: impl Into<String>) -> Self {
-        ApiError { status: StatusCode::NOT_FOUND, code: "not_found", message: message.into() }
+/// Maps actix's own extractor errors (a malformed path, query, form or JSON body, an oversized
+/// body, a wrong content type) into ours, so they get the French page or the JSON error.
+pub fn from_form_error(err: actix_web::error::UrlencodedError, _: &HttpRequest) -> actix_web::Error {
+    use actix_web::error::UrlencodedError as E;
+    match err {
+        E::Overflow { .. } | E::UnknownLength => AppError::PayloadTooLarge,
+        E::ContentType => AppError::UnsupportedMediaType,
+        other => AppError::BadRequest(other.to_string()),
     }
+    .into()
 }
 
-impl From<AppError> for ApiError {
-    fn from(e: AppError) -> Self {
-        match e {
-            AppError::NotFound => ApiError::not_found("ressource introuvable"),
-            AppError::Forbidden | AppError::Csrf => {
-                ApiError { status: StatusCode::FORBIDDEN, code: "forbidden", message: "accès refusé".into() }
-            }
-            AppError::LoginRequired { .. } => ApiError {
-                status: StatusCode::UNAUTHORIZED,
-                code: "unauthenticated",
-                message: "connexion requise".into(),
-            },
-            AppError::TooManyAttempts => ApiError {
-                status: StatusCode::TOO_MANY_REQUESTS,
-                code: "too_many_attempts",
-                message: "trop de tentatives".into(),
-            },
-            AppError::BadRequest(m) => ApiError { status: StatusCode::BAD_REQUEST, code: "bad_request", message: m },
-            AppError::Internal(detail) => {
-                tracing::error!(%detail, "erreur interne (API)");
-                ApiError {
-                    status: StatusCode::INTERNAL_SERVER_ERROR,
-                    code: "internal_error",
-                    message: "erreur interne du service".into(),
-                }
-            }
-        }
+/// See [`from_form_error`].
+pub fn from_json_error(err: actix_web::error::JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
+    use actix_web::error::JsonPayloadError as E;
+    match err {
+        E::OverflowKnownLength { .. } | E::Overflow { .. } => AppError::PayloadTooLarge,
+        E::ContentType => AppError::UnsupportedMediaType,
+        E::Deserialize(e) => AppError::invalid("body", format!("Corps JSON refusé : {e}")),
+        other => AppError::BadRequest(other.to_string()),
     }
+    .into()
 }
 
-impl ResponseError for ApiError {
-    fn status_code(&self) -> StatusCode {
-        self.status
-    }
+/// See [`from_form_error`]. A path that does not parse names nothing that exists: 404.
+pub fn from_path_error(err: actix_web::error::PathError, _: &HttpRequest) -> actix_web::Error {
+    tracing::debug!(error = %err, "chemin illisible");
+    AppError::NotFound.into()
+}
 
-    fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status)
-            .json(ApiErrorBody { error: ApiErrorDetail { code: self.code.to_owned(), message: self.message.clone() } })
+/// See [`from_form_error`].
+pub fn from_query_error(err: actix_web::error::QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
+    AppError::BadRequest(err.to_string()).into()
+}
+
+/// See [`from_form_error`].
+pub fn from_payload_error(err: actix_web::error::PayloadError) -> AppError {
+    use actix_web::error::PayloadError as E;
+    match err {
+        E::Overflow => AppError::PayloadTooLarge,
+        other => AppError::BadRequest(other.to_string()),
     }
 }

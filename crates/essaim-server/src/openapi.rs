@@ -13,7 +13,7 @@ use crate::routes::{ConsultationDetail, ConsultationSummary, Health, PhaseView, 
     ),
     paths(
         crate::routes::api::healthz,
-        crate::routes::api::list_consultations_api,
+        crate::routes::api::list_consultations,
         crate::routes::api::get_consultation
     ),
     components(schemas(

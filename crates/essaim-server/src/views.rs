@@ -68,13 +68,13 @@ pub struct ErrorPage {
     pub code: u16,
     /// Heading.
     pub heading: &'static str,
-    /// Explanation and what to do.
-    pub message: &'static str,
+    /// Explanation and what to do (escaped by the template).
+    pub message: String,
 }
 
 impl ErrorPage {
     /// An error page for a status.
-    pub fn new(status: StatusCode, heading: &'static str, message: &'static str) -> Self {
+    pub fn new(status: StatusCode, heading: &'static str, message: String) -> Self {
         ErrorPage {
             layout: Layout {
                 title: heading.to_owned(),
@@ -94,7 +94,9 @@ impl ErrorPage {
 pub fn render_error_page(page: &ErrorPage) -> HttpResponse {
     let status = StatusCode::from_u16(page.code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     render(page, status)
-        .unwrap_or_else(|_| HttpResponse::build(status).content_type("text/plain; charset=utf-8").body(page.message))
+        .unwrap_or_else(|_| {
+        HttpResponse::build(status).content_type("text/plain; charset=utf-8").body(page.message.clone())
+    })
 }
 
 const MONTHS: [&str; 12] = [

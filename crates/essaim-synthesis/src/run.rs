@@ -1,9 +1,13 @@
 //! A synthesis run over a consultation: contributions read from the database, each theme
 //! synthesised, and the whole described for machines (`synthesis.json`).
 
+use std::collections::HashSet;
+
 use diesel::prelude::*;
 use essaim_core::db::{DbConnection, Id};
 use essaim_core::domain::consultation::{find_consultation, themes_of};
+use essaim_core::domain::contribution::moderation_counts;
+use essaim_core::domain::{AuthorKind, ModerationStatus};
 use essaim_core::schema::{contributions, organisations, territories};
 use essaim_core::CoreError;
 use serde::{Deserialize, Serialize};
@@ -60,12 +64,12 @@ impl From<diesel::result::Error> for RunError {
 /// The method, as recorded in every run and shown in the methods annex.
 pub const METHOD: &str = "Réponses sans contenu écartées ; doublons et quasi-doublons (Jaccard ≥ 0,8 sur les paires de mots, MinHash + vérification exacte) regroupés et comptés comme une voix ; TF-IDF (racines Snowball françaises et paires de racines, tf logarithmique) ; k-moyennes sphériques (initialisation k-means++ à graine fixe, meilleur de plusieurs essais) ; citations : la plus centrale puis les plus centrales et différentes, en privilégiant des canaux et territoires variés.";
 
-/// Reads the contributions of one theme (rejected ones excluded).
+/// Reads the accepted contributions of one theme (waiting and rejected ones are not read).
 pub fn load_items(conn: &mut DbConnection, consultation: Id, theme: Id) -> Result<Vec<Item>, RunError> {
     Ok(load_items_with_ids(conn, consultation, theme)?.into_iter().map(|(_, item)| item).collect())
 }
 
-/// Reads the contributions of one theme with their ids (rejected ones excluded).
+/// Reads the accepted contributions of one theme with their ids: one join, whatever the size.
 pub fn load_items_with_ids(conn: &mut DbConnection, consultation: Id, theme: Id) -> Result<Vec<(Id, Item)>, RunError> {
     type Row = (Id, Option<String>, String, String, String, Option<String>, Option<String>);
     let rows: Vec<Row> = contributions::table
@@ -73,7 +77,7 @@ pub fn load_items_with_ids(conn: &mut DbConnection, consultation: Id, theme: Id)
         .left_join(organisations::table)
         .filter(contributions::consultation_id.eq(consultation))
         .filter(contributions::theme_id.eq(theme))
-        .filter(contributions::moderation_status.ne("rejected"))
+        .filter(contributions::moderation_status.eq(ModerationStatus::Published))
         .select((
             contributions::id,
             contributions::external_ref,
@@ -104,7 +108,7 @@ pub fn load_items_with_ids(conn: &mut DbConnection, consultation: Id, theme: Id)
 pub fn person_names(conn: &mut DbConnection, consultation: Id) -> Result<Vec<String>, RunError> {
     let mut names: Vec<String> = contributions::table
         .filter(contributions::consultation_id.eq(consultation))
-        .filter(contributions::author_kind.eq("person"))
+        .filter(contributions::author_kind.eq(AuthorKind::Person))
         .filter(contributions::author_name.is_not_null())
         .select(contributions::author_name.assume_not_null())
         .distinct()
@@ -144,6 +148,90 @@ pub struct SynthesisOutput {
     pub inputs: Vec<(String, Vec<Item>)>,
 }
 
+impl SynthesisOutput {
+    /// Removes personal data from every text that an export publishes — titles, orientation
+    /// texts, key phrases, quotes, notes, and the contributions' own texts (the CSV) — with
+    /// the names of persons known as authors. Exports are built only from scrubbed outputs.
+    ///
+    /// The contributions' texts are scrubbed in context (a civility, a first name before the
+    /// surname). What is derived from them loses that context: a key phrase is written in
+    /// lowercase and may hold a surname alone (`dupont`, drawn from many « M. Jean Dupont »),
+    /// and a proposed title is made of key phrases. So a word that the scrubber took out of
+    /// every contribution it appears in is masked wherever else it stands, and a key phrase
+    /// keeps only words that some scrubbed contribution still says.
+    pub fn scrubbed(mut self, known_names: &[String]) -> Self {
+        let scrubber = crate::scrub::Scrubber::new(known_names);
+        let (mut said, mut kept) = (HashSet::new(), HashSet::new());
+        for (_, items) in &mut self.inputs {
+            for item in items {
+                words_into(&item.text, &mut said);
+                item.text = scrubber.scrub(&item.text);
+                words_into(&item.text, &mut kept);
+            }
+        }
+        let mut names: Vec<String> = said.difference(&kept).cloned().collect();
+        names.sort();
+        names.extend(known_names.iter().cloned());
+        let scrubber = crate::scrub::Scrubber::new(&names);
+        for theme in &mut self.document.themes {
+            for orientation in &mut theme.orientations {
+                orientation.title = scrubber.scrub(&orientation.title);
+                orientation.text = scrubber.scrub(&orientation.text);
+                for phrase in &mut orientation.key_phrases {
+                    *phrase = scrubber.scrub(&only_words_in(phrase, &kept));
+                }
+                for quote in &mut orientation.quotes {
+                    quote.text = scrubber.scrub(&quote.text);
+                }
+            }
+            for note in &mut theme.notes {
+                *note = scrubber.scrub(note);
+            }
+        }
+        self
+    }
+}
+
+/// Whether `c` is part of a word (letters, digits, combining marks), as the scrubber reads them.
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)
+}
+
+/// A word as it is compared: lowercase, NFC.
+fn word_key(word: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    word.nfc().flat_map(char::to_lowercase).collect()
+}
+
+/// Adds the words of `text` to `words`.
+fn words_into(text: &str, words: &mut HashSet<String>) {
+    for word in text.split(|c: char| !is_word_char(c)).filter(|w| !w.is_empty()) {
+        words.insert(word_key(word));
+    }
+}
+
+/// `phrase` with each word that no scrubbed contribution says replaced by the name mask.
+fn only_words_in(phrase: &str, kept: &HashSet<String>) -> String {
+    let mut out = String::with_capacity(phrase.len());
+    let mut word = String::new();
+    let mut flush = |word: &mut String, out: &mut String| {
+        if !word.is_empty() {
+            out.push_str(if kept.contains(&word_key(word)) { word } else { crate::scrub::NAME_MASK });
+            word.clear();
+        }
+    };
+    for c in phrase.chars() {
+        if is_word_char(c) {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
 /// Runs the synthesis of a consultation, or of one theme of it.
 pub fn synthesize(
     conn: &mut DbConnection,
@@ -173,7 +261,12 @@ pub fn synthesize(
     }
     let names = person_names(conn, consultation.id)?;
     let input_sha256 = input_hash(&inputs);
-    let results = synthesize_all(&inputs, params, &names)?;
+    let mut results = synthesize_all(&inputs, params, &names)?;
+    for (theme, result) in themes.iter().zip(results.iter_mut()) {
+        let counts = moderation_counts(conn, consultation.id, Some(theme.id))?;
+        result.pending_moderation = usize::try_from(counts.pending).unwrap_or(0);
+        result.rejected = usize::try_from(counts.rejected).unwrap_or(0);
+    }
     let document = SynthesisDocument {
         run: RunInfo {
             consultation: consultation.slug,
@@ -185,7 +278,7 @@ pub fn synthesize(
         },
         themes: results,
     };
-    Ok(SynthesisOutput { document, inputs })
+    Ok(SynthesisOutput { document, inputs }.scrubbed(&names))
 }
 
 /// Synthesises every theme, in parallel (each theme is independent, so the result does not

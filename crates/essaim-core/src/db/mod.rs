@@ -50,3 +50,9 @@ where
         work(conn)
     })
 }
+
+/// Checks that the database answers (one trivial statement).
+pub fn ping(conn: &mut DbConnection) -> Result<(), crate::error::CoreError> {
+    use diesel::connection::SimpleConnection;
+    conn.batch_execute("SELECT 1").map_err(crate::error::CoreError::Query)
+}

@@ -6,16 +6,14 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::clock::now;
 use crate::db::{write_transaction, DbConnection, Id};
 use crate::domain::account::{create_account, find_account_by_email, NewAccount};
-use crate::domain::consultation::{Consultation, Phase, Territory, Theme};
-use crate::domain::contribution::insert_contribution;
+use crate::domain::consultation::{create_consultation, NewConsultation, Phase, Territory, Theme};
+use crate::domain::contribution::{record_bulk, Author, NewContribution, Submitter};
 use crate::domain::organisation::{create_organisation, NewOrganisation};
-use crate::domain::vocab::{AuthorKind, Channel, ContributionKind, ModerationStatus, PhaseKind, TerritoryKind};
-use crate::domain::Contribution;
+use crate::domain::vocab::{Channel, ContributionKind, PhaseKind, TerritoryKind};
 use crate::error::{CoreError, CoreResult};
-use crate::schema::{consultation_territories, consultations, phases, territories, themes};
+use crate::schema::{accounts, consultation_territories, consultations, phases, territories};
 
 /// Slug of the demo consultation.
 pub const DEMO_SLUG: &str = "ess-pays-de-la-loire-2016";
@@ -86,6 +84,8 @@ fn seed_contributions(
         .load::<(String, Id)>(conn)?
         .into_iter()
         .collect();
+    let theme_ids: Vec<Id> = themes.iter().map(|t| t.id).collect();
+    let mut rows = Vec::new();
     let lines = CONTRIBUTIONS.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty());
     for (index, line) in lines.enumerate() {
         let fields: Vec<&str> = line.split('\t').collect();
@@ -96,27 +96,22 @@ fn seed_contributions(
         let channel = Channel::parse(channel).unwrap_or(Channel::Questionnaire);
         let organisation_id = organisations.get(organisation).copied();
         let live = matches!(channel, Channel::LaunchWorkshop | Channel::ConferenceWorkshop | Channel::PlenaryDebate);
-        let contribution = Contribution {
-            id: Id::new(),
-            consultation_id: consultation,
-            theme_id,
-            kind: ContributionKind::parse(kind).unwrap_or(ContributionKind::Proposition),
-            channel,
-            body: text.to_owned(),
-            author_kind: if organisation_id.is_some() { AuthorKind::Organisation } else { AuthorKind::Anonymous },
-            organisation_id,
-            author_name: None,
-            territory_id: territories.get(territory).copied(),
-            // Workshop and plenary contributions are logged live by the facilitator.
-            logged_by: if live { facilitator } else { None },
-            created_at: received_at(channel, index),
-            moderation_status: ModerationStatus::Published,
-            external_ref: Some(format!("demo-{:03}", index + 1)),
-            idempotency_key: None,
+        // Workshop and plenary contributions are logged live by the facilitator; the others
+        // stand for answers already collected and accepted.
+        let submitter = match (live, facilitator) {
+            (true, Some(account)) => Submitter::Account(account),
+            _ => Submitter::Import,
         };
-        insert_contribution(conn, &contribution)?;
+        let kind = ContributionKind::parse(kind).unwrap_or(ContributionKind::Proposition);
+        let mut input = NewContribution::new(consultation, channel, kind, text, submitter)
+            .author(organisation_id.map(Author::Organisation).unwrap_or_default())
+            .received_at(received_at(channel, index))
+            .external_ref(format!("demo-{:03}", index + 1));
+        input.theme_id = theme_id;
+        input.territory_id = territories.get(territory).copied();
+        rows.push(input.validate(&theme_ids).map_err(CoreError::Validation)?);
     }
-    Ok(())
+    record_bulk(conn, &rows)
 }
 
 fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
@@ -139,8 +134,16 @@ pub fn seed_demo(conn: &mut DbConnection) -> CoreResult<SeedOutcome> {
         if present > 0 {
             return Ok(SeedOutcome::AlreadyPresent);
         }
-        let consultation = Consultation {
-            id: Id::new(),
+        // Demo accounts have published passwords: never add them beside real accounts.
+        let demo_emails: Vec<&str> = DEMO_ACCOUNTS.iter().map(|(_, email, _, _)| *email).collect();
+        let others: i64 =
+            accounts::table.filter(accounts::email.ne_all(&demo_emails)).count().get_result(conn)?;
+        if others > 0 {
+            return Err(CoreError::Conflict(
+                "cette base contient déjà des comptes : les comptes de démonstration, dont les mots de passe sont publics, n'y sont pas ajoutés (utilisez une base neuve pour la démonstration)".into(),
+            ));
+        }
+        let input = NewConsultation {
             slug: DEMO_SLUG.to_owned(),
             title: DEMO_TITLE.to_owned(),
             region: "Pays de la Loire".to_owned(),
@@ -152,24 +155,9 @@ pub fn seed_demo(conn: &mut DbConnection) -> CoreResult<SeedOutcome> {
             starts_on: date(2016, 4, 1),
             ends_on: date(2016, 11, 30),
             retention_until: date(2021, 11, 30),
-            created_at: now(),
         };
-        diesel::insert_into(consultations::table).values(&consultation).execute(conn)?;
-
-        let themes: Vec<Theme> = FIVE_THEMES
-            .iter()
-            .enumerate()
-            .map(|(i, title)| Theme {
-                id: Id::new(),
-                consultation_id: consultation.id,
-                position: i as i32 + 1,
-                title: (*title).to_owned(),
-                description: String::new(),
-            })
-            .collect();
-        for theme in &themes {
-            diesel::insert_into(themes::table).values(theme).execute(conn)?;
-        }
+        let titles: Vec<String> = FIVE_THEMES.iter().map(|t| (*t).to_owned()).collect();
+        let (consultation, themes) = create_consultation(conn, &input, &titles)?;
 
         for phase in demo_phases(consultation.id) {
             diesel::insert_into(phases::table).values(phase).execute(conn)?;

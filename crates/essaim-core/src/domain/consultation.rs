@@ -133,6 +133,89 @@ pub fn territories_of(conn: &mut DbConnection, consultation: Id) -> CoreResult<V
         .load(conn)?)
 }
 
+/// A consultation to create, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct NewConsultation {
+    /// Short name used in addresses.
+    pub slug: String,
+    /// Full title.
+    pub title: String,
+    /// The Région running it.
+    pub region: String,
+    /// A short presentation.
+    pub description: String,
+    /// First day.
+    pub starts_on: Option<NaiveDate>,
+    /// Last day.
+    pub ends_on: Option<NaiveDate>,
+    /// Date after which personal data must be erased.
+    pub retention_until: Option<NaiveDate>,
+}
+
+/// Longest theme title, in characters.
+pub const MAX_THEME_TITLE_CHARS: usize = 300;
+
+/// Creates a consultation and its themes, in this order, in one transaction (a savepoint
+/// inside the caller's). A slug already taken is a conflict; bad fields are named.
+pub fn create_consultation(
+    conn: &mut DbConnection,
+    input: &NewConsultation,
+    theme_titles: &[String],
+) -> CoreResult<(Consultation, Vec<Theme>)> {
+    let mut errors = crate::error::ValidationErrors::default();
+    let slug = input.slug.trim();
+    if let Err(message) = validate_slug(slug) {
+        errors.add("slug", message);
+    }
+    let title = crate::validation::required_text(&input.title, "le titre de la consultation", 300)
+        .map_err(|m| errors.add("title", m))
+        .ok();
+    let mut seen = std::collections::HashSet::new();
+    for theme in theme_titles {
+        let trimmed = theme.trim();
+        if trimmed.is_empty() || trimmed.chars().count() > MAX_THEME_TITLE_CHARS {
+            errors.add("themes", format!("Chaque thème a un intitulé de 1 à {MAX_THEME_TITLE_CHARS} caractères."));
+            break;
+        }
+        if !seen.insert(trimmed.to_lowercase()) {
+            errors.add("themes", format!("Le thème « {trimmed} » est donné deux fois."));
+            break;
+        }
+    }
+    errors.into_result()?;
+    crate::db::write_transaction(conn, |conn| {
+        let taken: i64 = consultations::table.filter(consultations::slug.eq(slug)).count().get_result(conn)?;
+        if taken > 0 {
+            return Err(CoreError::Conflict(format!("la consultation « {slug} » existe déjà")));
+        }
+        let consultation = Consultation {
+            id: Id::new(),
+            slug: slug.to_owned(),
+            title: title.clone().unwrap_or_default(),
+            region: input.region.trim().to_owned(),
+            description: input.description.trim().to_owned(),
+            starts_on: input.starts_on,
+            ends_on: input.ends_on,
+            retention_until: input.retention_until,
+            created_at: crate::clock::now(),
+        };
+        diesel::insert_into(consultations::table).values(consultation.clone()).execute(conn)?;
+        let mut themes = Vec::with_capacity(theme_titles.len());
+        for (index, name) in theme_titles.iter().enumerate() {
+            let theme = Theme {
+                id: Id::new(),
+                consultation_id: consultation.id,
+                position: index as i32 + 1,
+                title: name.trim().to_owned(),
+                description: String::new(),
+            };
+            diesel::insert_into(themes::table).values(&theme).execute(conn)?;
+            themes.push(theme);
+        }
+        Ok((consultation, themes))
+    })
+}
+
 /// Checks a slug: lowercase letters, digits and dashes, 3 to 80 characters.
 pub fn validate_slug(slug: &str) -> Result<(), String> {
     let ok_chars = slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod consultation;
 pub mod contribution;
 pub mod organisation;
+pub mod orientation;
 pub mod session;
 mod text_enum;
 pub mod vocab;
@@ -13,7 +14,11 @@ pub use account::{
     create_account, find_account, find_account_by_email, list_accounts, set_account_disabled, Account, NewAccount,
 };
 pub use audit::{record, AuditEntry, AuditEvent};
-pub use consultation::{Consultation, Phase, Territory, Theme};
-pub use contribution::Contribution;
+pub use consultation::{create_consultation, Consultation, NewConsultation, Phase, Territory, Theme};
+pub use contribution::{record_contribution, Author, Contribution, NewContribution, Recorded, Submitter};
 pub use organisation::{create_organisation, NewOrganisation, Organisation};
-pub use vocab::{AuthorKind, Channel, ContributionKind, LegalFamily, ModerationStatus, PhaseKind, Role, TerritoryKind};
+pub use orientation::{Orientation, Quote};
+pub use vocab::{
+    AuthorKind, Channel, ContributionKind, JobKind, JobState, LegalFamily, MailState, ModerationStatus, OrientationOrigin,
+    OrientationStatus, PhaseKind, PlacedBy, Role, SetAsideReason, TerritoryKind,
+};

@@ -52,6 +52,25 @@ macro_rules! text_enum {
             }
         }
 
+        // Lets queries compare a column with a value of the vocabulary, never a bare string.
+        impl ::diesel::expression::AsExpression<::diesel::sql_types::Text> for $name {
+            type Expression = <&'static str as ::diesel::expression::AsExpression<::diesel::sql_types::Text>>::Expression;
+            fn as_expression(self) -> Self::Expression {
+                <&'static str as ::diesel::expression::AsExpression<::diesel::sql_types::Text>>::as_expression(self.as_str())
+            }
+        }
+
+        impl ::diesel::expression::AsExpression<::diesel::sql_types::Nullable<::diesel::sql_types::Text>> for $name {
+            type Expression = <&'static str as ::diesel::expression::AsExpression<
+                ::diesel::sql_types::Nullable<::diesel::sql_types::Text>,
+            >>::Expression;
+            fn as_expression(self) -> Self::Expression {
+                <&'static str as ::diesel::expression::AsExpression<
+                    ::diesel::sql_types::Nullable<::diesel::sql_types::Text>,
+                >>::as_expression(self.as_str())
+            }
+        }
+
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())

@@ -81,11 +81,12 @@ text_enum! {
 text_enum! {
     /// Moderation status of a contribution.
     ModerationStatus {
-        /// Not yet reviewed.
-        Pending => ("pending", "En attente"),
-        /// Accepted.
-        Published => ("published", "Publiée"),
-        /// Rejected by moderation.
+        /// Waiting for a moderator: neither read by the synthesis nor counted (docs/moderation.md).
+        Pending => ("pending", "En attente de modération"),
+        /// Accepted (the stored code predates the word): read by the synthesis, counted,
+        /// publishable once scrubbed.
+        Published => ("published", "Acceptée"),
+        /// Rejected by moderation: kept, never read nor published.
         Rejected => ("rejected", "Rejetée"),
     }
 }
@@ -121,6 +122,88 @@ text_enum! {
         Region => ("region", "Région"),
         /// Any other area.
         Other => ("other", "Autre"),
+    }
+}
+
+text_enum! {
+    /// Where a draft orientation stands.
+    OrientationStatus {
+        /// In the draft strategy.
+        Draft => ("draft", "Projet"),
+        /// Set aside by staff; its contributions stay traced to it.
+        Discarded => ("discarded", "Écartée"),
+    }
+}
+
+text_enum! {
+    /// How a draft orientation came to be.
+    OrientationOrigin {
+        /// Proposed by a synthesis run.
+        Proposed => ("proposed", "Proposée par la synthèse"),
+        /// Added by hand by staff.
+        Manual => ("manual", "Ajoutée par l'équipe"),
+        /// Split off another one by staff.
+        Split => ("split", "Détachée d'une autre orientation"),
+    }
+}
+
+text_enum! {
+    /// Who put a contribution where it stands in the draft.
+    PlacedBy {
+        /// A synthesis run.
+        Run => ("run", "La synthèse"),
+        /// Staff, by hand.
+        Staff => ("staff", "L'équipe"),
+    }
+}
+
+text_enum! {
+    /// Why a synthesis run left a contribution out of every orientation.
+    SetAsideReason {
+        /// "RAS", "non", "je ne sais pas"…
+        NoContent => ("no_content", "sans contenu (RAS, non, je ne sais pas…)"),
+        /// No term in common with other contributions.
+        NoSharedTerms => ("no_shared_terms", "aucun terme partagé avec d'autres contributions"),
+        /// Too few contributions in the theme to group.
+        TooFew => ("too_few", "trop peu de contributions dans le thème"),
+    }
+}
+
+text_enum! {
+    /// Kinds of background work (the `jobs` table).
+    JobKind {
+        /// The synthesis of one theme; the subject is the theme's id.
+        SynthesisRun => ("synthesis_run", "Synthèse d'un thème"),
+    }
+}
+
+text_enum! {
+    /// Where a background job stands.
+    JobState {
+        /// Waiting for a worker.
+        Queued => ("queued", "En attente"),
+        /// A worker is on it (and beats its heartbeat).
+        Running => ("running", "En cours"),
+        /// Finished; its result is stored.
+        Done => ("done", "Terminée"),
+        /// Stopped on an error, kept with its message.
+        Failed => ("failed", "Échouée"),
+        /// Its worker stopped (crash, restart) before the end; nothing was half-written.
+        Interrupted => ("interrupted", "Interrompue"),
+    }
+}
+
+text_enum! {
+    /// Where an e-mail of the outbox stands.
+    MailState {
+        /// To send, at `next_attempt_at`.
+        Pending => ("pending", "À envoyer"),
+        /// A worker is sending it.
+        Sending => ("sending", "Envoi en cours"),
+        /// Accepted by the mail server.
+        Sent => ("sent", "Envoyé"),
+        /// Given up after every retry, or refused for good; shown to staff.
+        Failed => ("failed", "Échec"),
     }
 }
 

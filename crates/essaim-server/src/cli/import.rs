@@ -56,14 +56,19 @@ pub fn contributions(
             println!("Encodage : {} ; empreinte SHA-256 du fichier : {}", report.encoding, report.file_sha256);
             Ok(())
         }
-        Err(ImportError::Lines(errors)) => {
-            let refused = errors.iter().filter(|e| e.line > 0).count();
+        Err(ImportError::Lines { errors, refused }) => {
             let mut text = format!("{refused} ligne(s) refusée(s) dans {} ; rien n'a été importé.", file.display());
             for error in errors.iter().filter(|e| e.line > 0).take(SHOWN_LINE_ERRORS) {
                 text.push_str(&format!("\n  ligne {} : {}", error.line, error.reason));
             }
             if refused > SHOWN_LINE_ERRORS {
                 text.push_str(&format!("\n  … et {} autre(s)", refused - SHOWN_LINE_ERRORS));
+            }
+            if refused > essaim_synthesis::import::MAX_LISTED_ERRORS {
+                text.push_str(&format!(
+                    "\n  (seules les {} premières lignes refusées ont été examinées en détail)",
+                    essaim_synthesis::import::MAX_LISTED_ERRORS
+                ));
             }
             for note in errors.iter().filter(|e| e.line == 0) {
                 text.push_str(&format!("\n  {}", note.reason));

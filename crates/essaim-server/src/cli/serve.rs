@@ -6,11 +6,14 @@ use essaim_core::db::DbPool;
 use essaim_core::mail::Mailer;
 
 use crate::app::{configure, AppState};
+use crate::workers;
 
 /// Runs the server; a busy or invalid address is one clear line, not a panic.
 pub fn serve(config: Config, pool: DbPool, mailer: Mailer, demo: bool) -> Result<(), String> {
     let bind = config.bind.clone();
-    let state = AppState { pool, config: config.clone(), mailer, jobs: Default::default() };
+    // The job and mail workers live as long as the server: their loops end when it stops.
+    let _workers = workers::start(&pool, &config, mailer).map_err(|e| format!("démarrage des tâches de fond : {e}"))?;
+    let state = AppState::new(pool, config.clone());
     let system = actix_web::rt::System::new();
     system.block_on(async move {
         let server = HttpServer::new(move || App::new().configure(configure(state.clone())))

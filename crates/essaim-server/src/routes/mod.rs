@@ -1,47 +1,107 @@
-//! The route table.
+//! The route table: one folder per module (`public`, `account`, `admin`, `synthesis`,
+//! `mail`, `api`; `questionnaire` and `workshops` to come). A known path asked with another
+//! method gets 405 with `Allow`; an unknown one the French 404 (JSON under `/api`).
 
+mod account;
 mod admin;
 pub(crate) mod api;
-mod login;
-mod pages;
-mod staff;
+mod mail;
+mod public;
 mod static_files;
+mod synthesis;
 
-use actix_web::web;
+use actix_web::dev::Handler;
+use actix_web::{middleware, web, FromRequest, Resource, Responder};
+
+use crate::error::AppError;
 
 pub use api::{ConsultationDetail, ConsultationSummary, Health, PhaseView, TerritoryView, ThemeView};
 
-/// Every route; anything else gets the French 404 page (or a JSON 404 under `/api`).
+fn not_allowed(allowed: &'static str) -> impl Fn() -> std::future::Ready<Result<actix_web::HttpResponse, AppError>> + Clone {
+    move || std::future::ready(Err(AppError::MethodNotAllowed(allowed)))
+}
+
+/// A page read with GET (and HEAD).
+fn get<F, Args>(path: &str, handler: F) -> Resource
+where
+    F: Handler<Args> + Clone,
+    Args: FromRequest + 'static,
+    F::Output: Responder + 'static,
+{
+    web::resource(path)
+        .route(web::get().to(handler.clone()))
+        .route(web::head().to(handler))
+        .default_service(web::to(not_allowed("GET, HEAD")))
+}
+
+/// An action sent with POST.
+fn post<F, Args>(path: &str, handler: F) -> Resource
+where
+    F: Handler<Args>,
+    Args: FromRequest + 'static,
+    F::Output: Responder + 'static,
+{
+    web::resource(path).route(web::post().to(handler)).default_service(web::to(not_allowed("POST")))
+}
+
+/// A page with its form: GET shows it, POST sends it.
+fn get_post<F, A, G, B>(path: &str, show: F, send: G) -> Resource
+where
+    F: Handler<A> + Clone,
+    A: FromRequest + 'static,
+    F::Output: Responder + 'static,
+    G: Handler<B>,
+    B: FromRequest + 'static,
+    G::Output: Responder + 'static,
+{
+    web::resource(path)
+        .route(web::get().to(show.clone()))
+        .route(web::head().to(show))
+        .route(web::post().to(send))
+        .default_service(web::to(not_allowed("GET, HEAD, POST")))
+}
+
+async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}
+
+/// Every route.
 pub fn register(cfg: &mut web::ServiceConfig) {
-    cfg.service(static_files::stylesheet)
-        .service(api::healthz)
-        .service(api::openapi_json)
+    cfg.service(get("/static/essaim.css", static_files::stylesheet))
+        .service(get("/healthz", api::healthz).wrap(middleware::from_fn(crate::error::json_errors)))
         .service(
-            web::scope("/api/v1")
-                .service(api::list_consultations_api)
-                .service(api::get_consultation)
-                .default_service(web::to(api::not_found)),
+            web::scope("/api")
+                .wrap(middleware::from_fn(crate::error::json_errors))
+                .service(get("/openapi.json", api::openapi_json))
+                .service(get("/v1/consultations", api::list_consultations))
+                .service(get("/v1/consultations/{slug}", api::get_consultation))
+                .default_service(web::to(not_found)),
         )
-        .service(pages::home)
-        .service(pages::consultation)
-        .service(login::login_form)
-        .service(login::login_submit)
-        .service(login::logout)
-        .service(admin::accounts)
-        .service(admin::new_account_form)
-        .service(admin::create_account)
-        .service(admin::disable_account)
-        .service(admin::enable_account)
-        .service(staff::synthesis_view)
-        .service(staff::export_drafts)
-        .service(staff::theme_view)
-        .service(staff::run_theme)
-        .service(staff::add_orientation)
-        .service(staff::orientation_view)
-        .service(staff::edit_orientation)
-        .service(staff::merge_orientation)
-        .service(staff::discard_orientation)
-        .service(staff::split_orientation)
-        .service(staff::move_contribution)
-        .default_service(web::to(pages::not_found));
+        // Public pages.
+        .service(get("/", public::home))
+        .service(get("/consultations/{slug}", public::consultation))
+        // Accounts.
+        .service(get_post("/login", account::login_form, account::login_submit))
+        .service(post("/logout", account::logout))
+        .service(get("/admin", admin::accounts))
+        .service(get("/admin/accounts/new", admin::new_account_form))
+        .service(post("/admin/accounts", admin::create_account))
+        .service(post("/admin/accounts/{id}/disable", admin::disable_account))
+        .service(post("/admin/accounts/{id}/enable", admin::enable_account))
+        // Synthesis (staff).
+        .service(get("/staff/consultations/{slug}/synthese", synthesis::overview))
+        .service(get("/staff/consultations/{slug}/synthese/export/{format}", synthesis::export_drafts))
+        .service(get("/staff/consultations/{slug}/synthese/{position}", synthesis::theme_view))
+        .service(post("/staff/consultations/{slug}/synthese/{position}/run", synthesis::run_theme))
+        .service(post("/staff/consultations/{slug}/synthese/{position}/orientations", synthesis::add_orientation))
+        .service(get("/staff/orientations/{id}", synthesis::orientation_view))
+        .service(post("/staff/orientations/{id}/edit", synthesis::edit_orientation))
+        .service(post("/staff/orientations/{id}/merge", synthesis::merge_orientation))
+        .service(post("/staff/orientations/{id}/discard", synthesis::discard_orientation))
+        .service(post("/staff/orientations/{id}/split", synthesis::split_orientation))
+        .service(post("/staff/contributions/{id}/move", synthesis::move_contribution))
+        // E-mail (staff).
+        .service(get("/staff/courriels", mail::outbox))
+        .service(post("/staff/courriels/{id}/relancer", mail::retry))
+        .default_service(web::to(not_found));
 }

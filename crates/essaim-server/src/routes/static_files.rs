@@ -1,11 +1,10 @@
 //! Our stylesheet, compiled into the binary so that one file is the whole application.
 
-use actix_web::{get, HttpResponse};
+use actix_web::HttpResponse;
 
 const STYLESHEET: &str = include_str!("../../../../frontend/static/essaim.css");
 
 /// `GET /static/essaim.css`
-#[get("/static/essaim.css")]
 pub async fn stylesheet() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/css; charset=utf-8")

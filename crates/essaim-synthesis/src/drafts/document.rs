@@ -2,12 +2,12 @@
 
 use essaim_core::db::{DbConnection, Id};
 use essaim_core::domain::consultation::{find_consultation, themes_of};
+use essaim_core::domain::contribution::moderation_counts;
 use essaim_core::CoreError;
 
 use super::{theme_drafts, DraftError};
 use crate::pipeline::{Item, NotGrouped, Params, ProposedOrientation, ThemeSynthesis};
-use crate::run::{input_hash, load_items_with_ids, RunInfo, SynthesisDocument, SynthesisOutput, METHOD};
-use crate::scrub::scrub;
+use crate::run::{input_hash, load_items_with_ids, person_names, RunInfo, SynthesisDocument, SynthesisOutput, METHOD};
 
 /// The consultation's current drafts, every theme, ready for `write_exports`.
 pub fn drafts_document(conn: &mut DbConnection, slug: &str) -> Result<SynthesisOutput, DraftError> {
@@ -36,7 +36,10 @@ pub fn drafts_document(conn: &mut DbConnection, slug: &str) -> Result<SynthesisO
             )
             .collect();
         not_grouped.sort_by(|a, b| a.reference.cmp(&b.reference));
+        let counts = moderation_counts(conn, consultation.id, Some(theme.id))?;
         themes.push(ThemeSynthesis {
+            pending_moderation: usize::try_from(counts.pending).unwrap_or(0),
+            rejected: usize::try_from(counts.rejected).unwrap_or(0),
             theme: theme.title.clone(),
             contributions: items.len(),
             groups: view.drafts.len(),
@@ -46,7 +49,7 @@ pub fn drafts_document(conn: &mut DbConnection, slug: &str) -> Result<SynthesisO
                 .iter()
                 .map(|d| ProposedOrientation {
                     title: d.orientation.title.clone(),
-                    text: scrub(&d.orientation.body, &[]),
+                    text: d.orientation.body.clone(),
                     key_phrases: d.key_phrases.clone(),
                     quotes: d.quotes.clone(),
                     contributions: d.members.iter().map(|m| m.reference.clone()).collect(),
@@ -74,5 +77,6 @@ pub fn drafts_document(conn: &mut DbConnection, slug: &str) -> Result<SynthesisO
         },
         themes,
     };
-    Ok(SynthesisOutput { document, inputs })
+    let names = person_names(conn, consultation.id)?;
+    Ok(SynthesisOutput { document, inputs }.scrubbed(&names))
 }

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use essaim_core::clock::now;
 use essaim_core::db::{write_transaction, DbConnection, Id};
 use essaim_core::domain::audit::{record, AuditEvent};
+use essaim_core::domain::{OrientationOrigin, OrientationStatus, PlacedBy};
 use essaim_core::schema::{contributions, orientation_members, orientations};
 
 use super::model::Orientation;
@@ -19,7 +20,7 @@ pub const MAX_BODY_CHARS: usize = 10_000;
 fn draft(conn: &mut DbConnection, id: Id) -> Result<Orientation, DraftError> {
     orientations::table
         .find(id)
-        .filter(orientations::status.eq("draft"))
+        .filter(orientations::status.eq(OrientationStatus::Draft))
         .select(Orientation::as_select())
         .first(conn)
         .optional()?
@@ -85,7 +86,7 @@ pub fn merge(conn: &mut DbConnection, source: Id, target: Id, actor: Id) -> Resu
             return Err(DraftError::Invalid("On ne fusionne que des orientations du même thème.".into()));
         }
         let moved = diesel::update(orientation_members::table.filter(orientation_members::orientation_id.eq(source)))
-            .set((orientation_members::orientation_id.eq(Some(target)), orientation_members::placed_by.eq("staff")))
+            .set((orientation_members::orientation_id.eq(Some(target)), orientation_members::placed_by.eq(PlacedBy::Staff)))
             .execute(conn)?;
         diesel::delete(orientations::table.find(source)).execute(conn)?;
         touch(conn, target)?;
@@ -137,14 +138,14 @@ pub fn split(conn: &mut DbConnection, id: Id, chosen: &[Id], title: &str, actor:
             body: String::new(),
             key_phrases: "[]".into(),
             quotes: "[]".into(),
-            origin: "split".into(),
-            status: "draft".into(),
+            origin: OrientationOrigin::Split,
+            status: OrientationStatus::Draft,
             created_at: at,
             updated_at: at,
         };
-        diesel::insert_into(orientations::table).values(&new).execute(conn)?;
+        diesel::insert_into(orientations::table).values(new.clone()).execute(conn)?;
         for contribution in chosen {
-            place_by(conn, *contribution, Some(new.id), None, "staff")?;
+            place_by(conn, *contribution, Some(new.id), None, PlacedBy::Staff)?;
         }
         touch(conn, id)?;
         audit(
@@ -176,7 +177,7 @@ pub fn move_contribution(conn: &mut DbConnection, contribution: Id, target: Id, 
             .select(orientation_members::orientation_id)
             .first(conn)
             .optional()?;
-        place_by(conn, contribution, Some(target), None, "staff")?;
+        place_by(conn, contribution, Some(target), None, PlacedBy::Staff)?;
         touch(conn, target)?;
         record(
             conn,
@@ -195,7 +196,7 @@ pub fn discard(conn: &mut DbConnection, id: Id, actor: Id) -> Result<(), DraftEr
     write_transaction(conn, |conn| {
         let before = draft(conn, id)?;
         diesel::update(orientations::table.find(id))
-            .set((orientations::status.eq("discarded"), orientations::updated_at.eq(now())))
+            .set((orientations::status.eq(OrientationStatus::Discarded), orientations::updated_at.eq(now())))
             .execute(conn)?;
         audit(conn, actor, "orientation.discard", id, serde_json::json!({ "title": before.title }))
     })
@@ -223,12 +224,12 @@ pub fn add(
             body,
             key_phrases: "[]".into(),
             quotes: "[]".into(),
-            origin: "manual".into(),
-            status: "draft".into(),
+            origin: OrientationOrigin::Manual,
+            status: OrientationStatus::Draft,
             created_at: at,
             updated_at: at,
         };
-        diesel::insert_into(orientations::table).values(&orientation).execute(conn)?;
+        diesel::insert_into(orientations::table).values(orientation.clone()).execute(conn)?;
         audit(conn, actor, "orientation.add", orientation.id, serde_json::json!({ "title": title }))?;
         Ok(orientation.id)
     })

@@ -4,6 +4,7 @@
 
 mod document;
 mod edit;
+mod job;
 mod model;
 mod run;
 
@@ -11,16 +12,18 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 use essaim_core::db::{DbConnection, Id};
-use essaim_core::schema::{orientation_members, orientations};
+use essaim_core::domain::{ModerationStatus, OrientationStatus, PlacedBy};
+use essaim_core::schema::{contributions, organisations, orientation_members, orientations, territories};
 use essaim_core::CoreError;
 
 pub use document::drafts_document;
 pub use edit::{add, discard, edit, merge, move_contribution, split, MAX_BODY_CHARS, MAX_TITLE_CHARS};
 pub use model::{Draft, Member, Orientation, ThemeDrafts};
-pub use run::{run_theme, RunReport, ATTACH_THRESHOLD};
+pub use job::{queue_run, run_job, run_now, run_status, user_message, BACKGROUND_FROM};
+pub use run::{plan_run, read_theme, run_theme, store_run, RunPlan, RunReport, ThemeState, ATTACH_THRESHOLD};
 
 use crate::pipeline::{support, Item, Quote, SynthesisError};
-use crate::run::{load_items_with_ids, RunError};
+use crate::run::RunError;
 
 /// Why a change to the drafts was refused.
 #[derive(Debug, thiserror::Error)]
@@ -31,6 +34,9 @@ pub enum DraftError {
     /// Refused, with a French message for the page.
     #[error("{0}")]
     Invalid(String),
+    /// A run of this theme is already queued or under way (here or on another server).
+    #[error("une synthèse de ce thème est déjà en cours")]
+    Busy,
     /// The synthesis could not run as asked.
     #[error(transparent)]
     Synthesis(#[from] SynthesisError),
@@ -55,71 +61,112 @@ impl From<RunError> for DraftError {
     }
 }
 
-fn member(id: Id, item: &Item, placed_by: &str) -> Member {
+fn member(id: Id, item: &Item, placed_by: Option<PlacedBy>) -> Member {
     Member {
         id,
         reference: item.reference.clone(),
         text: item.text.clone(),
         channel: item.channel.clone(),
         territory: item.territory.clone(),
-        placed_by: placed_by.to_owned(),
+        placed_by,
     }
 }
 
-/// The drafts of a theme with everything behind them.
-pub fn theme_drafts(conn: &mut DbConnection, consultation: Id, theme: Id) -> Result<ThemeDrafts, DraftError> {
-    let items = load_items_with_ids(conn, consultation, theme)?;
-    let by_id: HashMap<Id, &Item> = items.iter().map(|(id, item)| (*id, item)).collect();
-    let placements: Vec<(Id, Option<Id>, Option<String>, String)> = orientation_members::table
-        .filter(orientation_members::contribution_id.eq_any(items.iter().map(|(id, _)| *id).collect::<Vec<_>>()))
+/// One accepted contribution of a theme with where it stands: read in one joined query, so a
+/// theme of any size costs one statement (no parameter per contribution).
+pub(crate) struct PlacedItem {
+    pub id: Id,
+    pub item: Item,
+    pub orientation: Option<Id>,
+    pub reason: Option<String>,
+    pub placed_by: Option<PlacedBy>,
+}
+
+pub(crate) fn placed_items(conn: &mut DbConnection, consultation: Id, theme: Id) -> Result<Vec<PlacedItem>, DraftError> {
+    type Row = (
+        Id,
+        Option<String>,
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<Id>,
+        Option<String>,
+        Option<String>,
+    );
+    let rows: Vec<Row> = contributions::table
+        .left_join(territories::table)
+        .left_join(organisations::table)
+        .left_join(orientation_members::table)
+        .filter(contributions::consultation_id.eq(consultation))
+        .filter(contributions::theme_id.eq(theme))
+        .filter(contributions::moderation_status.eq(ModerationStatus::Published))
+        .order(contributions::id.asc())
         .select((
-            orientation_members::contribution_id,
-            orientation_members::orientation_id,
-            orientation_members::set_aside_reason,
-            orientation_members::placed_by,
+            contributions::id,
+            contributions::external_ref,
+            contributions::body,
+            contributions::channel,
+            contributions::kind,
+            territories::code.nullable(),
+            organisations::legal_family.nullable(),
+            orientation_members::orientation_id.nullable(),
+            orientation_members::set_aside_reason.nullable(),
+            orientation_members::placed_by.nullable(),
         ))
         .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, reference, text, channel, kind, territory, legal_family, orientation, reason, placed_by)| PlacedItem {
+            id,
+            item: Item { reference: reference.unwrap_or_else(|| id.to_string()), text, channel, territory, legal_family, kind },
+            orientation,
+            reason,
+            placed_by: placed_by.as_deref().and_then(PlacedBy::parse),
+        })
+        .collect())
+}
+
+/// The drafts of a theme with everything behind them (for exports and runs; the staff pages
+/// use the core's counting queries instead, so they stay fast on national-size themes).
+pub fn theme_drafts(conn: &mut DbConnection, consultation: Id, theme: Id) -> Result<ThemeDrafts, DraftError> {
+    let items = placed_items(conn, consultation, theme)?;
     let all: Vec<Orientation> = orientations::table
         .filter(orientations::theme_id.eq(theme))
         .order(orientations::created_at.asc())
         .select(Orientation::as_select())
         .load(conn)?;
-    let mut members: HashMap<Id, Vec<Member>> = HashMap::new();
+    let mut members: HashMap<Id, Vec<(Member, &Item)>> = HashMap::new();
     let mut result = ThemeDrafts::default();
-    let mut seen = std::collections::HashSet::new();
-    for (contribution, orientation, reason, placed_by) in placements {
-        let Some(item) = by_id.get(&contribution) else { continue };
-        seen.insert(contribution);
-        match (orientation, reason) {
-            (Some(o), _) => members.entry(o).or_default().push(member(contribution, item, &placed_by)),
-            (None, Some(r)) => result.set_aside.push((member(contribution, item, &placed_by), r)),
-            (None, None) => {}
-        }
-    }
-    for (id, item) in &items {
-        if !seen.contains(id) {
-            result.unplaced.push(member(*id, item, ""));
+    for placed in &items {
+        let m = member(placed.id, &placed.item, placed.placed_by);
+        match (placed.orientation, &placed.reason) {
+            (Some(o), _) => members.entry(o).or_default().push((m, &placed.item)),
+            (None, Some(r)) => result.set_aside.push((m, r.clone())),
+            (None, None) if placed.placed_by.is_some() => {}
+            (None, None) => result.unplaced.push(m),
         }
     }
     for orientation in all {
         let mut behind = members.remove(&orientation.id).unwrap_or_default();
-        behind.sort_by(|a, b| a.reference.cmp(&b.reference));
-        if orientation.status == "discarded" {
-            result.discarded_members.extend(behind);
+        behind.sort_by(|a, b| a.0.reference.cmp(&b.0.reference));
+        if orientation.status == OrientationStatus::Discarded {
+            result.discarded_members.extend(behind.into_iter().map(|(m, _)| m));
             result.discarded.push(orientation);
             continue;
         }
-        let items_behind: Vec<&Item> = behind.iter().filter_map(|m| by_id.get(&m.id).copied()).collect();
-        let quotes: Vec<Quote> = serde_json::from_str::<Vec<Quote>>(&orientation.quotes)
-            .unwrap_or_default()
+        let items_behind: Vec<&Item> = behind.iter().map(|(_, item)| *item).collect();
+        let quotes: Vec<Quote> = orientation
+            .quote_list()
             .into_iter()
-            .filter(|q| behind.iter().any(|m| m.reference == q.reference))
+            .filter(|q| behind.iter().any(|(m, _)| m.reference == q.reference))
             .collect();
         result.drafts.push(Draft {
-            key_phrases: serde_json::from_str(&orientation.key_phrases).unwrap_or_default(),
+            key_phrases: orientation.key_phrase_list(),
             quotes,
             support: support(&items_behind, items_behind.len()),
-            members: behind,
+            members: behind.into_iter().map(|(m, _)| m).collect(),
             orientation,
         });
     }

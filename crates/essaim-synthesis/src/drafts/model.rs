@@ -1,41 +1,12 @@
 //! Draft orientations as stored, and as pages show them.
 
-use chrono::NaiveDateTime;
-use diesel::prelude::*;
 use essaim_core::db::Id;
-use essaim_core::schema::orientations;
+use essaim_core::domain::PlacedBy;
 
 use crate::pipeline::{Quote, Support};
 
-/// A draft orientation, as stored.
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
-#[diesel(table_name = orientations)]
-pub struct Orientation {
-    /// Identifier.
-    pub id: Id,
-    /// Consultation.
-    pub consultation_id: Id,
-    /// Theme.
-    pub theme_id: Id,
-    /// The run that proposed it (none when added by hand).
-    pub run_id: Option<Id>,
-    /// Title, as staff last wrote it.
-    pub title: String,
-    /// Text of the orientation, written by staff.
-    pub body: String,
-    /// Key phrases proposed by the run (JSON list).
-    pub key_phrases: String,
-    /// Quotes proposed by the run (JSON list of `{ref, text}`).
-    pub quotes: String,
-    /// `proposed` (by a run), `manual` (added by staff), `split` (split off by staff).
-    pub origin: String,
-    /// `draft` or `discarded`.
-    pub status: String,
-    /// Created.
-    pub created_at: NaiveDateTime,
-    /// Last changed.
-    pub updated_at: NaiveDateTime,
-}
+/// A draft orientation, as stored (the core's type: the plenary reads it too).
+pub use essaim_core::domain::orientation::Orientation;
 
 /// A contribution as the editing pages show it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,8 +21,8 @@ pub struct Member {
     pub channel: String,
     /// Territory code.
     pub territory: Option<String>,
-    /// Who placed it here: `run` or `staff`.
-    pub placed_by: String,
+    /// Who placed it here (none: not placed yet).
+    pub placed_by: Option<PlacedBy>,
 }
 
 /// An orientation with what stands behind it.

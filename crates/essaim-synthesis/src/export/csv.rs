@@ -1,21 +1,14 @@
 //! CSV of every contribution with its orientation: for spreadsheets and open data.
-//! Cells that a spreadsheet would run as a formula are defused.
+//! Cells that a spreadsheet would run as a formula are defused
+//! (`essaim_documents::spreadsheet::safe_cell`).
 
 use std::collections::HashMap;
+
+use essaim_documents::spreadsheet::safe_cell;
 
 use crate::pipeline::Item;
 use crate::run::SynthesisDocument;
 use crate::scrub::scrub;
-
-/// A cell a spreadsheet will show as text: a leading `=`, `+`, `-`, `@`, tab or carriage
-/// return would otherwise start a formula (CSV injection), so it gets a leading apostrophe.
-pub fn spreadsheet_safe(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
-    } else {
-        cell.to_owned()
-    }
-}
 
 /// French meaning of a not-grouped reason code.
 pub fn reason_label(code: &str) -> &'static str {
@@ -89,7 +82,7 @@ pub fn contributions_csv(document: &SynthesisDocument, inputs: &[(String, Vec<It
                 item.map(|i| i.kind.clone()).unwrap_or_default(),
                 item.map(|i| scrub(&i.text, &[])).unwrap_or_default(),
             ];
-            writer.write_record(cells.iter().map(|c| spreadsheet_safe(c)))?;
+            writer.write_record(cells.iter().map(|c| safe_cell(c).into_owned()))?;
         }
     }
     writer.into_inner().map_err(|e| csv::Error::from(e.into_error()))
@@ -97,16 +90,6 @@ pub fn contributions_csv(document: &SynthesisDocument, inputs: &[(String, Vec<It
 
 #[cfg(test)]
 mod tests {
-    use super::spreadsheet_safe;
-
-    #[test]
-    fn formulas_are_defused() {
-        assert_eq!(spreadsheet_safe("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
-        assert_eq!(spreadsheet_safe("+33 2 40"), "'+33 2 40");
-        assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(spreadsheet_safe("Un texte"), "Un texte");
-    }
-
     #[test]
     fn every_field_is_quoted_so_a_semicolon_cannot_start_a_cell() {
         use crate::run::{RunInfo, SynthesisDocument};
@@ -125,8 +108,13 @@ mod tests {
                 groups: 0,
                 groups_chosen_automatically: false,
                 orientations: Vec::new(),
-                not_grouped: vec![crate::pipeline::NotGrouped { reference: "r1".into(), reason: "no_content".into() }],
+                not_grouped: vec![
+                    crate::pipeline::NotGrouped { reference: "r1".into(), reason: "no_content".into() },
+                    crate::pipeline::NotGrouped { reference: "r2".into(), reason: "no_content".into() },
+                ],
                 notes: Vec::new(),
+                pending_moderation: 0,
+                rejected: 0,
             }],
         };
         let item = crate::pipeline::Item {
@@ -137,8 +125,12 @@ mod tests {
             legal_family: None,
             kind: "proposition".into(),
         };
-        let bytes = super::contributions_csv(&document, &[("T".into(), vec![item])]).unwrap();
+        // A formula behind an ideographic space and a full-width sign: defused in the export.
+        let hidden =
+            crate::pipeline::Item { reference: "r2".into(), text: "\u{3000}＝SOMME(A1)".into(), ..item.clone() };
+        let bytes = super::contributions_csv(&document, &[("T".into(), vec![item, hidden])]).unwrap();
         let text = String::from_utf8(bytes).unwrap();
         assert!(text.contains("\"Bonne idée;=cmd|' /C calc'!A0\""), "{text}");
+        assert!(text.contains("\"'\u{3000}＝SOMME(A1)\""), "{text}");
     }
 }

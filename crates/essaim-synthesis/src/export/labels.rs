@@ -1,4 +1,4 @@
-//! French labels of the codes that exports show to people.
+//! French labels of the synthesis's codes that exports show to people.
 
 use essaim_core::domain::{Channel, ContributionKind, LegalFamily};
 
@@ -137,18 +137,9 @@ pub fn territory(code: &str) -> String {
     }
 }
 
-/// "1 234" with a narrow no-break space, as French typography wants.
-pub fn number(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('\u{202f}');
-        }
-        out.push(c);
-    }
-    out
-}
+/// "1 234" with a narrow no-break space, as French typography wants (shared by every
+/// document renderer).
+pub use essaim_documents::numbers::number;
 
 #[cfg(test)]
 mod tests {

@@ -1,9 +1,12 @@
 //! The draft strategy as a reader sees it, independent of the file format: participation,
-//! each theme's orientations, and the two annexes (method, traceability). The office formats
-//! (ODT, DOCX, PDF) are renderings of one list of [`Block`]s, so they cannot drift apart;
-//! Markdown and HTML use the same helpers.
+//! each theme's orientations, and the two annexes (method, traceability), as one
+//! [`essaim_documents::Document`] that every document format (Markdown, HTML, ODT, DOCX, PDF)
+//! renders, so they cannot drift apart.
 
 use std::collections::BTreeMap;
+
+use essaim_documents::charts::bars;
+use essaim_documents::{Block, Document};
 
 use super::csv::reason_label;
 use super::labels;
@@ -30,7 +33,7 @@ fn facet(items: &[&Item], key: impl Fn(&Item) -> String, label: impl Fn(&str) ->
     for item in items {
         *counts.entry(key(item)).or_insert(0) += 1;
     }
-    super::charts::bars(&counts, label)
+    bars(&counts, label)
 }
 
 /// Participation from the contributions read.
@@ -55,11 +58,7 @@ pub fn participation(inputs: &[(String, Vec<Item>)]) -> Participation {
 /// One line of support figures: "12 contributions (10 voix distinctes) — canaux : …".
 pub fn support_lines(support: &crate::pipeline::Support) -> Vec<String> {
     let join = |counts: &BTreeMap<String, usize>, label: &dyn Fn(&str) -> String| {
-        super::charts::bars(counts, label)
-            .iter()
-            .map(|(l, n)| format!("{l} {}", labels::number(*n)))
-            .collect::<Vec<_>>()
-            .join(", ")
+        bars(counts, label).iter().map(|(l, n)| format!("{l} {}", labels::number(*n))).collect::<Vec<_>>().join(", ")
     };
     vec![
         format!(
@@ -98,65 +97,43 @@ pub fn parameter_lines(document: &SynthesisDocument) -> Vec<(String, String)> {
     ]
 }
 
+/// What moderation kept out, said beside the figures: only accepted contributions are read.
+pub fn moderation_line(pending: usize, rejected: usize) -> Option<String> {
+    (pending + rejected > 0).then(|| {
+        format!(
+            "Seules les contributions acceptées sont lues : {} en attente de modération et {} rejetée(s) ne sont ni lues ni comptées.",
+            labels::number(pending),
+            labels::number(rejected)
+        )
+    })
+}
+
 /// "non groupée : motif" lines of a theme.
 pub fn not_grouped_lines(theme: &crate::pipeline::ThemeSynthesis) -> Vec<String> {
     theme.not_grouped.iter().map(|n| format!("{} ({})", n.reference, reason_label(&n.reason))).collect()
-}
-
-/// One piece of the office documents, in reading order.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Block {
-    /// The document title (once, first).
-    Title(String),
-    /// A heading; level 1 starts a part (a new page in print, except the first).
-    Heading {
-        /// 1 to 3.
-        level: u8,
-        /// The heading's text.
-        text: String,
-    },
-    /// Body text.
-    Paragraph(String),
-    /// A quote of a contribution, with its reference.
-    Quote(String),
-    /// A bulleted list.
-    List(Vec<String>),
-    /// A two-column table with a header row; `name` is its caption.
-    Table {
-        /// Caption and accessible name.
-        name: String,
-        /// The column headers.
-        header: [String; 2],
-        /// The rows.
-        rows: Vec<(String, String)>,
-    },
-    /// A bar chart; its figures are always also given as the table that follows it.
-    Chart {
-        /// Title and text alternative.
-        title: String,
-        /// The bars, largest first.
-        bars: Facet,
-    },
 }
 
 fn heading(level: u8, text: String) -> Block {
     Block::Heading { level, text }
 }
 
+/// A facet as a chart (the largest bars; the renderers cut it) and the table of all its figures.
 fn facet_blocks(blocks: &mut Vec<Block>, title: &str, column: &str, facet: &Facet) {
-    blocks.push(Block::Chart { title: title.to_owned(), bars: super::charts::chart_bars(facet) });
+    blocks.push(Block::Chart { title: title.to_owned(), bars: facet.clone() });
     blocks.push(Block::Table {
         name: title.to_owned(),
-        header: [column.to_owned(), "Contributions".to_owned()],
-        rows: facet.iter().map(|(l, n)| (l.clone(), labels::number(*n))).collect(),
+        header: vec![column.to_owned(), "Contributions".to_owned()],
+        rows: facet.iter().map(|(l, n)| vec![l.clone(), labels::number(*n)]).collect(),
     });
 }
 
-/// The draft strategy as blocks: title, participation, one part per theme, the two annexes.
-pub fn blocks(document: &SynthesisDocument, inputs: &[(String, Vec<Item>)]) -> Vec<Block> {
+/// The draft strategy as a document: title, participation, one part per theme, the two
+/// annexes.
+pub fn strategy_document(document: &SynthesisDocument, inputs: &[(String, Vec<Item>)]) -> Document {
     let run = &document.run;
+    let title = format!("Projet de stratégie — {}", run.consultation_title);
     let mut blocks = vec![
-        Block::Title(format!("Projet de stratégie — {}", run.consultation_title)),
+        Block::Title(title.clone()),
         Block::Paragraph(
             "Synthèse des contributions, pour la revue en plénière. Chaque orientation renvoie aux contributions dont elle est tirée (annexe 2).".into(),
         ),
@@ -164,6 +141,10 @@ pub fn blocks(document: &SynthesisDocument, inputs: &[(String, Vec<Item>)]) -> V
     let p = participation(inputs);
     blocks.push(heading(1, "Participation".into()));
     blocks.push(Block::Paragraph(format!("{} contributions lues.", labels::number(p.total))));
+    let (pending, rejected) = document.themes.iter().fold((0, 0), |(p, r), t| (p + t.pending_moderation, r + t.rejected));
+    if let Some(line) = moderation_line(pending, rejected) {
+        blocks.push(Block::Paragraph(line));
+    }
     facet_blocks(&mut blocks, "Contributions par canal", "Canal", &p.by_channel);
     facet_blocks(&mut blocks, "Contributions par département", "Département", &p.by_territory);
     facet_blocks(&mut blocks, "Contributions par famille juridique", "Famille juridique", &p.by_legal_family);
@@ -175,6 +156,9 @@ pub fn blocks(document: &SynthesisDocument, inputs: &[(String, Vec<Item>)]) -> V
             theme.orientations.len(),
             labels::number(theme.not_grouped.len())
         )));
+        if let Some(line) = moderation_line(theme.pending_moderation, theme.rejected) {
+            blocks.push(Block::Paragraph(line));
+        }
         for note in &theme.notes {
             blocks.push(Block::Paragraph(format!("Remarque : {note}")));
         }
@@ -196,8 +180,8 @@ pub fn blocks(document: &SynthesisDocument, inputs: &[(String, Vec<Item>)]) -> V
     blocks.push(Block::Paragraph(run.method.clone()));
     blocks.push(Block::Table {
         name: "Paramètres".into(),
-        header: ["Paramètre".into(), "Valeur".into()],
-        rows: parameter_lines(document),
+        header: vec!["Paramètre".into(), "Valeur".into()],
+        rows: parameter_lines(document).into_iter().map(|(name, value)| vec![name, value]).collect(),
     });
     blocks.push(heading(1, "Annexe 2 — Traçabilité".into()));
     for (t, theme) in document.themes.iter().enumerate() {
@@ -216,7 +200,7 @@ pub fn blocks(document: &SynthesisDocument, inputs: &[(String, Vec<Item>)]) -> V
         }
         blocks.push(Block::List(lines));
     }
-    blocks
+    Document { title, language: "fr-FR".to_owned(), blocks }
 }
 
 #[cfg(test)]
@@ -231,5 +215,88 @@ mod tests {
         let lines = support_lines(&support);
         assert_eq!(lines[0], "10\u{202f}517 contribution(s), 9\u{202f}223 voix distincte(s)");
         assert_eq!(lines[4], "Types : Proposition 10\u{202f}517");
+    }
+
+    #[test]
+    fn the_strategy_document_has_participation_themes_and_both_annexes() {
+        use crate::pipeline::{NotGrouped, Params, ThemeSynthesis};
+        use crate::run::RunInfo;
+        let document = SynthesisDocument {
+            run: RunInfo {
+                consultation: "c".into(),
+                consultation_title: "Consultation".into(),
+                software_version: "0.1.0".into(),
+                input_sha256: "ab".repeat(32),
+                parameters: Params::default(),
+                method: "Méthode.".into(),
+            },
+            themes: vec![ThemeSynthesis {
+                theme: "Emploi".into(),
+                contributions: 1,
+                groups: 0,
+                groups_chosen_automatically: false,
+                orientations: Vec::new(),
+                not_grouped: vec![NotGrouped { reference: "r1".into(), reason: "no_content".into() }],
+                notes: vec!["Trop peu de contributions.".into()],
+                pending_moderation: 2,
+                rejected: 1,
+            }],
+        };
+        let item = Item {
+            reference: "r1".into(),
+            text: "RAS".into(),
+            channel: "online".into(),
+            territory: Some("44".into()),
+            legal_family: None,
+            kind: "proposition".into(),
+        };
+        let strategy = strategy_document(&document, &[("Emploi".into(), vec![item])]);
+        assert_eq!(strategy.title, "Projet de stratégie — Consultation");
+        let said = |text: &str| strategy.blocks.iter().filter(|b| matches!(b, Block::Paragraph(p) if p.contains(text))).count();
+        assert_eq!(said("2 en attente de modération et 1 rejetée(s) ne sont ni lues"), 2, "overall and in the theme");
+        assert_eq!(strategy.language, "fr-FR");
+        assert_eq!(strategy.blocks[0], Block::Title(strategy.title.clone()));
+        let headings: Vec<(u8, &str)> = strategy
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Heading { level, text } => Some((*level, text.as_str())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            headings,
+            [
+                (1, "Participation"),
+                (1, "Thème 1 — Emploi"),
+                (1, "Annexe 1 — Méthode"),
+                (1, "Annexe 2 — Traçabilité"),
+                (2, "Thème 1 — Emploi")
+            ]
+        );
+        // Each facet: its chart, then the table of its figures.
+        let charts = strategy.blocks.iter().filter(|b| matches!(b, Block::Chart { .. })).count();
+        assert_eq!(charts, 3);
+        for (i, block) in strategy.blocks.iter().enumerate() {
+            if let Block::Chart { title, .. } = block {
+                assert!(matches!(&strategy.blocks[i + 1], Block::Table { name, .. } if name == title));
+            }
+        }
+        let territory = strategy.blocks.iter().find_map(|b| match b {
+            Block::Table { name, header, rows } if name == "Contributions par département" => Some((header, rows)),
+            _ => None,
+        });
+        let (header, rows) = territory.unwrap();
+        assert_eq!(header, &["Département", "Contributions"]);
+        assert_eq!(rows, &[vec!["Loire-Atlantique (44)".to_owned(), "1".to_owned()]]);
+        let parameters = strategy.blocks.iter().find_map(|b| match b {
+            Block::Table { name, rows, .. } if name == "Paramètres" => Some(rows),
+            _ => None,
+        });
+        assert!(parameters.unwrap().iter().all(|row| row.len() == 2));
+        assert!(strategy.blocks.contains(&Block::Paragraph("Remarque : Trop peu de contributions.".into())));
+        assert!(strategy
+            .blocks
+            .contains(&Block::List(vec!["Non groupées : r1 (sans contenu (RAS, non, je ne sais pas…))".into()])));
     }
 }

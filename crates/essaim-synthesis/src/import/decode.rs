@@ -14,18 +14,44 @@ pub struct DecodedFile {
     pub encoding: &'static str,
 }
 
-/// Reads a file, gunzipping `.gz` files (or any file starting with the gzip magic bytes).
+/// Largest file an import reads, once decompressed: 1 GiB, about five million answers. Past
+/// it the import is refused before more is decompressed, so a "gzip bomb" (a few MB that
+/// inflate to many GB) costs at most this much memory and a few seconds.
+pub const MAX_IMPORT_BYTES: u64 = 1 << 30;
+
+/// Reads a file, gunzipping `.gz` files (or any file starting with the gzip magic bytes),
+/// streaming, and never more than [`MAX_IMPORT_BYTES`] once decompressed.
 pub fn read_file(path: &Path) -> Result<Vec<u8>, ImportError> {
-    let raw = std::fs::read(path)
-        .map_err(|e| ImportError::Read(format!("lecture de {} impossible : {e}", path.display())))?;
-    if raw.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::with_capacity(raw.len() * 4);
-        flate2::read::MultiGzDecoder::new(&raw[..])
-            .read_to_end(&mut out)
-            .map_err(|e| ImportError::Read(format!("{} : archive gzip illisible ({e})", path.display())))?;
-        return Ok(out);
+    read_file_capped(path, MAX_IMPORT_BYTES)
+}
+
+/// [`read_file`] with another cap (tests).
+pub fn read_file_capped(path: &Path, cap: u64) -> Result<Vec<u8>, ImportError> {
+    use std::io::BufRead;
+    let unreadable = |e: std::io::Error| ImportError::Read(format!("lecture de {} impossible : {e}", path.display()));
+    let mut file = std::io::BufReader::new(std::fs::File::open(path).map_err(unreadable)?);
+    let gzip = file.fill_buf().map_err(unreadable)?.starts_with(&[0x1f, 0x8b]);
+    let mut out = Vec::new();
+    let read = if gzip {
+        flate2::read::MultiGzDecoder::new(file).take(cap + 1).read_to_end(&mut out)
+    } else {
+        file.take(cap + 1).read_to_end(&mut out)
+    };
+    read.map_err(|e| {
+        if gzip {
+            ImportError::Read(format!("{} : archive gzip illisible ({e})", path.display()))
+        } else {
+            unreadable(e)
+        }
+    })?;
+    if out.len() as u64 > cap {
+        return Err(ImportError::Read(format!(
+            "{} dépasse {} Mo une fois décompressé : découpez-le en plusieurs fichiers (rien n'a été importé)",
+            path.display(),
+            cap / (1 << 20)
+        )));
     }
-    Ok(raw)
+    Ok(out)
 }
 
 /// Decodes bytes to text.
@@ -62,6 +88,26 @@ pub fn decode(bytes: Vec<u8>) -> Result<DecodedFile, ImportError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_gzip_bomb_is_refused_at_the_cap_without_inflating_it_whole() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bombe.csv.gz");
+        let mut encoder = flate2::write::GzEncoder::new(std::fs::File::create(&path).unwrap(), flate2::Compression::best());
+        let zeros = vec![b'0'; 1 << 20];
+        for _ in 0..64 {
+            encoder.write_all(&zeros).unwrap();
+        }
+        encoder.finish().unwrap();
+        assert!(std::fs::metadata(&path).unwrap().len() < 1 << 20, "a small file…");
+        let Err(ImportError::Read(message)) = read_file_capped(&path, 4 << 20) else { panic!("refused") };
+        assert!(message.contains("dépasse 4 Mo"), "{message}");
+        assert_eq!(read_file_capped(&path, 64 << 20).unwrap().len(), 64 << 20, "…read whole under the cap");
+        let plain = dir.path().join("gros.csv");
+        std::fs::write(&plain, vec![b'x'; 5 << 20]).unwrap();
+        assert!(read_file_capped(&plain, 4 << 20).is_err(), "plain files are capped too");
+    }
 
     #[test]
     fn windows_1252_is_detected_and_converted() {

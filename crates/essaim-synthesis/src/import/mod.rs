@@ -15,14 +15,15 @@ use diesel::prelude::*;
 use essaim_core::clock::now;
 use essaim_core::db::{write_transaction, DbConnection, Id};
 use essaim_core::domain::audit::{record, AuditEvent};
-use essaim_core::domain::consultation::{validate_slug, Consultation, Theme};
-use essaim_core::domain::contribution::insert_contributions_bulk;
+use essaim_core::domain::consultation::{create_consultation, Consultation, NewConsultation};
+use essaim_core::domain::contribution::record_bulk;
 use essaim_core::schema::{consultations, contributions, organisations, territories, themes};
 use essaim_core::CoreError;
 use sha2::{Digest, Sha256};
 
 pub use parse::{OPTIONAL_COLUMNS, REQUIRED_COLUMNS};
-pub use validate::{name_key, MAX_TEXT_CHARS};
+pub use decode::MAX_IMPORT_BYTES;
+pub use validate::{name_key, MAX_LISTED_ERRORS, MAX_TEXT_CHARS};
 
 /// A rejected line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,9 +46,15 @@ pub enum ImportError {
     /// The consultation is missing, or exists when it should be new.
     #[error("{0}")]
     Consultation(String),
-    /// Some lines are wrong; nothing was written.
-    #[error("{} ligne(s) refusée(s), rien n'a été importé", .0.len())]
-    Lines(Vec<LineError>),
+    /// Some lines are wrong; nothing was written. At most [`MAX_LISTED_ERRORS`] are listed;
+    /// `refused` counts them all.
+    #[error("{refused} ligne(s) refusée(s), rien n'a été importé")]
+    Lines {
+        /// The first refused lines, by line number, and notes (line 0).
+        errors: Vec<LineError>,
+        /// How many lines were refused in all.
+        refused: usize,
+    },
     /// The database failed; the transaction was rolled back.
     #[error(transparent)]
     Store(#[from] CoreError),
@@ -123,14 +130,16 @@ pub fn import_contributions(
         let (consultation, themes_created) = match &options.new_consultation {
             Some(title) => {
                 let names = theme_names_in_order(&parsed.rows);
-                let (c, t) = create_consultation(conn, &options.consultation, title, &names)?;
+                let (c, t) = create_consultation_with_themes(conn, &options.consultation, title, &names)?;
                 (c, t)
             }
             None => (find_consultation(conn, &options.consultation)?, Vec::new()),
         };
+        let themes = themes_of(conn, consultation.id)?;
         let context = validate::Context {
             consultation_id: consultation.id,
-            themes: themes_of(conn, consultation.id)?,
+            theme_ids: themes.values().copied().collect(),
+            themes,
             territories: territory_keys(conn)?,
             organisations: organisation_keys(conn)?,
             existing: existing_refs(conn, consultation.id)?,
@@ -138,9 +147,11 @@ pub fn import_contributions(
         };
         let mut errors = parsed.errors.clone();
         let checked = validate::check_rows(parsed.rows.clone(), &context);
+        let refused = parsed.refused + checked.refused;
         errors.extend(checked.errors);
         if !errors.is_empty() {
             errors.sort_by_key(|e| e.line);
+            errors.truncate(MAX_LISTED_ERRORS);
             if errors.iter().any(|e| e.reason.starts_with("thème inconnu")) {
                 let known: Vec<String> = themes::table
                     .filter(themes::consultation_id.eq(consultation.id))
@@ -155,11 +166,11 @@ pub fn import_contributions(
                     ),
                 });
             }
-            return Err(ImportError::Lines(errors));
+            return Err(ImportError::Lines { errors, refused });
         }
         let total = checked.contributions.len();
         for (index, chunk) in checked.contributions.chunks(10_000).enumerate() {
-            insert_contributions_bulk(conn, chunk)?;
+            record_bulk(conn, chunk)?;
             progress(Progress::Written((index * 10_000 + chunk.len()).min(total), total));
         }
         record(
@@ -206,45 +217,26 @@ fn find_consultation(conn: &mut DbConnection, slug: &str) -> Result<Consultation
         })
 }
 
-fn create_consultation(
+fn create_consultation_with_themes(
     conn: &mut DbConnection,
     slug: &str,
     title: &str,
     theme_names: &[String],
 ) -> Result<(Consultation, Vec<String>), ImportError> {
-    validate_slug(slug).map_err(ImportError::Consultation)?;
     if title.trim().is_empty() {
         return Err(ImportError::Consultation("--new-consultation demande un titre".into()));
     }
-    let exists: i64 = consultations::table.filter(consultations::slug.eq(slug)).count().get_result(conn)?;
-    if exists > 0 {
-        return Err(ImportError::Consultation(format!(
+    let input = NewConsultation { slug: slug.to_owned(), title: title.to_owned(), ..Default::default() };
+    match create_consultation(conn, &input, theme_names) {
+        Ok((consultation, themes)) => Ok((consultation, themes.into_iter().map(|t| t.title).collect())),
+        Err(CoreError::Conflict(_)) => Err(ImportError::Consultation(format!(
             "la consultation « {slug} » existe déjà : retirez --new-consultation pour y ajouter les contributions"
-        )));
+        ))),
+        Err(CoreError::Validation(errors)) => {
+            Err(ImportError::Consultation(errors.0.into_iter().map(|e| e.message).collect::<Vec<_>>().join(" ")))
+        }
+        Err(other) => Err(other.into()),
     }
-    let consultation = Consultation {
-        id: Id::new(),
-        slug: slug.to_owned(),
-        title: title.trim().to_owned(),
-        region: String::new(),
-        description: String::new(),
-        starts_on: None,
-        ends_on: None,
-        retention_until: None,
-        created_at: now(),
-    };
-    diesel::insert_into(consultations::table).values(consultation.clone()).execute(conn)?;
-    for (index, name) in theme_names.iter().enumerate() {
-        let theme = Theme {
-            id: Id::new(),
-            consultation_id: consultation.id,
-            position: index as i32 + 1,
-            title: name.clone(),
-            description: String::new(),
-        };
-        diesel::insert_into(themes::table).values(&theme).execute(conn)?;
-    }
-    Ok((consultation, theme_names.to_vec()))
 }
 
 fn themes_of(conn: &mut DbConnection, consultation: Id) -> Result<HashMap<String, Id>, ImportError> {

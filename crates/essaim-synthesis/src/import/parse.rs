@@ -39,8 +39,21 @@ pub struct ParsedFile {
     pub rows: Vec<RawRow>,
     /// Unknown columns, named in the report.
     pub ignored_columns: Vec<String>,
-    /// Per-line errors found while reading.
+    /// Per-line errors found while reading (the first `MAX_LISTED_ERRORS`).
     pub errors: Vec<LineError>,
+    /// Lines refused while reading, listed or not.
+    pub refused: usize,
+}
+
+impl ParsedFile {
+    /// Counts a refused line, and keeps its message while fewer than the cap are kept: a file
+    /// of millions of bad lines must not hold millions of messages.
+    fn refuse(&mut self, error: LineError) {
+        self.refused += 1;
+        if self.errors.len() < super::validate::MAX_LISTED_ERRORS {
+            self.errors.push(error);
+        }
+    }
 }
 
 /// File formats.
@@ -130,7 +143,7 @@ pub fn parse_csv(text: &str) -> Result<ParsedFile, ImportError> {
                     continue; // blank line
                 }
                 if record.len() != headers.len() {
-                    parsed.errors.push(LineError {
+                    parsed.refuse(LineError {
                         line,
                         reason: format!("{} colonnes au lieu de {} (guillemet oublié ?)", record.len(), headers.len()),
                     });
@@ -143,7 +156,7 @@ pub fn parse_csv(text: &str) -> Result<ParsedFile, ImportError> {
                 parsed.rows.push(row);
             }
             Err(e) => {
-                parsed.errors.push(LineError { line, reason: format!("ligne CSV illisible : {e}") });
+                parsed.refuse(LineError { line, reason: format!("ligne CSV illisible : {e}") });
                 if !matches!(e.kind(), csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }) {
                     break; // the reader cannot resynchronise after an I/O or syntax error
                 }
@@ -205,11 +218,11 @@ pub fn parse_json_lines(text: &str) -> Result<ParsedFile, ImportError> {
         let object = match serde_json::from_str::<serde_json::Value>(raw) {
             Ok(serde_json::Value::Object(map)) => map,
             Ok(_) => {
-                parsed.errors.push(LineError { line, reason: "un objet JSON est attendu sur chaque ligne".into() });
+                parsed.refuse(LineError { line, reason: "un objet JSON est attendu sur chaque ligne".into() });
                 continue;
             }
             Err(e) => {
-                parsed.errors.push(LineError { line, reason: format!("JSON invalide : {e}") });
+                parsed.refuse(LineError { line, reason: format!("JSON invalide : {e}") });
                 continue;
             }
         };
@@ -225,9 +238,7 @@ pub fn parse_json_lines(text: &str) -> Result<ParsedFile, ImportError> {
                 serde_json::Value::Number(n) => n.to_string(),
                 serde_json::Value::Null => String::new(),
                 other => {
-                    parsed
-                        .errors
-                        .push(LineError { line, reason: format!("« {column} » doit être un texte, pas {other}") });
+                    parsed.refuse(LineError { line, reason: format!("« {column} » doit être un texte, pas {other}") });
                     continue;
                 }
             };

@@ -4,13 +4,17 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use essaim_core::db::Id;
-use essaim_core::domain::{AuthorKind, Channel, Contribution, ContributionKind, ModerationStatus};
+use essaim_core::domain::contribution::{clean_text, Author, NewContribution, Submitter, ValidContribution};
+use essaim_core::domain::{Channel, ContributionKind};
 
 use super::parse::RawRow;
 use super::LineError;
 
-/// Longest text accepted, in characters.
-pub const MAX_TEXT_CHARS: usize = 20_000;
+/// Longest text accepted, in characters: the one limit of every channel.
+pub const MAX_TEXT_CHARS: usize = essaim_core::domain::contribution::MAX_CONTRIBUTION_CHARS;
+
+/// At most this many refused lines are kept (and listed); the count of the rest is kept.
+pub const MAX_LISTED_ERRORS: usize = 1_000;
 
 /// Lowercase, apostrophes unified, spaces folded: how names are compared.
 pub fn name_key(name: &str) -> String {
@@ -23,6 +27,8 @@ pub struct Context {
     pub consultation_id: Id,
     /// Theme name key → theme id.
     pub themes: HashMap<String, Id>,
+    /// The consultation's theme ids, for the core's checks.
+    pub theme_ids: Vec<Id>,
     /// Territory code or name key → territory id.
     pub territories: HashMap<String, Id>,
     /// Organisation name key → organisation id.
@@ -36,12 +42,14 @@ pub struct Context {
 /// The outcome of checking every row.
 #[derive(Default)]
 pub struct Checked {
-    /// Contributions to write.
-    pub contributions: Vec<Contribution>,
+    /// Contributions to write, checked by the core's rules.
+    pub contributions: Vec<ValidContribution>,
     /// Rows already imported with the same text: skipped, so a file can be imported again.
     pub already_present: usize,
-    /// Problems, by line.
+    /// Problems, by line (the first [`MAX_LISTED_ERRORS`]).
     pub errors: Vec<LineError>,
+    /// Lines refused in all, listed or not.
+    pub refused: usize,
 }
 
 fn parse_kind(raw: &str) -> Option<ContributionKind> {
@@ -87,7 +95,14 @@ pub fn check_rows(rows: Vec<RawRow>, context: &Context) -> Checked {
     for row in rows {
         let mut reasons: Vec<String> = Vec::new();
         let reference = row.id.trim().to_owned();
-        let text = row.text.trim().to_owned();
+        let text = match clean_text(&row.text) {
+            Ok(text) => text,
+            Err(_) if row.text.trim().is_empty() => String::new(),
+            Err(_) => {
+                reasons.push(format!("texte de plus de {MAX_TEXT_CHARS} caractères"));
+                row.text.trim().to_owned()
+            }
+        };
         if reference.is_empty() {
             reasons.push("identifiant (id) vide".into());
         } else if !seen.insert(reference.clone()) {
@@ -95,8 +110,6 @@ pub fn check_rows(rows: Vec<RawRow>, context: &Context) -> Checked {
         }
         if text.is_empty() {
             reasons.push("texte vide".into());
-        } else if text.chars().count() > MAX_TEXT_CHARS {
-            reasons.push(format!("texte de plus de {MAX_TEXT_CHARS} caractères"));
         }
         let theme_id = context.themes.get(&name_key(&row.theme)).copied();
         if theme_id.is_none() {
@@ -141,35 +154,38 @@ pub fn check_rows(rows: Vec<RawRow>, context: &Context) -> Checked {
             }
             reasons.push(format!("identifiant « {reference} » déjà importé avec un autre texte"));
         }
-        if !reasons.is_empty() {
-            checked.errors.push(LineError { line: row.line, reason: reasons.join(" ; ") });
-            continue;
-        }
         let organisation = row.organisation.trim();
-        let organisation_id = context.organisations.get(&name_key(organisation)).copied();
-        let (author_kind, author_name) = match (organisation.is_empty(), organisation_id) {
-            (true, _) => (AuthorKind::Anonymous, None),
-            (false, Some(_)) => (AuthorKind::Organisation, None),
-            (false, None) => (AuthorKind::Organisation, Some(organisation.to_owned())),
+        let author = match (organisation.is_empty(), context.organisations.get(&name_key(organisation))) {
+            (true, _) => Author::Anonymous,
+            (false, Some(id)) => Author::Organisation(*id),
+            (false, None) => Author::NamedOrganisation(organisation.to_owned()),
         };
-        checked.contributions.push(Contribution {
-            id: Id::new(),
-            consultation_id: context.consultation_id,
-            theme_id,
-            kind: kind.unwrap_or(ContributionKind::Proposition),
-            channel: channel.unwrap_or(Channel::Import),
-            body: text,
-            author_kind,
-            organisation_id,
-            author_name,
-            territory_id,
-            logged_by: None,
-            created_at: created_at.unwrap_or(context.now),
-            // Imported answers come from a source that collected them already.
-            moderation_status: ModerationStatus::Published,
-            external_ref: Some(reference),
-            idempotency_key: None,
-        });
+        // Imported answers come from a source that collected them already: accepted on arrival.
+        let mut input = NewContribution::new(
+            context.consultation_id,
+            channel.unwrap_or(Channel::Import),
+            kind.unwrap_or(ContributionKind::Proposition),
+            text,
+            Submitter::Import,
+        )
+        .author(author)
+        .received_at(created_at.unwrap_or(context.now))
+        .external_ref(reference);
+        input.theme_id = theme_id;
+        input.territory_id = territory_id;
+        if reasons.is_empty() {
+            match input.validate(&context.theme_ids) {
+                Ok(valid) => {
+                    checked.contributions.push(valid);
+                    continue;
+                }
+                Err(errors) => reasons.extend(errors.0.into_iter().map(|e| e.message)),
+            }
+        }
+        checked.refused += 1;
+        if checked.errors.len() < MAX_LISTED_ERRORS {
+            checked.errors.push(LineError { line: row.line, reason: reasons.join(" ; ") });
+        }
     }
     checked
 }
@@ -183,6 +199,7 @@ mod tests {
         Context {
             consultation_id: Id::new(),
             themes: HashMap::from([(name_key("Soutien et développement de l’emploi"), theme)]),
+            theme_ids: vec![theme],
             territories: HashMap::from([("44".to_owned(), Id::new()), ("loire-atlantique".to_owned(), Id::new())]),
             organisations: HashMap::new(),
             existing: HashMap::from([("old".to_owned(), "Déjà là".to_owned())]),
@@ -235,7 +252,7 @@ mod tests {
         r.created_at = "2016-06-28T14:05:00+02:00".into();
         r.organisation = "Les Ecossolies".into();
         let checked = check_rows(vec![r], &context());
-        let c = &checked.contributions[0];
+        let c = checked.contributions[0].contribution();
         assert_eq!(c.kind, ContributionKind::Experience);
         assert_eq!(c.channel, Channel::TreasureHunt);
         assert!(c.territory_id.is_some());

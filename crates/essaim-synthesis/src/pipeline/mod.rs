@@ -101,6 +101,8 @@ pub fn synthesize_theme(
         orientations: Vec::new(),
         not_grouped: Vec::new(),
         notes: Vec::new(),
+        pending_moderation: 0,
+        rejected: 0,
     };
 
     // 1. No content.
@@ -234,8 +236,13 @@ fn orientation(
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let ranked: Vec<FeatureKey> = ranked.iter().take(RANKED_FEATURES).map(|(c, _)| keys[*c as usize]).collect();
     let reps_of_group: Vec<usize> = rows.iter().map(|&row| clusterable[row]).collect();
-    let key_phrases =
-        phrases::key_phrases(&ranked, reps_of_group.iter().map(|&r| (normalised[r].as_str(), tokens[r].as_slice())));
+    // Key phrases are people's words too (a name repeated by many would surface): scrubbed,
+    // and the proposed title is made of scrubbed phrases.
+    let key_phrases: Vec<String> =
+        phrases::key_phrases(&ranked, reps_of_group.iter().map(|&r| (normalised[r].as_str(), tokens[r].as_slice())))
+            .into_iter()
+            .map(|phrase| scrub(&phrase, known_names))
+            .collect();
 
     let candidates: Vec<quotes::Candidate<'_>> = rows
         .iter()

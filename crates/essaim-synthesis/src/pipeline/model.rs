@@ -67,15 +67,8 @@ impl Default for Params {
     }
 }
 
-/// A quote, scrubbed of personal data.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Quote {
-    /// Reference of the contribution quoted.
-    #[serde(rename = "ref")]
-    pub reference: String,
-    /// Its text.
-    pub text: String,
-}
+/// A quote, scrubbed of personal data (the core's type: orientations store their quotes).
+pub use essaim_core::domain::orientation::Quote;
 
 /// How many contributions stand behind an orientation, by facet.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -142,4 +135,10 @@ pub struct ThemeSynthesis {
     pub not_grouped: Vec<NotGrouped>,
     /// Remarks for staff, in French.
     pub notes: Vec<String>,
+    /// Contributions of the theme not read because they wait for a moderator.
+    #[serde(default)]
+    pub pending_moderation: usize,
+    /// Contributions of the theme not read because moderation rejected them.
+    #[serde(default)]
+    pub rejected: usize,
 }

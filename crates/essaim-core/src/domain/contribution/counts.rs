@@ -1,0 +1,106 @@
+//! Participation figures: accepted contributions only, with how many wait or were rejected.
+
+use diesel::dsl::count_star;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::{DbConnection, Id};
+use crate::domain::vocab::{Channel, ModerationStatus};
+use crate::error::CoreResult;
+use crate::schema::contributions;
+
+/// How many contributions stand in each moderation status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ModerationCounts {
+    /// Accepted: read and counted.
+    pub accepted: i64,
+    /// Waiting for a moderator.
+    pub pending: i64,
+    /// Rejected.
+    pub rejected: i64,
+}
+
+impl ModerationCounts {
+    fn add(&mut self, status: &str, n: i64) {
+        match ModerationStatus::parse(status) {
+            Some(ModerationStatus::Published) => self.accepted += n,
+            Some(ModerationStatus::Pending) => self.pending += n,
+            Some(ModerationStatus::Rejected) | None => self.rejected += n,
+        }
+    }
+}
+
+/// The moderation counts of a consultation, or of one theme of it.
+pub fn moderation_counts(conn: &mut DbConnection, consultation: Id, theme: Option<Id>) -> CoreResult<ModerationCounts> {
+    let mut query = contributions::table
+        .filter(contributions::consultation_id.eq(consultation))
+        .group_by(contributions::moderation_status)
+        .select((contributions::moderation_status, count_star()))
+        .into_boxed();
+    if let Some(theme) = theme {
+        query = query.filter(contributions::theme_id.eq(theme));
+    }
+    let rows: Vec<(String, i64)> = query.load(conn)?;
+    let mut counts = ModerationCounts::default();
+    for (status, n) in rows {
+        counts.add(&status, n);
+    }
+    Ok(counts)
+}
+
+/// One theme's figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ThemeCount {
+    /// The theme (none: not classified).
+    pub theme_id: Option<Id>,
+    /// Its contributions by status.
+    pub counts: ModerationCounts,
+}
+
+/// The moderation counts of every theme of a consultation (themes without any are absent).
+pub fn counts_by_theme(conn: &mut DbConnection, consultation: Id) -> CoreResult<Vec<ThemeCount>> {
+    let rows: Vec<(Option<Id>, String, i64)> = contributions::table
+        .filter(contributions::consultation_id.eq(consultation))
+        .group_by((contributions::theme_id, contributions::moderation_status))
+        .select((contributions::theme_id, contributions::moderation_status, count_star()))
+        .load(conn)?;
+    let mut out: Vec<ThemeCount> = Vec::new();
+    for (theme_id, status, n) in rows {
+        match out.iter_mut().find(|t| t.theme_id == theme_id) {
+            Some(t) => t.counts.add(&status, n),
+            None => {
+                let mut counts = ModerationCounts::default();
+                counts.add(&status, n);
+                out.push(ThemeCount { theme_id, counts });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// How many accepted contributions came through one channel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChannelCount {
+    /// The channel.
+    pub channel: Channel,
+    /// Accepted contributions.
+    pub count: i64,
+}
+
+/// Accepted contributions per channel for a consultation, every channel listed (zero
+/// included), in the channels' display order.
+pub fn counts_by_channel(conn: &mut DbConnection, consultation: Id) -> CoreResult<Vec<ChannelCount>> {
+    let rows: Vec<(String, i64)> = contributions::table
+        .filter(contributions::consultation_id.eq(consultation))
+        .filter(contributions::moderation_status.eq(ModerationStatus::Published))
+        .group_by(contributions::channel)
+        .select((contributions::channel, count_star()))
+        .load(conn)?;
+    Ok(Channel::ALL
+        .iter()
+        .map(|channel| ChannelCount {
+            channel: *channel,
+            count: rows.iter().find(|(code, _)| code == channel.as_str()).map(|(_, n)| *n).unwrap_or(0),
+        })
+        .collect())
+}

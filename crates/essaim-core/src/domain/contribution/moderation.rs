@@ -1,0 +1,101 @@
+//! Moderation decides what is read: the rule on arrival, and the moderator's decision.
+//!
+//! A contribution someone vouches for is accepted on arrival: imported by staff, logged by an
+//! account (a facilitator in a workshop or the plenary, staff), or answered by an invited
+//! organisation. What arrives from anyone without an account (an online form, a stand of the
+//! treasure hunt, a public questionnaire link) waits for a moderator. Only accepted
+//! contributions are read by the synthesis and counted (docs/moderation.md).
+
+use diesel::prelude::*;
+
+use super::{find_contribution, Contribution};
+use crate::clock::now;
+use crate::db::{write_transaction, DbConnection, Id};
+use crate::domain::audit::{record, AuditEvent};
+use crate::domain::vocab::{Channel, ModerationStatus};
+use crate::error::{CoreError, CoreResult};
+use crate::schema::contributions;
+use crate::validation::required_text;
+
+/// Longest rejection reason.
+pub const MAX_MODERATION_NOTE_CHARS: usize = 500;
+
+/// Who hands a contribution over, and so vouches for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Submitter {
+    /// A file imported by staff (or the command line).
+    Import,
+    /// A logged-in account: a facilitator capturing live, staff typing a paper answer.
+    Account(Id),
+    /// An organisation answering through its personal invitation link.
+    InvitedOrganisation,
+    /// Anyone, without an account or invitation.
+    Public,
+}
+
+/// The moderation status a contribution gets on arrival. The channel does not change the
+/// rule, only who vouches does: an online form or a stand idea typed in by a facilitator is
+/// accepted; the same typed by anyone waits.
+pub fn initial_status(_channel: Channel, submitter: Submitter) -> ModerationStatus {
+    match submitter {
+        Submitter::Import | Submitter::Account(_) | Submitter::InvitedOrganisation => ModerationStatus::Published,
+        Submitter::Public => ModerationStatus::Pending,
+    }
+}
+
+/// A moderator's decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Accepted: read and counted from now on.
+    Accept,
+    /// Rejected, with a reason for staff.
+    Reject(String),
+}
+
+/// Accepts or rejects a contribution (any status to any other: a mistake can be undone),
+/// audited.
+pub fn moderate(conn: &mut DbConnection, id: Id, decision: Decision, actor: Id) -> CoreResult<Contribution> {
+    let (status, note) = match &decision {
+        Decision::Accept => (ModerationStatus::Published, None),
+        Decision::Reject(reason) => {
+            let reason = required_text(reason, "le motif du rejet", MAX_MODERATION_NOTE_CHARS)
+                .map_err(|m| CoreError::invalid("reason", m))?;
+            (ModerationStatus::Rejected, Some(reason))
+        }
+    };
+    write_transaction(conn, |conn| {
+        let before = find_contribution(conn, id)?.ok_or_else(|| CoreError::NotFound("contribution".into()))?;
+        let at = now();
+        diesel::update(contributions::table.find(id))
+            .set((
+                contributions::moderation_status.eq(status),
+                contributions::moderated_by.eq(Some(actor)),
+                contributions::moderated_at.eq(Some(at)),
+                contributions::moderation_note.eq(&note),
+            ))
+            .execute(conn)?;
+        let action = if status == ModerationStatus::Published { "contribution.accept" } else { "contribution.reject" };
+        record(
+            conn,
+            AuditEvent::new(Some(actor), action, "contribution", Some(id.to_string()))
+                .with_details(serde_json::json!({ "before": before.moderation_status.as_str(), "note": note })),
+        )?;
+        find_contribution(conn, id)?.ok_or_else(|| CoreError::NotFound("contribution".into()))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_someone_vouches_for_is_accepted_and_the_rest_waits() {
+        let staff = Submitter::Account(Id::new());
+        for channel in Channel::ALL {
+            assert_eq!(initial_status(*channel, staff), ModerationStatus::Published);
+            assert_eq!(initial_status(*channel, Submitter::Import), ModerationStatus::Published);
+            assert_eq!(initial_status(*channel, Submitter::Public), ModerationStatus::Pending);
+        }
+        assert_eq!(initial_status(Channel::Questionnaire, Submitter::InvitedOrganisation), ModerationStatus::Published);
+    }
+}

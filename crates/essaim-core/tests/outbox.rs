@@ -1,0 +1,161 @@
+//! The e-mail outbox: enqueued with what causes it, sent by a worker with retries, a refusal
+//! kept and shown, never lost. A small SMTP server on loopback stands for the real one.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+
+use chrono::Duration;
+use diesel::prelude::*;
+use essaim_core::db::write_transaction;
+use essaim_core::domain::MailState;
+use essaim_core::mail::outbox::{deliver_due, enqueue_mail, recent_mail, retry_mail, OutgoingMail};
+use essaim_core::mail::Mailer;
+use essaim_core::testing::{demo, demo_account, TestDb};
+use essaim_core::CoreError;
+
+/// An SMTP server on a free loopback port: it refuses every recipient with 550 when `refuse`,
+/// otherwise accepts and keeps each message's data.
+fn smtp_server(refuse: bool) -> (u16, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let received = Arc::new(Mutex::new(Vec::new()));
+    let kept = received.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let _ = stream.write_all(b"220 essai ESMTP\r\n");
+            let mut line = String::new();
+            let mut data: Option<String> = None;
+            loop {
+                line.clear();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                    break;
+                }
+                if let Some(body) = data.as_mut() {
+                    if line == ".\r\n" {
+                        kept.lock().unwrap().push(data.take().unwrap());
+                        let _ = stream.write_all(b"250 2.0.0 accepte\r\n");
+                    } else {
+                        body.push_str(&line);
+                    }
+                    continue;
+                }
+                let command = line.to_ascii_uppercase();
+                let answer: &[u8] = if command.starts_with("EHLO") || command.starts_with("HELO") {
+                    b"250 essai\r\n"
+                } else if command.starts_with("RCPT") && refuse {
+                    b"550 5.1.1 destinataire inconnu\r\n"
+                } else if command.starts_with("DATA") {
+                    data = Some(String::new());
+                    b"354 suite\r\n"
+                } else if command.starts_with("QUIT") {
+                    let _ = stream.write_all(b"221 au revoir\r\n");
+                    break;
+                } else {
+                    b"250 OK\r\n"
+                };
+                let _ = stream.write_all(answer);
+            }
+        }
+    });
+    (port, received)
+}
+
+fn mail(to: &str) -> OutgoingMail {
+    OutgoingMail {
+        topic: "essai".into(),
+        recipient: to.into(),
+        subject: "Votre lien pour répondre".into(),
+        text: "Bonjour,\nvoici votre lien.".into(),
+        html: Some("<p>Bonjour,</p><p>voici votre lien.</p>".into()),
+    }
+}
+
+fn smtp(port: u16) -> Mailer {
+    let mut config = essaim_core::config::Config::from_env().unwrap();
+    config.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
+    Mailer::from_config(&config).unwrap()
+}
+
+const FROM: &str = "Essaim <ne-pas-repondre@essaim.invalid>";
+
+#[test]
+fn a_mail_exists_exactly_when_what_caused_it_was_committed() {
+    let db = TestDb::new();
+    let mut conn = db.conn();
+    let rolled_back: Result<(), CoreError> = write_transaction(&mut conn, |conn| {
+        enqueue_mail(conn, &mail("claire@exemple.fr"))?;
+        Err(CoreError::Conflict("la cause échoue".into()))
+    });
+    assert!(rolled_back.is_err());
+    assert!(recent_mail(&mut conn, None, 10).unwrap().is_empty(), "no mail without its cause");
+    write_transaction(&mut conn, |conn| enqueue_mail(conn, &mail("claire@exemple.fr")).map(|_| ())).unwrap();
+    let queued = recent_mail(&mut conn, None, 10).unwrap();
+    assert_eq!(queued.len(), 1);
+    assert_eq!(queued[0].state, MailState::Pending);
+    assert!(matches!(enqueue_mail(&mut conn, &mail("pas une adresse")), Err(CoreError::Validation(_))));
+}
+
+#[test]
+fn an_accepted_mail_is_sent_once_with_its_text_and_html_parts() {
+    let db = TestDb::new();
+    let (port, received) = smtp_server(false);
+    enqueue_mail(&mut db.conn(), &mail("claire@exemple.fr")).unwrap();
+    assert_eq!(deliver_due(&db.pool, &smtp(port), FROM, "w1", &[Duration::zero()]).unwrap(), 1);
+    assert_eq!(deliver_due(&db.pool, &smtp(port), FROM, "w1", &[Duration::zero()]).unwrap(), 0, "sent once");
+    let sent = &recent_mail(&mut db.conn(), None, 10).unwrap()[0];
+    assert_eq!(sent.state, MailState::Sent);
+    assert!(sent.sent_at.is_some());
+    let messages = received.lock().unwrap();
+    assert_eq!(messages.len(), 1);
+    assert!(messages[0].contains("multipart/alternative"));
+    assert!(messages[0].contains("text/html"));
+}
+
+#[test]
+fn a_refused_mail_is_retried_then_failed_and_shown_never_lost() {
+    let db = TestDb::new();
+    let (port, received) = smtp_server(true);
+    enqueue_mail(&mut db.conn(), &mail("inconnu@exemple.fr")).unwrap();
+    let backoff = [Duration::zero(), Duration::zero()];
+    for attempt in 1..=3 {
+        assert_eq!(deliver_due(&db.pool, &smtp(port), FROM, "w1", &backoff).unwrap(), 0);
+        let row = &recent_mail(&mut db.conn(), None, 10).unwrap()[0];
+        assert_eq!(row.attempts, attempt);
+        assert!(row.last_error.as_deref().unwrap().contains("550"), "{:?}", row.last_error);
+        let expected = if attempt < 3 { MailState::Pending } else { MailState::Failed };
+        assert_eq!(row.state, expected, "attempt {attempt}");
+    }
+    assert!(received.lock().unwrap().is_empty());
+    let failed = recent_mail(&mut db.conn(), Some(MailState::Failed), 10).unwrap();
+    assert_eq!(failed.len(), 1, "kept, in failure, for staff");
+
+    // A retry by staff puts it back, audited.
+    let (_, _) = demo(&mut db.conn());
+    let staff = demo_account(&mut db.conn(), "staff");
+    retry_mail(&mut db.conn(), failed[0].id, staff).unwrap();
+    assert_eq!(recent_mail(&mut db.conn(), Some(MailState::Pending), 10).unwrap().len(), 1);
+    let audited: i64 = essaim_core::schema::audit_log::table
+        .filter(essaim_core::schema::audit_log::action.eq("mail.retry"))
+        .count()
+        .get_result(&mut db.conn())
+        .unwrap();
+    assert_eq!(audited, 1);
+    assert!(matches!(retry_mail(&mut db.conn(), failed[0].id, staff), Err(CoreError::NotFound(_))), "not failed now");
+}
+
+#[test]
+fn an_unreachable_server_delays_the_next_attempt() {
+    let db = TestDb::new();
+    // Nothing listens on this port.
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    enqueue_mail(&mut db.conn(), &mail("claire@exemple.fr")).unwrap();
+    deliver_due(&db.pool, &smtp(port), FROM, "w1", &[Duration::hours(1)]).unwrap();
+    let row = &recent_mail(&mut db.conn(), None, 10).unwrap()[0];
+    assert_eq!(row.state, MailState::Pending);
+    assert!(row.next_attempt_at > essaim_core::clock::now() + Duration::minutes(59), "backed off");
+    assert_eq!(deliver_due(&db.pool, &smtp(port), FROM, "w1", &[Duration::hours(1)]).unwrap(), 0);
+    assert_eq!(recent_mail(&mut db.conn(), None, 10).unwrap()[0].attempts, 1, "not due yet: not tried again");
+}

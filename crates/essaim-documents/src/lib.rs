@@ -1,0 +1,230 @@
+//! Documents people read, whatever the module that writes them: a [`Document`] is a title, a
+//! language and a list of [`Block`]s in reading order, and [`render`] turns it into ODT, DOCX,
+//! PDF, HTML or Markdown. Every format is a rendering of the same blocks, so they cannot drift
+//! apart: the draft strategy of the synthesis, later the workshop reports and the published
+//! strategy.
+//!
+//! Layout rules every paginated format keeps: each level-1 part starts a page except the first
+//! (which follows the title); headings stay with the lines that follow; short quotes and list
+//! items are not split across pages; a chart stays with the table of its figures; long tables
+//! continue on the next page with their header row repeated.
+//!
+//! Also here, because every renderer needs them and so do the modules' own exports: one XML
+//! escaper ([`xml`]), one chart drawer ([`charts`]), French figures ([`numbers`]), cells a
+//! spreadsheet will not run as formulas ([`spreadsheet`]) and atomic file writing ([`files`]).
+
+pub mod charts;
+mod docx;
+pub mod files;
+pub mod fonts;
+mod html;
+mod markdown;
+pub mod numbers;
+mod odt;
+mod pdf;
+pub mod spreadsheet;
+mod table;
+mod text;
+pub mod xml;
+
+use std::path::PathBuf;
+
+/// A document: what it is called, its language and its content in reading order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    /// The title, for the file's metadata (PDF and DOCX properties, the HTML `<title>`, the
+    /// PDF page footer). The visible title is the [`Block::Title`] among the blocks.
+    pub title: String,
+    /// The language, as a BCP 47 tag: `"fr-FR"`. HTML gets its primary subtag (`fr`).
+    pub language: String,
+    /// The content.
+    pub blocks: Vec<Block>,
+}
+
+impl Document {
+    /// An empty document in French (`fr-FR`) with this title, its blocks to be pushed.
+    pub fn new(title: impl Into<String>) -> Document {
+        Document { title: title.into(), language: "fr-FR".to_owned(), blocks: Vec::new() }
+    }
+}
+
+/// One piece of a document, in reading order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    /// The document's visible title (once, first).
+    Title(String),
+    /// A heading; level 1 starts a part (a new page in print, except the first part).
+    Heading {
+        /// 1 to 3; 0 is read as 1 and anything above 3 as 3.
+        level: u8,
+        /// The heading's text.
+        text: String,
+    },
+    /// Body text.
+    Paragraph(String),
+    /// A quote, with its reference inside the text.
+    Quote(String),
+    /// A bulleted list, one string per item.
+    List(Vec<String>),
+    /// A table with one header row. Rows shorter than the widest row or the header get empty
+    /// cells; a table with no column at all is left out.
+    Table {
+        /// Caption and accessible name.
+        name: String,
+        /// The column headers.
+        header: Vec<String>,
+        /// The rows, one string per cell.
+        rows: Vec<Vec<String>>,
+    },
+    /// A horizontal bar chart. Its figures must also be given as a table that follows it (the
+    /// chart is a picture; the table is what every reader can read). Beyond
+    /// [`charts::MAX_BARS`] bars, the first ones are drawn and the rest summed into one
+    /// "autres" bar ([`charts::chart_bars`]), so give them largest first.
+    Chart {
+        /// Title and text alternative.
+        title: String,
+        /// The bars (label, value), in the order to draw them.
+        bars: Vec<(String, usize)>,
+    },
+}
+
+/// A heading level as the renderers use it: 1 to 3.
+pub(crate) fn heading_level(level: u8) -> u8 {
+    level.clamp(1, 3)
+}
+
+/// Document formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// OpenDocument text, for editing in LibreOffice (and Word).
+    Odt,
+    /// Word document, for editing in Word (and LibreOffice).
+    Docx,
+    /// Tagged PDF (PDF/UA-1), for publication.
+    Pdf,
+    /// One standalone, accessible HTML page, for reading on screen and printing.
+    Html,
+    /// Markdown (CommonMark), readable as text and convertible by any tool.
+    Markdown,
+}
+
+impl Format {
+    /// Every format, in the order above.
+    pub const ALL: [Format; 5] = [Format::Odt, Format::Docx, Format::Pdf, Format::Html, Format::Markdown];
+
+    /// The file name extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Odt => "odt",
+            Format::Docx => "docx",
+            Format::Pdf => "pdf",
+            Format::Html => "html",
+            Format::Markdown => "md",
+        }
+    }
+
+    /// The media type, with the charset for text formats.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Odt => "application/vnd.oasis.opendocument.text",
+            Format::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            Format::Pdf => "application/pdf",
+            Format::Html => "text/html; charset=utf-8",
+            Format::Markdown => "text/markdown; charset=utf-8",
+        }
+    }
+}
+
+/// Why a document could not be rendered or written. Messages are in French: they reach staff.
+#[derive(Debug, thiserror::Error)]
+pub enum DocumentError {
+    /// The zip package of an ODT or DOCX could not be written.
+    #[error("{format} : paquet zip : {reason}")]
+    Package {
+        /// `ODT` or `DOCX`.
+        format: &'static str,
+        /// What the zip writer said.
+        reason: String,
+    },
+    /// A chart picture could not be drawn.
+    #[error("graphique « {title} » : {reason}")]
+    Chart {
+        /// The chart's title.
+        title: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// A built-in font could not be read (a broken build, never a document's fault).
+    #[error("police intégrée : {0}")]
+    Font(String),
+    /// The PDF could not be written, or failed its PDF/UA-1 checks.
+    #[error("PDF : {0}")]
+    Pdf(String),
+    /// A file could not be written.
+    #[error("écriture de {} : {source}", path.display())]
+    Write {
+        /// The file that was to be written.
+        path: PathBuf,
+        /// The system's reason.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// The document in `format`, as bytes (UTF-8 for HTML and Markdown). Deterministic: the same
+/// document gives the same bytes (no date, fixed zip timestamps).
+pub fn render(document: &Document, format: Format) -> Result<Vec<u8>, DocumentError> {
+    match format {
+        Format::Odt => odt::render(document),
+        Format::Docx => docx::render(document),
+        Format::Pdf => pdf::render(document),
+        Format::Html => Ok(html::render(document).into_bytes()),
+        Format::Markdown => Ok(markdown::render(document).into_bytes()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_name_their_extension_and_media_type() {
+        let extensions: Vec<&str> = Format::ALL.iter().map(|f| f.extension()).collect();
+        assert_eq!(extensions, ["odt", "docx", "pdf", "html", "md"]);
+        assert_eq!(Format::Pdf.content_type(), "application/pdf");
+        assert_eq!(Format::Markdown.content_type(), "text/markdown; charset=utf-8");
+        assert!(Format::Docx.content_type().ends_with("wordprocessingml.document"));
+    }
+
+    #[test]
+    fn a_new_document_is_french_and_empty() {
+        let document = Document::new("Compte rendu");
+        assert_eq!(document.language, "fr-FR");
+        assert_eq!(document.title, "Compte rendu");
+        assert!(document.blocks.is_empty());
+        assert_eq!(heading_level(0), 1);
+        assert_eq!(heading_level(2), 2);
+        assert_eq!(heading_level(9), 3);
+    }
+
+    #[test]
+    fn errors_read_in_french() {
+        let error = DocumentError::Write {
+            path: PathBuf::from("/tmp/x.pdf"),
+            source: std::io::Error::new(std::io::ErrorKind::PermissionDenied, "refusé"),
+        };
+        assert_eq!(error.to_string(), "écriture de /tmp/x.pdf : refusé");
+        let error = DocumentError::Chart { title: "Par canal".into(), reason: "taille invalide".into() };
+        assert_eq!(error.to_string(), "graphique « Par canal » : taille invalide");
+    }
+
+    #[test]
+    fn every_format_renders_an_empty_document() {
+        let document = Document::new("Vide");
+        for format in Format::ALL {
+            let bytes = render(&document, format).unwrap_or_else(|e| panic!("{format:?}: {e}"));
+            // Markdown has nothing to say of no block; every other format is a whole file.
+            assert_eq!(bytes.is_empty(), format == Format::Markdown, "{format:?}");
+        }
+    }
+}

@@ -1,0 +1,241 @@
+//! Administration: accounts (admin only).
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use essaim_core::db::Id;
+use essaim_core::domain::{create_account as create, list_accounts, set_account_disabled, NewAccount, Role};
+use essaim_core::{CoreError, FieldError};
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::extract::{Admin, CsrfForm, NoFields};
+use crate::error::AppError;
+use crate::views::{french_instant, render, Layout};
+
+struct AccountLine {
+    id: String,
+    disabled: bool,
+    is_self: bool,
+    name: String,
+    email: String,
+    role_label: &'static str,
+    last_login: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/accounts.html")]
+struct AccountsPage {
+    layout: Layout,
+    accounts: Vec<AccountLine>,
+    /// The e-mail of the account just created, read back from the database by its id: never
+    /// text taken from the address.
+    created: Option<String>,
+    changed: Option<&'static str>,
+}
+
+/// Query of the accounts page.
+#[derive(Deserialize)]
+pub struct AccountsQuery {
+    created: Option<String>,
+    changed: Option<String>,
+}
+
+/// `GET /admin`: the accounts.
+pub async fn accounts(
+    req: HttpRequest,
+    Admin(admin): Admin,
+    state: web::Data<AppState>,
+    query: web::Query<AccountsQuery>,
+) -> Result<HttpResponse, AppError> {
+    let accounts = state.db(|conn| list_accounts(conn).map_err(AppError::from)).await?;
+    let created_id: Option<Id> = query.created.as_deref().and_then(|raw| raw.parse().ok());
+    let created = created_id.and_then(|id| accounts.iter().find(|a| a.id == id)).map(|a| a.email.clone());
+    let page = AccountsPage {
+        layout: Layout::for_request(&req, "Administration — comptes", "admin"),
+        accounts: accounts
+            .into_iter()
+            .map(|a| AccountLine {
+                id: a.id.to_string(),
+                disabled: a.disabled_at.is_some(),
+                is_self: a.id == admin.id,
+                name: a.display_name,
+                email: a.email,
+                role_label: a.role.label(),
+                last_login: a.last_login_at.map(french_instant).unwrap_or_else(|| "jamais".to_owned()),
+            })
+            .collect(),
+        created,
+        changed: match query.changed.as_deref() {
+            Some("disabled") => Some("Le compte a été désactivé : ses sessions sont fermées."),
+            Some("enabled") => Some("Le compte a été réactivé."),
+            _ => None,
+        },
+    };
+    render(&page, StatusCode::OK)
+}
+
+struct TextField {
+    name: &'static str,
+    label: &'static str,
+    hint: Option<&'static str>,
+    input_type: &'static str,
+    autocomplete: &'static str,
+    value: String,
+    required: bool,
+    error: Option<String>,
+    described_by: String,
+}
+
+struct RoleChoice {
+    code: &'static str,
+    label: &'static str,
+    checked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin/account_new.html")]
+struct NewAccountPage {
+    layout: Layout,
+    errors: Vec<FieldError>,
+    text_fields: Vec<TextField>,
+    role_error: Option<String>,
+    roles: Vec<RoleChoice>,
+}
+
+/// The account form, as typed.
+#[derive(Deserialize, Default)]
+pub struct AccountForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    password: String,
+}
+
+fn new_account_page(req: &HttpRequest, form: &AccountForm, errors: Vec<FieldError>) -> NewAccountPage {
+    let error_for = |field: &str| errors.iter().find(|e| e.field == field).map(|e| e.message.clone());
+    let field = |name, label, hint: Option<&'static str>, input_type, autocomplete, value: &str, required| {
+        let error = error_for(name);
+        let described_by = [hint.map(|_| format!("{name}-hint")), error.as_ref().map(|_| format!("{name}-error"))]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        TextField {
+            name,
+            label,
+            hint,
+            input_type,
+            autocomplete,
+            value: value.to_owned(),
+            required,
+            error,
+            described_by,
+        }
+    };
+    NewAccountPage {
+        layout: Layout::for_request(req, "Créer un compte", "admin"),
+        text_fields: vec![
+            field("email", "Adresse e-mail", None, "email", "off", &form.email, true),
+            field(
+                "display_name",
+                "Nom affiché",
+                Some("Par exemple : Claire Martin. Laissé vide, la première partie de l'adresse e-mail est utilisée."),
+                "text",
+                "off",
+                &form.display_name,
+                false,
+            ),
+            // The password is never sent back into the page.
+            field(
+                "password",
+                "Mot de passe",
+                Some("Au moins 12 caractères. Une phrase facile à retenir convient très bien."),
+                "password",
+                "new-password",
+                "",
+                true,
+            ),
+        ],
+        role_error: error_for("role"),
+        roles: Role::ALL
+            .iter()
+            .map(|r| RoleChoice { code: r.as_str(), label: r.label(), checked: r.as_str() == form.role })
+            .collect(),
+        errors,
+    }
+}
+
+/// `GET /admin/accounts/new`
+pub async fn new_account_form(req: HttpRequest, _admin: Admin) -> Result<HttpResponse, AppError> {
+    render(&new_account_page(&req, &AccountForm::default(), Vec::new()), StatusCode::OK)
+}
+
+/// `POST /admin/accounts`: creates an account or shows the form again with each error.
+pub async fn create_account(
+    req: HttpRequest,
+    Admin(admin): Admin,
+    state: web::Data<AppState>,
+    form: CsrfForm<AccountForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let input = NewAccount {
+        email: form.email.clone(),
+        display_name: form.display_name.clone(),
+        role: form.role.clone(),
+        password: form.password.clone(),
+    };
+    match state.db(move |conn| create(conn, &input, Some(admin.id))).await {
+        Ok(account) => {
+            let target = format!("/admin?created={}", account.id);
+            Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, target)).finish())
+        }
+        Err(CoreError::Validation(errors)) => {
+            render(&new_account_page(&req, &form, errors.0), StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn change_account(
+    Admin(admin): Admin,
+    state: web::Data<AppState>,
+    id: web::Path<Id>,
+    disabled: bool,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    match state.db(move |conn| set_account_disabled(conn, id, disabled, admin.id)).await {
+        Ok(_) => {
+            let target = if disabled { "/admin?changed=disabled" } else { "/admin?changed=enabled" };
+            Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, target)).finish())
+        }
+        Err(CoreError::Conflict(_)) => {
+            Err(AppError::Conflict("Vous ne pouvez pas désactiver votre propre compte.".into()))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// `POST /admin/accounts/{id}/disable`
+pub async fn disable_account(
+    admin: Admin,
+    state: web::Data<AppState>,
+    id: web::Path<Id>,
+    _form: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    change_account(admin, state, id, true).await
+}
+
+/// `POST /admin/accounts/{id}/enable`
+pub async fn enable_account(
+    admin: Admin,
+    state: web::Data<AppState>,
+    id: web::Path<Id>,
+    _form: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    change_account(admin, state, id, false).await
+}
