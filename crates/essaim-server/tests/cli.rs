@@ -160,3 +160,101 @@ fn a_busy_port_is_a_clear_message() {
     assert!(stderr.contains(&bind));
     assert!(!stderr.contains("panicked"));
 }
+
+#[test]
+fn seed_demo_refuses_a_database_that_has_real_accounts() {
+    let db = TestDb::new();
+    let mut cmd = essaim(&db);
+    cmd.args(["user", "add", "--email", "claire@region.fr", "--role", "admin", "--password-stdin"]);
+    assert!(run_with_stdin(cmd, "une longue phrase de passe\n").status.success());
+    let out = essaim(&db).args(["seed", "demo"]).output().unwrap();
+    assert!(!out.status.success(), "published passwords never join real accounts");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("contient déjà des comptes"), "{stderr}");
+    let demo: i64 = accounts::table
+        .filter(accounts::email.eq_any(essaim_core::demo::DEMO_ACCOUNTS.iter().map(|a| a.1)))
+        .count()
+        .get_result(&mut db.conn())
+        .unwrap();
+    assert_eq!(demo, 0);
+}
+
+#[test]
+fn the_log_has_no_colour_codes_when_written_to_a_pipe() {
+    let db = TestDb::new();
+    let out = essaim(&db).env("ESSAIM_LOG", "info").args(["seed", "demo"]).output().unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let out = essaim(&db).env("ESSAIM_LOG", "debug").arg("migrate").output().unwrap();
+    let both = format!("{stderr}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!both.contains('\u{1b}'), "no ANSI escape in a piped log: {both:?}");
+}
+
+/// Waits until `check` holds, at most `limit`.
+fn wait_for(limit: Duration, mut check: impl FnMut() -> bool) -> bool {
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        if check() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
+#[test]
+fn a_run_killed_mid_way_leaves_nothing_half_written_and_is_reported_interrupted_at_the_next_start() {
+    use essaim_core::domain::{JobKind, JobState};
+    use essaim_core::schema::{orientation_members, orientations, synthesis_runs};
+    let db = TestDb::new();
+    let (consultation, themes) = essaim_core::testing::demo(&mut db.conn());
+    let theme = &themes[2];
+    // Enough texts that the (debug) run takes a while; varied so they are not duplicates.
+    let words = ["emploi", "insertion", "formation", "salariés", "associations", "territoire", "coopérative"];
+    essaim_core::testing::record_many(&mut db.conn(), consultation, theme.id, 12_000, |i| {
+        format!("{} {} {} numéro {i}", words[i % 7], words[(i / 7) % 7], words[(i / 49) % 7])
+    });
+    essaim_synthesis::drafts::queue_run(
+        &mut db.conn(),
+        consultation,
+        theme.id,
+        &theme.title,
+        &essaim_synthesis::pipeline::Params::default(),
+        None,
+    )
+    .unwrap();
+    let state = |db: &TestDb| {
+        essaim_core::jobs::latest(&mut db.conn(), JobKind::SynthesisRun, &theme.id.to_string()).unwrap().unwrap().state
+    };
+    let mut server = essaim(&db)
+        .args(["serve", "--bind", &format!("127.0.0.1:{}", free_port())])
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    assert!(wait_for(Duration::from_secs(30), || state(&db) == JobState::Running), "the worker claims the run");
+    std::thread::sleep(Duration::from_millis(300));
+    server.kill().unwrap(); // SIGKILL: no chance to clean up
+    server.wait().unwrap();
+    assert_eq!(state(&db), JobState::Running, "killed while running");
+    let stored = |db: &TestDb| -> (i64, i64, i64) {
+        let mut conn = db.conn();
+        (
+            synthesis_runs::table.filter(synthesis_runs::theme_id.eq(theme.id)).count().get_result(&mut conn).unwrap(),
+            orientations::table.filter(orientations::theme_id.eq(theme.id)).count().get_result(&mut conn).unwrap(),
+            orientation_members::table.count().get_result(&mut conn).unwrap(),
+        )
+    };
+    assert_eq!(stored(&db), (0, 0, 0), "nothing half-written");
+
+    let mut again = essaim(&db)
+        .env("ESSAIM_JOB_STALE_AFTER", "1")
+        .args(["serve", "--bind", &format!("127.0.0.1:{}", free_port())])
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let interrupted = wait_for(Duration::from_secs(30), || state(&db) == JobState::Interrupted);
+    again.kill().unwrap();
+    again.wait().unwrap();
+    assert!(interrupted, "the next start reports it interrupted");
+    assert_eq!(stored(&db), (0, 0, 0));
+}

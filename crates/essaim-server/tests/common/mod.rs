@@ -7,11 +7,11 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{test, App};
 use essaim_core::config::Config;
 use essaim_core::demo::seed_demo;
-use essaim_core::mail::Mailer;
+use essaim_core::jobs::{JobWorker, WorkerOptions};
 use essaim_core::testing::TestDb;
 use essaim_server::app::{configure, AppState};
-use essaim_server::jobs::Jobs;
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 pub const ADMIN: (&str, &str) = ("admin@demo.essaim.fr", "essaim-demo-admin");
 pub const STAFF: (&str, &str) = ("equipe@demo.essaim.fr", "essaim-demo-equipe");
@@ -47,32 +47,57 @@ pub struct Browser<S> {
     pub cookies: BTreeMap<String, String>,
     pub ip: String,
     pub db: TestDb,
-    /// The app's background runs, to look at or to stage.
-    pub jobs: Jobs,
+    /// The app's job worker (as `serve` runs one), when the test wants one.
+    pub worker: Option<JobWorker>,
 }
 
+/// An app on a fresh database with the demo, its large themes running in the background.
 pub async fn browser(
 ) -> Browser<impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>> {
-    browser_with(Jobs::default()).await
+    browser_with(TestDb::new(), essaim_synthesis::drafts::BACKGROUND_FROM, false).await
 }
 
-/// A browser on an app whose themes all run their synthesis in the background.
+/// An app whose themes all run their synthesis in the background, with a job worker.
 pub async fn browser_background_runs(
 ) -> Browser<impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>> {
-    browser_with(Jobs::new(0)).await
+    browser_with(TestDb::new(), 0, true).await
 }
 
-async fn browser_with(
-    jobs: Jobs,
-) -> Browser<impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>> {
-    let db = TestDb::new();
+/// A job worker as `serve` starts one, polling fast and declaring a job interrupted after
+/// `stale_after` without heartbeat.
+pub fn job_worker(db: &TestDb, stale_after: Duration) -> JobWorker {
+    let options = WorkerOptions { poll: Duration::from_millis(20), stale_after, concurrency: 1 };
+    JobWorker::start(db.pool.clone(), essaim_server::workers::job_handlers(), options).expect("job worker")
+}
+
+/// The app's state over a database (the demo seeded).
+pub fn state_for(db: &TestDb, background_from: usize) -> AppState {
     seed_demo(&mut db.conn()).expect("seed demo");
     let mut config = Config::from_env().expect("config");
     config.database_url = db.url.clone();
-    let outbox = std::env::temp_dir().join(format!("essaim-test-outbox-{}", uuid::Uuid::new_v4()));
-    let state = AppState { pool: db.pool.clone(), config, mailer: Mailer::Outbox(outbox), jobs: jobs.clone() };
+    let mut state = AppState::new(db.pool.clone(), config);
+    state.background_from = background_from;
+    state
+}
+
+/// A browser on an app over `db`, from this state.
+pub async fn browser_on(
+    db: TestDb,
+    state: AppState,
+    worker: Option<JobWorker>,
+) -> Browser<impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>> {
     let app = test::init_service(App::new().configure(configure(state))).await;
-    Browser { app, cookies: BTreeMap::new(), ip: "192.0.2.10".into(), db, jobs }
+    Browser { app, cookies: BTreeMap::new(), ip: "192.0.2.10".into(), db, worker }
+}
+
+async fn browser_with(
+    db: TestDb,
+    background_from: usize,
+    with_worker: bool,
+) -> Browser<impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>> {
+    let state = state_for(&db, background_from);
+    let worker = with_worker.then(|| job_worker(&db, Duration::from_secs(60)));
+    browser_on(db, state, worker).await
 }
 
 impl<S> Browser<S>
@@ -130,5 +155,66 @@ where
     pub async fn login(&mut self, (email, password): (&str, &str)) -> Reply {
         let token = self.csrf().await;
         self.post("/login", &[("csrf_token", &token), ("email", email), ("password", password)]).await
+    }
+}
+
+// Helpers of the split HTTP tests (tests/http/).
+
+impl Reply {
+    /// The `Content-Type` of the answer ("" when none).
+    pub fn content_type(&self) -> &str {
+        self.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+    /// The body read as JSON, failing the test when it is not.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+    /// The `Allow` header ("" when none).
+    pub fn allow(&self) -> &str {
+        self.headers.get(header::ALLOW).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+}
+
+/// Builds a [`Reply`] from a service response.
+async fn reply_of(res: ServiceResponse) -> Reply {
+    let status = res.status();
+    let headers = res.headers().clone();
+    let body = String::from_utf8_lossy(&to_bytes(res.into_body()).await.unwrap_or_default()).into_owned();
+    Reply { status, headers, body }
+}
+
+impl<S> Browser<S>
+where
+    S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+{
+    /// Any request (another method, another body type), with this browser's cookies and
+    /// address; the cookies of the answer are kept, as for `get` and `post`.
+    pub async fn request(&mut self, req: test::TestRequest) -> Reply {
+        self.send(req).await
+    }
+
+    /// A request with this browser's cookies but from another address, keeping none of the
+    /// cookies of the answer: takes `&self`, so that many can be sent at once (`join_all`).
+    pub async fn request_from(&self, ip: &str, req: test::TestRequest) -> Reply {
+        let mut req = req.peer_addr(format!("{ip}:40000").parse().expect("an IP address"));
+        if !self.cookies.is_empty() {
+            req = req.insert_header((header::COOKIE, self.cookie_header()));
+        }
+        reply_of(test::call_service(&self.app, req.to_request()).await).await
+    }
+
+    /// `GET path` from `ip`, see [`Browser::request_from`].
+    pub async fn get_from(&self, ip: &str, path: &str) -> Reply {
+        self.request_from(ip, test::TestRequest::get().uri(path)).await
+    }
+
+    /// A form `POST` from `ip`, see [`Browser::request_from`].
+    pub async fn post_from(&self, ip: &str, path: &str, form: &[(&str, &str)]) -> Reply {
+        let body = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish();
+        let req = test::TestRequest::post()
+            .uri(path)
+            .insert_header((header::CONTENT_TYPE, "application/x-www-form-urlencoded"))
+            .set_payload(body);
+        self.request_from(ip, req).await
     }
 }

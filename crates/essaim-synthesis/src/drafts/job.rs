@@ -112,19 +112,29 @@ pub fn run_job(context: &JobContext) -> Result<(), String> {
     let connection = |pool: &essaim_core::db::DbPool| {
         pool.get().map_err(|_| "La base de données n'a pas répondu : relancez la synthèse.".to_owned())
     };
+    let started = std::time::Instant::now();
     let state = {
         let mut conn = connection(&context.pool)?;
         read_theme(&mut conn, payload.consultation, payload.theme, &payload.theme_name).map_err(|e| user_message(&e))?
     };
+    let read = started.elapsed();
     let plan = plan_run(&state, &payload.params).map_err(|e| user_message(&e))?;
     drop(state);
+    let planned = started.elapsed();
     let mut conn = connection(&context.pool)?;
-    store_run(&mut conn, plan, context.job.created_by, |conn, report| {
+    let stored = store_run(&mut conn, plan, context.job.created_by, |conn, report| {
         let result = serde_json::to_value(report).unwrap_or_default();
         jobs::complete(conn, context.job.id, &context.worker, &result).map_err(DraftError::Store)
-    })
-    .map(|_| ())
-    .map_err(|e| user_message(&e))
+    });
+    // The three phases, for benchmarks: only the last holds the write lock.
+    tracing::info!(
+        theme = %payload.theme,
+        read_ms = read.as_millis() as u64,
+        plan_ms = (planned - read).as_millis() as u64,
+        store_ms = (started.elapsed() - planned).as_millis() as u64,
+        "synthèse en arrière-plan"
+    );
+    stored.map(|_| ()).map_err(|e| user_message(&e))
 }
 
 /// What staff should be told about a theme's runs: one under way (always), or how the last

@@ -50,7 +50,11 @@ pub async fn accounts(
 ) -> Result<HttpResponse, AppError> {
     let accounts = state.db(|conn| list_accounts(conn).map_err(AppError::from)).await?;
     let created_id: Option<Id> = query.created.as_deref().and_then(|raw| raw.parse().ok());
-    let created = created_id.and_then(|id| accounts.iter().find(|a| a.id == id)).map(|a| a.email.clone());
+    // Only an account created in the last minutes: an old link cannot announce an old account.
+    let recent = essaim_core::clock::now() - chrono::Duration::minutes(10);
+    let created = created_id
+        .and_then(|id| accounts.iter().find(|a| a.id == id && a.created_at > recent))
+        .map(|a| a.email.clone());
     let page = AccountsPage {
         layout: Layout::for_request(&req, "Administration — comptes", "admin"),
         accounts: accounts

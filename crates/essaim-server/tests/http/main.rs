@@ -1,0 +1,18 @@
+//! The web application end to end, on the backend named by `ESSAIM_TEST_DATABASE_URL`: one
+//! test binary, one file per feature.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod account;
+mod admin;
+mod errors;
+mod jobs;
+mod pages;
+mod synthesis;
+
+/// The id in the first `{prefix}ID` of a page (an `action="…/ID/…"`, a `value="ID"`).
+pub fn first_id_after(body: &str, prefix: &str) -> String {
+    let start = body.find(prefix).unwrap_or_else(|| panic!("{prefix} in page")) + prefix.len();
+    body[start..start + 36].to_owned()
+}

@@ -1,0 +1,79 @@
+//! Public pages, the JSON API and what every page carries.
+
+use actix_web::http::StatusCode;
+use essaim_core::demo::{DEMO_SLUG, DEMO_TITLE, FIVE_THEMES};
+
+use crate::common::{browser, STAFF};
+
+#[actix_web::test]
+async fn home_and_consultation_show_the_demo_and_its_five_themes() {
+    let mut b = browser().await;
+    let home = b.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.text().contains(DEMO_TITLE));
+    assert!(home.body.contains("<html lang=\"fr\">"));
+    assert!(home.body.contains("href=\"#contenu\""), "skip link");
+
+    let page = b.get(&format!("/consultations/{DEMO_SLUG}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let text = page.text();
+    for theme in FIVE_THEMES {
+        assert!(
+            text.contains(&format!("<span class=\"theme-title\">{theme}</span>")),
+            "theme {theme:?} in exact wording"
+        );
+    }
+    assert!(text.contains("<time datetime=\"2016-06-28\">28 juin 2016</time>"));
+    assert!(text.contains("Angers"));
+    // Counts are for staff only.
+    assert!(!text.contains("acceptées</span>"));
+    assert!(!text.contains("class=\"badge\""));
+}
+
+#[actix_web::test]
+async fn staff_see_participation_counts_on_the_consultation_page() {
+    let mut b = browser().await;
+    assert_eq!(b.login(STAFF).await.status, StatusCode::SEE_OTHER);
+    let page = b.get(&format!("/consultations/{DEMO_SLUG}")).await;
+    // The demo holds 12, 12, 12, 10 and 11 accepted contributions per theme.
+    for count in ["12 contributions acceptées", "10 contributions acceptées", "11 contributions acceptées"] {
+        assert!(page.body.contains(&format!("<span class=\"badge\">{count}</span>")), "{count}");
+    }
+}
+
+#[actix_web::test]
+async fn healthz_api_and_openapi_describe_the_service() {
+    let mut b = browser().await;
+    let health = b.get("/healthz").await;
+    assert_eq!(health.status, StatusCode::OK);
+    let json = health.json();
+    assert_eq!(json["status"], "ok");
+    assert_eq!(json["backend"], b.db.url.backend().as_str());
+    assert_eq!(json["version"], essaim_core::VERSION);
+
+    let list = b.get("/api/v1/consultations").await.json();
+    assert_eq!(list[0]["slug"], DEMO_SLUG);
+    let detail = b.get(&format!("/api/v1/consultations/{DEMO_SLUG}")).await.json();
+    let themes: Vec<&str> = detail["themes"].as_array().unwrap().iter().map(|t| t["title"].as_str().unwrap()).collect();
+    assert_eq!(themes, FIVE_THEMES);
+    assert_eq!(detail["phases"].as_array().unwrap().len(), 8);
+
+    let doc = b.get("/api/openapi.json").await.json();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for path in ["/healthz", "/api/v1/consultations", "/api/v1/consultations/{slug}"] {
+        assert!(doc["paths"].get(path).is_some(), "{path} documented");
+    }
+}
+
+#[actix_web::test]
+async fn pages_carry_security_headers_and_cookies_are_http_only_lax() {
+    let mut b = browser().await;
+    let page = b.get("/login").await;
+    assert_eq!(page.headers.get("x-content-type-options").unwrap(), "nosniff");
+    assert!(page.headers.get("content-security-policy").unwrap().to_str().unwrap().contains("frame-ancestors 'none'"));
+    let csrf = page.set_cookies().into_iter().find(|c| c.starts_with("essaim_csrf=")).expect("CSRF cookie set");
+    assert!(csrf.contains("HttpOnly") && csrf.contains("SameSite=Lax"), "{csrf}");
+    let login = b.login(STAFF).await;
+    let session = login.set_cookies().into_iter().find(|c| c.starts_with("essaim_session=")).expect("session cookie");
+    assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax"), "{session}");
+}
