@@ -1,10 +1,19 @@
-//! The questionnaire and contribution service: every channel records contributions through
-//! [`submit`], so that a workshop note, a questionnaire answer and a stand idea are the same
-//! thing to the synthesis. The questionnaire itself (questions, drafts, e-mailed links) comes
-//! with its issue; see docs/architecture.md.
-
-mod participation;
-mod submit;
-
-pub use participation::{participation_by_channel, ChannelCount};
-pub use submit::{submit, SubmitOutcome, SubmittedContribution, MAX_CONTRIBUTION_CHARS};
+//! The questionnaire aux acteurs — a placeholder until its issue.
+//!
+//! What will live here: the questionnaire itself (its questions, answers kept as drafts, the
+//! personal invitation links e-mailed to organisations, receipts), and the GDPR export and
+//! erasure of a contributor's data.
+//!
+//! What does not live here, on purpose: recording, moderating and counting contributions. Every
+//! channel — the questionnaire included, when it comes — records through the core's one entry
+//! point, [`essaim_core::domain::contribution::record_contribution`] (or
+//! [`record_bulk`](essaim_core::domain::contribution::record_bulk) for an import), after the
+//! same checks ([`NewContribution::validate`](essaim_core::domain::contribution::NewContribution::validate))
+//! and with its moderation status from the same rule
+//! ([`initial_status`](essaim_core::domain::contribution::initial_status)); moderators decide
+//! with [`moderate`](essaim_core::domain::contribution::moderate). Participation figures are
+//! the core's too: [`counts_by_channel`](essaim_core::domain::contribution::counts_by_channel)
+//! (accepted contributions per channel),
+//! [`counts_by_theme`](essaim_core::domain::contribution::counts_by_theme) and
+//! [`moderation_counts`](essaim_core::domain::contribution::moderation_counts) (accepted,
+//! waiting, rejected). This crate re-exports none of them, so there is one way to do each.

@@ -47,13 +47,11 @@ impl Config {
             mail_from: var("ESSAIM_FROM").unwrap_or_else(|| "Essaim <ne-pas-repondre@essaim.invalid>".to_owned()),
             job_stale_after: match var("ESSAIM_JOB_STALE_AFTER") {
                 None => std::time::Duration::from_secs(60),
-                Some(raw) => raw
-                    .trim()
-                    .parse::<u64>()
-                    .ok()
-                    .filter(|s| *s > 0)
-                    .map(std::time::Duration::from_secs)
-                    .ok_or_else(|| CoreError::Config("ESSAIM_JOB_STALE_AFTER : un nombre de secondes est attendu".into()))?,
+                Some(raw) => {
+                    raw.trim().parse::<u64>().ok().filter(|s| *s > 0).map(std::time::Duration::from_secs).ok_or_else(
+                        || CoreError::Config("ESSAIM_JOB_STALE_AFTER : un nombre de secondes est attendu".into()),
+                    )?
+                }
             },
         })
     }

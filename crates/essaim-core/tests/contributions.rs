@@ -38,8 +38,7 @@ fn fifty_concurrent_retries_store_one_row_and_all_get_its_id() {
         })
         .collect();
     let outcomes: Vec<_> = handles.into_iter().map(|h| h.join().expect("thread")).collect();
-    let ids: std::collections::HashSet<_> =
-        outcomes.iter().map(|o| o.as_ref().expect("never an error").0).collect();
+    let ids: std::collections::HashSet<_> = outcomes.iter().map(|o| o.as_ref().expect("never an error").0).collect();
     assert_eq!(ids.len(), 1, "every caller gets the same id");
     assert_eq!(outcomes.iter().filter(|o| o.as_ref().unwrap().1).count(), 1, "exactly one call stored it");
     assert_eq!(contributions_of(&mut db.conn(), consultation).unwrap().len(), before + 1);
@@ -51,10 +50,12 @@ fn a_key_reused_for_another_text_is_a_conflict_and_bad_input_writes_nothing() {
     let mut conn = db.conn();
     let (consultation, themes) = demo(&mut conn);
     let first = record(&mut conn, contribution(consultation, themes[0].id, "Une idée").idempotency_key("k-1"));
-    let again = record_contribution(&mut conn, contribution(consultation, themes[0].id, "  Une idée ").idempotency_key("k-1"))
-        .unwrap();
+    let again =
+        record_contribution(&mut conn, contribution(consultation, themes[0].id, "  Une idée ").idempotency_key("k-1"))
+            .unwrap();
     assert!(matches!(again, Recorded::Again(ref c) if c.id == first.id), "the same text, trimmed, is a retry");
-    let other = record_contribution(&mut conn, contribution(consultation, themes[0].id, "Une autre").idempotency_key("k-1"));
+    let other =
+        record_contribution(&mut conn, contribution(consultation, themes[0].id, "Une autre").idempotency_key("k-1"));
     assert!(matches!(other, Err(CoreError::Conflict(_))), "{other:?}");
 
     let before = contributions_of(&mut conn, consultation).unwrap().len();
@@ -84,8 +85,14 @@ fn only_accepted_contributions_are_counted_and_moderation_is_audited() {
     let staff = essaim_core::testing::demo_account(&mut conn, "staff");
     let logged = record(
         &mut conn,
-        NewContribution::new(consultation, Channel::Online, ContributionKind::Constat, "Noté par l'équipe", Submitter::Account(staff))
-            .theme(themes[1].id),
+        NewContribution::new(
+            consultation,
+            Channel::Online,
+            ContributionKind::Constat,
+            "Noté par l'équipe",
+            Submitter::Account(staff),
+        )
+        .theme(themes[1].id),
     );
     assert_eq!(logged.moderation_status, ModerationStatus::Published, "an account vouches for it");
     assert_eq!(logged.logged_by, Some(staff));
@@ -98,12 +105,18 @@ fn only_accepted_contributions_are_counted_and_moderation_is_audited() {
     assert_eq!(channel(&counts_by_channel(&mut conn, consultation).unwrap()), channel(&online_before) + 1);
 
     moderate(&mut conn, waiting.id, Decision::Accept, staff).unwrap();
-    assert!(matches!(moderate(&mut conn, other.id, Decision::Reject("  ".into()), staff), Err(CoreError::Validation(_))));
+    assert!(matches!(
+        moderate(&mut conn, other.id, Decision::Reject("  ".into()), staff),
+        Err(CoreError::Validation(_))
+    ));
     let rejected = moderate(&mut conn, other.id, Decision::Reject("Hors sujet".into()), staff).unwrap();
     assert_eq!(rejected.moderation_note.as_deref(), Some("Hors sujet"));
     assert_eq!(rejected.moderated_by, Some(staff));
     let theme = moderation_counts(&mut conn, consultation, Some(themes[1].id)).unwrap();
     assert_eq!((theme.pending, theme.rejected), (0, 1), "per theme too");
     let total = moderation_counts(&mut conn, consultation, None).unwrap();
-    assert_eq!((total.accepted, total.pending, total.rejected), (before.accepted + 2, before.pending, before.rejected + 1));
+    assert_eq!(
+        (total.accepted, total.pending, total.rejected),
+        (before.accepted + 2, before.pending, before.rejected + 1)
+    );
 }

@@ -3,7 +3,9 @@
 use chrono::Duration;
 use diesel::prelude::*;
 use essaim_core::domain::{JobKind, JobState};
-use essaim_core::jobs::{claim_next, complete, enqueue, heartbeat, interrupt_stale, latest, start_now, take_for_display};
+use essaim_core::jobs::{
+    claim_next, complete, enqueue, heartbeat, interrupt_stale, latest, start_now, take_for_display,
+};
 use essaim_core::schema::jobs;
 use essaim_core::testing::TestDb;
 use essaim_core::CoreError;
@@ -52,7 +54,8 @@ fn one_active_job_per_subject_claimed_by_exactly_one_worker() {
     let shown = take_for_display(&mut conn, JobKind::SynthesisRun, "theme-a").unwrap().unwrap();
     assert_eq!(shown.state, JobState::Done);
     assert!(take_for_display(&mut conn, JobKind::SynthesisRun, "theme-a").unwrap().is_none(), "said once");
-    enqueue(&mut conn, JobKind::SynthesisRun, "theme-a", &serde_json::json!({}), None).expect("a new one after the end");
+    enqueue(&mut conn, JobKind::SynthesisRun, "theme-a", &serde_json::json!({}), None)
+        .expect("a new one after the end");
 }
 
 #[test]

@@ -96,11 +96,10 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
         let req = req.clone();
         let mut payload = payload.take();
         Box::pin(async move {
-            let is_form = req
-                .headers()
-                .get(header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("application/x-www-form-urlencoded"));
+            let is_form =
+                req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+                    v.trim_start().to_ascii_lowercase().starts_with("application/x-www-form-urlencoded")
+                });
             if !is_form {
                 return Err(AppError::UnsupportedMediaType);
             }

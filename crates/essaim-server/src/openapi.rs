@@ -11,11 +11,7 @@ use crate::routes::{ConsultationDetail, ConsultationSummary, Health, PhaseView, 
         title = "Essaim API",
         description = "API de la plateforme de consultation Essaim. Les erreurs ont la forme {\"error\": {\"code\", \"message\"}} ; le code est stable."
     ),
-    paths(
-        crate::routes::api::healthz,
-        crate::routes::api::list_consultations,
-        crate::routes::api::get_consultation
-    ),
+    paths(crate::routes::api::healthz, crate::routes::api::list_consultations, crate::routes::api::get_consultation),
     components(schemas(
         Health,
         ConsultationSummary,

@@ -93,8 +93,7 @@ impl ErrorPage {
 /// Renders an error page; falls back to plain text if the template itself fails.
 pub fn render_error_page(page: &ErrorPage) -> HttpResponse {
     let status = StatusCode::from_u16(page.code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    render(page, status)
-        .unwrap_or_else(|_| {
+    render(page, status).unwrap_or_else(|_| {
         HttpResponse::build(status).content_type("text/plain; charset=utf-8").body(page.message.clone())
     })
 }

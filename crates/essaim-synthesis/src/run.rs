@@ -214,7 +214,7 @@ fn words_into(text: &str, words: &mut HashSet<String>) {
 fn only_words_in(phrase: &str, kept: &HashSet<String>) -> String {
     let mut out = String::with_capacity(phrase.len());
     let mut word = String::new();
-    let mut flush = |word: &mut String, out: &mut String| {
+    let flush = |word: &mut String, out: &mut String| {
         if !word.is_empty() {
             out.push_str(if kept.contains(&word_key(word)) { word } else { crate::scrub::NAME_MASK });
             word.clear();

@@ -1,16 +1,11 @@
 //! Draft orientations that staff edit, on the backend named by `ESSAIM_TEST_DATABASE_URL`.
 
 use diesel::prelude::*;
-use essaim_core::clock::now;
 use essaim_core::db::Id;
-use essaim_core::demo::{seed_demo, DEMO_SLUG};
-use essaim_core::domain::consultation::{find_consultation, themes_of};
-use essaim_core::domain::contribution::insert_contribution;
-use essaim_core::domain::{
-    find_account_by_email, AuthorKind, Channel, Contribution, ContributionKind, ModerationStatus,
-};
+use essaim_core::demo::DEMO_SLUG;
+use essaim_core::domain::PlacedBy;
 use essaim_core::schema::audit_log;
-use essaim_core::testing::TestDb;
+use essaim_core::testing::{contribution, demo, demo_account, record, TestDb};
 use essaim_synthesis::drafts::{self, DraftError};
 use essaim_synthesis::pipeline::Params;
 
@@ -25,15 +20,13 @@ struct Setup {
 
 fn setup() -> Setup {
     let db = TestDb::new();
-    seed_demo(&mut db.conn()).unwrap();
     let mut conn = db.conn();
-    let consultation = find_consultation(&mut conn, DEMO_SLUG).unwrap();
-    let themes = themes_of(&mut conn, consultation.id).unwrap();
-    let staff = find_account_by_email(&mut conn, "equipe@demo.essaim.fr").unwrap().unwrap().id;
+    let (consultation, themes) = demo(&mut conn);
+    let staff = demo_account(&mut conn, "staff");
     drop(conn);
     Setup {
         db,
-        consultation: consultation.id,
+        consultation,
         theme: themes[2].id,
         theme_name: themes[2].title.clone(),
         other_theme: themes[3].id,
@@ -46,25 +39,7 @@ fn audited(s: &Setup, action: &str) -> i64 {
 }
 
 fn add_contribution(s: &Setup, reference: &str, text: &str) -> Id {
-    let c = Contribution {
-        id: Id::new(),
-        consultation_id: s.consultation,
-        theme_id: Some(s.theme),
-        kind: ContributionKind::Proposition,
-        channel: Channel::Online,
-        body: text.into(),
-        author_kind: AuthorKind::Anonymous,
-        organisation_id: None,
-        author_name: None,
-        territory_id: None,
-        logged_by: None,
-        created_at: now(),
-        moderation_status: ModerationStatus::Published,
-        external_ref: Some(reference.into()),
-        idempotency_key: None,
-    };
-    insert_contribution(&mut s.db.conn(), &c).unwrap();
-    c.id
+    record(&mut s.db.conn(), contribution(s.consultation, s.theme, text).external_ref(reference)).id
 }
 
 #[test]
@@ -112,7 +87,7 @@ fn staff_edits_are_audited_and_survive_a_new_run_on_new_contributions() {
     assert!(find(c).is_none(), "merged away");
     assert_eq!(find(b).unwrap().members.len(), view.drafts[1].members.len() + merged_members - 1);
     assert_eq!(find(manual).unwrap().members[0].id, moved);
-    assert_eq!(find(manual).unwrap().members[0].placed_by, "staff");
+    assert_eq!(find(manual).unwrap().members[0].placed_by, Some(PlacedBy::Staff));
     if let Some(id) = split_off {
         assert_eq!(find(id).unwrap().members.len(), 1);
     }
@@ -223,4 +198,132 @@ fn staff_editing_at_the_same_instant_all_succeed() {
     let titles: Vec<&str> = view.drafts.iter().map(|d| d.orientation.title.as_str()).collect();
     assert!(titles.contains(&"Titre 0.39") && titles.contains(&"Titre 1.39"), "{titles:?}");
     assert_eq!(audited(&s, "orientation.edit"), 80);
+}
+
+/// Three topics, eight contributions each, in a consultation of their own: the groups a run
+/// makes of them, and where it puts a new contribution on one of them, are known in advance.
+const TOPIC_TEXTS: [[&str; 8]; 3] = [
+    [
+        "Créer des pistes cyclables sécurisées entre les villages et le collège.",
+        "Des pistes cyclables continues pour aller au travail à vélo.",
+        "Aménager des garages à vélos sécurisés près des gares.",
+        "Financer l'achat de vélos électriques pour les salariés des associations.",
+        "Un atelier de réparation de vélos solidaire dans chaque quartier.",
+        "Relier les pistes cyclables des communes voisines.",
+        "Prêter des vélos électriques aux demandeurs d'emploi.",
+        "Former les jeunes à la réparation de vélos.",
+    ],
+    [
+        "Servir des produits bio et locaux dans les cantines scolaires.",
+        "Les cantines scolaires doivent acheter aux maraîchers locaux.",
+        "Une légumerie coopérative pour fournir les cantines en légumes locaux.",
+        "Former les cuisiniers des cantines à cuisiner les produits bio.",
+        "Réduire le gaspillage alimentaire dans les cantines scolaires.",
+        "Des repas bio et locaux à la cantine, au même prix pour les familles.",
+        "Contractualiser avec les maraîchers bio pour les cantines.",
+        "Des légumes locaux de saison dans les repas des cantines.",
+    ],
+    [
+        "Construire des logements sociaux pour les jeunes travailleurs.",
+        "Des logements sociaux adaptés aux personnes âgées dans les bourgs.",
+        "Rénover les logements vacants des centres-bourgs en logements sociaux.",
+        "Un habitat partagé entre jeunes travailleurs et personnes âgées.",
+        "Faciliter l'accès au logement des saisonniers.",
+        "Des logements temporaires pour les jeunes en formation.",
+        "Soutenir les coopératives d'habitants pour le logement abordable.",
+        "Mobiliser les logements vacants pour les jeunes travailleurs.",
+    ],
+];
+
+#[test]
+fn a_run_never_clobbers_what_staff_changed_while_it_computed() {
+    use essaim_core::domain::consultation::{create_consultation, NewConsultation};
+    use essaim_core::domain::contribution::{moderate, Decision};
+    use essaim_core::domain::orientation::{find_orientation, placements_of_theme};
+
+    let db = TestDb::new();
+    let mut conn = db.conn();
+    let (_, _) = demo(&mut conn);
+    let staff = demo_account(&mut conn, "staff");
+    let input = NewConsultation {
+        slug: "mobilite-cantines-logement".into(),
+        title: "Trois sujets".into(),
+        region: "Pays de la Loire".into(),
+        description: String::new(),
+        starts_on: None,
+        ends_on: None,
+        retention_until: None,
+    };
+    let (consultation, themes) = create_consultation(&mut conn, &input, &["Vivre au pays".to_owned()]).unwrap();
+    let (consultation, theme, theme_name) = (consultation.id, themes[0].id, themes[0].title.clone());
+    let mut firsts = Vec::new();
+    for (t, texts) in TOPIC_TEXTS.iter().enumerate() {
+        for (n, text) in texts.iter().enumerate() {
+            let c = record(&mut conn, contribution(consultation, theme, text).external_ref(format!("s{t}-{n}")));
+            if n == 0 {
+                firsts.push(c.id);
+            }
+        }
+    }
+    let three = Params { groups: Some(3), ..Params::default() };
+    drafts::run_theme(&mut conn, consultation, theme, &theme_name, &three, None).unwrap();
+    // The orientation of each topic, found by its first contribution.
+    let placements = placements_of_theme(&mut conn, theme).unwrap();
+    let orientation_of = |c: Id| placements.iter().find(|p| p.contribution_id == c).unwrap().orientation_id.unwrap();
+    let (bikes, canteens, housing) = (orientation_of(firsts[0]), orientation_of(firsts[1]), orientation_of(firsts[2]));
+    assert!(bikes != canteens && canteens != housing && bikes != housing, "one orientation per topic");
+
+    // New contributions, each close to one topic.
+    let mut new = |text: &str, reference: &str| {
+        record(&mut conn, contribution(consultation, theme, text).external_ref(reference)).id
+    };
+    let moved = new("Des pistes cyclables sécurisées et des garages à vélos près du collège.", "n-moved");
+    let into_merged = new("Des légumes bio et locaux des maraîchers dans les cantines scolaires.", "n-merged");
+    let into_discarded = new("Des logements sociaux pour les jeunes travailleurs dans les bourgs.", "n-discarded");
+    let rejected = new("Des vélos électriques et des pistes cyclables pour les salariés.", "n-rejected");
+    let untouched = new("Réparer et prêter des vélos électriques, relier les pistes cyclables.", "n-untouched");
+
+    // The run reads and computes…
+    let state = drafts::read_theme(&mut conn, consultation, theme, &theme_name).unwrap();
+    let plan = drafts::plan_run(&state, &Params::default()).unwrap();
+    drop(state);
+
+    // …while staff work on the theme and a moderator rejects one of the new contributions.
+    let manual = drafts::add(&mut conn, consultation, theme, "Vélo et emploi", "", staff).unwrap();
+    drafts::move_contribution(&mut conn, moved, manual, staff).unwrap();
+    drafts::merge(&mut conn, canteens, bikes, staff).unwrap();
+    drafts::discard(&mut conn, housing, staff).unwrap();
+    moderate(&mut conn, rejected, Decision::Reject("Doublon d'une autre réponse.".into()), staff).unwrap();
+    let housing_before =
+        placements_of_theme(&mut conn, theme).unwrap().iter().filter(|p| p.orientation_id == Some(housing)).count();
+
+    let report = drafts::store_run(&mut conn, plan, None, |_, _| Ok(())).unwrap();
+    assert_eq!(report.new_contributions, 5);
+    assert_eq!(
+        (report.attached, report.changed_meanwhile, report.proposed, report.set_aside),
+        (1, 4, 0, 0),
+        "the untouched one joins the bikes; the four others changed meanwhile: {report:?}"
+    );
+    let after = placements_of_theme(&mut conn, theme).unwrap();
+    let place = |c: Id| after.iter().find(|p| p.contribution_id == c);
+    let kept = place(moved).unwrap();
+    assert_eq!((kept.orientation_id, kept.placed_by), (Some(manual), PlacedBy::Staff), "staff's move kept");
+    assert!(place(rejected).is_none(), "a rejected contribution is not placed");
+    assert!(find_orientation(&mut conn, canteens).unwrap().is_none(), "merged away");
+    assert!(after.iter().all(|p| p.orientation_id != Some(canteens)), "nothing goes into a merged-away one");
+    assert!(place(into_merged).is_none(), "left for the next run, not put where it no longer fits");
+    assert!(place(into_discarded).is_none(), "nothing goes into a discarded orientation");
+    assert_eq!(after.iter().filter(|p| p.orientation_id == Some(housing)).count(), housing_before);
+    let joined = place(untouched).unwrap();
+    assert_eq!((joined.orientation_id, joined.placed_by), (Some(bikes), PlacedBy::Run));
+
+    // The next run places what was left, and still not the rejected one.
+    let report = drafts::run_theme(&mut conn, consultation, theme, &theme_name, &Params::default(), None).unwrap();
+    assert_eq!((report.new_contributions, report.changed_meanwhile), (2, 0), "{report:?}");
+    let view = drafts::theme_drafts(&mut conn, consultation, theme).unwrap();
+    assert!(view.unplaced.is_empty());
+    let after = placements_of_theme(&mut conn, theme).unwrap();
+    assert!(after.iter().any(|p| p.contribution_id == into_merged && p.orientation_id == Some(bikes)));
+    assert!(after.iter().any(|p| p.contribution_id == into_discarded && p.orientation_id != Some(housing)));
+    assert!(after.iter().all(|p| p.contribution_id != rejected));
 }

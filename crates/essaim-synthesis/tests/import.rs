@@ -65,7 +65,7 @@ fn one_bad_line_writes_nothing_and_names_the_line() {
         b,Thème qui n'existe pas,Texte\n\
         c,Soutien et développement de l'emploi,\n";
     let path = write(&dir, "x.csv", csv.as_bytes());
-    let Err(ImportError::Lines(errors)) =
+    let Err(ImportError::Lines { errors, .. }) =
         import_contributions(&mut db.conn(), &path, &options(DEMO_SLUG, None), &mut |_| {})
     else {
         panic!("refused")

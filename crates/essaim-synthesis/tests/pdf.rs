@@ -1,6 +1,7 @@
-//! The PDF for publication: deterministic, tagged (PDF/UA-1 checks by krilla pass, or the export
-//! fails), in French, with bookmarks; hostile text cannot break it. The last test reads the
-//! text back with poppler's `pdftotext` (CI installs poppler-utils; run it with `-- --ignored`).
+//! The draft strategy of the demo as a PDF: deterministic, tagged (PDF/UA-1 checks by krilla
+//! pass, or the export fails), in French, with bookmarks; a hostile synthesis cannot break it.
+//! The PDF renderer itself, and poppler reading its text back, are tested in
+//! `essaim-documents`.
 
 use essaim_core::demo::{seed_demo, DEMO_SLUG};
 use essaim_core::testing::TestDb;
@@ -25,17 +26,16 @@ fn the_demo_pdf_is_tagged_french_bookmarked_and_the_same_twice() {
     assert_eq!(name, "synthese.pdf");
     assert!(pdf.starts_with(b"%PDF-1.7"));
     assert_eq!(count(&pdf, b"/StructTreeRoot"), 2, "a structure tree (tagged PDF)");
-    assert_eq!(count(&pdf, b"/Marked true"), 1);
     assert!(count(&pdf, b"/Lang(fr-FR)") >= 1, "document language");
     assert_eq!(count(&pdf, b"pdfuaid:part>1"), 1, "declared PDF/UA-1");
     assert!(count(&pdf, b"/Outlines") >= 1, "bookmarks");
-    assert!(count(&pdf, b"/Type/Page") > 5, "several pages");
+    assert!(count(&pdf, b"/Type/Page") > 5, "a page per part");
     let (_, again) = render(&output.document, &output.inputs, Format::Pdf).unwrap();
     assert_eq!(pdf, again, "no date or random value in the PDF");
 }
 
 #[test]
-fn hostile_and_unusual_text_still_gives_a_valid_pdf() {
+fn a_hostile_synthesis_still_gives_a_valid_pdf() {
     let mut output = demo();
     let theme = &mut output.document.themes[0];
     theme.orientations[0].title = "(injection) \\ ) endobj %%EOF <script>".into();
@@ -53,28 +53,4 @@ fn hostile_and_unusual_text_still_gives_a_valid_pdf() {
     let (_, pdf) = render(&output.document, &output.inputs, Format::Pdf).unwrap();
     assert!(pdf.starts_with(b"%PDF-1.7"));
     assert_eq!(count(&pdf, b"%%EOF"), 1, "the title is not written raw into the file");
-}
-
-#[test]
-#[ignore = "needs poppler-utils (CI runs it): cargo test -p essaim-synthesis --test pdf -- --ignored"]
-fn poppler_reads_the_text_back_in_reading_order() {
-    let output = demo();
-    let (_, pdf) = render(&output.document, &output.inputs, Format::Pdf).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("synthese.pdf");
-    std::fs::write(&path, &pdf).unwrap();
-    let text = std::process::Command::new("pdftotext").arg(&path).arg("-").output().unwrap();
-    assert!(text.status.success());
-    let text = String::from_utf8(text.stdout).unwrap();
-    let first_theme = &output.document.themes[0].theme;
-    let position = |needle: &str| text.find(needle).unwrap_or_else(|| panic!("« {needle} » not in the PDF text"));
-    assert!(position("Participation") < position("Annexe 1"));
-    assert!(position("Annexe 1") < position("Annexe 2 — Traçabilité"));
-    // The theme's name is in the text, with its accents (possibly across a line break).
-    let first_word = first_theme.split_whitespace().next().unwrap();
-    assert!(position(first_word) < position("Annexe 1"));
-    assert!(text.contains("Loire-Atlantique (44)"));
-    assert!(text.contains("page 1 /"));
-    let quote = &output.document.themes[0].orientations[0].quotes[0].reference;
-    assert!(text.contains(quote.as_str()), "quotes keep their reference");
 }

@@ -1,11 +1,10 @@
-//! Themes with the number of contributions each has received.
+//! Themes with the number of contributions each has received: accepted ones, and how many
+//! wait for a moderator or were rejected.
 
-use diesel::dsl::count_star;
-use diesel::prelude::*;
 use essaim_core::db::{DbConnection, Id};
 use essaim_core::domain::consultation::themes_of;
+use essaim_core::domain::contribution::{counts_by_theme, ModerationCounts};
 use essaim_core::domain::Theme;
-use essaim_core::schema::contributions;
 use essaim_core::CoreResult;
 use serde::Serialize;
 
@@ -14,22 +13,24 @@ use serde::Serialize;
 pub struct ThemeSummary {
     /// The theme.
     pub theme: Theme,
-    /// Contributions classified under it.
+    /// Accepted contributions classified under it: the ones read and counted.
     pub contributions: i64,
+    /// Contributions under it waiting for a moderator (not counted above).
+    pub pending: i64,
+    /// Contributions under it that were rejected (not counted above).
+    pub rejected: i64,
 }
 
-/// The themes of a consultation in order, each with its number of contributions.
+/// The themes of a consultation in order, each with its figures (the core's
+/// [`counts_by_theme`], one grouped query).
 pub fn theme_overview(conn: &mut DbConnection, consultation: Id) -> CoreResult<Vec<ThemeSummary>> {
-    let counts: Vec<(Option<Id>, i64)> = contributions::table
-        .filter(contributions::consultation_id.eq(consultation))
-        .group_by(contributions::theme_id)
-        .select((contributions::theme_id, count_star()))
-        .load(conn)?;
+    let counts = counts_by_theme(conn, consultation)?;
     Ok(themes_of(conn, consultation)?
         .into_iter()
         .map(|theme| {
-            let contributions = counts.iter().find(|(id, _)| *id == Some(theme.id)).map(|(_, n)| *n).unwrap_or(0);
-            ThemeSummary { theme, contributions }
+            let c: ModerationCounts =
+                counts.iter().find(|t| t.theme_id == Some(theme.id)).map(|t| t.counts).unwrap_or_default();
+            ThemeSummary { theme, contributions: c.accepted, pending: c.pending, rejected: c.rejected }
         })
         .collect())
 }
@@ -37,45 +38,54 @@ pub fn theme_overview(conn: &mut DbConnection, consultation: Id) -> CoreResult<V
 #[cfg(test)]
 mod tests {
     use super::*;
-    use essaim_core::demo::{seed_demo, DEMO_SLUG, FIVE_THEMES};
-    use essaim_core::domain::consultation::find_consultation;
-    use essaim_core::domain::contribution::insert_contribution;
-    use essaim_core::domain::{AuthorKind, Channel, Contribution, ContributionKind, ModerationStatus};
-    use essaim_core::testing::TestDb;
+    use essaim_core::demo::FIVE_THEMES;
+    use essaim_core::domain::contribution::{moderate, Decision};
+    use essaim_core::domain::{Channel, ContributionKind, NewContribution, Submitter};
+    use essaim_core::testing::{contribution, demo, demo_account, record, TestDb};
 
     #[test]
-    fn counts_follow_the_themes_in_order() {
+    fn only_accepted_contributions_are_counted_and_the_others_are_reported() {
         let db = TestDb::new();
         let mut conn = db.conn();
-        seed_demo(&mut conn).unwrap();
-        let consultation = find_consultation(&mut conn, DEMO_SLUG).unwrap();
-        let themes = themes_of(&mut conn, consultation.id).unwrap();
-        let before: Vec<i64> =
-            theme_overview(&mut conn, consultation.id).unwrap().iter().map(|s| s.contributions).collect();
+        let (consultation, themes) = demo(&mut conn);
+        let facilitator = demo_account(&mut conn, "facilitator");
+        let staff = demo_account(&mut conn, "staff");
+        let before = theme_overview(&mut conn, consultation).unwrap();
+        let text = "Les financements publics se raréfient.";
+        // Logged by a facilitator in a workshop: accepted on arrival.
         for theme_index in [0usize, 3, 3] {
-            let c = Contribution {
-                id: Id::new(),
-                consultation_id: consultation.id,
-                theme_id: Some(themes[theme_index].id),
-                kind: ContributionKind::Constat,
-                channel: Channel::LaunchWorkshop,
-                body: "Les financements publics se raréfient.".into(),
-                author_kind: AuthorKind::Group,
-                organisation_id: None,
-                author_name: None,
-                territory_id: None,
-                logged_by: None,
-                created_at: essaim_core::clock::now(),
-                moderation_status: ModerationStatus::Published,
-                external_ref: None,
-                idempotency_key: None,
-            };
-            insert_contribution(&mut conn, &c).unwrap();
+            let input = NewContribution::new(
+                consultation,
+                Channel::LaunchWorkshop,
+                ContributionKind::Constat,
+                text,
+                Submitter::Account(facilitator),
+            )
+            .theme(themes[theme_index].id);
+            record(&mut conn, input);
         }
-        let overview = theme_overview(&mut conn, consultation.id).unwrap();
+        // Typed at a stand by someone without an account: it waits.
+        let waiting = NewContribution::new(
+            consultation,
+            Channel::TreasureHunt,
+            ContributionKind::Proposition,
+            "Un stand par département.",
+            Submitter::Public,
+        )
+        .theme(themes[3].id);
+        record(&mut conn, waiting);
+        // Imported, then rejected by a moderator.
+        let rejected = record(&mut conn, contribution(consultation, themes[1].id, "Message hors sujet."));
+        moderate(&mut conn, rejected.id, Decision::Reject("Hors sujet.".into()), staff).unwrap();
+
+        let overview = theme_overview(&mut conn, consultation).unwrap();
         let titles: Vec<&str> = overview.iter().map(|s| s.theme.title.as_str()).collect();
         assert_eq!(titles, FIVE_THEMES);
-        let added: Vec<i64> = overview.iter().zip(&before).map(|(s, b)| s.contributions - b).collect();
-        assert_eq!(added, [1, 0, 0, 2, 0]);
+        let delta = |f: fn(&ThemeSummary) -> i64| -> Vec<i64> {
+            overview.iter().zip(&before).map(|(s, b)| f(s) - f(b)).collect()
+        };
+        assert_eq!(delta(|s| s.contributions), [1, 0, 0, 2, 0], "accepted only");
+        assert_eq!(delta(|s| s.pending), [0, 0, 0, 1, 0], "the stand idea waits");
+        assert_eq!(delta(|s| s.rejected), [0, 1, 0, 0, 0], "the rejected one is reported");
     }
 }

@@ -136,8 +136,7 @@ pub fn seed_demo(conn: &mut DbConnection) -> CoreResult<SeedOutcome> {
         }
         // Demo accounts have published passwords: never add them beside real accounts.
         let demo_emails: Vec<&str> = DEMO_ACCOUNTS.iter().map(|(_, email, _, _)| *email).collect();
-        let others: i64 =
-            accounts::table.filter(accounts::email.ne_all(&demo_emails)).count().get_result(conn)?;
+        let others: i64 = accounts::table.filter(accounts::email.ne_all(&demo_emails)).count().get_result(conn)?;
         if others > 0 {
             return Err(CoreError::Conflict(
                 "cette base contient déjà des comptes : les comptes de démonstration, dont les mots de passe sont publics, n'y sont pas ajoutés (utilisez une base neuve pour la démonstration)".into(),

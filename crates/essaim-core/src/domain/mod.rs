@@ -19,6 +19,6 @@ pub use contribution::{record_contribution, Author, Contribution, NewContributio
 pub use organisation::{create_organisation, NewOrganisation, Organisation};
 pub use orientation::{Orientation, Quote};
 pub use vocab::{
-    AuthorKind, Channel, ContributionKind, JobKind, JobState, LegalFamily, MailState, ModerationStatus, OrientationOrigin,
-    OrientationStatus, PhaseKind, PlacedBy, Role, SetAsideReason, TerritoryKind,
+    AuthorKind, Channel, ContributionKind, JobKind, JobState, LegalFamily, MailState, ModerationStatus,
+    OrientationOrigin, OrientationStatus, PhaseKind, PlacedBy, Role, SetAsideReason, TerritoryKind,
 };

@@ -151,7 +151,8 @@ pub struct ThemeStanding {
 
 /// The standing of a theme, in four grouped queries whatever its size.
 pub fn theme_standing(conn: &mut DbConnection, theme: Id) -> CoreResult<ThemeStanding> {
-    let accepted = contributions::theme_id.eq(theme).and(contributions::moderation_status.eq(ModerationStatus::Published));
+    let accepted =
+        contributions::theme_id.eq(theme).and(contributions::moderation_status.eq(ModerationStatus::Published));
     let total: i64 = contributions::table.filter(accepted).count().get_result(conn)?;
     let in_status = |conn: &mut DbConnection, status: OrientationStatus| -> CoreResult<i64> {
         Ok(orientation_members::table

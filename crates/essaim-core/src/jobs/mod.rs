@@ -218,11 +218,10 @@ pub fn interrupt_own(conn: &mut DbConnection, worker: &str) -> CoreResult<usize>
 /// job's work: if the job is no longer this worker's (it was declared interrupted meanwhile),
 /// this fails and the caller's transaction rolls back, so the work is never stored twice.
 pub fn complete(conn: &mut DbConnection, id: Id, worker: &str, result: &serde_json::Value) -> CoreResult<()> {
-    let done = diesel::update(
-        jobs::table.find(id).filter(jobs::state.eq(JobState::Running)).filter(jobs::worker.eq(worker)),
-    )
-    .set((jobs::state.eq(JobState::Done), jobs::finished_at.eq(now()), jobs::result.eq(result.to_string())))
-    .execute(conn)?;
+    let done =
+        diesel::update(jobs::table.find(id).filter(jobs::state.eq(JobState::Running)).filter(jobs::worker.eq(worker)))
+            .set((jobs::state.eq(JobState::Done), jobs::finished_at.eq(now()), jobs::result.eq(result.to_string())))
+            .execute(conn)?;
     if done == 1 {
         Ok(())
     } else {

@@ -69,7 +69,11 @@ fn lower_priority() {
 
 impl JobWorker {
     /// Starts the worker loop on its own thread, with a handler per kind of job.
-    pub fn start(pool: DbPool, handlers: HashMap<JobKind, JobHandler>, options: WorkerOptions) -> std::io::Result<Self> {
+    pub fn start(
+        pool: DbPool,
+        handlers: HashMap<JobKind, JobHandler>,
+        options: WorkerOptions,
+    ) -> std::io::Result<Self> {
         let name = worker_name();
         let stop = Arc::new(AtomicBool::new(false));
         let (loop_name, loop_stop) = (name.clone(), stop.clone());

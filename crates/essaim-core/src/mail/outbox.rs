@@ -111,9 +111,11 @@ pub fn enqueue_mail(conn: &mut DbConnection, mail: &OutgoingMail) -> CoreResult<
 pub fn claim_due(conn: &mut DbConnection, worker: &str, limit: i64) -> CoreResult<Vec<QueuedMail>> {
     let at = now();
     // A message left "sending" by a dead worker goes back to the queue.
-    diesel::update(outbox::table.filter(outbox::state.eq(MailState::Sending)).filter(outbox::claimed_at.lt(at - SENDING_TIMEOUT)))
-        .set(outbox::state.eq(MailState::Pending))
-        .execute(conn)?;
+    diesel::update(
+        outbox::table.filter(outbox::state.eq(MailState::Sending)).filter(outbox::claimed_at.lt(at - SENDING_TIMEOUT)),
+    )
+    .set(outbox::state.eq(MailState::Pending))
+    .execute(conn)?;
     let due: Vec<Id> = outbox::table
         .filter(outbox::state.eq(MailState::Pending))
         .filter(outbox::next_attempt_at.le(at))
@@ -145,7 +147,12 @@ pub fn mark_sent(conn: &mut DbConnection, id: Id) -> CoreResult<()> {
 
 /// Records a failed attempt: retried after the next delay of `backoff`, or failed for good
 /// after the last one.
-pub fn mark_attempt_failed(conn: &mut DbConnection, id: Id, error: &str, backoff: &[Duration]) -> CoreResult<MailState> {
+pub fn mark_attempt_failed(
+    conn: &mut DbConnection,
+    id: Id,
+    error: &str,
+    backoff: &[Duration],
+) -> CoreResult<MailState> {
     write_transaction(conn, |conn| {
         let attempts: i32 = outbox::table.find(id).select(outbox::attempts).first(conn)?;
         let made = attempts + 1;
@@ -168,7 +175,13 @@ pub fn mark_attempt_failed(conn: &mut DbConnection, id: Id, error: &str, backoff
 
 /// Sends what is due, one message at a time; returns how many were accepted. The connection
 /// is given back to the pool while the mail server is talked to.
-pub fn deliver_due(pool: &DbPool, mailer: &Mailer, from: &str, worker: &str, backoff: &[Duration]) -> CoreResult<usize> {
+pub fn deliver_due(
+    pool: &DbPool,
+    mailer: &Mailer,
+    from: &str,
+    worker: &str,
+    backoff: &[Duration],
+) -> CoreResult<usize> {
     let claimed = claim_due(&mut *pool.get()?, worker, 20)?;
     let mut sent = 0;
     for mail in claimed {

@@ -17,7 +17,9 @@ use crate::error::AppError;
 
 pub use api::{ConsultationDetail, ConsultationSummary, Health, PhaseView, TerritoryView, ThemeView};
 
-fn not_allowed(allowed: &'static str) -> impl Fn() -> std::future::Ready<Result<actix_web::HttpResponse, AppError>> + Clone {
+fn not_allowed(
+    allowed: &'static str,
+) -> impl Fn() -> std::future::Ready<Result<actix_web::HttpResponse, AppError>> + Clone {
     move || std::future::ready(Err(AppError::MethodNotAllowed(allowed)))
 }
 

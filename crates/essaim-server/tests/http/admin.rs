@@ -184,7 +184,10 @@ async fn an_old_accounts_id_in_the_address_announces_nothing() {
     let fresh = b.get(&format!("/admin?created={staff}")).await;
     assert!(fresh.text().contains("equipe@demo.essaim.fr a été créé"), "a just-created account is announced");
     let long_ago = essaim_core::clock::now() - chrono::Duration::days(3);
-    diesel::update(accounts::table.find(staff)).set(accounts::created_at.eq(long_ago)).execute(&mut b.db.conn()).unwrap();
+    diesel::update(accounts::table.find(staff))
+        .set(accounts::created_at.eq(long_ago))
+        .execute(&mut b.db.conn())
+        .unwrap();
     let old = b.get(&format!("/admin?created={staff}")).await;
     assert!(!old.text().contains("a été créé"), "an old link says nothing untrue");
 }

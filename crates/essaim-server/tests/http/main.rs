@@ -8,6 +8,7 @@ mod account;
 mod admin;
 mod errors;
 mod jobs;
+mod mail;
 mod pages;
 mod synthesis;
 

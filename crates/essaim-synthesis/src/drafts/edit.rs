@@ -86,7 +86,10 @@ pub fn merge(conn: &mut DbConnection, source: Id, target: Id, actor: Id) -> Resu
             return Err(DraftError::Invalid("On ne fusionne que des orientations du même thème.".into()));
         }
         let moved = diesel::update(orientation_members::table.filter(orientation_members::orientation_id.eq(source)))
-            .set((orientation_members::orientation_id.eq(Some(target)), orientation_members::placed_by.eq(PlacedBy::Staff)))
+            .set((
+                orientation_members::orientation_id.eq(Some(target)),
+                orientation_members::placed_by.eq(PlacedBy::Staff),
+            ))
             .execute(conn)?;
         diesel::delete(orientations::table.find(source)).execute(conn)?;
         touch(conn, target)?;

@@ -43,11 +43,17 @@ pub fn queue_run(
     params: &Params,
     actor: Option<Id>,
 ) -> Result<Job, DraftError> {
-    jobs::enqueue(conn, JobKind::SynthesisRun, &theme.to_string(), &payload(consultation, theme, theme_name, params), actor)
-        .map_err(|e| match e {
-            CoreError::Conflict(_) => conflict(),
-            other => DraftError::Store(other),
-        })
+    jobs::enqueue(
+        conn,
+        JobKind::SynthesisRun,
+        &theme.to_string(),
+        &payload(consultation, theme, theme_name, params),
+        actor,
+    )
+    .map_err(|e| match e {
+        CoreError::Conflict(_) => conflict(),
+        other => DraftError::Store(other),
+    })
 }
 
 /// Runs a theme now, inside the caller (small themes), holding the theme's job place while it

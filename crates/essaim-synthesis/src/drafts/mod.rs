@@ -18,8 +18,8 @@ use essaim_core::CoreError;
 
 pub use document::drafts_document;
 pub use edit::{add, discard, edit, merge, move_contribution, split, MAX_BODY_CHARS, MAX_TITLE_CHARS};
-pub use model::{Draft, Member, Orientation, ThemeDrafts};
 pub use job::{queue_run, run_job, run_now, run_status, user_message, BACKGROUND_FROM};
+pub use model::{Draft, Member, Orientation, ThemeDrafts};
 pub use run::{plan_run, read_theme, run_theme, store_run, RunPlan, RunReport, ThemeState, ATTACH_THRESHOLD};
 
 use crate::pipeline::{support, Item, Quote, SynthesisError};
@@ -82,7 +82,11 @@ pub(crate) struct PlacedItem {
     pub placed_by: Option<PlacedBy>,
 }
 
-pub(crate) fn placed_items(conn: &mut DbConnection, consultation: Id, theme: Id) -> Result<Vec<PlacedItem>, DraftError> {
+pub(crate) fn placed_items(
+    conn: &mut DbConnection,
+    consultation: Id,
+    theme: Id,
+) -> Result<Vec<PlacedItem>, DraftError> {
     type Row = (
         Id,
         Option<String>,
@@ -118,12 +122,21 @@ pub(crate) fn placed_items(conn: &mut DbConnection, consultation: Id, theme: Id)
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(id, reference, text, channel, kind, territory, legal_family, orientation, reason, placed_by)| PlacedItem {
-            id,
-            item: Item { reference: reference.unwrap_or_else(|| id.to_string()), text, channel, territory, legal_family, kind },
-            orientation,
-            reason,
-            placed_by: placed_by.as_deref().and_then(PlacedBy::parse),
+        .map(|(id, reference, text, channel, kind, territory, legal_family, orientation, reason, placed_by)| {
+            PlacedItem {
+                id,
+                item: Item {
+                    reference: reference.unwrap_or_else(|| id.to_string()),
+                    text,
+                    channel,
+                    territory,
+                    legal_family,
+                    kind,
+                },
+                orientation,
+                reason,
+                placed_by: placed_by.as_deref().and_then(PlacedBy::parse),
+            }
         })
         .collect())
 }

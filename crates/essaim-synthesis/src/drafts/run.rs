@@ -55,7 +55,12 @@ pub struct ThemeState {
 }
 
 /// Reads what a run needs, in one short read.
-pub fn read_theme(conn: &mut DbConnection, consultation: Id, theme: Id, theme_name: &str) -> Result<ThemeState, DraftError> {
+pub fn read_theme(
+    conn: &mut DbConnection,
+    consultation: Id,
+    theme: Id,
+    theme_name: &str,
+) -> Result<ThemeState, DraftError> {
     let items = placed_items(conn, consultation, theme)?;
     let drafts = essaim_core::domain::orientation::orientations_of_theme(conn, theme, OrientationStatus::Draft)?;
     let names = person_names(conn, consultation)?;
@@ -282,9 +287,7 @@ fn insert_placements(
         // `MultiBackend` has no multi-row insert for SQLite: the same statement per backend.
         match conn {
             DbConnection::Sqlite(c) => diesel::insert_into(orientation_members::table).values(values).execute(c)?,
-            DbConnection::Postgresql(c) => {
-                diesel::insert_into(orientation_members::table).values(values).execute(c)?
-            }
+            DbConnection::Postgresql(c) => diesel::insert_into(orientation_members::table).values(values).execute(c)?,
         };
     }
     Ok(())

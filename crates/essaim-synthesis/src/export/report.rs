@@ -141,7 +141,8 @@ pub fn strategy_document(document: &SynthesisDocument, inputs: &[(String, Vec<It
     let p = participation(inputs);
     blocks.push(heading(1, "Participation".into()));
     blocks.push(Block::Paragraph(format!("{} contributions lues.", labels::number(p.total))));
-    let (pending, rejected) = document.themes.iter().fold((0, 0), |(p, r), t| (p + t.pending_moderation, r + t.rejected));
+    let (pending, rejected) =
+        document.themes.iter().fold((0, 0), |(p, r), t| (p + t.pending_moderation, r + t.rejected));
     if let Some(line) = moderation_line(pending, rejected) {
         blocks.push(Block::Paragraph(line));
     }
@@ -252,7 +253,9 @@ mod tests {
         };
         let strategy = strategy_document(&document, &[("Emploi".into(), vec![item])]);
         assert_eq!(strategy.title, "Projet de stratégie — Consultation");
-        let said = |text: &str| strategy.blocks.iter().filter(|b| matches!(b, Block::Paragraph(p) if p.contains(text))).count();
+        let said = |text: &str| {
+            strategy.blocks.iter().filter(|b| matches!(b, Block::Paragraph(p) if p.contains(text))).count()
+        };
         assert_eq!(said("2 en attente de modération et 1 rejetée(s) ne sont ni lues"), 2, "overall and in the theme");
         assert_eq!(strategy.language, "fr-FR");
         assert_eq!(strategy.blocks[0], Block::Title(strategy.title.clone()));

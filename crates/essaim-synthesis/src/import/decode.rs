@@ -94,7 +94,8 @@ mod tests {
         use std::io::Write;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("bombe.csv.gz");
-        let mut encoder = flate2::write::GzEncoder::new(std::fs::File::create(&path).unwrap(), flate2::Compression::best());
+        let mut encoder =
+            flate2::write::GzEncoder::new(std::fs::File::create(&path).unwrap(), flate2::Compression::best());
         let zeros = vec![b'0'; 1 << 20];
         for _ in 0..64 {
             encoder.write_all(&zeros).unwrap();

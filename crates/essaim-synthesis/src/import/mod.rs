@@ -21,8 +21,8 @@ use essaim_core::schema::{consultations, contributions, organisations, territori
 use essaim_core::CoreError;
 use sha2::{Digest, Sha256};
 
-pub use parse::{OPTIONAL_COLUMNS, REQUIRED_COLUMNS};
 pub use decode::MAX_IMPORT_BYTES;
+pub use parse::{OPTIONAL_COLUMNS, REQUIRED_COLUMNS};
 pub use validate::{name_key, MAX_LISTED_ERRORS, MAX_TEXT_CHARS};
 
 /// A rejected line.

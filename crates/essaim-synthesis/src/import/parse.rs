@@ -238,7 +238,8 @@ pub fn parse_json_lines(text: &str) -> Result<ParsedFile, ImportError> {
                 serde_json::Value::Number(n) => n.to_string(),
                 serde_json::Value::Null => String::new(),
                 other => {
-                    parsed.refuse(LineError { line, reason: format!("« {column} » doit être un texte, pas {other}") });
+                    parsed
+                        .refuse(LineError { line, reason: format!("« {column} » doit être un texte, pas {other}") });
                     continue;
                 }
             };

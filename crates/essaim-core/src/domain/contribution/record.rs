@@ -339,9 +339,10 @@ mod tests {
     #[test]
     fn every_field_is_checked_at_once() {
         let theme = Id::new();
-        let input = NewContribution::new(Id::new(), Channel::Online, ContributionKind::Question, "  ", Submitter::Public)
-            .theme(Id::new())
-            .idempotency_key("k".repeat(MAX_IDEMPOTENCY_KEY_CHARS + 1));
+        let input =
+            NewContribution::new(Id::new(), Channel::Online, ContributionKind::Question, "  ", Submitter::Public)
+                .theme(Id::new())
+                .idempotency_key("k".repeat(MAX_IDEMPOTENCY_KEY_CHARS + 1));
         let errors = input.validate(&[theme]).unwrap_err();
         assert_eq!(errors.get("body"), Some("Écrivez votre contribution."));
         assert!(errors.get("theme_id").is_some());

@@ -9,8 +9,8 @@ use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::auth::{client_ip, current_user, expired_cookie, secure_cookie, CSRF_COOKIE, SESSION_COOKIE};
-use crate::extract::{CsrfForm, NoFields};
 use crate::error::AppError;
+use crate::extract::{CsrfForm, NoFields};
 use crate::views::{render, Layout};
 
 #[derive(Template)]

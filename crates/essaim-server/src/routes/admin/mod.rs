@@ -9,8 +9,8 @@ use essaim_core::{CoreError, FieldError};
 use serde::Deserialize;
 
 use crate::app::AppState;
-use crate::extract::{Admin, CsrfForm, NoFields};
 use crate::error::AppError;
+use crate::extract::{Admin, CsrfForm, NoFields};
 use crate::views::{french_instant, render, Layout};
 
 struct AccountLine {

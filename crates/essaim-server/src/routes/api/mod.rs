@@ -110,7 +110,8 @@ fn summary(c: &essaim_core::domain::Consultation) -> ConsultationSummary {
 #[utoipa::path(get, path = "/api/v1/consultations", tag = "consultations", responses(
     (status = 200, description = "Toutes les consultations", body = [ConsultationSummary])))]
 pub async fn list_consultations(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let consultations = state.db(|conn| essaim_core::domain::consultation::list_consultations(conn).map_err(AppError::from)).await?;
+    let consultations =
+        state.db(|conn| essaim_core::domain::consultation::list_consultations(conn).map_err(AppError::from)).await?;
     Ok(HttpResponse::Ok().json(consultations.iter().map(summary).collect::<Vec<_>>()))
 }
 

@@ -76,7 +76,8 @@ pub async fn outbox(
                 error: m.last_error.unwrap_or_default(),
             })
             .collect(),
-        notice: (query.fait.as_deref() == Some("relance")).then_some("Le courriel est de nouveau dans la file d'envoi."),
+        notice: (query.fait.as_deref() == Some("relance"))
+            .then_some("Le courriel est de nouveau dans la file d'envoi."),
     };
     render(&page, StatusCode::OK)
 }

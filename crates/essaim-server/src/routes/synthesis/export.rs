@@ -29,8 +29,9 @@ pub async fn export_drafts(
     };
     let output = state.db(move |conn| -> Result<_, DraftError> { drafts::drafts_document(conn, &slug) }).await?;
     // Laying out a large document takes a while: off the async workers, like database work.
-    let (name, bytes) =
-        web::block(move || render_export(&output.document, &output.inputs, format)).await?.map_err(AppError::Internal)?;
+    let (name, bytes) = web::block(move || render_export(&output.document, &output.inputs, format))
+        .await?
+        .map_err(AppError::Internal)?;
     Ok(HttpResponse::Ok()
         .content_type(format.content_type())
         .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")))

@@ -16,7 +16,9 @@ use essaim_core::domain::Theme;
 use crate::app::AppState;
 use crate::error::AppError;
 
-pub use edit::{add_orientation, discard_orientation, edit_orientation, merge_orientation, move_contribution, split_orientation};
+pub use edit::{
+    add_orientation, discard_orientation, edit_orientation, merge_orientation, move_contribution, split_orientation,
+};
 pub use export::export_drafts;
 pub use orientation::orientation_view;
 pub use overview::overview;
@@ -26,7 +28,8 @@ pub use theme::theme_view;
 /// A consultation's theme by its position, or 404.
 fn find_theme(conn: &mut DbConnection, slug: &str, position: i32) -> Result<(Id, Theme), AppError> {
     let consultation = find_consultation(conn, slug)?;
-    let theme = themes_of(conn, consultation.id)?.into_iter().find(|t| t.position == position).ok_or(AppError::NotFound)?;
+    let theme =
+        themes_of(conn, consultation.id)?.into_iter().find(|t| t.position == position).ok_or(AppError::NotFound)?;
     Ok((consultation.id, theme))
 }
 

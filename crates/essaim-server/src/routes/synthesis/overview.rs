@@ -58,11 +58,9 @@ pub async fn overview(
             Ok((consultation.title, lines))
         })
         .await?;
-    let page = OverviewPage {
-        layout: Layout::for_request(&req, "Synthèse", "home"),
-        slug,
-        consultation_title: title,
-        themes,
-    };
+    let page =
+        OverviewPage {
+            layout: Layout::for_request(&req, "Synthèse", "home"), slug, consultation_title: title, themes
+        };
     render(&page, StatusCode::OK)
 }

@@ -6,7 +6,9 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use essaim_core::db::Id;
-use essaim_core::domain::orientation::{channel_counts_of_theme, orientations_of_theme, references_behind, theme_standing};
+use essaim_core::domain::orientation::{
+    channel_counts_of_theme, orientations_of_theme, references_behind, theme_standing,
+};
 use essaim_core::domain::{Channel, JobState, OrientationStatus, Quote};
 use essaim_synthesis::drafts::run_status;
 use serde::Deserialize;
@@ -108,7 +110,8 @@ pub(super) async fn theme_page(
                 running = Some(job.started_at.unwrap_or(job.created_at).format("%H:%M").to_string())
             }
             JobState::Done => {
-                notice = Some("La synthèse lancée en arrière-plan est terminée : les contributions sont placées.".into())
+                notice =
+                    Some("La synthèse lancée en arrière-plan est terminée : les contributions sont placées.".into())
             }
             JobState::Failed | JobState::Interrupted => {
                 error = Some(job.error.clone().unwrap_or_else(|| "La synthèse n'a pas abouti : relancez-la.".into()))
