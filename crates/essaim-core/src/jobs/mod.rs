@@ -76,6 +76,15 @@ fn is_unique_violation(e: &diesel::result::Error) -> bool {
     matches!(e, diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _))
 }
 
+/// Stores a new job; the partial unique index refuses a second active one of a subject.
+fn insert_job(conn: &mut DbConnection, job: Job) -> CoreResult<Job> {
+    match diesel::insert_into(jobs::table).values(job.clone()).execute(conn) {
+        Ok(_) => Ok(job),
+        Err(e) if is_unique_violation(&e) => Err(CoreError::Conflict("une tâche identique est déjà en cours".into())),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Enqueues a job; a conflict if one of the same kind and subject is already queued or
 /// running, on this process or any other sharing the database.
 pub fn enqueue(
@@ -102,11 +111,7 @@ pub fn enqueue(
         result: None,
         reported_at: None,
     };
-    match diesel::insert_into(jobs::table).values(job.clone()).execute(conn) {
-        Ok(_) => Ok(job),
-        Err(e) if is_unique_violation(&e) => Err(CoreError::Conflict("une tâche identique est déjà en cours".into())),
-        Err(e) => Err(e.into()),
-    }
+    insert_job(conn, job)
 }
 
 /// Records a job that the caller runs at once, itself (a small synthesis run inside its
@@ -140,11 +145,7 @@ pub fn start_now(
         // dies first, the interruption is reported like a background job's.
         reported_at: None,
     };
-    match diesel::insert_into(jobs::table).values(job.clone()).execute(conn) {
-        Ok(_) => Ok(job),
-        Err(e) if is_unique_violation(&e) => Err(CoreError::Conflict("une tâche identique est déjà en cours".into())),
-        Err(e) => Err(e.into()),
-    }
+    insert_job(conn, job)
 }
 
 /// Claims the oldest queued job of these kinds for `worker`, or none. Two workers racing for

@@ -8,7 +8,7 @@ use essaim_core::jobs::{self, Job, JobContext};
 use essaim_core::{CoreError, CoreResult};
 use serde::{Deserialize, Serialize};
 
-use super::run::{plan_run, read_theme, store_run, RunReport};
+use super::run::{plan_run, read_theme, run_theme_with, store_run, RunReport};
 use super::DraftError;
 use crate::pipeline::Params;
 
@@ -79,15 +79,10 @@ pub fn run_now(
         CoreError::Conflict(_) => conflict(),
         other => DraftError::Store(other),
     })?;
-    let outcome = (|| {
-        let state = read_theme(conn, consultation, theme, theme_name)?;
-        let plan = plan_run(&state, params)?;
-        drop(state);
-        store_run(conn, plan, actor, |conn, report| {
-            let result = serde_json::to_value(report).unwrap_or_default();
-            jobs::complete(conn, job.id, &worker, &result).map_err(DraftError::Store)
-        })
-    })();
+    let outcome = run_theme_with(conn, (consultation, theme, theme_name), params, actor, |conn, report| {
+        let result = serde_json::to_value(report).unwrap_or_default();
+        jobs::complete(conn, job.id, &worker, &result).map_err(DraftError::Store)
+    });
     if let Err(e) = &outcome {
         let _ = jobs::fail(conn, job.id, &worker, &user_message(e));
     }

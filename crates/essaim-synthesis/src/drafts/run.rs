@@ -303,10 +303,21 @@ pub fn run_theme(
     params: &Params,
     actor: Option<Id>,
 ) -> Result<RunReport, DraftError> {
+    run_theme_with(conn, (consultation, theme, theme_name), params, actor, |_, _| Ok(()))
+}
+
+/// [`run_theme`], with `within` run in the storing transaction (a job marks itself done).
+pub fn run_theme_with(
+    conn: &mut DbConnection,
+    (consultation, theme, theme_name): (Id, Id, &str),
+    params: &Params,
+    actor: Option<Id>,
+    within: impl FnOnce(&mut DbConnection, &RunReport) -> Result<(), DraftError>,
+) -> Result<RunReport, DraftError> {
     let state = read_theme(conn, consultation, theme, theme_name)?;
     let plan = plan_run(&state, params)?;
     drop(state);
-    store_run(conn, plan, actor, |_, _| Ok(()))
+    store_run(conn, plan, actor, within)
 }
 
 /// Puts a contribution in an orientation (or sets it aside with a reason), replacing any
