@@ -188,23 +188,15 @@ pub fn store_run(
     actor: Option<Id>,
     within: impl FnOnce(&mut DbConnection, &RunReport) -> Result<(), DraftError>,
 ) -> Result<RunReport, DraftError> {
+    // What the re-check needs is read before taking the write lock; inside it, a few counts
+    // tell whether anything changed since, and only then is it read again. The lock is held
+    // for the writes, not for reading 150,000 rows twice.
+    let before = Snapshot::read(conn, plan.theme)?;
     write_transaction(conn, |conn| {
-        let accepted: HashSet<Id> = contributions::table
-            .filter(contributions::theme_id.eq(plan.theme))
-            .filter(contributions::moderation_status.eq(ModerationStatus::Published))
-            .select(contributions::id)
-            .load::<Id>(conn)?
-            .into_iter()
-            .collect();
-        let placed: HashSet<Id> = essaim_core::domain::orientation::placements_of_theme(conn, plan.theme)?
-            .into_iter()
-            .map(|p| p.contribution_id)
-            .collect();
-        let drafts: HashSet<Id> =
-            essaim_core::domain::orientation::orientations_of_theme(conn, plan.theme, OrientationStatus::Draft)?
-                .into_iter()
-                .map(|o| o.id)
-                .collect();
+        let Snapshot { accepted, placed, drafts, .. } = match Fingerprint::read(conn, plan.theme)? {
+            now if now == before.fingerprint => before,
+            _ => Snapshot::read(conn, plan.theme)?,
+        };
         let still_free = |c: &Id| accepted.contains(c) && !placed.contains(c);
         let mut report = RunReport { new_contributions: plan.new_contributions, ..Default::default() };
         let mut rows: Vec<(Id, Option<Id>, Option<SetAsideReason>)> = Vec::new();
@@ -260,6 +252,73 @@ pub fn store_run(
         within(conn, &report)?;
         Ok(report)
     })
+}
+
+/// A few figures of a theme that change whenever staff or moderation change what a stored run
+/// must respect: which contributions are accepted, which are placed, which orientations are
+/// drafts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Fingerprint {
+    accepted: i64,
+    last_moderated: Option<chrono::NaiveDateTime>,
+    placed: i64,
+    orientations: i64,
+    last_edited: Option<chrono::NaiveDateTime>,
+}
+
+impl Fingerprint {
+    fn read(conn: &mut DbConnection, theme: Id) -> Result<Self, DraftError> {
+        use diesel::dsl::{count_star, max};
+        let accepted: i64 = contributions::table
+            .filter(contributions::theme_id.eq(theme))
+            .filter(contributions::moderation_status.eq(ModerationStatus::Published))
+            .count()
+            .get_result(conn)?;
+        let last_moderated = contributions::table
+            .filter(contributions::theme_id.eq(theme))
+            .select(max(contributions::moderated_at))
+            .first(conn)?;
+        let placed: i64 = orientation_members::table
+            .inner_join(contributions::table)
+            .filter(contributions::theme_id.eq(theme))
+            .count()
+            .get_result(conn)?;
+        let (orientations, last_edited): (i64, Option<chrono::NaiveDateTime>) = orientations::table
+            .filter(orientations::theme_id.eq(theme))
+            .select((count_star(), max(orientations::updated_at)))
+            .first(conn)?;
+        Ok(Fingerprint { accepted, last_moderated, placed, orientations, last_edited })
+    }
+}
+
+/// The sets a stored run is checked against, with the fingerprint read just before them.
+struct Snapshot {
+    fingerprint: Fingerprint,
+    accepted: HashSet<Id>,
+    placed: HashSet<Id>,
+    drafts: HashSet<Id>,
+}
+
+impl Snapshot {
+    fn read(conn: &mut DbConnection, theme: Id) -> Result<Self, DraftError> {
+        let fingerprint = Fingerprint::read(conn, theme)?;
+        let accepted = contributions::table
+            .filter(contributions::theme_id.eq(theme))
+            .filter(contributions::moderation_status.eq(ModerationStatus::Published))
+            .select(contributions::id)
+            .load::<Id>(conn)?
+            .into_iter()
+            .collect();
+        let placed = essaim_core::domain::orientation::placements_of_theme(conn, theme)?
+            .into_iter()
+            .map(|p| p.contribution_id)
+            .collect();
+        let drafts = essaim_core::domain::orientation::orientations_of_theme(conn, theme, OrientationStatus::Draft)?
+            .into_iter()
+            .map(|o| o.id)
+            .collect();
+        Ok(Snapshot { fingerprint, accepted, placed, drafts })
+    }
 }
 
 /// Rows per multi-row insert of placements (4 columns each).
