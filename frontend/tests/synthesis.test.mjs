@@ -64,3 +64,16 @@ test('staff run a theme, then rename, merge, split and move', async () => {
   await expectAccessible(page, 'thème après déplacement');
   await context.close();
 });
+
+test('staff follow the e-mails sent, with an accessible page', async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  await logIn(page, env.server.base, ACCOUNTS.staff);
+  await page.goto(`${env.server.base}/staff/courriels`);
+  assert.equal(await page.locator('h1').innerText(), 'Courriels envoyés');
+  await expectAccessible(page, 'courriels');
+  await page.getByRole('link', { name: 'Voir seulement les échecs' }).click();
+  await page.waitForLoadState('load');
+  await expectAccessible(page, 'courriels en échec');
+  await context.close();
+});
