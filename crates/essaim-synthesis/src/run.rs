@@ -7,8 +7,8 @@ use diesel::prelude::*;
 use essaim_core::db::{DbConnection, Id};
 use essaim_core::domain::consultation::{find_consultation, themes_of};
 use essaim_core::domain::contribution::moderation_counts;
-use essaim_core::domain::{AuthorKind, ModerationStatus};
-use essaim_core::schema::{contributions, organisations, territories};
+use essaim_core::domain::AuthorKind;
+use essaim_core::schema::contributions;
 use essaim_core::CoreError;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -69,39 +69,14 @@ pub fn load_items(conn: &mut DbConnection, consultation: Id, theme: Id) -> Resul
     Ok(load_items_with_ids(conn, consultation, theme)?.into_iter().map(|(_, item)| item).collect())
 }
 
-/// Reads the accepted contributions of one theme with their ids: one join, whatever the size.
+/// Reads the accepted contributions of one theme with their ids: one join, whatever the size
+/// (the drafts' query, without where each stands).
 pub fn load_items_with_ids(conn: &mut DbConnection, consultation: Id, theme: Id) -> Result<Vec<(Id, Item)>, RunError> {
-    type Row = (Id, Option<String>, String, String, String, Option<String>, Option<String>);
-    let rows: Vec<Row> = contributions::table
-        .left_join(territories::table)
-        .left_join(organisations::table)
-        .filter(contributions::consultation_id.eq(consultation))
-        .filter(contributions::theme_id.eq(theme))
-        .filter(contributions::moderation_status.eq(ModerationStatus::Published))
-        .select((
-            contributions::id,
-            contributions::external_ref,
-            contributions::body,
-            contributions::channel,
-            contributions::kind,
-            territories::code.nullable(),
-            organisations::legal_family.nullable(),
-        ))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, reference, text, channel, kind, territory, legal_family)| {
-            let item = Item {
-                reference: reference.unwrap_or_else(|| id.to_string()),
-                text,
-                channel,
-                territory,
-                legal_family,
-                kind,
-            };
-            (id, item)
-        })
-        .collect())
+    let placed = crate::drafts::placed_items(conn, consultation, theme).map_err(|e| match e {
+        crate::drafts::DraftError::Store(store) => RunError::Store(store),
+        other => RunError::Store(CoreError::Internal(other.to_string())),
+    })?;
+    Ok(placed.into_iter().map(|p| (p.id, p.item)).collect())
 }
 
 /// Names of persons who contributed, to scrub from quotes.
