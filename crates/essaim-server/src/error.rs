@@ -64,10 +64,9 @@ pub enum AppError {
 impl AppError {
     /// A refusal of one field, with its French message.
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        AppError::Invalid(match CoreError::invalid(field, message) {
-            CoreError::Validation(errors) => errors,
-            _ => ValidationErrors::default(),
-        })
+        let mut errors = ValidationErrors::default();
+        errors.add(field, message);
+        AppError::Invalid(errors)
     }
 
     /// The stable code of the JSON answer.

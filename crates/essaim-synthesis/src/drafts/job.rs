@@ -29,10 +29,6 @@ fn payload(consultation: Id, theme: Id, theme_name: &str, params: &Params) -> se
         .unwrap_or_else(|_| serde_json::json!({}))
 }
 
-fn conflict() -> DraftError {
-    DraftError::Busy
-}
-
 /// Queues a background run of a theme; [`DraftError::Busy`] if one is queued or under way,
 /// on any server.
 pub fn queue_run(
@@ -51,7 +47,7 @@ pub fn queue_run(
         actor,
     )
     .map_err(|e| match e {
-        CoreError::Conflict(_) => conflict(),
+        CoreError::Conflict(_) => DraftError::Busy,
         other => DraftError::Store(other),
     })
 }
@@ -76,7 +72,7 @@ pub fn run_now(
         &worker,
     )
     .map_err(|e| match e {
-        CoreError::Conflict(_) => conflict(),
+        CoreError::Conflict(_) => DraftError::Busy,
         other => DraftError::Store(other),
     })?;
     let outcome = run_theme_with(conn, (consultation, theme, theme_name), params, actor, |conn, report| {
