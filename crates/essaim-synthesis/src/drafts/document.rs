@@ -1,13 +1,13 @@
 //! The drafts as staff left them, in the shape of a synthesis document, for the same exports.
 
-use essaim_core::db::{DbConnection, Id};
+use essaim_core::db::DbConnection;
 use essaim_core::domain::consultation::{find_consultation, themes_of};
 use essaim_core::domain::contribution::moderation_counts;
 use essaim_core::CoreError;
 
-use super::{theme_drafts, DraftError};
+use super::{drafts_of, placed_items, DraftError};
 use crate::pipeline::{Item, NotGrouped, Params, ProposedOrientation, ThemeSynthesis};
-use crate::run::{input_hash, load_items_with_ids, person_names, RunInfo, SynthesisDocument, SynthesisOutput, METHOD};
+use crate::run::{input_hash, person_names, RunInfo, SynthesisDocument, SynthesisOutput, METHOD};
 
 /// The consultation's current drafts, every theme, ready for `write_exports`.
 pub fn drafts_document(conn: &mut DbConnection, slug: &str) -> Result<SynthesisOutput, DraftError> {
@@ -18,8 +18,9 @@ pub fn drafts_document(conn: &mut DbConnection, slug: &str) -> Result<SynthesisO
     let mut themes = Vec::new();
     let mut inputs: Vec<(String, Vec<Item>)> = Vec::new();
     for theme in themes_of(conn, consultation.id)? {
-        let items: Vec<(Id, Item)> = load_items_with_ids(conn, consultation.id, theme.id)?;
-        let view = theme_drafts(conn, consultation.id, theme.id)?;
+        let placed = placed_items(conn, consultation.id, theme.id)?;
+        let view = drafts_of(conn, theme.id, &placed)?;
+        let items: Vec<Item> = placed.into_iter().map(|p| p.item).collect();
         let mut not_grouped: Vec<NotGrouped> = view
             .set_aside
             .iter()
@@ -64,7 +65,7 @@ pub fn drafts_document(conn: &mut DbConnection, slug: &str) -> Result<SynthesisO
                 Vec::new()
             },
         });
-        inputs.push((theme.title, items.into_iter().map(|(_, i)| i).collect()));
+        inputs.push((theme.title, items));
     }
     let document = SynthesisDocument {
         run: RunInfo {

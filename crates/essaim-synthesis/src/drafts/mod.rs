@@ -145,6 +145,12 @@ pub(crate) fn placed_items(
 /// use the core's counting queries instead, so they stay fast on national-size themes).
 pub fn theme_drafts(conn: &mut DbConnection, consultation: Id, theme: Id) -> Result<ThemeDrafts, DraftError> {
     let items = placed_items(conn, consultation, theme)?;
+    drafts_of(conn, theme, &items)
+}
+
+/// [`theme_drafts`] over contributions already read with [`placed_items`] (an export needs
+/// them too: they are read once).
+pub(crate) fn drafts_of(conn: &mut DbConnection, theme: Id, items: &[PlacedItem]) -> Result<ThemeDrafts, DraftError> {
     let all: Vec<Orientation> = orientations::table
         .filter(orientations::theme_id.eq(theme))
         .order(orientations::created_at.asc())
@@ -152,7 +158,7 @@ pub fn theme_drafts(conn: &mut DbConnection, consultation: Id, theme: Id) -> Res
         .load(conn)?;
     let mut members: HashMap<Id, Vec<(Member, &Item)>> = HashMap::new();
     let mut result = ThemeDrafts::default();
-    for placed in &items {
+    for placed in items {
         let m = member(placed.id, &placed.item, placed.placed_by);
         match (placed.orientation, &placed.reason) {
             (Some(o), _) => members.entry(o).or_default().push((m, &placed.item)),
