@@ -3,6 +3,7 @@
 use diesel::prelude::*;
 use essaim_core::db::Id;
 use essaim_core::demo::DEMO_SLUG;
+use essaim_core::domain::orientation::theme_counts;
 use essaim_core::domain::PlacedBy;
 use essaim_core::schema::audit_log;
 use essaim_core::testing::{contribution, demo, demo_account, record, TestDb};
@@ -148,7 +149,18 @@ fn impossible_edits_are_refused_with_a_reason() {
         drafts::move_contribution(&mut conn, a.members[0].id, elsewhere, s.staff),
         Err(DraftError::Invalid(_))
     ));
+    let before = theme_counts(&mut conn, s.theme).unwrap();
     drafts::discard(&mut conn, a.orientation.id, s.staff).unwrap();
+    // The counts follow: its contributions leave the placed ones for the discarded ones, and
+    // its sizes by channel leave the drafts'.
+    let counts = theme_counts(&mut conn, s.theme).unwrap();
+    let size = a.members.len() as i64;
+    assert_eq!(counts.standing.placed, before.standing.placed - size);
+    assert_eq!(counts.standing.discarded, before.standing.discarded + size);
+    assert_eq!(counts.standing.set_aside, before.standing.set_aside);
+    assert_eq!(counts.standing.orientations, before.standing.orientations - 1);
+    assert!(counts.by_orientation.iter().all(|c| c.orientation_id != a.orientation.id));
+    assert_eq!(counts.by_orientation.iter().map(|c| c.count).sum::<i64>(), counts.standing.placed);
     assert!(matches!(drafts::edit(&mut conn, a.orientation.id, "Titre", "", s.staff), Err(DraftError::NotFound(_))));
     let after = drafts::theme_drafts(&mut conn, s.consultation, s.theme).unwrap();
     assert_eq!(after.discarded.len(), 1);

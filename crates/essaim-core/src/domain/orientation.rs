@@ -149,38 +149,6 @@ pub struct ThemeStanding {
     pub orientations: i64,
 }
 
-/// The standing of a theme, in four grouped queries whatever its size.
-pub fn theme_standing(conn: &mut DbConnection, theme: Id) -> CoreResult<ThemeStanding> {
-    let accepted =
-        contributions::theme_id.eq(theme).and(contributions::moderation_status.eq(ModerationStatus::Published));
-    let total: i64 = contributions::table.filter(accepted).count().get_result(conn)?;
-    let in_status = |conn: &mut DbConnection, status: OrientationStatus| -> CoreResult<i64> {
-        Ok(orientation_members::table
-            .inner_join(contributions::table)
-            .inner_join(orientations::table)
-            .filter(accepted)
-            .filter(orientations::status.eq(status))
-            .count()
-            .get_result(conn)?)
-    };
-    let placed = in_status(conn, OrientationStatus::Draft)?;
-    let discarded = in_status(conn, OrientationStatus::Discarded)?;
-    let set_aside: i64 = orientation_members::table
-        .inner_join(contributions::table)
-        .filter(accepted)
-        .filter(orientation_members::orientation_id.is_null())
-        .count()
-        .get_result(conn)?;
-    let mut standing = ThemeStanding { contributions: total, placed, set_aside, discarded, ..Default::default() };
-    standing.unplaced = total - standing.placed - standing.set_aside - standing.discarded;
-    standing.orientations = orientations::table
-        .filter(orientations::theme_id.eq(theme))
-        .filter(orientations::status.eq(OrientationStatus::Draft))
-        .count()
-        .get_result(conn)?;
-    Ok(standing)
-}
-
 /// How many accepted contributions each orientation of a theme has, by channel.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrientationChannelCount {
@@ -192,22 +160,70 @@ pub struct OrientationChannelCount {
     pub count: i64,
 }
 
-/// Accepted contributions per orientation and channel, for a whole theme in one query.
-pub fn channel_counts_of_theme(conn: &mut DbConnection, theme: Id) -> CoreResult<Vec<OrientationChannelCount>> {
+/// A theme's standing and its draft orientations' sizes by channel, from one pass over its
+/// placements: the theme page needs both, and at 150,000 contributions each pass costs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ThemeCounts {
+    /// How the theme's accepted contributions stand.
+    pub standing: ThemeStanding,
+    /// Accepted contributions per draft orientation and channel.
+    pub by_orientation: Vec<OrientationChannelCount>,
+}
+
+/// Counts a theme in three queries whatever its size: its accepted contributions, its draft
+/// orientations, and one grouped join of its placements (any orientation not a draft is a
+/// discarded one).
+pub fn theme_counts(conn: &mut DbConnection, theme: Id) -> CoreResult<ThemeCounts> {
+    let total: i64 = contributions::table
+        .filter(contributions::theme_id.eq(theme))
+        .filter(contributions::moderation_status.eq(ModerationStatus::Published))
+        .count()
+        .get_result(conn)?;
+    let drafts: std::collections::HashSet<Id> = orientations::table
+        .filter(orientations::theme_id.eq(theme))
+        .filter(orientations::status.eq(OrientationStatus::Draft))
+        .select(orientations::id)
+        .load::<Id>(conn)?
+        .into_iter()
+        .collect();
     let rows: Vec<(Option<Id>, String, i64)> = orientation_members::table
         .inner_join(contributions::table)
         .filter(contributions::theme_id.eq(theme))
         .filter(contributions::moderation_status.eq(ModerationStatus::Published))
-        .filter(orientation_members::orientation_id.is_not_null())
         .group_by((orientation_members::orientation_id, contributions::channel))
         .select((orientation_members::orientation_id, contributions::channel, count_star()))
         .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(orientation, channel, count)| {
-            Some(OrientationChannelCount { orientation_id: orientation?, channel: Channel::parse(&channel)?, count })
-        })
-        .collect())
+    let mut counts = ThemeCounts {
+        standing: ThemeStanding { contributions: total, orientations: drafts.len() as i64, ..Default::default() },
+        by_orientation: Vec::new(),
+    };
+    for (orientation, channel, count) in rows {
+        let standing = &mut counts.standing;
+        match orientation {
+            None => standing.set_aside += count,
+            Some(orientation_id) if drafts.contains(&orientation_id) => {
+                standing.placed += count;
+                if let Some(channel) = Channel::parse(&channel) {
+                    counts.by_orientation.push(OrientationChannelCount { orientation_id, channel, count });
+                }
+            }
+            // Only discarded orientations keep members outside the drafts.
+            Some(_) => standing.discarded += count,
+        }
+    }
+    let standing = &mut counts.standing;
+    standing.unplaced = total - standing.placed - standing.set_aside - standing.discarded;
+    Ok(counts)
+}
+
+/// The standing of a theme ([`theme_counts`]).
+pub fn theme_standing(conn: &mut DbConnection, theme: Id) -> CoreResult<ThemeStanding> {
+    Ok(theme_counts(conn, theme)?.standing)
+}
+
+/// Accepted contributions per draft orientation and channel ([`theme_counts`]).
+pub fn channel_counts_of_theme(conn: &mut DbConnection, theme: Id) -> CoreResult<Vec<OrientationChannelCount>> {
+    Ok(theme_counts(conn, theme)?.by_orientation)
 }
 
 /// One contribution behind an orientation, as lists show it.

@@ -4,7 +4,7 @@
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
-use essaim_core::domain::orientation::theme_standing;
+use essaim_core::domain::contribution::moderation_counts;
 use essaim_synthesis::drafts::{self, DraftError};
 use essaim_synthesis::pipeline::Params;
 
@@ -27,7 +27,7 @@ pub async fn run_theme(
     let background_from = state.background_from;
     let outcome = state
         .db(move |conn| -> Result<&'static str, DraftError> {
-            let size = usize::try_from(theme_standing(conn, theme.id)?.contributions).unwrap_or(usize::MAX);
+            let size = usize::try_from(moderation_counts(conn, consultation, Some(theme.id))?.accepted).unwrap_or(usize::MAX);
             if size >= background_from {
                 drafts::queue_run(conn, consultation, theme.id, &theme.title, &Params::default(), Some(actor.id))?;
                 Ok("lancee")

@@ -7,7 +7,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use essaim_core::db::Id;
 use essaim_core::domain::orientation::{
-    channel_counts_of_theme, orientations_of_theme, references_behind, theme_standing,
+    orientations_of_theme, references_behind, theme_counts, ThemeCounts,
 };
 use essaim_core::domain::{Channel, JobState, OrientationStatus, Quote};
 use essaim_synthesis::drafts::run_status;
@@ -62,9 +62,9 @@ struct ThemeView {
 
 fn read_theme(conn: &mut essaim_core::db::DbConnection, slug: &str, position: i32) -> Result<ThemeView, AppError> {
     let (_, theme) = find_theme(conn, slug, position)?;
-    let standing = theme_standing(conn, theme.id)?;
+    let ThemeCounts { standing, by_orientation: counts } = theme_counts(conn, theme.id)?;
     let mut by_orientation: HashMap<Id, Vec<(Channel, i64)>> = HashMap::new();
-    for count in channel_counts_of_theme(conn, theme.id)? {
+    for count in counts {
         by_orientation.entry(count.orientation_id).or_default().push((count.channel, count.count));
     }
     let mut drafts = Vec::new();
