@@ -27,7 +27,8 @@ pub async fn run_theme(
     let background_from = state.background_from;
     let outcome = state
         .db(move |conn| -> Result<&'static str, DraftError> {
-            let size = usize::try_from(moderation_counts(conn, consultation, Some(theme.id))?.accepted).unwrap_or(usize::MAX);
+            let size =
+                usize::try_from(moderation_counts(conn, consultation, Some(theme.id))?.accepted).unwrap_or(usize::MAX);
             if size >= background_from {
                 drafts::queue_run(conn, consultation, theme.id, &theme.title, &Params::default(), Some(actor.id))?;
                 Ok("lancee")

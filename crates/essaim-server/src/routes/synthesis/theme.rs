@@ -6,9 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use essaim_core::db::Id;
-use essaim_core::domain::orientation::{
-    orientations_of_theme, references_behind, theme_counts, ThemeCounts,
-};
+use essaim_core::domain::orientation::{orientations_of_theme, references_behind, theme_counts, ThemeCounts};
 use essaim_core::domain::{Channel, JobState, OrientationStatus, Quote};
 use essaim_synthesis::drafts::run_status;
 use serde::Deserialize;
