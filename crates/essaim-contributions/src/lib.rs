@@ -1,8 +1,6 @@
-//! The questionnaire aux acteurs — a placeholder until its issue.
-//!
-//! What will live here: the questionnaire itself (its questions, answers kept as drafts, the
-//! personal invitation links e-mailed to organisations, receipts), and the GDPR export and
-//! erasure of a contributor's data.
+//! The questionnaire aux acteurs and online contributions: the questionnaire itself (its
+//! versioned definitions, responses kept as drafts, the personal invitation links e-mailed to
+//! organisations, receipts), the public contribution form and the follow-up pages.
 //!
 //! What does not live here, on purpose: recording, moderating and counting contributions. Every
 //! channel — the questionnaire included, when it comes — records through the core's one entry
@@ -17,3 +15,6 @@
 //! [`counts_by_theme`](essaim_core::domain::contribution::counts_by_theme) and
 //! [`moderation_counts`](essaim_core::domain::contribution::moderation_counts) (accepted,
 //! waiting, rejected). This crate re-exports none of them, so there is one way to do each.
+
+pub mod demo;
+pub mod questionnaire;

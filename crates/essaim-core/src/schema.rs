@@ -139,6 +139,7 @@ diesel::table! {
         moderated_by -> Nullable<SqlUuid>,
         moderated_at -> Nullable<Timestamp>,
         moderation_note -> Nullable<Text>,
+        duplicate_of -> Nullable<SqlUuid>,
     }
 }
 
@@ -185,6 +186,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     orientation_members,
     jobs,
     outbox,
+    questionnaires,
+    questionnaire_versions,
+    invitations,
+    responses,
+    response_contributions,
+    follows,
+    follow_contributions,
+    access_links,
 );
 
 diesel::table! {
@@ -281,3 +290,123 @@ diesel::joinable!(orientation_members -> orientations (orientation_id));
 diesel::joinable!(orientation_members -> contributions (contribution_id));
 
 diesel::allow_columns_to_appear_in_same_group_by_clause!(orientation_members::orientation_id, contributions::channel);
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    questionnaires (id) {
+        id -> SqlUuid,
+        consultation_id -> SqlUuid,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    questionnaire_versions (id) {
+        id -> SqlUuid,
+        questionnaire_id -> SqlUuid,
+        number -> Integer,
+        definition -> Text,
+        created_by -> Nullable<SqlUuid>,
+        created_at -> Timestamp,
+        published_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    invitations (id) {
+        id -> SqlUuid,
+        questionnaire_id -> SqlUuid,
+        organisation -> Text,
+        email -> Text,
+        territory_id -> Nullable<SqlUuid>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+        reminded_at -> Nullable<Timestamp>,
+        opened_at -> Nullable<Timestamp>,
+        submitted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    responses (id) {
+        id -> SqlUuid,
+        questionnaire_id -> SqlUuid,
+        version_id -> SqlUuid,
+        invitation_id -> Nullable<SqlUuid>,
+        answers -> Text,
+        revision -> Integer,
+        status -> Text,
+        submit_key -> Nullable<Text>,
+        email -> Nullable<Text>,
+        territory_id -> Nullable<SqlUuid>,
+        legal_family -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        submitted_at -> Nullable<Timestamp>,
+        follow_id -> Nullable<SqlUuid>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    response_contributions (contribution_id) {
+        contribution_id -> SqlUuid,
+        response_id -> SqlUuid,
+        question_id -> Text,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    follows (id) {
+        id -> SqlUuid,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    follow_contributions (follow_id, contribution_id) {
+        follow_id -> SqlUuid,
+        contribution_id -> SqlUuid,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    access_links (token_hash) {
+        token_hash -> Text,
+        purpose -> Text,
+        invitation_id -> Nullable<SqlUuid>,
+        response_id -> Nullable<SqlUuid>,
+        follow_id -> Nullable<SqlUuid>,
+        created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(questionnaires -> consultations (consultation_id));
+diesel::joinable!(questionnaire_versions -> questionnaires (questionnaire_id));
+diesel::joinable!(invitations -> questionnaires (questionnaire_id));
+diesel::joinable!(invitations -> territories (territory_id));
+diesel::joinable!(responses -> questionnaires (questionnaire_id));
+diesel::joinable!(responses -> questionnaire_versions (version_id));
+diesel::joinable!(responses -> invitations (invitation_id));
+diesel::joinable!(response_contributions -> responses (response_id));
+diesel::joinable!(response_contributions -> contributions (contribution_id));
+diesel::joinable!(follow_contributions -> follows (follow_id));
+diesel::joinable!(follow_contributions -> contributions (contribution_id));

@@ -4,6 +4,7 @@ use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use essaim_contributions::demo::seed_demo_questionnaire;
 use essaim_core::config::Config;
 use essaim_core::db::{connect, run_migrations, DatabaseUrl, DbPool};
 use essaim_core::demo::{seed_demo, SeedOutcome, DEMO_ACCOUNTS, DEMO_SLUG};
@@ -174,6 +175,7 @@ fn execute(cli: Cli) -> Result<(), String> {
             if demo {
                 let mut conn = pool.get().map_err(|e| e.to_string())?;
                 seed_demo(&mut conn).map_err(|e| e.to_string())?;
+                seed_demo_questionnaire(&mut conn).map_err(|e| e.to_string())?;
             }
             let mailer = Mailer::from_config(&config).map_err(|e| e.to_string())?;
             serve::serve(config, pool, mailer, demo)
@@ -188,7 +190,9 @@ fn execute(cli: Cli) -> Result<(), String> {
         Command::Seed { what: SeedCommand::Demo } => {
             let pool = open_database(&config.database_url).map_err(|e| e.to_string())?;
             let mut conn = pool.get().map_err(|e| e.to_string())?;
-            match seed_demo(&mut conn).map_err(|e| e.to_string())? {
+            let outcome = seed_demo(&mut conn).map_err(|e| e.to_string())?;
+            seed_demo_questionnaire(&mut conn).map_err(|e| e.to_string())?;
+            match outcome {
                 SeedOutcome::Created => println!("Consultation de démonstration créée : {DEMO_SLUG}"),
                 SeedOutcome::AlreadyPresent => {
                     println!("La consultation de démonstration est déjà présente : {DEMO_SLUG}")

@@ -19,6 +19,9 @@ use crate::error::{from_payload_error, AppError};
 
 /// Largest form body read, in bytes.
 pub const FORM_LIMIT: usize = 64 * 1024;
+/// Largest questionnaire page: several answers of 20,000 characters each, URL-encoded (an
+/// accented letter is 6 bytes there).
+pub const LINK_FORM_LIMIT: usize = 2 * 1024 * 1024;
 
 fn with_role(req: &HttpRequest, roles: &[Role]) -> Result<Account, AppError> {
     match current_user(req) {
@@ -110,6 +113,37 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
             let fields: T =
                 serde_html_form::from_bytes(&body).map_err(|e| AppError::BadRequest(format!("formulaire : {e}")))?;
             Ok(CsrfForm(fields))
+        })
+    }
+}
+
+/// A form posted to an address that carries a respondent's secret link token
+/// (`/questionnaire/r/{token}/…`). The token in the path is what a forger cannot know, so it
+/// protects the form as a CSRF token would; no cookie is needed, so a respondent whose
+/// cookie expired while answering never loses a page to "session expired" (Decidim #8504).
+/// Fields in order, repeated ones repeated (checkboxes).
+#[derive(Debug)]
+pub struct LinkForm(pub Vec<(String, String)>);
+
+impl FromRequest for LinkForm {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let mut payload = payload.take();
+        Box::pin(async move {
+            let is_form =
+                req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+                    v.trim_start().to_ascii_lowercase().starts_with("application/x-www-form-urlencoded")
+                });
+            if !is_form {
+                return Err(AppError::UnsupportedMediaType);
+            }
+            let body = read_limited(&mut payload, LINK_FORM_LIMIT).await?;
+            let fields: Vec<(String, String)> =
+                serde_html_form::from_bytes(&body).map_err(|e| AppError::BadRequest(format!("formulaire : {e}")))?;
+            Ok(LinkForm(fields))
         })
     }
 }

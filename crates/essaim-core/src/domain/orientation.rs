@@ -320,3 +320,44 @@ pub fn references_behind(conn: &mut DbConnection, orientation: Id, references: &
         .load(conn)?;
     Ok(rows.into_iter().map(|(id, reference)| reference.unwrap_or_else(|| id.to_string())).collect())
 }
+
+/// Where one contribution stands in the draft, as a respondent following it sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContributionStanding {
+    /// The contribution.
+    pub contribution_id: Id,
+    /// The draft orientation it feeds, if a run or staff placed it in one.
+    pub orientation: Option<FedOrientation>,
+}
+
+/// An orientation fed by a contribution: its title and its number of accepted contributions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FedOrientation {
+    /// The orientation.
+    pub id: Id,
+    /// Its title.
+    pub title: String,
+    /// Accepted contributions behind it.
+    pub contributions: i64,
+}
+
+/// Where each of these contributions stands (a follow page lists a handful: one query each
+/// is bounded by the list, never by the theme).
+pub fn standing_of(conn: &mut DbConnection, contributions: &[Id]) -> CoreResult<Vec<ContributionStanding>> {
+    let mut out = Vec::with_capacity(contributions.len());
+    for &contribution in contributions {
+        let placed: Option<(Id, String)> = orientation_members::table
+            .inner_join(orientations::table)
+            .filter(orientation_members::contribution_id.eq(contribution))
+            .filter(orientations::status.eq(OrientationStatus::Draft))
+            .select((orientations::id, orientations::title))
+            .first(conn)
+            .optional()?;
+        let orientation = match placed {
+            Some((id, title)) => Some(FedOrientation { id, title, contributions: member_count(conn, id)? }),
+            None => None,
+        };
+        out.push(ContributionStanding { contribution_id: contribution, orientation });
+    }
+    Ok(out)
+}

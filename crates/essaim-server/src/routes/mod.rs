@@ -1,5 +1,5 @@
 //! The route table: one folder per module (`public`, `account`, `admin`, `synthesis`,
-//! `mail`, `api`; `questionnaire` and `workshops` to come). A known path asked with another
+//! `mail`, `api`, `questionnaire`; `workshops` to come). A known path asked with another
 //! method gets 405 with `Allow`; an unknown one the French 404 (JSON under `/api`).
 
 mod account;
@@ -7,6 +7,7 @@ mod admin;
 pub(crate) mod api;
 mod mail;
 mod public;
+mod questionnaire;
 mod static_files;
 mod synthesis;
 
@@ -70,6 +71,7 @@ async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
 /// Every route.
 pub fn register(cfg: &mut web::ServiceConfig) {
     cfg.service(get("/static/essaim.css", static_files::stylesheet))
+        .service(get("/static/questionnaire.js", static_files::questionnaire_script))
         .service(get("/healthz", api::healthz).wrap(middleware::from_fn(crate::error::json_errors)))
         .service(
             web::scope("/api")
@@ -105,5 +107,7 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         // E-mail (staff).
         .service(get("/staff/courriels", mail::outbox))
         .service(post("/staff/courriels/{id}/relancer", mail::retry))
+        // The questionnaire aux acteurs.
+        .configure(questionnaire::register)
         .default_service(web::to(not_found));
 }

@@ -10,6 +10,7 @@ mod errors;
 mod jobs;
 mod mail;
 mod pages;
+mod questionnaire;
 mod synthesis;
 
 /// The id in the first `{prefix}ID` of a page (an `action="…/ID/…"`, a `value="ID"`).

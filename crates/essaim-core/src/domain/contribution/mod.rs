@@ -68,6 +68,8 @@ pub struct Contribution {
     pub moderated_at: Option<NaiveDateTime>,
     /// Why it was rejected, for staff.
     pub moderation_note: Option<String>,
+    /// The contribution this one repeats, when a moderator marked it so (it is then rejected).
+    pub duplicate_of: Option<Id>,
 }
 
 /// A contribution by id.

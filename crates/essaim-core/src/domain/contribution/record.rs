@@ -193,6 +193,7 @@ impl NewContribution {
             moderated_by: None,
             moderated_at: None,
             moderation_note: None,
+            duplicate_of: None,
         }))
     }
 }
@@ -304,7 +305,7 @@ fn again(stored: Contribution, new: &Contribution) -> CoreResult<Recorded> {
     }
 }
 
-/// Rows per multi-row `INSERT`: 18 columns × 1,000 rows stays under SQLite's variable limit.
+/// Rows per multi-row `INSERT`: 19 columns × 1,000 rows stays under SQLite's variable limit.
 const BULK_CHUNK: usize = 1_000;
 
 /// Stores many checked contributions with multi-row inserts (an import; callers wrap it in

@@ -3,6 +3,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
+use essaim_contributions::questionnaire::store::{questionnaire_of, QuestionnaireStatus};
 use essaim_core::domain::consultation::{find_consultation, list_consultations, phases_of, territories_of};
 use essaim_core::domain::Role;
 use essaim_workshops::theme_overview;
@@ -86,6 +87,7 @@ struct ConsultationPage {
     territories: String,
     themes: Vec<ThemeLine>,
     show_counts: bool,
+    questionnaire_open: bool,
     phases: Vec<PhaseLine>,
 }
 
@@ -110,13 +112,15 @@ pub async fn consultation(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let (consultation, overview, phases, territories) = state
+    let (consultation, overview, phases, territories, questionnaire_open) = state
         .db(move |conn| -> Result<_, AppError> {
             let consultation = find_consultation(conn, &slug)?;
             let overview = theme_overview(conn, consultation.id)?;
             let phases = phases_of(conn, consultation.id)?;
             let territories = territories_of(conn, consultation.id)?;
-            Ok((consultation, overview, phases, territories))
+            let questionnaire_open =
+                questionnaire_of(conn, consultation.id)?.is_some_and(|q| q.status == QuestionnaireStatus::Open);
+            Ok((consultation, overview, phases, territories, questionnaire_open))
         })
         .await?;
     // Counts are for the people who follow participation, not for the public page.
@@ -140,6 +144,7 @@ pub async fn consultation(
             })
             .collect(),
         show_counts,
+        questionnaire_open,
         phases: phases
             .into_iter()
             .map(|p| PhaseLine { dates: phase_dates(p.starts_on, p.ends_on), title: p.title, location: p.location })

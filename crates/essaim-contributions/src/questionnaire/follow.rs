@@ -1,0 +1,93 @@
+//! "Suivre mes contributions": a revocable link, with no account, listing what a respondent
+//! contributed and where each contribution stands — received, accepted or not, and the
+//! orientation it feeds once the synthesis placed it.
+
+use diesel::prelude::*;
+use essaim_core::clock::now;
+use essaim_core::db::{DbConnection, Id};
+use essaim_core::domain::contribution::{find_contribution, Contribution};
+use essaim_core::domain::orientation::{standing_of, FedOrientation};
+use essaim_core::domain::ModerationStatus;
+use essaim_core::schema::{follow_contributions, follows, themes};
+use essaim_core::{CoreError, CoreResult};
+
+use super::links::{create_link, revoke_links, LinkTarget};
+
+/// Starts following these contributions; returns the follow and its link's token.
+pub fn start_follow(conn: &mut DbConnection, contributions: &[Id]) -> CoreResult<(Id, String)> {
+    let follow = Id::new();
+    diesel::insert_into(follows::table)
+        .values((follows::id.eq(follow), follows::created_at.eq(now())))
+        .execute(conn)?;
+    for contribution in contributions {
+        diesel::insert_into(follow_contributions::table)
+            .values((
+                follow_contributions::follow_id.eq(follow),
+                follow_contributions::contribution_id.eq(contribution),
+            ))
+            .execute(conn)?;
+    }
+    Ok((follow, create_link(conn, LinkTarget::Follow(follow), None)?))
+}
+
+/// Where a followed contribution stands, in the respondent's words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stage {
+    /// Received, waiting for a moderator.
+    Received,
+    /// Accepted: the synthesis reads it; not placed yet.
+    Accepted,
+    /// Accepted and placed: it feeds this orientation.
+    Feeds(FedOrientation),
+    /// Not kept, with the moderator's reason.
+    NotKept(Option<String>),
+}
+
+/// One followed contribution.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Followed {
+    /// The contribution as it was recorded.
+    pub contribution: Contribution,
+    /// Its theme's title.
+    pub theme: Option<String>,
+    /// Where it stands.
+    pub stage: Stage,
+}
+
+/// What a follow link lists, in the order the contributions arrived.
+pub fn followed(conn: &mut DbConnection, follow: Id) -> CoreResult<Vec<Followed>> {
+    let revoked: Option<Option<chrono::NaiveDateTime>> =
+        follows::table.find(follow).select(follows::revoked_at).first(conn).optional()?;
+    if !matches!(revoked, Some(None)) {
+        return Err(CoreError::NotFound("suivi".into()));
+    }
+    let ids: Vec<Id> = follow_contributions::table
+        .filter(follow_contributions::follow_id.eq(follow))
+        .select(follow_contributions::contribution_id)
+        .load(conn)?;
+    let standings = standing_of(conn, &ids)?;
+    let mut out = Vec::new();
+    for standing in standings {
+        let Some(contribution) = find_contribution(conn, standing.contribution_id)? else { continue };
+        let theme = match contribution.theme_id {
+            Some(theme) => themes::table.find(theme).select(themes::title).first(conn).optional()?,
+            None => None,
+        };
+        let stage = match (contribution.moderation_status, standing.orientation) {
+            (ModerationStatus::Pending, _) => Stage::Received,
+            (ModerationStatus::Rejected, _) => Stage::NotKept(contribution.moderation_note.clone()),
+            (ModerationStatus::Published, Some(orientation)) => Stage::Feeds(orientation),
+            (ModerationStatus::Published, None) => Stage::Accepted,
+        };
+        out.push(Followed { contribution, theme, stage });
+    }
+    out.sort_by_key(|f| f.contribution.created_at);
+    Ok(out)
+}
+
+/// Stops a follow link: the page no longer opens, and nothing else changes.
+pub fn revoke_follow(conn: &mut DbConnection, follow: Id) -> CoreResult<()> {
+    diesel::update(follows::table.find(follow)).set(follows::revoked_at.eq(now())).execute(conn)?;
+    revoke_links(conn, LinkTarget::Follow(follow))?;
+    Ok(())
+}

@@ -1,0 +1,11 @@
+//! The questionnaire aux acteurs: its versioned definitions, its invitations, its responses
+//! (drafts resumed from an e-mailed link, submitted once), and what its open answers record.
+
+pub mod answers;
+pub mod definition;
+pub mod follow;
+pub mod limesurvey;
+pub mod links;
+pub mod mail;
+pub mod responses;
+pub mod store;

@@ -1,0 +1,523 @@
+//! Responses: a draft saved page by page (or as one types), resumed from an e-mailed link as
+//! often as needed, then submitted once — a refresh, a double click, a retry or a second tab
+//! finds the same response and shows the same confirmation.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use essaim_core::clock::now;
+use essaim_core::db::{write_transaction, DbConnection, Id};
+use essaim_core::domain::consultation::{territories_of, themes_of};
+use essaim_core::domain::contribution::{record_contribution, Author, NewContribution, Submitter};
+use essaim_core::domain::{Channel, ContributionKind};
+use essaim_core::schema::{invitations, questionnaires, response_contributions, responses};
+use essaim_core::validation::Email;
+use essaim_core::{CoreError, CoreResult};
+use serde::{Deserialize, Serialize};
+
+use super::answers::{check_all, Answers, FieldError};
+use super::definition::{Definition, QuestionKind};
+use super::follow::start_follow;
+use super::store::{published_version, version, QuestionnaireStatus};
+
+essaim_core::text_enum! {
+    /// Where a response stands.
+    ResponseStatus {
+        /// Being written; can be resumed.
+        Draft => ("draft", "Brouillon"),
+        /// Sent: counted, and its open answers recorded as contributions.
+        Submitted => ("submitted", "Envoyée"),
+    }
+}
+
+/// A response, as stored.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = responses)]
+pub struct Response {
+    /// Identifier.
+    pub id: Id,
+    /// Its questionnaire.
+    pub questionnaire_id: Id,
+    /// The version it answers.
+    pub version_id: Id,
+    /// Its invitation (forgotten at submission in an anonymous questionnaire).
+    pub invitation_id: Option<Id>,
+    /// The answers, as JSON ([`StoredAnswers`]).
+    pub answers: String,
+    /// Bumped by every save.
+    pub revision: i32,
+    /// Draft or submitted.
+    #[diesel(deserialize_as = String)]
+    pub status: ResponseStatus,
+    /// The client's idempotency key (a response submitted whole).
+    pub submit_key: Option<String>,
+    /// Where links and the copy go.
+    pub email: Option<String>,
+    /// Département, from the identity block at submission.
+    pub territory_id: Option<Id>,
+    /// Legal family, from the identity block at submission.
+    pub legal_family: Option<String>,
+    /// Created.
+    pub created_at: NaiveDateTime,
+    /// Last saved.
+    pub updated_at: NaiveDateTime,
+    /// Submitted.
+    pub submitted_at: Option<NaiveDateTime>,
+    /// What the respondent follows (when the response recorded contributions).
+    pub follow_id: Option<Id>,
+}
+
+/// The answers column: the answers, and for each question the revision that last changed it
+/// (so that a save from a tab opened earlier does not overwrite another tab's later answer).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredAnswers {
+    /// Field → values.
+    pub answers: Answers,
+    /// Question → revision of its last change.
+    #[serde(default)]
+    pub changed: BTreeMap<String, i32>,
+}
+
+impl Response {
+    /// The answers, read back.
+    pub fn stored(&self) -> StoredAnswers {
+        serde_json::from_str(&self.answers).unwrap_or_default()
+    }
+}
+
+/// A response by id.
+pub fn find_response(conn: &mut DbConnection, id: Id) -> CoreResult<Response> {
+    responses::table
+        .find(id)
+        .select(Response::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| CoreError::NotFound("réponse".into()))
+}
+
+fn insert_draft(
+    conn: &mut DbConnection,
+    questionnaire: Id,
+    invitation: Option<Id>,
+    email: Option<&str>,
+    submit_key: Option<&str>,
+    answers: &StoredAnswers,
+) -> CoreResult<Option<Id>> {
+    let version = published_version(conn, questionnaire)?
+        .ok_or_else(|| CoreError::Conflict("le questionnaire n'est pas encore publié".into()))?;
+    let id = Id::new();
+    let at = now();
+    let json = serde_json::to_string(answers).unwrap_or_else(|_| "{}".into());
+    let result = diesel::insert_into(responses::table)
+        .values((
+            responses::id.eq(id),
+            responses::questionnaire_id.eq(questionnaire),
+            responses::version_id.eq(version.id),
+            responses::invitation_id.eq(invitation),
+            responses::answers.eq(json),
+            responses::revision.eq(0),
+            responses::status.eq(ResponseStatus::Draft),
+            responses::submit_key.eq(submit_key),
+            responses::email.eq(email),
+            responses::created_at.eq(at),
+            responses::updated_at.eq(at),
+        ))
+        .execute(conn);
+    match result {
+        Ok(_) => Ok(Some(id)),
+        // Another request (a second tab, a double click) created it first: theirs is the one.
+        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// What an invitation link opens.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InvitationState {
+    /// Its response (a draft to go on with, or submitted in a named questionnaire).
+    Response(Box<Response>),
+    /// Submitted in an anonymous questionnaire: nothing links back to the response.
+    SubmittedAnonymously,
+}
+
+/// The response of an invitation, created on first opening. However many tabs open it at
+/// once, one response exists (a unique index, and the loser reads the winner's).
+pub fn open_invitation(conn: &mut DbConnection, invitation: Id) -> CoreResult<InvitationState> {
+    let (questionnaire, submitted_at, opened_at): (Id, Option<NaiveDateTime>, Option<NaiveDateTime>) =
+        invitations::table
+            .find(invitation)
+            .select((invitations::questionnaire_id, invitations::submitted_at, invitations::opened_at))
+            .first(conn)
+            .optional()?
+            .ok_or_else(|| CoreError::NotFound("invitation".into()))?;
+    if opened_at.is_none() {
+        diesel::update(invitations::table.find(invitation)).set(invitations::opened_at.eq(now())).execute(conn)?;
+    }
+    let existing = |conn: &mut DbConnection| -> CoreResult<Option<Response>> {
+        Ok(responses::table
+            .filter(responses::invitation_id.eq(invitation))
+            .select(Response::as_select())
+            .first(conn)
+            .optional()?)
+    };
+    if let Some(response) = existing(conn)? {
+        return Ok(InvitationState::Response(Box::new(response)));
+    }
+    if submitted_at.is_some() {
+        return Ok(InvitationState::SubmittedAnonymously);
+    }
+    let email: String = invitations::table.find(invitation).select(invitations::email).first(conn)?;
+    insert_draft(conn, questionnaire, Some(invitation), Some(&email), None, &StoredAnswers::default())?;
+    existing(conn)?
+        .map(|r| InvitationState::Response(Box::new(r)))
+        .ok_or_else(|| CoreError::Internal("brouillon introuvable".into()))
+}
+
+/// Starts a response through the public link.
+pub fn start_public(conn: &mut DbConnection, questionnaire: Id) -> CoreResult<Response> {
+    let id = insert_draft(conn, questionnaire, None, None, None, &StoredAnswers::default())?
+        .ok_or_else(|| CoreError::Internal("brouillon en double".into()))?;
+    find_response(conn, id)
+}
+
+/// Records where a public respondent wants their links and copy sent.
+pub fn set_email(conn: &mut DbConnection, response: Id, email: &str) -> CoreResult<()> {
+    let email = Email::parse(email).map_err(|message| CoreError::invalid("email", message))?;
+    diesel::update(responses::table.find(response))
+        .filter(responses::status.eq(ResponseStatus::Draft))
+        .set(responses::email.eq(email.as_str()))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// What a save did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Saved {
+    /// Stored; the response as it is now.
+    Saved(Response),
+    /// Stored, except these questions: another tab changed them after this one was opened.
+    /// Their other answer is kept and shown; the respondent decides and saves again.
+    Conflict(Response, Vec<String>),
+    /// The response was already submitted: nothing changed.
+    AlreadySubmitted(Response),
+}
+
+/// Saves the answers of one section (a page, or the draft saved as one types), as seen by a
+/// page opened at `base_revision`.
+pub fn save_section(
+    conn: &mut DbConnection,
+    response: Id,
+    section: usize,
+    posted: &Answers,
+    base_revision: i32,
+) -> CoreResult<Saved> {
+    write_transaction(conn, |conn| {
+        let current = find_response(conn, response)?;
+        if current.status == ResponseStatus::Submitted {
+            return Ok(Saved::AlreadySubmitted(current));
+        }
+        let definition = version(conn, current.version_id)?.parsed()?;
+        let Some(questions) = definition.sections.get(section).map(|s| &s.questions) else {
+            return Err(CoreError::invalid("section", "Cette page n'existe pas dans le questionnaire."));
+        };
+        let mut posted = posted.clone();
+        posted.retain_known(&definition);
+        let mut stored = current.stored();
+        let revision = current.revision + 1;
+        let mut conflicts = Vec::new();
+        let mut changed = false;
+        for question in questions {
+            if posted.of_question(&question.id) == stored.answers.of_question(&question.id) {
+                continue;
+            }
+            if stored.changed.get(&question.id).is_some_and(|r| *r > base_revision) {
+                conflicts.push(question.id.clone());
+                continue;
+            }
+            stored.answers.replace_question(question, &posted);
+            stored.changed.insert(question.id.clone(), revision);
+            changed = true;
+        }
+        if changed {
+            stored.answers.clear_hidden(&definition);
+            diesel::update(responses::table.find(response))
+                .set((
+                    responses::answers.eq(serde_json::to_string(&stored).unwrap_or_default()),
+                    responses::revision.eq(revision),
+                    responses::updated_at.eq(now()),
+                ))
+                .execute(conn)?;
+        }
+        let now_stored = find_response(conn, response)?;
+        Ok(if conflicts.is_empty() { Saved::Saved(now_stored) } else { Saved::Conflict(now_stored, conflicts) })
+    })
+}
+
+/// Why a submission was refused (the draft is kept as it is).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Refused {
+    /// The questionnaire is closed (or not open yet).
+    Closed,
+    /// Some answers do not hold: each with its section.
+    Invalid(Vec<(usize, FieldError)>),
+}
+
+/// A submitted response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Submitted {
+    /// The response.
+    pub response: Response,
+    /// Whether this call submitted it (false: it had been already; nothing new was written).
+    pub first_time: bool,
+    /// The follow link's token, when this call created it (it is e-mailed too).
+    pub follow_token: Option<String>,
+    /// The contributions its open answers recorded.
+    pub contributions: Vec<Id>,
+}
+
+/// What submitting needs to know beyond the response.
+pub struct SubmitContext<'a> {
+    /// The platform's public address, for the links in the confirmation e-mail.
+    pub base_url: &'a str,
+}
+
+/// Submits a response: once. Every later call (a refresh, a double click, a retry, a second
+/// tab, 50 at once) returns the same response with `first_time: false`. The claim is the first
+/// statement of the transaction, so concurrent calls queue on it (SQLite's write lock,
+/// PostgreSQL's row lock) and see it taken.
+pub fn submit(
+    conn: &mut DbConnection,
+    response: Id,
+    context: &SubmitContext<'_>,
+) -> CoreResult<Result<Submitted, Refused>> {
+    match write_transaction(conn, |conn| submit_in(conn, response, context)) {
+        Ok(submitted) => Ok(Ok(submitted)),
+        Err(SubmitError::Refused(refused)) => Ok(Err(refused)),
+        Err(SubmitError::Store(e)) => Err(e),
+    }
+}
+
+/// Inside a transaction: a refusal is an error so that the claim rolls back with the rest.
+enum SubmitError {
+    Refused(Refused),
+    Store(CoreError),
+}
+
+impl From<diesel::result::Error> for SubmitError {
+    fn from(e: diesel::result::Error) -> Self {
+        SubmitError::Store(e.into())
+    }
+}
+
+impl From<CoreError> for SubmitError {
+    fn from(e: CoreError) -> Self {
+        SubmitError::Store(e)
+    }
+}
+
+fn submit_in(conn: &mut DbConnection, response: Id, context: &SubmitContext<'_>) -> Result<Submitted, SubmitError> {
+    {
+        let claimed = diesel::update(responses::table.find(response))
+            .filter(responses::status.eq(ResponseStatus::Draft))
+            .set((responses::status.eq(ResponseStatus::Submitted), responses::submitted_at.eq(now())))
+            .execute(conn)?;
+        let current = find_response(conn, response)?;
+        if claimed == 0 {
+            let contributions = response_contributions::table
+                .filter(response_contributions::response_id.eq(response))
+                .select(response_contributions::contribution_id)
+                .load(conn)?;
+            return Ok(Submitted { response: current, first_time: false, follow_token: None, contributions });
+        }
+        let (status, consultation): (String, Id) = questionnaires::table
+            .find(current.questionnaire_id)
+            .select((questionnaires::status, questionnaires::consultation_id))
+            .first(conn)?;
+        if QuestionnaireStatus::parse(&status) != Some(QuestionnaireStatus::Open) {
+            return Err(SubmitError::Refused(Refused::Closed));
+        }
+        let definition = version(conn, current.version_id)?.parsed()?;
+        let mut stored = current.stored();
+        stored.answers.clear_hidden(&definition);
+        let errors = check_all(&definition, &stored.answers);
+        if !errors.is_empty() {
+            return Err(SubmitError::Refused(Refused::Invalid(errors)));
+        }
+        let identity = Identity::of(&definition, &stored.answers);
+        let territories = territories_of(conn, consultation)?;
+        let territory = identity.departement.and_then(|code| territories.iter().find(|t| t.code == code)).map(|t| t.id);
+        let submitter =
+            if current.invitation_id.is_some() { Submitter::InvitedOrganisation } else { Submitter::Public };
+        let contributions = record_answers(
+            conn,
+            (consultation, current.id),
+            &definition,
+            &stored.answers,
+            &identity,
+            territory,
+            submitter,
+        )?;
+        let anonymous = definition.anonymous;
+        if let Some(invitation) = current.invitation_id {
+            diesel::update(invitations::table.find(invitation))
+                .set(invitations::submitted_at.eq(now()))
+                .execute(conn)?;
+        }
+        let (follow_id, follow_token) = match contributions.is_empty() {
+            true => (None, None),
+            false => start_follow(conn, &contributions).map(|(id, token)| (Some(id), Some(token)))?,
+        };
+        diesel::update(responses::table.find(response))
+            .set((
+                responses::answers.eq(serde_json::to_string(&stored).unwrap_or_default()),
+                responses::territory_id.eq(territory),
+                responses::legal_family.eq(identity.legal_family.map(str::to_owned)),
+                responses::follow_id.eq(follow_id),
+                responses::updated_at.eq(now()),
+            ))
+            .execute(conn)?;
+        if let Some(email) = &current.email {
+            super::mail::enqueue_confirmation(
+                conn,
+                email,
+                &definition,
+                &stored.answers,
+                follow_token.as_deref(),
+                context,
+            )?;
+        }
+        if anonymous {
+            // The invitation only records that it was used; the response forgets it and the
+            // address it was sent to.
+            diesel::update(responses::table.find(response))
+                .set((responses::invitation_id.eq(None::<Id>), responses::email.eq(None::<String>)))
+                .execute(conn)?;
+        }
+        // The resume link stays: opened again (a refresh, the back button), it shows the
+        // confirmation, never "expired".
+        let response = find_response(conn, response)?;
+        Ok(Submitted { response, first_time: true, follow_token, contributions })
+    }
+}
+
+/// What the identity block says, for the contributions and the follow-up figures.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Identity<'a> {
+    /// The organisation's name.
+    pub name: Option<&'a str>,
+    /// Its legal family's code.
+    pub legal_family: Option<&'a str>,
+    /// Its département's code.
+    pub departement: Option<&'a str>,
+}
+
+impl<'a> Identity<'a> {
+    /// Reads the identity block, if the definition has one.
+    pub fn of(definition: &Definition, answers: &'a Answers) -> Identity<'a> {
+        let Some((_, question)) = definition.questions().find(|(_, q)| matches!(q.kind, QuestionKind::Organisation))
+        else {
+            return Identity::default();
+        };
+        let id = &question.id;
+        Identity {
+            name: answers.value(&format!("{id}.nom")),
+            legal_family: answers.value(&format!("{id}.famille")),
+            departement: answers.value(&format!("{id}.departement")),
+        }
+    }
+}
+
+/// Records each answered open question linked to a theme as a contribution, through the
+/// core's one entry point, with a key per response and question (a retried submission records
+/// nothing twice).
+fn record_answers(
+    conn: &mut DbConnection,
+    (consultation, response): (Id, Id),
+    definition: &Definition,
+    answers: &Answers,
+    identity: &Identity<'_>,
+    territory: Option<Id>,
+    submitter: Submitter,
+) -> CoreResult<Vec<Id>> {
+    let themes = themes_of(conn, consultation)?;
+    let mut recorded = Vec::new();
+    for (_, question) in definition.questions() {
+        let (Some(link), Some(text)) = (&question.contribution, answers.value(&question.id)) else { continue };
+        let kind = ContributionKind::parse(&link.kind).unwrap_or(ContributionKind::Proposition);
+        let mut input = NewContribution::new(consultation, Channel::Questionnaire, kind, text, submitter)
+            .idempotency_key(format!("reponse:{response}:{}", question.id));
+        // A theme the consultation does not have leaves the contribution to classify.
+        if let Some(theme) = link.theme.and_then(|p| themes.iter().find(|t| t.position == p)) {
+            input = input.theme(theme.id);
+        }
+        if let Some(name) = identity.name {
+            input = input.author(Author::NamedOrganisation(name.to_owned()));
+        }
+        if let Some(territory) = territory {
+            input = input.territory(territory);
+        }
+        let contribution = record_contribution(conn, input)?.contribution().id;
+        diesel::insert_into(response_contributions::table)
+            .values((
+                response_contributions::contribution_id.eq(contribution),
+                response_contributions::response_id.eq(response),
+                response_contributions::question_id.eq(&question.id),
+            ))
+            .execute(conn)?;
+        recorded.push(contribution);
+    }
+    Ok(recorded)
+}
+
+/// The response a link opens (an invitation's, created on first opening; or a draft's).
+pub fn response_for_link(
+    conn: &mut DbConnection,
+    token: &str,
+) -> CoreResult<Result<InvitationState, super::links::LinkProblem>> {
+    use super::links::{open_link, LinkProblem, LinkTarget};
+    Ok(match open_link(conn, token)? {
+        Ok(LinkTarget::Invitation(invitation)) => Ok(open_invitation(conn, invitation)?),
+        Ok(LinkTarget::Resume(response)) => Ok(InvitationState::Response(Box::new(find_response(conn, response)?))),
+        Ok(LinkTarget::Follow(_)) => Err(LinkProblem::Unknown),
+        Err(problem) => Err(problem),
+    })
+}
+
+/// Sends fresh links to an address that lost its own: a new invitation link for each open
+/// invitation to it, a new resume link for each draft it asked links for. Says nothing of
+/// whether the address is known (the page shows the same sentence either way).
+pub fn send_new_links(conn: &mut DbConnection, email: &str, base_url: &str) -> CoreResult<usize> {
+    use super::links::{create_link, LinkTarget, RESUME_LINK_DAYS};
+    let Ok(email) = Email::parse(email) else { return Ok(0) };
+    write_transaction(conn, |conn| {
+        let mut sent = 0;
+        let invited: Vec<(Id, Id)> = invitations::table
+            .filter(invitations::email.eq(email.as_str()))
+            .filter(invitations::submitted_at.is_null())
+            .select((invitations::id, invitations::questionnaire_id))
+            .load(conn)?;
+        let drafts: Vec<(Id, Id)> = responses::table
+            .filter(responses::email.eq(email.as_str()))
+            .filter(responses::status.eq(ResponseStatus::Draft))
+            .filter(responses::invitation_id.is_null())
+            .select((responses::id, responses::questionnaire_id))
+            .load(conn)?;
+        for (target, questionnaire) in invited
+            .into_iter()
+            .map(|(i, q)| (LinkTarget::Invitation(i), q))
+            .chain(drafts.into_iter().map(|(r, q)| (LinkTarget::Resume(r), q)))
+        {
+            let Some(title) =
+                super::store::published_version(conn, questionnaire)?.and_then(|v| v.parsed().ok()).map(|d| d.title)
+            else {
+                continue;
+            };
+            let valid_for = matches!(target, LinkTarget::Resume(_)).then(|| chrono::Duration::days(RESUME_LINK_DAYS));
+            let token = create_link(conn, target, valid_for)?;
+            super::mail::enqueue_resume_link(conn, email.as_str(), &title, &token, base_url)?;
+            sent += 1;
+        }
+        Ok(sent)
+    })
+}

@@ -1,0 +1,25 @@
+//! The questionnaire aux acteurs: answering (public start, e-mailed links, one page per
+//! section, review, confirmation) and following one's contributions.
+
+pub(super) mod answer;
+mod follow;
+mod form;
+
+use actix_web::web;
+
+use super::{get, get_post, post};
+
+/// The questionnaire's routes.
+pub fn register(cfg: &mut web::ServiceConfig) {
+    cfg.service(get_post("/consultations/{slug}/questionnaire", answer::start_page, answer::start))
+        .service(get("/questionnaire/invitation/{token}", answer::open_link))
+        .service(get("/questionnaire/reprendre/{token}", answer::open_link))
+        .service(post("/questionnaire/nouveau-lien", answer::new_link))
+        .service(get_post("/questionnaire/r/{token}/page/{page}", answer::show_page, answer::save_page))
+        .service(get_post("/questionnaire/r/{token}/envoi", answer::show_review, answer::send))
+        .service(get("/questionnaire/r/{token}/merci", answer::thanks))
+        .service(post("/questionnaire/r/{token}/lien", answer::mail_link))
+        .service(get("/questionnaire/r/{token}/suivi", follow::by_response_link))
+        .service(get("/suivi/{token}", follow::by_follow_link))
+        .service(post("/suivi/{token}/desactiver", follow::revoke));
+}
