@@ -3,7 +3,7 @@
 
 use actix_web::{middleware, web};
 use essaim_core::config::Config;
-use essaim_core::db::{DbConnection, DbPool};
+use essaim_core::db::{DbConnection, DbPool, GroupCommit};
 use essaim_core::CoreError;
 
 use crate::error::{from_form_error, from_json_error, from_path_error, from_query_error};
@@ -21,6 +21,8 @@ pub struct AppState {
     /// Password checks under way at once, at most: a flood of logins waits here, holding
     /// neither a database connection nor a blocking thread.
     pub password_checks: std::sync::Arc<tokio::sync::Semaphore>,
+    /// Small writes acknowledged by the hundred per commit (questionnaire submissions).
+    pub commits: std::sync::Arc<GroupCommit>,
 }
 
 impl AppState {
@@ -28,10 +30,53 @@ impl AppState {
     pub fn new(pool: DbPool, config: Config) -> Self {
         let parallelism = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         AppState {
-            pool,
             config,
             background_from: essaim_synthesis::drafts::BACKGROUND_FROM,
             password_checks: std::sync::Arc::new(tokio::sync::Semaphore::new(parallelism * 2)),
+            // Spawning one thread fails only when the system is out of threads at start-up,
+            // before any request: nothing to keep, and nothing else would work either.
+            commits: std::sync::Arc::new(GroupCommit::start(pool.clone()).expect("fil d'écriture groupée")),
+            pool,
+        }
+    }
+
+    /// Reads on a pooled connection (given back at once), then writes what was read in the
+    /// next group commit: one blocking thread for both, so a submission costs one hand-off.
+    pub async fn read_then_commit<P, T, E, R, W>(&self, read: R, write: W) -> Result<T, E>
+    where
+        R: FnOnce(&mut DbConnection) -> Result<P, E> + Send + 'static,
+        W: FnOnce(&mut DbConnection, P) -> Result<T, E> + Send + 'static,
+        P: Send + 'static,
+        T: Send + 'static,
+        E: From<CoreError> + Send + 'static,
+    {
+        let (pool, commits) = (self.pool.clone(), self.commits.clone());
+        match web::block(move || {
+            let prepared = {
+                let mut conn = pool.get().map_err(|e| E::from(CoreError::from(e)))?;
+                read(&mut conn)?
+            };
+            commits.run(move |conn| write(conn, prepared))
+        })
+        .await
+        {
+            Ok(outcome) => outcome,
+            Err(e) => Err(E::from(CoreError::Internal(format!("tâche interrompue : {e}")))),
+        }
+    }
+
+    /// Runs a small write in the next group commit ([`GroupCommit`]): it returns once its
+    /// batch is durable, sharing the commit with the writes that arrived meanwhile.
+    pub async fn commit<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<CoreError> + Send + 'static,
+    {
+        let commits = self.commits.clone();
+        match web::block(move || commits.run(work)).await {
+            Ok(outcome) => outcome,
+            Err(e) => Err(E::from(CoreError::Internal(format!("tâche interrompue : {e}")))),
         }
     }
 

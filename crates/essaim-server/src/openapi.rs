@@ -11,7 +11,17 @@ use crate::routes::{ConsultationDetail, ConsultationSummary, Health, PhaseView, 
         title = "Essaim API",
         description = "API de la plateforme de consultation Essaim. Les erreurs ont la forme {\"error\": {\"code\", \"message\"}} ; le code est stable."
     ),
-    paths(crate::routes::api::healthz, crate::routes::api::list_consultations, crate::routes::api::get_consultation),
+    paths(
+        crate::routes::api::healthz,
+        crate::routes::api::list_consultations,
+        crate::routes::api::get_consultation,
+        crate::routes::api::questionnaire::definition,
+        crate::routes::api::questionnaire::submit_response,
+        crate::routes::api::questionnaire::start_draft,
+        crate::routes::api::questionnaire::get_draft,
+        crate::routes::api::questionnaire::save_draft_section,
+        crate::routes::api::questionnaire::submit_draft
+    ),
     components(schemas(
         Health,
         ConsultationSummary,
@@ -20,7 +30,14 @@ use crate::routes::{ConsultationDetail, ConsultationSummary, Health, PhaseView, 
         PhaseView,
         ApiErrorBody,
         ApiErrorDetail,
-        TerritoryView
+        TerritoryView,
+        crate::routes::api::questionnaire::QuestionnaireView,
+        crate::routes::api::questionnaire::WholeResponse,
+        crate::routes::api::questionnaire::SubmittedView,
+        crate::routes::api::questionnaire::DraftStarted,
+        crate::routes::api::questionnaire::DraftView,
+        crate::routes::api::questionnaire::SectionSave,
+        crate::routes::api::questionnaire::SectionSaved
     ))
 )]
 struct ApiDoc;

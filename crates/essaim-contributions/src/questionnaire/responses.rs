@@ -9,7 +9,9 @@ use diesel::prelude::*;
 use essaim_core::clock::now;
 use essaim_core::db::{write_transaction, DbConnection, Id};
 use essaim_core::domain::consultation::{territories_of, themes_of};
-use essaim_core::domain::contribution::{record_contribution, Author, NewContribution, Submitter};
+use essaim_core::domain::contribution::{
+    record_bulk, record_contribution, Author, NewContribution, Submitter, ValidContribution,
+};
 use essaim_core::domain::{Channel, ContributionKind};
 use essaim_core::schema::{invitations, questionnaires, response_contributions, responses};
 use essaim_core::validation::Email;
@@ -109,23 +111,38 @@ fn insert_draft(
     let id = Id::new();
     let at = now();
     let json = serde_json::to_string(answers).unwrap_or_else(|_| "{}".into());
-    let result = diesel::insert_into(responses::table)
-        .values((
-            responses::id.eq(id),
-            responses::questionnaire_id.eq(questionnaire),
-            responses::version_id.eq(version.id),
-            responses::invitation_id.eq(invitation),
-            responses::answers.eq(json),
-            responses::revision.eq(0),
-            responses::status.eq(ResponseStatus::Draft),
-            responses::submit_key.eq(submit_key),
-            responses::email.eq(email),
-            responses::created_at.eq(at),
-            responses::updated_at.eq(at),
-        ))
-        .execute(conn);
+    let values = (
+        responses::id.eq(id),
+        responses::questionnaire_id.eq(questionnaire),
+        responses::version_id.eq(version.id),
+        responses::invitation_id.eq(invitation),
+        responses::answers.eq(json),
+        responses::revision.eq(0),
+        responses::status.eq(ResponseStatus::Draft),
+        responses::submit_key.eq(submit_key),
+        responses::email.eq(email),
+        responses::created_at.eq(at),
+        responses::updated_at.eq(at),
+    );
+    // With a submit key, a concurrent retry must not abort the caller's transaction (as a
+    // unique violation would on PostgreSQL): the key is checked and written in one statement.
+    // `MultiBackend` has no upsert, hence the match.
+    let result = match (submit_key.is_some(), &mut *conn) {
+        (true, DbConnection::Sqlite(c)) => diesel::insert_into(responses::table)
+            .values(values)
+            .on_conflict(responses::submit_key)
+            .do_nothing()
+            .execute(c),
+        (true, DbConnection::Postgresql(c)) => diesel::insert_into(responses::table)
+            .values(values)
+            .on_conflict(responses::submit_key)
+            .do_nothing()
+            .execute(c),
+        (false, conn) => diesel::insert_into(responses::table).values(values).execute(conn),
+    };
     match result {
-        Ok(_) => Ok(Some(id)),
+        Ok(1) => Ok(Some(id)),
+        Ok(_) => Ok(None),
         // Another request (a second tab, a double click) created it first: theirs is the one.
         Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => Ok(None),
         Err(e) => Err(e.into()),
@@ -298,9 +315,13 @@ pub fn submit(
     }
 }
 
-/// Inside a transaction: a refusal is an error so that the claim rolls back with the rest.
-enum SubmitError {
+/// Why a submission did not go through. Inside a transaction a refusal is an error, so that
+/// the claim (and, for a response submitted whole, the response itself) rolls back.
+#[derive(Debug)]
+pub enum SubmitError {
+    /// Refused, with the reason to show.
     Refused(Refused),
+    /// The database failed.
     Store(CoreError),
 }
 
@@ -316,7 +337,8 @@ impl From<CoreError> for SubmitError {
     }
 }
 
-fn submit_in(conn: &mut DbConnection, response: Id, context: &SubmitContext<'_>) -> Result<Submitted, SubmitError> {
+/// [`submit`], inside the caller's transaction.
+pub fn submit_in(conn: &mut DbConnection, response: Id, context: &SubmitContext<'_>) -> Result<Submitted, SubmitError> {
     {
         let claimed = diesel::update(responses::table.find(response))
             .filter(responses::status.eq(ResponseStatus::Draft))
@@ -428,20 +450,19 @@ impl<'a> Identity<'a> {
     }
 }
 
-/// Records each answered open question linked to a theme as a contribution, through the
-/// core's one entry point, with a key per response and question (a retried submission records
-/// nothing twice).
-fn record_answers(
-    conn: &mut DbConnection,
+/// The contributions a response's open answers make: each answered open question linked to
+/// the synthesis, with a key per response and question (a retried submission records nothing
+/// twice), the organisation and its département.
+fn contributions_of(
     (consultation, response): (Id, Id),
+    themes: &[essaim_core::domain::consultation::Theme],
     definition: &Definition,
     answers: &Answers,
     identity: &Identity<'_>,
     territory: Option<Id>,
     submitter: Submitter,
-) -> CoreResult<Vec<Id>> {
-    let themes = themes_of(conn, consultation)?;
-    let mut recorded = Vec::new();
+) -> Vec<(String, NewContribution)> {
+    let mut out = Vec::new();
     for (_, question) in definition.questions() {
         let (Some(link), Some(text)) = (&question.contribution, answers.value(&question.id)) else { continue };
         let kind = ContributionKind::parse(&link.kind).unwrap_or(ContributionKind::Proposition);
@@ -457,12 +478,32 @@ fn record_answers(
         if let Some(territory) = territory {
             input = input.territory(territory);
         }
+        out.push((question.id.clone(), input));
+    }
+    out
+}
+
+/// Records a draft's contributions one by one through the core's entry point.
+fn record_answers(
+    conn: &mut DbConnection,
+    (consultation, response): (Id, Id),
+    definition: &Definition,
+    answers: &Answers,
+    identity: &Identity<'_>,
+    territory: Option<Id>,
+    submitter: Submitter,
+) -> CoreResult<Vec<Id>> {
+    let themes = themes_of(conn, consultation)?;
+    let mut recorded = Vec::new();
+    for (question, input) in
+        contributions_of((consultation, response), &themes, definition, answers, identity, territory, submitter)
+    {
         let contribution = record_contribution(conn, input)?.contribution().id;
         diesel::insert_into(response_contributions::table)
             .values((
                 response_contributions::contribution_id.eq(contribution),
                 response_contributions::response_id.eq(response),
-                response_contributions::question_id.eq(&question.id),
+                response_contributions::question_id.eq(&question),
             ))
             .execute(conn)?;
         recorded.push(contribution);
@@ -519,5 +560,244 @@ pub fn send_new_links(conn: &mut DbConnection, email: &str, base_url: &str) -> C
             sent += 1;
         }
         Ok(sent)
+    })
+}
+
+/// The longest idempotency key of a response submitted whole.
+pub const MAX_SUBMIT_KEY_CHARS: usize = 200;
+
+/// A response sent whole (the API), read and checked, ready to store: everything that only
+/// reads is done here, outside the writing transaction, so that storing it is a few inserts.
+pub struct PreparedResponse {
+    questionnaire: Id,
+    version: Id,
+    response: Id,
+    key: String,
+    email: Option<String>,
+    stored: StoredAnswers,
+    territory: Option<Id>,
+    legal_family: Option<String>,
+    contributions: Vec<(String, ValidContribution)>,
+    confirmation: Option<std::sync::Arc<Definition>>,
+}
+
+/// Reads and checks a response sent whole: its answers against the published version, the
+/// contributions its open answers make. A refusal here stores nothing.
+pub fn prepare_whole(
+    conn: &mut DbConnection,
+    questionnaire_row: &super::store::Questionnaire,
+    posted: &Answers,
+    key: &str,
+    email: Option<&str>,
+) -> Result<PreparedResponse, SubmitError> {
+    let key = key.trim();
+    if key.is_empty() || key.chars().count() > MAX_SUBMIT_KEY_CHARS {
+        return Err(SubmitError::Store(CoreError::invalid(
+            "idempotency_key",
+            format!("La clé d'idempotence est obligatoire et compte au plus {MAX_SUBMIT_KEY_CHARS} caractères."),
+        )));
+    }
+    let email = match email.map(str::trim).filter(|e| !e.is_empty()) {
+        Some(raw) => Some(Email::parse(raw).map_err(|m| SubmitError::Store(CoreError::invalid("email", m)))?),
+        None => None,
+    };
+    let questionnaire = questionnaire_row.id;
+    if questionnaire_row.status != QuestionnaireStatus::Open {
+        return Err(SubmitError::Refused(Refused::Closed));
+    }
+    let version = published_version(conn, questionnaire)?.ok_or(SubmitError::Refused(Refused::Closed))?;
+    let definition = version.parsed_shared()?;
+    let mut answers = posted.clone();
+    answers.retain_known(&definition);
+    answers.clear_hidden(&definition);
+    let errors = check_all(&definition, &answers);
+    if !errors.is_empty() {
+        return Err(SubmitError::Refused(Refused::Invalid(errors)));
+    }
+    let consultation = questionnaire_row.consultation_id;
+    let identity = Identity::of(&definition, &answers);
+    let territories = territories_of(conn, consultation)?;
+    let territory = identity.departement.and_then(|code| territories.iter().find(|t| t.code == code)).map(|t| t.id);
+    let themes = themes_of(conn, consultation)?;
+    let theme_ids: Vec<Id> = themes.iter().map(|t| t.id).collect();
+    let response = Id::new();
+    let mut contributions = Vec::new();
+    for (question, input) in contributions_of(
+        (consultation, response),
+        &themes,
+        &definition,
+        &answers,
+        &identity,
+        territory,
+        Submitter::Public,
+    ) {
+        let valid = input.validate(&theme_ids).map_err(|e| SubmitError::Store(CoreError::Validation(e)))?;
+        contributions.push((question, valid));
+    }
+    let legal_family = identity.legal_family.map(str::to_owned);
+    Ok(PreparedResponse {
+        questionnaire,
+        version: version.id,
+        response,
+        key: key.to_owned(),
+        email: email.map(|e| e.as_str().to_owned()),
+        stored: StoredAnswers { answers, changed: BTreeMap::new() },
+        territory,
+        legal_family,
+        contributions,
+        confirmation: if definition.anonymous { None } else { Some(definition) },
+    })
+}
+
+/// Stores a prepared response, once per key: a handful of inserts, inside the caller's
+/// transaction (the group commit). The same key again returns the stored response
+/// (`first_time: false`); the same key with other answers is a conflict.
+pub fn store_whole(
+    conn: &mut DbConnection,
+    prepared: PreparedResponse,
+    context: &SubmitContext<'_>,
+) -> Result<Submitted, SubmitError> {
+    use super::links::{create_link, LinkTarget};
+    use essaim_core::schema::{follow_contributions, follows};
+    // Closed between the check and now: refused, stored nothing.
+    if super::store::find_questionnaire(conn, prepared.questionnaire)?.status != QuestionnaireStatus::Open {
+        return Err(SubmitError::Refused(Refused::Closed));
+    }
+    let at = now();
+    let follow = (!prepared.contributions.is_empty()).then(Id::new);
+    if let Some(follow) = follow {
+        diesel::insert_into(follows::table)
+            .values((follows::id.eq(follow), follows::created_at.eq(at)))
+            .execute(conn)?;
+    }
+    let answers_json = serde_json::to_string(&prepared.stored).unwrap_or_default();
+    let values = (
+        responses::id.eq(prepared.response),
+        responses::questionnaire_id.eq(prepared.questionnaire),
+        responses::version_id.eq(prepared.version),
+        responses::answers.eq(&answers_json),
+        responses::revision.eq(0),
+        responses::status.eq(ResponseStatus::Submitted),
+        responses::submit_key.eq(&prepared.key),
+        responses::email.eq(if prepared.confirmation.is_some() { prepared.email.as_deref() } else { None }),
+        responses::territory_id.eq(prepared.territory),
+        responses::legal_family.eq(prepared.legal_family.as_deref()),
+        responses::created_at.eq(at),
+        responses::updated_at.eq(at),
+        responses::submitted_at.eq(at),
+        responses::follow_id.eq(follow),
+    );
+    // The key is checked and written in one statement; `MultiBackend` has no upsert.
+    let inserted = match conn {
+        DbConnection::Sqlite(c) => diesel::insert_into(responses::table)
+            .values(values)
+            .on_conflict(responses::submit_key)
+            .do_nothing()
+            .execute(c)?,
+        DbConnection::Postgresql(c) => diesel::insert_into(responses::table)
+            .values(values)
+            .on_conflict(responses::submit_key)
+            .do_nothing()
+            .execute(c)?,
+    };
+    if inserted == 0 {
+        if let Some(follow) = follow {
+            diesel::delete(follows::table.find(follow)).execute(conn)?;
+        }
+        return replay(conn, &prepared);
+    }
+    let rows: Vec<ValidContribution> = prepared.contributions.iter().map(|(_, c)| c.clone()).collect();
+    record_bulk(conn, &rows)?;
+    let ids: Vec<Id> = rows.iter().map(|c| c.contribution().id).collect();
+    let by_question: Vec<_> = prepared
+        .contributions
+        .iter()
+        .zip(&ids)
+        .map(|((question, _), id)| {
+            (
+                response_contributions::contribution_id.eq(*id),
+                response_contributions::response_id.eq(prepared.response),
+                response_contributions::question_id.eq(question.as_str()),
+            )
+        })
+        .collect();
+    // One statement each for all the rows (`MultiBackend` has no multi-row insert).
+    match conn {
+        DbConnection::Sqlite(c) => diesel::insert_into(response_contributions::table).values(by_question).execute(c)?,
+        DbConnection::Postgresql(c) => {
+            diesel::insert_into(response_contributions::table).values(by_question).execute(c)?
+        }
+    };
+    let mut follow_token = None;
+    if let Some(follow) = follow {
+        let followed: Vec<_> = ids
+            .iter()
+            .map(|id| (follow_contributions::follow_id.eq(follow), follow_contributions::contribution_id.eq(*id)))
+            .collect();
+        match conn {
+            DbConnection::Sqlite(c) => diesel::insert_into(follow_contributions::table).values(followed).execute(c)?,
+            DbConnection::Postgresql(c) => {
+                diesel::insert_into(follow_contributions::table).values(followed).execute(c)?
+            }
+        };
+        follow_token = Some(create_link(conn, LinkTarget::Follow(follow), None)?);
+    }
+    if let (Some(email), Some(definition)) = (&prepared.email, &prepared.confirmation) {
+        super::mail::enqueue_confirmation(
+            conn,
+            email,
+            definition,
+            &prepared.stored.answers,
+            follow_token.as_deref(),
+            context,
+        )?;
+    }
+    let response = Response {
+        id: prepared.response,
+        questionnaire_id: prepared.questionnaire,
+        version_id: prepared.version,
+        invitation_id: None,
+        answers: answers_json,
+        revision: 0,
+        status: ResponseStatus::Submitted,
+        submit_key: Some(prepared.key.clone()),
+        email: prepared.email.clone().filter(|_| prepared.confirmation.is_some()),
+        territory_id: prepared.territory,
+        legal_family: prepared.legal_family.clone(),
+        created_at: at,
+        updated_at: at,
+        submitted_at: Some(at),
+        follow_id: follow,
+    };
+    Ok(Submitted { response, first_time: true, follow_token, contributions: ids })
+}
+
+/// The key was used before: the same answers are the same response, other answers a conflict.
+fn replay(conn: &mut DbConnection, prepared: &PreparedResponse) -> Result<Submitted, SubmitError> {
+    let existing: Response =
+        responses::table.filter(responses::submit_key.eq(&prepared.key)).select(Response::as_select()).first(conn)?;
+    if existing.questionnaire_id != prepared.questionnaire || existing.stored().answers != prepared.stored.answers {
+        return Err(SubmitError::Store(CoreError::Conflict(
+            "cette clé d'idempotence a déjà servi pour une autre réponse".into(),
+        )));
+    }
+    let contributions = response_contributions::table
+        .filter(response_contributions::response_id.eq(existing.id))
+        .select(response_contributions::contribution_id)
+        .load(conn)?;
+    Ok(Submitted { response: existing, first_time: false, follow_token: None, contributions })
+}
+
+/// Starts a public response with its resume link, in one transaction; returns the link's
+/// token (shown once: the page's address, or the API's answer).
+pub fn start_public_with_link(conn: &mut DbConnection, questionnaire: Id) -> CoreResult<(Response, String)> {
+    use super::links::{create_link, LinkTarget, RESUME_LINK_DAYS};
+    write_transaction(conn, |conn| {
+        if super::store::find_questionnaire(conn, questionnaire)?.status != QuestionnaireStatus::Open {
+            return Err(CoreError::Conflict("le questionnaire n'accepte pas de réponses en ce moment".into()));
+        }
+        let response = start_public(conn, questionnaire)?;
+        let token = create_link(conn, LinkTarget::Resume(response.id), Some(chrono::Duration::days(RESUME_LINK_DAYS)))?;
+        Ok((response, token))
     })
 }

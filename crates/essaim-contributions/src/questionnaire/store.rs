@@ -4,6 +4,9 @@
 //! version from it. A response keeps the version it answered, so an answer is always read
 //! with the questions that were asked.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use essaim_core::clock::now;
@@ -68,6 +71,24 @@ impl Version {
     pub fn parsed(&self) -> CoreResult<Definition> {
         Definition::from_json(&self.definition)
             .map_err(|e| CoreError::Internal(format!("version {} illisible : {e}", self.number)))
+    }
+
+    /// The definition, parsed once per process for a published version: a published version
+    /// never changes, and every submission reads it (an unpublished one is parsed each time).
+    pub fn parsed_shared(&self) -> CoreResult<Arc<Definition>> {
+        static PUBLISHED: OnceLock<Mutex<HashMap<Id, Arc<Definition>>>> = OnceLock::new();
+        if self.published_at.is_none() {
+            return self.parsed().map(Arc::new);
+        }
+        let cache = PUBLISHED.get_or_init(|| Mutex::new(HashMap::new()));
+        if let Some(found) = cache.lock().ok().and_then(|c| c.get(&self.id).cloned()) {
+            return Ok(found);
+        }
+        let parsed = Arc::new(self.parsed()?);
+        if let Ok(mut c) = cache.lock() {
+            c.insert(self.id, parsed.clone());
+        }
+        Ok(parsed)
     }
 }
 

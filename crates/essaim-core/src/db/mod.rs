@@ -3,11 +3,13 @@
 //! The backend is chosen from the scheme of `DATABASE_URL`, never by trial: diesel's derived
 //! `establish` tries each backend in turn and would hide the real error behind the last one.
 
+mod group_commit;
 mod id;
 mod migrate;
 mod pool;
 mod url;
 
+pub use group_commit::GroupCommit;
 pub use id::{Id, SqlUuid};
 pub use migrate::run_migrations;
 pub use pool::{connect, DbPool, PooledConn};

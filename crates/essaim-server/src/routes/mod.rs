@@ -79,6 +79,16 @@ pub fn register(cfg: &mut web::ServiceConfig) {
                 .service(get("/openapi.json", api::openapi_json))
                 .service(get("/v1/consultations", api::list_consultations))
                 .service(get("/v1/consultations/{slug}", api::get_consultation))
+                .service(get("/v1/consultations/{slug}/questionnaire", api::questionnaire::definition))
+                .service(post("/v1/consultations/{slug}/questionnaire/responses", api::questionnaire::submit_response))
+                .service(post("/v1/consultations/{slug}/questionnaire/drafts", api::questionnaire::start_draft))
+                .service(get("/v1/questionnaire/drafts/{token}", api::questionnaire::get_draft))
+                .service(
+                    web::resource("/v1/questionnaire/drafts/{token}/sections/{section}")
+                        .route(web::put().to(api::questionnaire::save_draft_section))
+                        .default_service(web::to(not_allowed("PUT"))),
+                )
+                .service(post("/v1/questionnaire/drafts/{token}/submit", api::questionnaire::submit_draft))
                 .default_service(web::to(not_found)),
         )
         // Public pages.

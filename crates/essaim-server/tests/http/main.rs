@@ -11,6 +11,8 @@ mod jobs;
 mod mail;
 mod pages;
 mod questionnaire;
+mod questionnaire_api;
+mod questionnaire_export;
 mod synthesis;
 
 /// The id in the first `{prefix}ID` of a page (an `action="…/ID/…"`, a `value="ID"`).

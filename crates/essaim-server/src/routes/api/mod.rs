@@ -6,6 +6,8 @@ use essaim_core::domain::consultation::{find_consultation, phases_of, territorie
 use serde::Serialize;
 use utoipa::ToSchema;
 
+pub mod questionnaire;
+
 use crate::app::AppState;
 use crate::error::{ApiErrorBody, AppError};
 

@@ -7,11 +7,11 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use essaim_contributions::questionnaire::answers::{check_all, check_section, readable, Answers, FieldError};
 use essaim_contributions::questionnaire::definition::Definition;
-use essaim_contributions::questionnaire::links::{create_link, LinkProblem, LinkTarget, RESUME_LINK_DAYS};
+use essaim_contributions::questionnaire::links::LinkProblem;
 use essaim_contributions::questionnaire::mail::enqueue_resume_link;
 use essaim_contributions::questionnaire::responses::{
-    response_for_link, save_section, send_new_links, set_email, start_public, submit, InvitationState, Refused,
-    Response, ResponseStatus, Saved, SubmitContext,
+    response_for_link, save_section, send_new_links, set_email, start_public_with_link, submit, InvitationState,
+    Refused, Response, ResponseStatus, Saved, SubmitContext,
 };
 use essaim_contributions::questionnaire::store::{
     find_questionnaire, published_version, questionnaire_of, version, QuestionnaireStatus,
@@ -151,11 +151,7 @@ pub async fn start(
         .db(move |conn| -> Result<String, AppError> {
             let consultation = find_consultation(conn, &slug)?;
             let questionnaire = questionnaire_of(conn, consultation.id)?.ok_or(AppError::NotFound)?;
-            if questionnaire.status != QuestionnaireStatus::Open {
-                return Err(AppError::Conflict("Ce questionnaire n'accepte pas de réponses en ce moment.".into()));
-            }
-            let response = start_public(conn, questionnaire.id)?;
-            Ok(create_link(conn, LinkTarget::Resume(response.id), Some(chrono::Duration::days(RESUME_LINK_DAYS)))?)
+            Ok(start_public_with_link(conn, questionnaire.id)?.1)
         })
         .await?;
     Ok(see_other(page_url(&token, 1)))

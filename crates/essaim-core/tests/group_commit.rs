@@ -1,0 +1,72 @@
+//! Group commit: writes acknowledged together, each only once durable, a failing one undone
+//! alone.
+
+use std::sync::Arc;
+
+use diesel::prelude::*;
+use essaim_core::db::{GroupCommit, Id};
+use essaim_core::domain::audit::{record, AuditEvent};
+use essaim_core::schema::audit_log;
+use essaim_core::testing::TestDb;
+use essaim_core::CoreError;
+
+fn audited(db: &TestDb, action: &str) -> i64 {
+    audit_log::table.filter(audit_log::action.eq(action)).count().get_result(&mut db.conn()).unwrap()
+}
+
+#[test]
+fn concurrent_writes_are_each_acknowledged_after_their_commit_and_a_failure_stays_alone() {
+    let db = TestDb::new();
+    let commits = Arc::new(GroupCommit::start(db.pool.clone()).unwrap());
+    let threads: Vec<_> = (0..40)
+        .map(|n| {
+            let commits = commits.clone();
+            std::thread::spawn(move || {
+                commits.run(move |conn| -> Result<usize, CoreError> {
+                    record(conn, AuditEvent::new(None, "essai.groupe", "essai", Some(n.to_string())))?;
+                    if n % 10 == 3 {
+                        // Written, then refused: its savepoint is undone, not its neighbours.
+                        return Err(CoreError::Conflict(format!("refus {n}")));
+                    }
+                    Ok(n)
+                })
+            })
+        })
+        .collect();
+    let outcomes: Vec<Result<usize, CoreError>> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    let acknowledged = outcomes.iter().filter(|o| o.is_ok()).count();
+    assert_eq!(acknowledged, 36);
+    assert!(outcomes.iter().filter_map(|o| o.as_ref().err()).all(|e| matches!(e, CoreError::Conflict(_))));
+    // Every acknowledged write is in the database, seen from another connection.
+    assert_eq!(audited(&db, "essai.groupe"), 36);
+}
+
+#[test]
+fn a_write_that_breaks_its_statement_is_refused_without_losing_the_others() {
+    let db = TestDb::new();
+    let commits = GroupCommit::start(db.pool.clone()).unwrap();
+    let good = commits
+        .run(|conn| -> Result<(), CoreError> { record(conn, AuditEvent::new(None, "essai.bon", "essai", None)) });
+    assert!(good.is_ok());
+    let id = Id::new();
+    let bad = commits.run(move |conn| -> Result<(), CoreError> {
+        // The same primary key twice: the database refuses the second insert.
+        for _ in 0..2 {
+            diesel::insert_into(audit_log::table)
+                .values((
+                    audit_log::id.eq(id),
+                    audit_log::occurred_at.eq(essaim_core::clock::now()),
+                    audit_log::action.eq("essai.double"),
+                    audit_log::target_kind.eq("essai"),
+                    audit_log::details.eq("{}"),
+                ))
+                .execute(conn)?;
+        }
+        Ok(())
+    });
+    assert!(matches!(bad, Err(CoreError::Query(_))), "{bad:?}");
+    assert_eq!(audited(&db, "essai.bon"), 1);
+    assert_eq!(audited(&db, "essai.double"), 0, "the failing write is undone whole");
+    assert!(commits.run(|conn| record(conn, AuditEvent::new(None, "essai.apres", "essai", None))).is_ok());
+    assert_eq!(audited(&db, "essai.apres"), 1);
+}

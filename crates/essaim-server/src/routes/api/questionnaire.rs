@@ -1,0 +1,276 @@
+//! The questionnaire through the API: the definition, a draft saved section by section, and
+//! submission — whole, with an idempotency key, or of a draft. The same rules as the pages.
+
+use std::collections::BTreeMap;
+
+use actix_web::{web, HttpResponse};
+use essaim_contributions::questionnaire::answers::Answers;
+use essaim_contributions::questionnaire::responses::{
+    prepare_whole, response_for_link, save_section, start_public_with_link, store_whole, submit_in, InvitationState,
+    PreparedResponse, Refused, Response, Saved, SubmitContext, SubmitError, Submitted,
+};
+use essaim_contributions::questionnaire::store::{published_version, questionnaire_of, QuestionnaireStatus};
+use essaim_core::db::{DbConnection, Id};
+use essaim_core::domain::consultation::find_consultation;
+use essaim_core::error::ValidationErrors;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::app::AppState;
+use crate::error::{ApiErrorBody, AppError};
+
+impl From<SubmitError> for AppError {
+    fn from(e: SubmitError) -> Self {
+        match e {
+            SubmitError::Store(e) => e.into(),
+            SubmitError::Refused(Refused::Closed) => {
+                AppError::Conflict("Le questionnaire n'accepte pas de réponses en ce moment.".into())
+            }
+            SubmitError::Refused(Refused::Invalid(errors)) => {
+                let mut fields = ValidationErrors::default();
+                for (section, error) in errors {
+                    fields.add(&error.field, format!("Page {} : {}", section + 1, error.message));
+                }
+                AppError::Invalid(fields)
+            }
+        }
+    }
+}
+
+/// The questionnaire of a consultation, as answers are taken on.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QuestionnaireView {
+    /// The version answers are recorded against.
+    pub version: i32,
+    /// Whether it takes answers now.
+    pub open: bool,
+    /// The definition (docs/questionnaire-json.md).
+    #[schema(value_type = Object)]
+    pub definition: serde_json::Value,
+}
+
+fn questionnaire_id(conn: &mut DbConnection, slug: &str) -> Result<(Id, QuestionnaireStatus), AppError> {
+    let consultation = find_consultation(conn, slug)?;
+    let questionnaire = questionnaire_of(conn, consultation.id)?.ok_or(AppError::NotFound)?;
+    Ok((questionnaire.id, questionnaire.status))
+}
+
+/// `GET /api/v1/consultations/{slug}/questionnaire`
+#[utoipa::path(get, path = "/api/v1/consultations/{slug}/questionnaire", tag = "questionnaire",
+    params(("slug" = String, Path, description = "La consultation")),
+    responses(
+        (status = 200, description = "La définition publiée", body = QuestionnaireView),
+        (status = 404, description = "Pas de questionnaire publié", body = ApiErrorBody)))]
+pub async fn definition(state: web::Data<AppState>, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let view = state
+        .db(move |conn| -> Result<QuestionnaireView, AppError> {
+            let (questionnaire, status) = questionnaire_id(conn, &slug)?;
+            let version = published_version(conn, questionnaire)?.ok_or(AppError::NotFound)?;
+            Ok(QuestionnaireView {
+                version: version.number,
+                open: status == QuestionnaireStatus::Open,
+                definition: serde_json::from_str(&version.definition).unwrap_or_default(),
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// A response sent whole.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct WholeResponse {
+    /// The client's key: the same key again returns the same response, never a second one.
+    pub idempotency_key: String,
+    /// Field name → values (docs/questionnaire-json.md, « Réponses »).
+    pub answers: BTreeMap<String, Vec<String>>,
+    /// Where the copy of the answers goes (optional).
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+/// A submitted response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubmittedView {
+    /// The response.
+    pub id: String,
+    /// Always `submitted`.
+    pub status: &'static str,
+    /// Contributions its open answers recorded.
+    pub contributions: usize,
+    /// Submitted by an earlier call with the same key (or the same draft).
+    pub replayed: bool,
+}
+
+fn submitted(s: &Submitted) -> HttpResponse {
+    let body = SubmittedView {
+        id: s.response.id.to_string(),
+        status: "submitted",
+        contributions: s.contributions.len(),
+        replayed: !s.first_time,
+    };
+    if s.first_time {
+        HttpResponse::Created().json(body)
+    } else {
+        HttpResponse::Ok().json(body)
+    }
+}
+
+/// `POST /api/v1/consultations/{slug}/questionnaire/responses`: a complete response.
+/// Acknowledged once durable, through the group commit.
+#[utoipa::path(post, path = "/api/v1/consultations/{slug}/questionnaire/responses", tag = "questionnaire",
+    params(("slug" = String, Path, description = "La consultation")),
+    request_body = WholeResponse,
+    responses(
+        (status = 201, description = "Réponse enregistrée", body = SubmittedView),
+        (status = 200, description = "Déjà enregistrée avec cette clé", body = SubmittedView),
+        (status = 409, description = "Questionnaire clos, ou clé déjà utilisée pour d'autres réponses", body = ApiErrorBody),
+        (status = 422, description = "Réponses refusées, champ par champ", body = ApiErrorBody)))]
+pub async fn submit_response(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    body: web::Json<WholeResponse>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let body = body.into_inner();
+    let base_url = state.config.base_url.clone();
+    // Reading and checking on any pooled connection, in parallel; only the inserts go
+    // through the group commit.
+    let done = state
+        .read_then_commit(
+            move |conn| -> Result<PreparedResponse, AppError> {
+                let consultation = find_consultation(conn, &slug)?;
+                let questionnaire = questionnaire_of(conn, consultation.id)?.ok_or(AppError::NotFound)?;
+                let answers = Answers(body.answers);
+                Ok(prepare_whole(conn, &questionnaire, &answers, &body.idempotency_key, body.email.as_deref())?)
+            },
+            move |conn, prepared| -> Result<Submitted, AppError> {
+                Ok(store_whole(conn, prepared, &SubmitContext { base_url: &base_url })?)
+            },
+        )
+        .await?;
+    Ok(submitted(&done))
+}
+
+/// A draft just started.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DraftStarted {
+    /// The draft's secret token: keep it, it is the only way back to the draft.
+    pub token: String,
+    /// Its revision (send it with each save).
+    pub revision: i32,
+}
+
+/// `POST /api/v1/consultations/{slug}/questionnaire/drafts`: starts a draft.
+#[utoipa::path(post, path = "/api/v1/consultations/{slug}/questionnaire/drafts", tag = "questionnaire",
+    params(("slug" = String, Path, description = "La consultation")),
+    responses((status = 201, description = "Brouillon créé", body = DraftStarted),
+        (status = 409, description = "Questionnaire clos", body = ApiErrorBody)))]
+pub async fn start_draft(state: web::Data<AppState>, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let started = state
+        .db(move |conn| -> Result<DraftStarted, AppError> {
+            let (questionnaire, _) = questionnaire_id(conn, &slug)?;
+            let (response, token) = start_public_with_link(conn, questionnaire)?;
+            Ok(DraftStarted { token, revision: response.revision })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(started))
+}
+
+/// A draft as stored.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DraftView {
+    /// `draft` or `submitted`.
+    pub status: &'static str,
+    /// Its revision.
+    pub revision: i32,
+    /// Field name → values.
+    pub answers: BTreeMap<String, Vec<String>>,
+}
+
+fn draft_view(response: &Response) -> DraftView {
+    DraftView { status: response.status.as_str(), revision: response.revision, answers: response.stored().answers.0 }
+}
+
+fn response_of(conn: &mut DbConnection, token: &str) -> Result<Response, AppError> {
+    match response_for_link(conn, token)? {
+        Ok(InvitationState::Response(response)) => Ok(*response),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// `GET /api/v1/questionnaire/drafts/{token}`
+#[utoipa::path(get, path = "/api/v1/questionnaire/drafts/{token}", tag = "questionnaire",
+    params(("token" = String, Path, description = "Le jeton du brouillon ou de l'invitation")),
+    responses((status = 200, description = "Le brouillon", body = DraftView),
+        (status = 404, description = "Lien inconnu ou expiré", body = ApiErrorBody)))]
+pub async fn get_draft(state: web::Data<AppState>, token: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let view = state.db(move |conn| response_of(conn, &token).map(|r| draft_view(&r))).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// A section saved.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SectionSave {
+    /// The revision the client last read.
+    pub revision: i32,
+    /// The section's fields → values.
+    pub answers: BTreeMap<String, Vec<String>>,
+}
+
+/// What a save did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SectionSaved {
+    /// The draft's revision now.
+    pub revision: i32,
+    /// Questions another client changed since `revision`: their stored answer was kept.
+    pub conflicts: Vec<String>,
+}
+
+/// `PUT /api/v1/questionnaire/drafts/{token}/sections/{section}`: saves one section (1-based).
+#[utoipa::path(put, path = "/api/v1/questionnaire/drafts/{token}/sections/{section}", tag = "questionnaire",
+    params(("token" = String, Path, description = "Le jeton"), ("section" = usize, Path, description = "La page, à partir de 1")),
+    request_body = SectionSave,
+    responses((status = 200, description = "Enregistré", body = SectionSaved),
+        (status = 409, description = "Réponse déjà envoyée", body = ApiErrorBody)))]
+pub async fn save_draft_section(
+    state: web::Data<AppState>,
+    path: web::Path<(String, usize)>,
+    body: web::Json<SectionSave>,
+) -> Result<HttpResponse, AppError> {
+    let (token, section) = path.into_inner();
+    let body = body.into_inner();
+    let saved = state
+        .db(move |conn| -> Result<SectionSaved, AppError> {
+            let response = response_of(conn, &token)?;
+            let section = section.checked_sub(1).ok_or(AppError::NotFound)?;
+            match save_section(conn, response.id, section, &Answers(body.answers), body.revision)? {
+                Saved::Saved(r) => Ok(SectionSaved { revision: r.revision, conflicts: Vec::new() }),
+                Saved::Conflict(r, conflicts) => Ok(SectionSaved { revision: r.revision, conflicts }),
+                Saved::AlreadySubmitted(_) => Err(AppError::Conflict("Cette réponse est déjà envoyée.".into())),
+            }
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(saved))
+}
+
+/// `POST /api/v1/questionnaire/drafts/{token}/submit`: submits a draft, once.
+#[utoipa::path(post, path = "/api/v1/questionnaire/drafts/{token}/submit", tag = "questionnaire",
+    params(("token" = String, Path, description = "Le jeton")),
+    responses((status = 201, description = "Envoyée", body = SubmittedView),
+        (status = 200, description = "Déjà envoyée", body = SubmittedView),
+        (status = 409, description = "Questionnaire clos", body = ApiErrorBody),
+        (status = 422, description = "Réponses à compléter", body = ApiErrorBody)))]
+pub async fn submit_draft(state: web::Data<AppState>, token: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let base_url = state.config.base_url.clone();
+    let done = state
+        .commit(move |conn| -> Result<Submitted, AppError> {
+            let response = response_of(conn, &token)?;
+            Ok(submit_in(conn, response.id, &SubmitContext { base_url: &base_url })?)
+        })
+        .await?;
+    Ok(submitted(&done))
+}
