@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod mail;
 pub mod schema;
 pub mod security;
+pub mod tabular;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod validation;

@@ -130,3 +130,53 @@ pub fn demo_account(conn: &mut crate::db::DbConnection, role: &str) -> crate::db
         crate::demo::DEMO_ACCOUNTS.iter().find(|(r, ..)| *r == role).expect("a demo account of that role");
     crate::domain::find_account_by_email(conn, email).expect("query").expect("demo account").id
 }
+
+/// A real SMTP server on a free loopback port, in the test's process: it refuses every recipient with 550 when `refuse`,
+/// otherwise accepts and keeps each message's data.
+pub fn smtp_sink(refuse: bool) -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let kept = received.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = std::io::BufReader::new(stream.try_clone().unwrap());
+            let _ = stream.write_all(b"220 essai ESMTP\r\n");
+            let mut line = String::new();
+            let mut data: Option<String> = None;
+            loop {
+                line.clear();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                    break;
+                }
+                if let Some(body) = data.as_mut() {
+                    if line == ".\r\n" {
+                        kept.lock().unwrap().push(data.take().unwrap());
+                        let _ = stream.write_all(b"250 2.0.0 accepte\r\n");
+                    } else {
+                        body.push_str(&line);
+                    }
+                    continue;
+                }
+                let command = line.to_ascii_uppercase();
+                let answer: &[u8] = if command.starts_with("EHLO") || command.starts_with("HELO") {
+                    b"250 essai\r\n"
+                } else if command.starts_with("RCPT") && refuse {
+                    b"550 5.1.1 destinataire inconnu\r\n"
+                } else if command.starts_with("DATA") {
+                    data = Some(String::new());
+                    b"354 suite\r\n"
+                } else if command.starts_with("QUIT") {
+                    let _ = stream.write_all(b"221 au revoir\r\n");
+                    break;
+                } else {
+                    b"250 OK\r\n"
+                };
+                let _ = stream.write_all(answer);
+            }
+        }
+    });
+    (port, received)
+}

@@ -1,67 +1,14 @@
 //! The e-mail outbox: enqueued with what causes it, sent by a worker with retries, a refusal
 //! kept and shown, never lost. A small SMTP server on loopback stands for the real one.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
-
 use chrono::Duration;
 use diesel::prelude::*;
 use essaim_core::db::write_transaction;
 use essaim_core::domain::MailState;
 use essaim_core::mail::outbox::{deliver_due, enqueue_mail, recent_mail, retry_mail, OutgoingMail};
 use essaim_core::mail::Mailer;
-use essaim_core::testing::{demo, demo_account, TestDb};
+use essaim_core::testing::{demo, demo_account, smtp_sink, TestDb};
 use essaim_core::CoreError;
-
-/// An SMTP server on a free loopback port: it refuses every recipient with 550 when `refuse`,
-/// otherwise accepts and keeps each message's data.
-fn smtp_server(refuse: bool) -> (u16, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let received = Arc::new(Mutex::new(Vec::new()));
-    let kept = received.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let _ = stream.write_all(b"220 essai ESMTP\r\n");
-            let mut line = String::new();
-            let mut data: Option<String> = None;
-            loop {
-                line.clear();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                    break;
-                }
-                if let Some(body) = data.as_mut() {
-                    if line == ".\r\n" {
-                        kept.lock().unwrap().push(data.take().unwrap());
-                        let _ = stream.write_all(b"250 2.0.0 accepte\r\n");
-                    } else {
-                        body.push_str(&line);
-                    }
-                    continue;
-                }
-                let command = line.to_ascii_uppercase();
-                let answer: &[u8] = if command.starts_with("EHLO") || command.starts_with("HELO") {
-                    b"250 essai\r\n"
-                } else if command.starts_with("RCPT") && refuse {
-                    b"550 5.1.1 destinataire inconnu\r\n"
-                } else if command.starts_with("DATA") {
-                    data = Some(String::new());
-                    b"354 suite\r\n"
-                } else if command.starts_with("QUIT") {
-                    let _ = stream.write_all(b"221 au revoir\r\n");
-                    break;
-                } else {
-                    b"250 OK\r\n"
-                };
-                let _ = stream.write_all(answer);
-            }
-        }
-    });
-    (port, received)
-}
 
 fn mail(to: &str) -> OutgoingMail {
     OutgoingMail {
@@ -101,7 +48,7 @@ fn a_mail_exists_exactly_when_what_caused_it_was_committed() {
 #[test]
 fn an_accepted_mail_is_sent_once_with_its_text_and_html_parts() {
     let db = TestDb::new();
-    let (port, received) = smtp_server(false);
+    let (port, received) = smtp_sink(false);
     enqueue_mail(&mut db.conn(), &mail("claire@exemple.fr")).unwrap();
     assert_eq!(deliver_due(&db.pool, &smtp(port), FROM, "w1", &[Duration::zero()]).unwrap(), 1);
     assert_eq!(deliver_due(&db.pool, &smtp(port), FROM, "w1", &[Duration::zero()]).unwrap(), 0, "sent once");
@@ -117,7 +64,7 @@ fn an_accepted_mail_is_sent_once_with_its_text_and_html_parts() {
 #[test]
 fn a_refused_mail_is_retried_then_failed_and_shown_never_lost() {
     let db = TestDb::new();
-    let (port, received) = smtp_server(true);
+    let (port, received) = smtp_sink(true);
     enqueue_mail(&mut db.conn(), &mail("inconnu@exemple.fr")).unwrap();
     let backoff = [Duration::zero(), Duration::zero()];
     for attempt in 1..=3 {
@@ -150,7 +97,7 @@ fn a_refused_mail_is_retried_then_failed_and_shown_never_lost() {
 fn an_unreachable_server_delays_the_next_attempt() {
     let db = TestDb::new();
     // Nothing listens on this port.
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     enqueue_mail(&mut db.conn(), &mail("claire@exemple.fr")).unwrap();
     deliver_due(&db.pool, &smtp(port), FROM, "w1", &[Duration::hours(1)]).unwrap();
     let row = &recent_mail(&mut db.conn(), None, 10).unwrap()[0];

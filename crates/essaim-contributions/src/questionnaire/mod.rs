@@ -4,6 +4,7 @@
 pub mod answers;
 pub mod definition;
 pub mod follow;
+pub mod invitations;
 pub mod limesurvey;
 pub mod links;
 pub mod mail;

@@ -4,7 +4,6 @@
 //! transaction. A line already imported with the same text is skipped, so importing the same
 //! file twice changes nothing.
 
-mod decode;
 mod parse;
 mod validate;
 
@@ -18,10 +17,11 @@ use essaim_core::domain::audit::{record, AuditEvent};
 use essaim_core::domain::consultation::{create_consultation, Consultation, NewConsultation};
 use essaim_core::domain::contribution::record_bulk;
 use essaim_core::schema::{consultations, contributions, organisations, territories, themes};
+use essaim_core::tabular;
 use essaim_core::CoreError;
 use sha2::{Digest, Sha256};
 
-pub use decode::MAX_IMPORT_BYTES;
+pub use essaim_core::tabular::MAX_IMPORT_BYTES;
 pub use parse::{OPTIONAL_COLUMNS, REQUIRED_COLUMNS};
 pub use validate::{name_key, MAX_LISTED_ERRORS, MAX_TEXT_CHARS};
 
@@ -112,9 +112,9 @@ pub fn import_contributions(
     options: &ImportOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ImportReport, ImportError> {
-    let bytes = decode::read_file(path)?;
+    let bytes = tabular::read_file(path).map_err(ImportError::Read)?;
     let file_sha256 = hex::encode(Sha256::digest(&bytes));
-    let decoded = decode::decode(bytes)?;
+    let decoded = tabular::decode(bytes).map_err(ImportError::Read)?;
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let parsed = match parse::detect_format(&file_name, &decoded.text) {
         parse::Format::Csv => parse::parse_csv(&decoded.text)?,

@@ -2,6 +2,8 @@
 
 use std::collections::BTreeSet;
 
+use essaim_core::tabular::{self, normalise_column};
+
 use super::{ImportError, LineError};
 
 /// Columns an import must have.
@@ -82,10 +84,6 @@ pub fn detect_format(file_name: &str, text: &str) -> Format {
     }
 }
 
-fn normalise_column(name: &str) -> String {
-    name.trim().trim_start_matches('\u{feff}').to_lowercase()
-}
-
 fn set(row: &mut RawRow, column: &str, value: String) {
     match column {
         "id" => row.id = value,
@@ -104,93 +102,29 @@ fn is_known(column: &str) -> bool {
     REQUIRED_COLUMNS.contains(&column) || OPTIONAL_COLUMNS.contains(&column)
 }
 
-/// The separator of a CSV file: the one of `,`, `;`, tab most frequent in the header line.
-fn sniff_delimiter(text: &str) -> u8 {
-    let header = text.lines().next().unwrap_or("");
-    [b',', b';', b'\t'].into_iter().max_by_key(|d| header.bytes().filter(|b| b == d).count()).unwrap_or(b',')
-}
-
-/// Parses CSV text.
+/// Parses CSV text: the core splits it into lines, and the columns are picked here.
 pub fn parse_csv(text: &str) -> Result<ParsedFile, ImportError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(sniff_delimiter(text))
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| ImportError::Format(format!("en-tête CSV illisible : {e}")))?
-        .iter()
-        .map(normalise_column)
-        .collect();
-    check_columns(&headers)?;
+    let table = tabular::read_csv(text).map_err(ImportError::Format)?;
+    check_columns(&table.headers)?;
     let mut parsed = ParsedFile {
-        ignored_columns: headers.iter().filter(|h| !is_known(h) && !h.is_empty()).cloned().collect(),
+        ignored_columns: table.headers.iter().filter(|h| !is_known(h) && !h.is_empty()).cloned().collect(),
         ..Default::default()
     };
-    let mut record = csv::StringRecord::new();
-    let mut lines = LineCounter::new(text);
-    let mut record_end = reader.position().byte() as usize;
-    loop {
-        let outcome = reader.read_record(&mut record);
-        // The csv crate's own line numbers skip blank lines; count from byte offsets instead.
-        let line = lines.line_of_record_after(record_end);
-        record_end = reader.position().byte() as usize;
-        match outcome {
-            Ok(false) => break,
-            Ok(true) => {
-                if record.iter().all(|f| f.trim().is_empty()) {
-                    continue; // blank line
-                }
-                if record.len() != headers.len() {
-                    parsed.refuse(LineError {
-                        line,
-                        reason: format!("{} colonnes au lieu de {} (guillemet oublié ?)", record.len(), headers.len()),
-                    });
-                    continue;
-                }
-                let mut row = RawRow { line, ..Default::default() };
-                for (column, value) in headers.iter().zip(record.iter()) {
-                    set(&mut row, column, value.to_owned());
-                }
-                parsed.rows.push(row);
-            }
-            Err(e) => {
-                parsed.refuse(LineError { line, reason: format!("ligne CSV illisible : {e}") });
-                if !matches!(e.kind(), csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }) {
-                    break; // the reader cannot resynchronise after an I/O or syntax error
-                }
-            }
+    // Beyond the messages the core kept, the other refused lines still count.
+    let unlisted = table.refused_count.saturating_sub(table.refused.len());
+    for (line, reason) in table.refused {
+        parsed.refuse(LineError { line, reason });
+    }
+    parsed.refused += unlisted;
+    parsed.rows.reserve_exact(table.rows.len());
+    for csv_line in table.rows {
+        let mut row = RawRow { line: csv_line.line, ..Default::default() };
+        for (column, value) in table.headers.iter().zip(csv_line.fields) {
+            set(&mut row, column, value);
         }
+        parsed.rows.push(row);
     }
     Ok(parsed)
-}
-
-/// Line numbers from byte offsets, counting forward only (one pass over the text in all).
-struct LineCounter<'a> {
-    bytes: &'a [u8],
-    offset: usize,
-    line: usize,
-}
-
-impl<'a> LineCounter<'a> {
-    fn new(text: &'a str) -> Self {
-        LineCounter { bytes: text.as_bytes(), offset: 0, line: 1 }
-    }
-
-    /// The line on which the record after `end` (the previous record's end) starts: blank
-    /// lines in between are skipped, as the CSV reader skips them.
-    fn line_of_record_after(&mut self, end: usize) -> usize {
-        let mut start = end.min(self.bytes.len());
-        while start < self.bytes.len() && matches!(self.bytes[start], b'\n' | b'\r') {
-            start += 1;
-        }
-        if start >= self.offset {
-            self.line += self.bytes[self.offset..start].iter().filter(|b| **b == b'\n').count();
-            self.offset = start;
-        }
-        self.line
-    }
 }
 
 fn check_columns(present: &[String]) -> Result<(), ImportError> {

@@ -1,0 +1,268 @@
+//! Invitations: staff upload a list of organisations and addresses (CSV: `organisation`,
+//! `email`, optional `territory`, like the contribution import); each gets a personal link by
+//! e-mail through the outbox; reminders go to those who have not submitted, never more than
+//! one per chosen interval.
+
+use std::collections::BTreeMap;
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use essaim_core::clock::now;
+use essaim_core::db::{write_transaction, DbConnection, Id};
+use essaim_core::domain::audit::{record, AuditEvent};
+use essaim_core::domain::consultation::territories_of;
+use essaim_core::schema::invitations;
+use essaim_core::tabular::read_csv;
+use essaim_core::validation::Email;
+use essaim_core::{CoreError, CoreResult};
+
+use super::links::{create_link, LinkTarget};
+use super::mail::{url, Message};
+
+/// The most invitations one file may hold.
+pub const MAX_INVITATIONS: usize = 20_000;
+/// The longest organisation name.
+const MAX_ORGANISATION_CHARS: usize = 300;
+
+/// An invitation, as stored.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = invitations)]
+pub struct Invitation {
+    /// Identifier.
+    pub id: Id,
+    /// Its questionnaire.
+    pub questionnaire_id: Id,
+    /// The organisation invited.
+    pub organisation: String,
+    /// Where its link goes.
+    pub email: String,
+    /// Its département, if the file said.
+    pub territory_id: Option<Id>,
+    /// Added.
+    pub created_at: NaiveDateTime,
+    /// First e-mailed.
+    pub sent_at: Option<NaiveDateTime>,
+    /// Last reminded.
+    pub reminded_at: Option<NaiveDateTime>,
+    /// First opened.
+    pub opened_at: Option<NaiveDateTime>,
+    /// Submitted.
+    pub submitted_at: Option<NaiveDateTime>,
+}
+
+/// One organisation of a file, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invitee {
+    /// Its name.
+    pub organisation: String,
+    /// Its address, normalised.
+    pub email: String,
+    /// Its département.
+    pub territory_id: Option<Id>,
+}
+
+/// A file refused: each bad line with its number and reason. Nothing was imported.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InviteFileError {
+    /// The file as a whole cannot be read.
+    #[error("{0}")]
+    File(String),
+    /// Some lines are bad.
+    #[error("{} ligne(s) refusée(s), rien n'a été importé", .0.len())]
+    Lines(Vec<(usize, String)>),
+}
+
+/// Reads a file of invitees: every line checked, duplicates (same address) merged, nothing
+/// kept if a line is bad.
+pub fn parse_invitees(
+    conn: &mut DbConnection,
+    consultation: Id,
+    text: &str,
+) -> Result<Result<Vec<Invitee>, InviteFileError>, CoreError> {
+    let table = match read_csv(text) {
+        Ok(table) => table,
+        Err(message) => return Ok(Err(InviteFileError::File(message))),
+    };
+    let column = |name: &str| table.headers.iter().position(|h| h == name);
+    let (Some(organisation), Some(email)) = (column("organisation"), column("email")) else {
+        return Ok(Err(InviteFileError::File(format!(
+            "colonnes attendues : organisation, email (et en option territory) ; trouvées : {}",
+            table.headers.join(", ")
+        ))));
+    };
+    let territory = column("territory");
+    let territories = territories_of(conn, consultation)?;
+    let mut errors: Vec<(usize, String)> = table.refused.clone();
+    let mut by_email: BTreeMap<String, (usize, Invitee)> = BTreeMap::new();
+    for row in &table.rows {
+        let field = |i: usize| row.fields.get(i).map(|f| f.trim()).unwrap_or_default();
+        let name = field(organisation);
+        if name.is_empty() {
+            errors.push((row.line, "le nom de l'organisation manque".into()));
+            continue;
+        }
+        if name.chars().count() > MAX_ORGANISATION_CHARS {
+            errors.push((row.line, format!("nom d'organisation de plus de {MAX_ORGANISATION_CHARS} caractères")));
+            continue;
+        }
+        let address = match Email::parse(field(email)) {
+            Ok(address) => address.as_str().to_owned(),
+            Err(message) => {
+                errors.push((row.line, format!("adresse « {} » : {message}", field(email))));
+                continue;
+            }
+        };
+        let territory_id = match territory.map(field).filter(|t| !t.is_empty()) {
+            None => None,
+            Some(code) => match territories.iter().find(|t| t.code == code || t.name.eq_ignore_ascii_case(code)) {
+                Some(t) => Some(t.id),
+                None => {
+                    errors.push((row.line, format!("territoire « {code} » inconnu de la consultation")));
+                    continue;
+                }
+            },
+        };
+        // The same address twice is one invitation: the first line's organisation is kept.
+        by_email
+            .entry(address.clone())
+            .or_insert((row.line, Invitee { organisation: name.to_owned(), email: address, territory_id }));
+    }
+    if !errors.is_empty() {
+        errors.sort();
+        return Ok(Err(InviteFileError::Lines(errors)));
+    }
+    if by_email.len() > MAX_INVITATIONS {
+        return Ok(Err(InviteFileError::File(format!(
+            "{} invitations : au plus {MAX_INVITATIONS} par fichier",
+            by_email.len()
+        ))));
+    }
+    let mut invitees: Vec<(usize, Invitee)> = by_email.into_values().collect();
+    invitees.sort_by_key(|(line, _)| *line);
+    Ok(Ok(invitees.into_iter().map(|(_, i)| i).collect()))
+}
+
+/// What [`invite`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Invited {
+    /// New invitations, e-mailed.
+    pub sent: usize,
+    /// Addresses already invited: left as they were (a reminder is a separate action).
+    pub already: usize,
+}
+
+/// Invites these organisations: each new one gets its personal link by e-mail (enqueued in the
+/// same transaction: an invitation is never recorded without its mail, nor mailed twice).
+pub fn invite(
+    conn: &mut DbConnection,
+    questionnaire: Id,
+    title: &str,
+    invitees: &[Invitee],
+    base_url: &str,
+    actor: Option<Id>,
+) -> CoreResult<Invited> {
+    write_transaction(conn, |conn| {
+        let mut done = Invited::default();
+        for invitee in invitees {
+            let exists: i64 = invitations::table
+                .filter(invitations::questionnaire_id.eq(questionnaire))
+                .filter(invitations::email.eq(&invitee.email))
+                .count()
+                .get_result(conn)?;
+            if exists > 0 {
+                done.already += 1;
+                continue;
+            }
+            let id = Id::new();
+            let at = now();
+            diesel::insert_into(invitations::table)
+                .values((
+                    invitations::id.eq(id),
+                    invitations::questionnaire_id.eq(questionnaire),
+                    invitations::organisation.eq(&invitee.organisation),
+                    invitations::email.eq(&invitee.email),
+                    invitations::territory_id.eq(invitee.territory_id),
+                    invitations::created_at.eq(at),
+                    invitations::sent_at.eq(at),
+                ))
+                .execute(conn)?;
+            let token = create_link(conn, LinkTarget::Invitation(id), None)?;
+            invitation_message(&invitee.organisation, title, &token, base_url, false).enqueue(
+                conn,
+                "invitation",
+                &invitee.email,
+                &format!("Invitation : {title}"),
+            )?;
+            done.sent += 1;
+        }
+        record(
+            conn,
+            AuditEvent::new(actor, "questionnaire.invite", "questionnaire", Some(questionnaire.to_string()))
+                .with_details(serde_json::json!({ "sent": done.sent, "already": done.already })),
+        )?;
+        Ok(done)
+    })
+}
+
+fn invitation_message(organisation: &str, title: &str, token: &str, base_url: &str, reminder: bool) -> Message {
+    let opening = if reminder {
+        format!("Nous n'avons pas encore reçu la réponse de {organisation} au questionnaire « {title} ». Il est encore temps : votre avis compte pour la future stratégie régionale.")
+    } else {
+        format!("La Région des Pays de la Loire et l'État élaborent la stratégie régionale de l'économie sociale et solidaire, et invitent {organisation} à répondre au questionnaire « {title} ».")
+    };
+    Message::default()
+        .paragraph("Bonjour,")
+        .paragraph(&opening)
+        .link("Répondre au questionnaire", &url(base_url, &format!("/questionnaire/invitation/{token}")))
+        .paragraph("Ce lien est personnel : il vous ramène à vos réponses, enregistrées à chaque page, autant de fois que nécessaire. Ne le transférez qu'à la personne qui répond pour votre structure.")
+}
+
+/// Sends a reminder to each invited organisation that has not submitted, and was not
+/// reminded (or invited) within `interval`. Returns how many were sent.
+pub fn remind(
+    conn: &mut DbConnection,
+    questionnaire: Id,
+    title: &str,
+    interval: Duration,
+    base_url: &str,
+    actor: Option<Id>,
+) -> CoreResult<usize> {
+    write_transaction(conn, |conn| {
+        let cutoff = now() - interval;
+        let due: Vec<Invitation> = invitations::table
+            .filter(invitations::questionnaire_id.eq(questionnaire))
+            .filter(invitations::submitted_at.is_null())
+            .filter(invitations::sent_at.le(cutoff))
+            .filter(invitations::reminded_at.is_null().or(invitations::reminded_at.le(cutoff)))
+            .select(Invitation::as_select())
+            .load(conn)?;
+        for invitation in &due {
+            // A new link: the first one keeps working too.
+            let token = create_link(conn, LinkTarget::Invitation(invitation.id), None)?;
+            invitation_message(&invitation.organisation, title, &token, base_url, true).enqueue(
+                conn,
+                "relance",
+                &invitation.email,
+                &format!("Relance : {title}"),
+            )?;
+            diesel::update(invitations::table.find(invitation.id))
+                .set(invitations::reminded_at.eq(now()))
+                .execute(conn)?;
+        }
+        record(
+            conn,
+            AuditEvent::new(actor, "questionnaire.remind", "questionnaire", Some(questionnaire.to_string()))
+                .with_details(serde_json::json!({ "sent": due.len(), "interval_hours": interval.num_hours() })),
+        )?;
+        Ok(due.len())
+    })
+}
+
+/// Every invitation of a questionnaire, in the order they were added.
+pub fn invitations_of(conn: &mut DbConnection, questionnaire: Id) -> CoreResult<Vec<Invitation>> {
+    Ok(invitations::table
+        .filter(invitations::questionnaire_id.eq(questionnaire))
+        .order(invitations::created_at.asc())
+        .select(Invitation::as_select())
+        .load(conn)?)
+}
