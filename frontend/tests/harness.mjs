@@ -59,6 +59,8 @@ export async function startServer() {
   await waitForHealth(base, child);
   return {
     base,
+    /** Where the server writes its e-mails (no SMTP in the tests): one .eml per message. */
+    outbox: join(dir, 'outbox'),
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));

@@ -1,4 +1,6 @@
-//! The command line: `serve`, `migrate`, `seed demo`, `user add`, `user list`.
+//! The command line: `serve`, `migrate`, `seed demo`, `user add`, `user list`, `synthesize`,
+//! `import contributions`, `responses export`, `questionnaire export|import`,
+//! `invitations send|remind`.
 
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
@@ -13,6 +15,8 @@ use essaim_core::mail::Mailer;
 use essaim_core::CoreError;
 
 mod import;
+mod questionnaire;
+mod responses;
 mod serve;
 mod synthesize;
 
@@ -76,6 +80,91 @@ enum Command {
     Import {
         #[command(subcommand)]
         what: ImportCommand,
+    },
+    /// Réponses au questionnaire aux acteurs.
+    Responses {
+        #[command(subcommand)]
+        action: ResponsesCommand,
+    },
+    /// Définition du questionnaire aux acteurs (JSON Essaim ou structure LimeSurvey .lss).
+    Questionnaire {
+        #[command(subcommand)]
+        action: QuestionnaireCommand,
+    },
+    /// Invitations au questionnaire (mises en file d'envoi ; le serveur les envoie).
+    Invitations {
+        #[command(subcommand)]
+        action: InvitationsCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum QuestionnaireCommand {
+    /// Écrit la définition (la dernière version) en JSON sur la sortie standard.
+    Export {
+        /// Identifiant court de la consultation.
+        #[arg(long)]
+        consultation: String,
+    },
+    /// Lit une définition JSON ou un fichier LimeSurvey .lss et l'enregistre comme nouvelle
+    /// version, non publiée ; rien n'est changé si le fichier ne convient pas.
+    Import {
+        /// Identifiant court de la consultation.
+        #[arg(long)]
+        consultation: String,
+        /// Le fichier (.json ou .lss).
+        file: std::path::PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum InvitationsCommand {
+    /// Invite chaque structure d'un CSV (colonnes organisation, email et en option territory) ;
+    /// rien n'est envoyé si une ligne est fausse.
+    Send {
+        /// Identifiant court de la consultation.
+        #[arg(long)]
+        consultation: String,
+        /// Le fichier CSV.
+        file: std::path::PathBuf,
+    },
+    /// Relance les structures qui n'ont pas répondu, au plus une fois par intervalle.
+    Remind {
+        /// Identifiant court de la consultation.
+        #[arg(long)]
+        consultation: String,
+        /// Intervalle minimal entre deux courriels à une même structure, en heures.
+        #[arg(long, default_value_t = 168)]
+        interval_hours: i64,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ResponsesCommand {
+    /// Exporte les réponses envoyées, une ligne par réponse, en CSV ou en XLSX
+    /// (colonnes stables d'une version du questionnaire à l'autre).
+    Export {
+        /// Identifiant court de la consultation.
+        #[arg(long)]
+        consultation: String,
+        /// csv ou xlsx.
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// Fichier à écrire (d'un coup, lisible du seul propriétaire et de son groupe) ; sans
+        /// lui, le CSV s'écrit sur la sortie standard. Obligatoire pour le XLSX.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
+    /// Bancs d'essai seulement : ajoute COUNT réponses envoyées, variées, à la version publiée
+    /// du questionnaire (sans contributions ni courriels).
+    #[command(hide = true)]
+    SeedDemo {
+        /// Identifiant court de la consultation.
+        #[arg(long)]
+        consultation: String,
+        /// Nombre de réponses.
+        #[arg(long)]
+        count: usize,
     },
 }
 
@@ -229,6 +318,45 @@ fn execute(cli: Cli) -> Result<(), String> {
             let pool = open_database(&config.database_url).map_err(|e| e.to_string())?;
             let mut conn = pool.get().map_err(|e| e.to_string())?;
             synthesize::run(&mut conn, &consultation, theme.as_deref(), groups, &formats, &out)
+        }
+        Command::Responses { action: ResponsesCommand::Export { consultation, format, out } } => {
+            let format = responses::check_export(&format, out.as_deref())?;
+            let pool = open_database(&config.database_url).map_err(|e| e.to_string())?;
+            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            responses::export(&mut conn, &consultation, format, out.as_deref())
+        }
+        Command::Responses { action: ResponsesCommand::SeedDemo { consultation, count } } => {
+            let pool = open_database(&config.database_url).map_err(|e| e.to_string())?;
+            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            responses::seed_demo(&mut conn, &consultation, count)
+        }
+        Command::Questionnaire { action } => {
+            let pool = open_database(&config.database_url).map_err(|e| e.to_string())?;
+            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            let out = match action {
+                QuestionnaireCommand::Export { consultation } => {
+                    questionnaire::export_definition(&mut conn, &consultation)?
+                }
+                QuestionnaireCommand::Import { consultation, file } => {
+                    questionnaire::import_definition(&mut conn, &consultation, &file)?
+                }
+            };
+            print!("{}", if out.ends_with('\n') { out } else { format!("{out}\n") });
+            Ok(())
+        }
+        Command::Invitations { action } => {
+            let pool = open_database(&config.database_url).map_err(|e| e.to_string())?;
+            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            let out = match action {
+                InvitationsCommand::Send { consultation, file } => {
+                    questionnaire::send_invitations(&mut conn, &consultation, &file, &config.base_url)?
+                }
+                InvitationsCommand::Remind { consultation, interval_hours } => {
+                    questionnaire::send_reminders(&mut conn, &consultation, interval_hours, &config.base_url)?
+                }
+            };
+            println!("{out}");
+            Ok(())
         }
         Command::User { action: UserCommand::List } => {
             let pool = open_database(&config.database_url).map_err(|e| e.to_string())?;

@@ -258,3 +258,50 @@ fn a_run_killed_mid_way_leaves_nothing_half_written_and_is_reported_interrupted_
     assert!(interrupted, "the next start reports it interrupted");
     assert_eq!(stored(&db), (0, 0, 0));
 }
+
+#[test]
+fn the_questionnaire_is_exported_imported_from_limesurvey_and_invitations_are_enqueued() {
+    use essaim_core::schema::{outbox, questionnaire_versions};
+    let db = TestDb::new();
+    let run = |args: &[&str]| essaim(&db).args(args).output().unwrap();
+    assert!(run(&["seed", "demo"]).status.success());
+    let slug = "ess-pays-de-la-loire-2016";
+    let export = run(&["questionnaire", "export", "--consultation", slug]);
+    assert!(export.status.success(), "{}", String::from_utf8_lossy(&export.stderr));
+    let json = String::from_utf8(export.stdout).unwrap();
+    assert!(json.contains("\"format\": \"essaim-questionnaire/1\""));
+    let dir = tempfile::tempdir().unwrap();
+    // Its own export imports back, as a new unpublished version.
+    let own = dir.path().join("q.json");
+    std::fs::write(&own, &json).unwrap();
+    let back = run(&["questionnaire", "import", "--consultation", slug, own.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&back.stdout).contains("version 2 (non publiée)"), "{back:?}");
+    // A LimeSurvey file: what maps is taken, the rest reported.
+    let lss = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/limesurvey/survey.lss");
+    let imported = run(&["questionnaire", "import", "--consultation", slug, lss]);
+    let report = String::from_utf8_lossy(&imported.stdout).into_owned();
+    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+    assert!(report.contains("3 questions reprises, 1 écartée"), "{report}");
+    // Not a definition: a clear message, nothing changed.
+    let junk = dir.path().join("junk.json");
+    std::fs::write(&junk, "{\"title\": 1}").unwrap();
+    let refused = run(&["questionnaire", "import", "--consultation", slug, junk.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("n'est pas une définition de questionnaire Essaim"));
+    let versions: i64 = questionnaire_versions::table.count().get_result(&mut db.conn()).unwrap();
+    assert_eq!(versions, 2, "version 1 published, version 2 the last import (replaced, never half-written)");
+    // Invitations: a bad line names its number and sends nothing; a good file enqueues.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "organisation,email\nA,a@exemple.fr\nB,\n").unwrap();
+    let out = run(&["invitations", "send", "--consultation", slug, bad.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ligne 3"), "{out:?}");
+    let good = dir.path().join("good.csv");
+    std::fs::write(&good, "organisation,email,territory\nA,a@exemple.fr,44\nB,b@exemple.fr,Sarthe\n").unwrap();
+    let out = run(&["invitations", "send", "--consultation", slug, good.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("2 invitation(s) mise(s) en file d'envoi"), "{out:?}");
+    let mails: i64 = outbox::table.filter(outbox::topic.eq("invitation")).count().get_result(&mut db.conn()).unwrap();
+    assert_eq!(mails, 2);
+    let remind = run(&["invitations", "remind", "--consultation", slug, "--interval-hours", "0"]);
+    assert!(!remind.status.success(), "an interval of at least an hour");
+}

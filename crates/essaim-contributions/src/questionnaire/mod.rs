@@ -3,7 +3,9 @@
 
 pub mod answers;
 pub mod definition;
+pub mod export;
 pub mod follow;
+pub mod import;
 pub mod invitations;
 pub mod limesurvey;
 pub mod links;

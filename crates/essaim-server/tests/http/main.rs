@@ -13,6 +13,7 @@ mod pages;
 mod questionnaire;
 mod questionnaire_api;
 mod questionnaire_export;
+mod questionnaire_manage;
 mod synthesis;
 
 /// The id in the first `{prefix}ID` of a page (an `action="…/ID/…"`, a `value="ID"`).

@@ -1,9 +1,12 @@
 //! The questionnaire aux acteurs: answering (public start, e-mailed links, one page per
-//! section, review, confirmation) and following one's contributions.
+//! section, review, confirmation), following one's contributions, and its management by
+//! staff (versions, invitations, exports).
 
 pub(super) mod answer;
 mod follow;
 mod form;
+mod manage;
+mod staff;
 
 use actix_web::web;
 
@@ -21,5 +24,16 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .service(post("/questionnaire/r/{token}/lien", answer::mail_link))
         .service(get("/questionnaire/r/{token}/suivi", follow::by_response_link))
         .service(get("/suivi/{token}", follow::by_follow_link))
-        .service(post("/suivi/{token}/desactiver", follow::revoke));
+        .service(post("/suivi/{token}/desactiver", follow::revoke))
+        .service(get("/staff/consultations/{slug}/questionnaire/export/reponses.csv", staff::export_csv))
+        .service(get("/staff/consultations/{slug}/questionnaire/export/reponses.xlsx", staff::export_xlsx))
+        .service(get("/staff/consultations/{slug}/questionnaire", manage::show))
+        .service(get("/staff/consultations/{slug}/questionnaire/apercu", manage::preview))
+        .service(get("/staff/consultations/{slug}/questionnaire/definition.json", manage::export))
+        .service(post("/staff/consultations/{slug}/questionnaire/definition", manage::import))
+        .service(post("/staff/consultations/{slug}/questionnaire/publier", manage::publish_version))
+        .service(post("/staff/consultations/{slug}/questionnaire/ouvrir", manage::open))
+        .service(post("/staff/consultations/{slug}/questionnaire/clore", manage::close))
+        .service(post("/staff/consultations/{slug}/questionnaire/invitations", manage::send_invitations))
+        .service(post("/staff/consultations/{slug}/questionnaire/relances", manage::send_reminders));
 }
