@@ -11,4 +11,5 @@ pub mod limesurvey;
 pub mod links;
 pub mod mail;
 pub mod responses;
+pub mod results;
 pub mod store;

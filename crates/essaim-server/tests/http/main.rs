@@ -14,6 +14,7 @@ mod questionnaire;
 mod questionnaire_api;
 mod questionnaire_export;
 mod questionnaire_manage;
+mod questionnaire_results;
 mod synthesis;
 
 /// The id in the first `{prefix}ID` of a page (an `action="…/ID/…"`, a `value="ID"`).

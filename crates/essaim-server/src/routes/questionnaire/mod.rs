@@ -6,6 +6,7 @@ pub(super) mod answer;
 mod follow;
 mod form;
 mod manage;
+mod results;
 mod staff;
 
 use actix_web::web;
@@ -29,6 +30,7 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .service(get("/staff/consultations/{slug}/questionnaire/export/reponses.xlsx", staff::export_xlsx))
         .service(get("/staff/consultations/{slug}/questionnaire", manage::show))
         .service(get("/staff/consultations/{slug}/questionnaire/apercu", manage::preview))
+        .service(get("/staff/consultations/{slug}/questionnaire/resultats", results::show))
         .service(get("/staff/consultations/{slug}/questionnaire/definition.json", manage::export))
         .service(post("/staff/consultations/{slug}/questionnaire/definition", manage::import))
         .service(post("/staff/consultations/{slug}/questionnaire/publier", manage::publish_version))
