@@ -1,0 +1,214 @@
+// The actor's journey through the questionnaire aux acteurs, without JavaScript and with it:
+// staff invite a structure, its e-mailed link opens the questionnaire, the actor answers,
+// leaves, comes back through the same link, finds their answers, submits, gets the copy by
+// e-mail with its "Suivre mes contributions" link; then the staff results count the response.
+// axe (WCAG 2.1 A/AA) at 0 violations on every page.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { useServerAndBrowser, expectAccessible, logIn, ACCOUNTS } from './harness.mjs';
+
+const env = useServerAndBrowser();
+const SLUG = 'ess-pays-de-la-loire-2016';
+
+// A complete answer of the demo questionnaire, field by field (values as the form posts them).
+const ANSWERS = {
+  'identite.nom': ['Coopérative <b>du Jeu</b>'],
+  'identite.famille': ['cooperative'],
+  'identite.departement': ['49'],
+  role: ['dirigeant'],
+  t1_relation: ['3'],
+  t1_interlocuteurs: ['region', 'intercommunalite'],
+  t1_proposition: ["Associer les réseaux de l'ESS aux comités de pilotage dès leur conception."],
+  t2_projet: ['oui'],
+  t2_besoin: ['financement'],
+  t3_effectif: ['2'],
+  't3_difficultes.recrutement': ['2'],
+  't3_difficultes.financement': ['1'],
+  't3_difficultes.formation': ['3'],
+  't3_difficultes.fidelisation': ['4'],
+  t4_cooperation: ['oui'],
+  t5_visibilite: ['2'],
+  'dispositifs.dla': ['utilise'],
+  'dispositifs.dasess': ['connu'],
+  'dispositifs.fonds_conseil': ['connu'],
+  'dispositifs.innovation_sociale': ['inconnu'],
+  'dispositifs.finance_solidaire': ['connu'],
+  'dispositifs.contrat_impact': ['inconnu'],
+  'dispositifs.iae': ['non_concerne'],
+};
+
+/** The text of an .eml, whatever its transfer encoding (quoted-printable or base64 parts). */
+function mailText(raw) {
+  const parts = [raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)))];
+  for (const block of raw.split(/\r?\n\r?\n/)) {
+    const compact = block.replace(/\s+/g, '');
+    if (/^[A-Za-z0-9+/=]{40,}$/.test(compact)) parts.push(Buffer.from(compact, 'base64').toString('utf8'));
+  }
+  return Buffer.from(parts.join('\n'), 'latin1').toString('utf8') + '\n' + parts.join('\n');
+}
+
+/** Waits (at most 20 s) for a mail to `to` whose text matches `pattern`; returns the match. */
+async function waitForMail(to, pattern) {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (existsSync(env.server.outbox)) {
+      for (const name of readdirSync(env.server.outbox)) {
+        const raw = readFileSync(join(env.server.outbox, name), 'latin1');
+        if (!raw.includes(to)) continue;
+        const found = mailText(raw).match(pattern);
+        if (found) return found;
+      }
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no mail to ${to} matching ${pattern} in ${env.server.outbox}`);
+}
+
+/** Fills, on the current page, every field of ANSWERS it shows. */
+async function fillPage(page) {
+  for (const [name, values] of Object.entries(ANSWERS)) {
+    const choices = page.locator(`input[name="${name}"][type=radio], input[name="${name}"][type=checkbox]`);
+    if ((await choices.count()) > 0) {
+      for (const value of values) {
+        const box = page.locator(`input[name="${name}"][value="${value}"]`);
+        if (await box.isVisible()) await box.check();
+      }
+      continue;
+    }
+    const select = page.locator(`select[name="${name}"]`);
+    if ((await select.count()) > 0) {
+      await select.selectOption(values[0]);
+      continue;
+    }
+    const field = page.locator(`input[name="${name}"], textarea[name="${name}"]`);
+    if ((await field.count()) > 0 && (await field.first().isVisible())) await field.first().fill(values[0]);
+  }
+}
+
+const heading = (page) => page.locator('h1').innerText();
+const step = (what) => process.env.ESSAIM_DEBUG && console.error(`· ${what}`);
+
+/**
+ * A page whose actions fail within 10 s, so a missing element fails the test with its name.
+ * "Without JavaScript" means that none of our scripts loads (each request for one is refused):
+ * Chromium's own switch would also stop axe, which runs in the page.
+ */
+async function newPage({ javaScriptEnabled = true } = {}) {
+  const context = await env.browser.newContext();
+  context.setDefaultTimeout(10_000);
+  if (!javaScriptEnabled) await context.route(/\.js(\?|$)/, (route) => route.abort());
+  return [context, await context.newPage()];
+}
+
+async function invite(organisation, email) {
+  const [context, page] = await newPage();
+  await logIn(page, env.server.base, ACCOUNTS.staff);
+  await page.goto(`${env.server.base}/staff/consultations/${SLUG}/questionnaire`);
+  await page.getByLabel(/Structures à inviter/).fill(`organisation,email\n${organisation},${email}\n`);
+  await page.getByRole('button', { name: 'Envoyer les invitations' }).click();
+  await page.waitForLoadState('load');
+  assert.match(await page.locator('main').innerText(), new RegExp(email.replace('.', '\\.')));
+  await expectAccessible(page, 'gestion du questionnaire après les invitations');
+  await context.close();
+  const [link] = await waitForMail(email, /https?:\/\/[^\s"<>]+\/questionnaire\/invitation\/[A-Za-z0-9_-]+/);
+  // The mail carries the configured public address; the test server answers on its own port.
+  return link.replace(/^https?:\/\/[^/]+/, env.server.base);
+}
+
+async function journey(javaScriptEnabled) {
+  const mode = javaScriptEnabled ? 'avec JavaScript' : 'sans JavaScript';
+  const email = `contact-${javaScriptEnabled ? 'js' : 'nojs'}@structure.example`;
+  const link = await invite(`Structure ${mode}`, email);
+  const typed = `Une proposition écrite ${mode}, puis laissée là.`;
+
+  // First visit: page 1 answered, page 2 begun, then the actor leaves.
+  let [context, page] = await newPage({ javaScriptEnabled });
+  step(`invitation ${link}`);
+  await page.goto(link);
+  assert.equal(await heading(page), 'Votre structure');
+  await expectAccessible(page, `page 1 (${mode})`);
+  await fillPage(page);
+  await page.getByRole('button', { name: 'Enregistrer et continuer' }).click();
+  await page.waitForLoadState('load');
+  assert.match(await page.locator('#progression').innerText(), /Page 2 sur/);
+  await page.locator('input[name="t1_relation"][value="4"]').check();
+  await page.locator('textarea[name="t1_proposition"]').fill(typed);
+  if (javaScriptEnabled) {
+    // Saved as one types: leaving without pressing any button loses nothing.
+    await page.locator('.autosave-status').filter({ hasText: 'Brouillon enregistré' }).waitFor({ timeout: 10_000 });
+  } else {
+    await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+    await page.waitForLoadState('load');
+  }
+  await expectAccessible(page, `page 2 (${mode})`);
+  await context.close();
+
+  // Back through the e-mailed link, in a new browser: the answers are there.
+  [context, page] = await newPage({ javaScriptEnabled });
+  await page.goto(link);
+  assert.equal(await page.locator('input[name="identite.nom"]').inputValue(), ANSWERS['identite.nom'][0]);
+  await page.getByRole('button', { name: 'Enregistrer et continuer' }).click();
+  await page.waitForLoadState('load');
+  assert.equal(await page.locator('textarea[name="t1_proposition"]').inputValue(), typed);
+  assert.ok(await page.locator('input[name="t1_relation"][value="4"]').isChecked());
+
+  // The remaining pages, each checked by axe, then the review and the submission.
+  for (let n = 0; n < 10 && (await heading(page)) !== 'Vérifier et envoyer'; n += 1) {
+    await expectAccessible(page, `${await heading(page)} (${mode})`);
+    step(await heading(page));
+    await fillPage(page);
+    await page.getByRole('button', { name: /^Enregistrer et (continuer|vérifier)$/ }).click();
+    await page.waitForLoadState('load');
+  }
+  assert.equal(await heading(page), 'Vérifier et envoyer');
+  assert.match(await page.locator('main').innerText(), /Coopérative <b>du Jeu<\/b>/, 'markup shown as typed');
+  await expectAccessible(page, `vérification (${mode})`);
+  await page.getByRole('button', { name: 'Envoyer ma réponse' }).click();
+  await page.waitForLoadState('load');
+  assert.equal(await heading(page), 'Merci : votre réponse est envoyée');
+  await expectAccessible(page, `confirmation (${mode})`);
+  // A refresh of the confirmation is still the confirmation, never an error.
+  await page.reload();
+  assert.equal(await heading(page), 'Merci : votre réponse est envoyée');
+  await context.close();
+
+  // The copy of the answers by e-mail, with the follow link.
+  const [follow] = await waitForMail(email, /https?:\/\/[^\s"<>]+\/suivi\/[A-Za-z0-9_-]+/);
+  [context, page] = await newPage({ javaScriptEnabled });
+  await page.goto(follow.replace(/^https?:\/\/[^/]+/, env.server.base));
+  assert.equal(await heading(page), 'Suivre mes contributions');
+  const followed = await page.locator('main').innerText();
+  assert.ok(followed.includes(ANSWERS.t1_proposition[0]), 'the open answer, become a contribution');
+  assert.match(followed, /Retenue/, 'an invited structure vouches for it: accepted on arrival');
+  await expectAccessible(page, `suivi (${mode})`);
+  await context.close();
+}
+
+test('an invited actor answers without JavaScript, leaves, resumes from the e-mailed link and submits', async () => {
+  await journey(false);
+});
+
+test('an invited actor answers with JavaScript (saved as one types), leaves, resumes and submits', async () => {
+  await journey(true);
+});
+
+test('the staff results page counts the responses, with charts and tables', async () => {
+  const [context, page] = await newPage();
+  await logIn(page, env.server.base, ACCOUNTS.staff);
+  await page.goto(`${env.server.base}/staff/consultations/${SLUG}/questionnaire`);
+  await page.getByRole('link', { name: 'Suivi et résultats' }).click();
+  await page.waitForLoadState('load');
+  assert.equal(await heading(page), 'Résultats du questionnaire');
+  const submitted = Number(await page.locator('dt:text-is("Réponses envoyées") + dd').innerText());
+  assert.ok(submitted >= 2, `submitted responses: ${submitted}`);
+  assert.ok((await page.locator('svg[role=img] title').count()) > 0, 'charts with a title');
+  await expectAccessible(page, 'résultats du questionnaire');
+  await page.getByLabel('Département', { exact: true }).selectOption('49');
+  await page.getByRole('button', { name: 'Filtrer' }).click();
+  await page.waitForLoadState('load');
+  assert.match(await page.locator('main').innerText(), /Maine-et-Loire/);
+  await expectAccessible(page, 'résultats filtrés');
+  await context.close();
+});
