@@ -159,3 +159,22 @@ fn a_disabled_account_cannot_log_in_and_loses_its_sessions() {
         .unwrap();
     assert_eq!(audited, 2);
 }
+
+#[test]
+fn sqlite_connections_are_durable_and_keep_a_large_page_cache() {
+    let db = TestDb::new();
+    let mut conn = db.conn();
+    let essaim_core::db::DbConnection::Sqlite(sqlite) = &mut *conn else {
+        return; // PostgreSQL: its own settings.
+    };
+    #[derive(QueryableByName)]
+    struct Pragma {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        value: i64,
+    }
+    let read = |c: &mut diesel::SqliteConnection, name: &str| -> i64 {
+        diesel::sql_query(format!("SELECT {name} AS value FROM pragma_{name}")).get_result::<Pragma>(c).unwrap().value
+    };
+    assert_eq!(read(sqlite, "synchronous"), 2, "FULL");
+    assert_eq!(read(sqlite, "cache_size"), -essaim_core::db::SQLITE_CACHE_KIB);
+}

@@ -42,11 +42,15 @@ impl DbManager {
                     diesel::SqliteConnection::establish(path).map_err(|e| fail(first_line(&e.to_string())))?;
                 // WAL lets readers work while one writer writes; synchronous=FULL makes each
                 // acknowledged commit durable across a power cut, not only a process crash.
+                // The page cache (SQLite's default is 2 MiB) holds the indexes that random
+                // UUID keys touch all over: without it a busy writer rereads them from the OS
+                // at every insert (docs/benchmarks.md).
                 conn.batch_execute(&format!(
                     "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS};
                      PRAGMA journal_mode = WAL;
                      PRAGMA synchronous = FULL;
-                     PRAGMA foreign_keys = ON;"
+                     PRAGMA foreign_keys = ON;
+                     PRAGMA cache_size = -{SQLITE_CACHE_KIB};"
                 ))
                 .map_err(|e| fail(first_line(&e.to_string())))?;
                 Ok(DbConnection::Sqlite(conn))
@@ -54,6 +58,9 @@ impl DbManager {
         }
     }
 }
+
+/// Page cache of each SQLite connection, in KiB (SQLite counts a negative size in KiB).
+pub const SQLITE_CACHE_KIB: i64 = 32 * 1024;
 
 fn first_line(message: &str) -> String {
     message.lines().find(|l| !l.trim().is_empty()).unwrap_or("erreur inconnue").trim().to_owned()
