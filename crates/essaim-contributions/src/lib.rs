@@ -17,4 +17,5 @@
 //! waiting, rejected). This crate re-exports none of them, so there is one way to do each.
 
 pub mod demo;
+pub mod online;
 pub mod questionnaire;

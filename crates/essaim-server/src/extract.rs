@@ -69,18 +69,23 @@ struct TokenField {
     csrf_token: String,
 }
 
-/// A form whose CSRF token was checked. Repeated fields (checkbox lists) read into `Vec`s.
-#[derive(Debug)]
-pub struct CsrfForm<T>(T);
+/// Largest public contribution form: a text of 20,000 characters, URL-encoded (up to 12
+/// bytes a character), with its few other fields.
+pub const CONTRIBUTION_FORM_LIMIT: usize = 256 * 1024;
 
-impl<T> CsrfForm<T> {
+/// A form whose CSRF token was checked. Repeated fields (checkbox lists) read into `Vec`s.
+/// Bodies over `LIMIT` bytes ([`FORM_LIMIT`] unless said) are refused.
+#[derive(Debug)]
+pub struct CsrfForm<T, const LIMIT: usize = FORM_LIMIT>(T);
+
+impl<T, const LIMIT: usize> CsrfForm<T, LIMIT> {
     /// The checked form's fields.
     pub fn into_inner(self) -> T {
         self.0
     }
 }
 
-impl<T> std::ops::Deref for CsrfForm<T> {
+impl<T, const LIMIT: usize> std::ops::Deref for CsrfForm<T, LIMIT> {
     type Target = T;
     fn deref(&self) -> &T {
         &self.0
@@ -91,7 +96,7 @@ impl<T> std::ops::Deref for CsrfForm<T> {
 #[derive(Debug, Deserialize)]
 pub struct NoFields {}
 
-impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
+impl<T: DeserializeOwned + 'static, const LIMIT: usize> FromRequest for CsrfForm<T, LIMIT> {
     type Error = AppError;
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
 
@@ -106,7 +111,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
             if !is_form {
                 return Err(AppError::UnsupportedMediaType);
             }
-            let body = read_limited(&mut payload, FORM_LIMIT).await?;
+            let body = read_limited(&mut payload, LIMIT).await?;
             let token: TokenField =
                 serde_html_form::from_bytes(&body).map_err(|e| AppError::BadRequest(format!("formulaire : {e}")))?;
             verify_csrf(&req, &token.csrf_token)?;

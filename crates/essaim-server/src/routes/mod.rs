@@ -1,10 +1,11 @@
 //! The route table: one folder per module (`public`, `account`, `admin`, `synthesis`,
-//! `mail`, `api`, `questionnaire`; `workshops` to come). A known path asked with another
+//! `mail`, `api`, `questionnaire`, `contributions`; `workshops` to come). A known path asked with another
 //! method gets 405 with `Allow`; an unknown one the French 404 (JSON under `/api`).
 
 mod account;
 mod admin;
 pub(crate) mod api;
+mod contributions;
 mod mail;
 mod public;
 mod questionnaire;
@@ -119,5 +120,7 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .service(post("/staff/courriels/{id}/relancer", mail::retry))
         // The questionnaire aux acteurs.
         .configure(questionnaire::register)
+        // Online contributions and their moderation.
+        .configure(contributions::register)
         .default_service(web::to(not_found));
 }

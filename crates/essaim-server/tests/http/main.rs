@@ -6,6 +6,7 @@ mod common;
 
 mod account;
 mod admin;
+mod contributions;
 mod errors;
 mod jobs;
 mod mail;

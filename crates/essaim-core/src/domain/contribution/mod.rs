@@ -6,6 +6,7 @@
 
 mod counts;
 mod moderation;
+mod queue;
 mod record;
 
 use chrono::NaiveDateTime;
@@ -19,6 +20,9 @@ use crate::schema::contributions;
 
 pub use counts::{counts_by_channel, counts_by_theme, moderation_counts, ChannelCount, ModerationCounts, ThemeCount};
 pub use moderation::{initial_status, moderate, Decision, Submitter, MAX_MODERATION_NOTE_CHARS};
+pub use queue::{
+    accepted_of_theme, find_contribution_in, moderation_queue, Page, QueueCursor, QueueFilter, MAX_PAGE_SIZE, PAGE_SIZE,
+};
 pub use record::{
     clean_text, record_bulk, record_contribution, Author, NewContribution, Recorded, ValidContribution,
     MAX_CONTRIBUTION_CHARS, MAX_IDEMPOTENCY_KEY_CHARS,

@@ -50,21 +50,57 @@ pub enum Decision {
     Accept,
     /// Rejected, with a reason for staff.
     Reject(String),
+    /// Rejected as a repeat of another contribution of the same consultation (its id): the
+    /// note says so and `duplicate_of` points to it.
+    Duplicate(Id),
 }
 
-/// Accepts or rejects a contribution (any status to any other: a mistake can be undone),
-/// audited.
+/// The contribution a duplicate points to: the original itself, or the original of a
+/// contribution already marked as a duplicate (so chains never grow). Refuses the
+/// contribution itself, an unknown one, and one of another consultation, in French.
+fn original_of(conn: &mut DbConnection, duplicate: &Contribution, original: Id) -> CoreResult<Id> {
+    const FIELD: &str = "duplicate_of";
+    let Some(target) = find_contribution(conn, original)? else {
+        return Err(CoreError::invalid(FIELD, format!("Aucune contribution ne porte la référence {original}.")));
+    };
+    if target.consultation_id != duplicate.consultation_id {
+        return Err(CoreError::invalid(
+            FIELD,
+            format!("La contribution {original} appartient à une autre consultation : choisissez-en une de celle-ci."),
+        ));
+    }
+    let root = target.duplicate_of.unwrap_or(target.id);
+    if root == duplicate.id {
+        return Err(CoreError::invalid(FIELD, "Une contribution ne peut pas être le doublon d'elle-même."));
+    }
+    Ok(root)
+}
+
+/// Accepts, rejects or marks as a duplicate a contribution (any status to any other: a
+/// mistake can be undone), audited. Accepting or rejecting clears `duplicate_of`.
 pub fn moderate(conn: &mut DbConnection, id: Id, decision: Decision, actor: Id) -> CoreResult<Contribution> {
-    let (status, note) = match &decision {
-        Decision::Accept => (ModerationStatus::Published, None),
-        Decision::Reject(reason) => {
-            let reason = required_text(reason, "le motif du rejet", MAX_MODERATION_NOTE_CHARS)
-                .map_err(|m| CoreError::invalid("reason", m))?;
-            (ModerationStatus::Rejected, Some(reason))
-        }
+    let reason = match &decision {
+        Decision::Reject(reason) => Some(
+            required_text(reason, "le motif du rejet", MAX_MODERATION_NOTE_CHARS)
+                .map_err(|m| CoreError::invalid("reason", m))?,
+        ),
+        Decision::Accept | Decision::Duplicate(_) => None,
     };
     write_transaction(conn, |conn| {
         let before = find_contribution(conn, id)?.ok_or_else(|| CoreError::NotFound("contribution".into()))?;
+        let (status, note, duplicate_of, action) = match &decision {
+            Decision::Accept => (ModerationStatus::Published, None, None, "contribution.accept"),
+            Decision::Reject(_) => (ModerationStatus::Rejected, reason.clone(), None, "contribution.reject"),
+            Decision::Duplicate(original) => {
+                let root = original_of(conn, &before, *original)?;
+                (
+                    ModerationStatus::Rejected,
+                    Some(format!("Doublon de la contribution {root}")),
+                    Some(root),
+                    "contribution.duplicate",
+                )
+            }
+        };
         let at = now();
         diesel::update(contributions::table.find(id))
             .set((
@@ -72,13 +108,18 @@ pub fn moderate(conn: &mut DbConnection, id: Id, decision: Decision, actor: Id) 
                 contributions::moderated_by.eq(Some(actor)),
                 contributions::moderated_at.eq(Some(at)),
                 contributions::moderation_note.eq(&note),
+                contributions::duplicate_of.eq(duplicate_of),
             ))
             .execute(conn)?;
-        let action = if status == ModerationStatus::Published { "contribution.accept" } else { "contribution.reject" };
         record(
             conn,
-            AuditEvent::new(Some(actor), action, "contribution", Some(id.to_string()))
-                .with_details(serde_json::json!({ "before": before.moderation_status.as_str(), "note": note })),
+            AuditEvent::new(Some(actor), action, "contribution", Some(id.to_string())).with_details(
+                serde_json::json!({
+                    "before": before.moderation_status.as_str(),
+                    "note": note,
+                    "duplicate_of": duplicate_of.map(|d| d.to_string()),
+                }),
+            ),
         )?;
         find_contribution(conn, id)?.ok_or_else(|| CoreError::NotFound("contribution".into()))
     })

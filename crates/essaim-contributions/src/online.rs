@@ -1,0 +1,185 @@
+//! Online contributions, outside the questionnaire: anyone sends a contribution to one theme
+//! through its public form. It is recorded through the core's one entry point
+//! ([`record_contribution`], channel [`Channel::Online`], submitter [`Submitter::Public`]), so
+//! it waits for a moderator (docs/moderation.md, docs/online-contributions.md).
+//!
+//! The form carries an idempotency key made when it was shown: a double click, a refresh or a
+//! retry records one contribution and gets the same confirmation. With an e-mail address,
+//! the contribution is followed ("Suivre mes contributions", [`start_follow`]) and a
+//! confirmation with the follow link goes through the outbox, in the same transaction. The
+//! address itself is not stored with the contribution.
+
+use diesel::prelude::*;
+use essaim_core::db::{write_transaction, DbConnection};
+use essaim_core::domain::consultation::{territories_of, Consultation, Theme};
+use essaim_core::domain::contribution::{
+    clean_text, find_by_idempotency_key, record_contribution, Author, Contribution, NewContribution, Recorded,
+    Submitter,
+};
+use essaim_core::domain::{Channel, ContributionKind};
+use essaim_core::schema::follow_contributions;
+use essaim_core::validation::Email;
+use essaim_core::{CoreError, CoreResult, ValidationErrors};
+
+use crate::questionnaire::follow::start_follow;
+use crate::questionnaire::mail::{url, Message};
+
+/// Longest organisation name.
+pub const MAX_ORGANISATION_CHARS: usize = 200;
+
+/// The public form as typed; every field a string, so that a refused page shows it back.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OnlineForm {
+    /// The kind's code (`constat`, `proposition`, `experience`, `question`).
+    pub kind: String,
+    /// The text.
+    pub body: String,
+    /// The organisation one speaks for (optional).
+    pub organisation: String,
+    /// The code of a territory of the consultation, e.g. `44` (optional).
+    pub territory: String,
+    /// Where to send the confirmation and the follow link (optional).
+    pub email: String,
+    /// The key made when the form was shown.
+    pub idempotency_key: String,
+}
+
+/// A recorded online contribution.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Submitted {
+    /// The contribution as stored (waiting for a moderator).
+    pub contribution: Contribution,
+    /// True when an earlier call with the same key stored it (nothing new was written).
+    pub again: bool,
+    /// True when it is followed, a confirmation having been e-mailed.
+    pub followed: bool,
+}
+
+/// Checks the form and records the contribution under `theme` (one of `consultation`'s).
+/// Refusals are [`CoreError::Validation`], field by field in French (`kind`, `body`,
+/// `organisation`, `territory`, `email`); a key already used for another text is a
+/// [`CoreError::Conflict`]. `base_url` makes the follow link of the e-mail.
+pub fn submit_online(
+    conn: &mut DbConnection,
+    consultation: &Consultation,
+    theme: &Theme,
+    form: &OnlineForm,
+    base_url: &str,
+) -> CoreResult<Submitted> {
+    if theme.consultation_id != consultation.id {
+        return Err(CoreError::NotFound("thème".into()));
+    }
+    let mut errors = ValidationErrors::default();
+    let kind = ContributionKind::parse(form.kind.trim());
+    if kind.is_none() {
+        errors.add("kind", "Choisissez le type de votre contribution.");
+    }
+    let body = match clean_text(&form.body) {
+        Ok(body) => body,
+        Err(message) => {
+            errors.add("body", message);
+            String::new()
+        }
+    };
+    let organisation = form.organisation.trim();
+    if organisation.chars().count() > MAX_ORGANISATION_CHARS {
+        errors.add(
+            "organisation",
+            format!("Le nom de l'organisation compte au plus {MAX_ORGANISATION_CHARS} caractères."),
+        );
+    }
+    let territory = match form.territory.trim() {
+        "" => None,
+        code => match territories_of(conn, consultation.id)?.into_iter().find(|t| t.code == code) {
+            Some(t) => Some(t.id),
+            None => {
+                errors.add("territory", "Choisissez un département de la liste.");
+                None
+            }
+        },
+    };
+    let email = match form.email.trim() {
+        "" => None,
+        raw => match Email::parse(raw) {
+            Ok(email) => Some(email),
+            Err(message) => {
+                errors.add("email", message);
+                None
+            }
+        },
+    };
+    errors.clone().into_result()?;
+    let Some(kind) = kind else { return Err(CoreError::Validation(errors)) };
+
+    let mut input =
+        NewContribution::new(consultation.id, Channel::Online, kind, body, Submitter::Public).theme(theme.id);
+    if !organisation.is_empty() {
+        input = input.author(Author::NamedOrganisation(organisation.to_owned()));
+    }
+    if let Some(territory) = territory {
+        input = input.territory(territory);
+    }
+    if !form.idempotency_key.trim().is_empty() {
+        input = input.idempotency_key(form.idempotency_key.trim());
+    }
+    write_transaction(conn, |conn| match record_contribution(conn, input)? {
+        Recorded::Again(contribution) => {
+            let followed = is_followed(conn, &contribution)?;
+            Ok(Submitted { contribution, again: true, followed })
+        }
+        Recorded::New(contribution) => {
+            let followed = match &email {
+                Some(email) => {
+                    let (_, token) = start_follow(conn, &[contribution.id])?;
+                    enqueue_confirmation(conn, email, consultation, theme, &contribution, &token, base_url)?;
+                    true
+                }
+                None => false,
+            };
+            Ok(Submitted { contribution, again: false, followed })
+        }
+    })
+}
+
+/// The online contribution sent under `key` to `theme`, for its confirmation page; none if
+/// the key is unknown or was used elsewhere.
+pub fn submitted_with_key(conn: &mut DbConnection, theme: &Theme, key: &str) -> CoreResult<Option<Submitted>> {
+    let Some(contribution) = find_by_idempotency_key(conn, key.trim())? else { return Ok(None) };
+    if contribution.theme_id != Some(theme.id) || contribution.channel != Channel::Online {
+        return Ok(None);
+    }
+    let followed = is_followed(conn, &contribution)?;
+    Ok(Some(Submitted { contribution, again: true, followed }))
+}
+
+fn is_followed(conn: &mut DbConnection, contribution: &Contribution) -> CoreResult<bool> {
+    let n: i64 = follow_contributions::table
+        .filter(follow_contributions::contribution_id.eq(contribution.id))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+fn enqueue_confirmation(
+    conn: &mut DbConnection,
+    email: &Email,
+    consultation: &Consultation,
+    theme: &Theme,
+    contribution: &Contribution,
+    follow_token: &str,
+    base_url: &str,
+) -> CoreResult<()> {
+    Message::default()
+        .paragraph("Bonjour,")
+        .paragraph(&format!(
+            "Nous avons bien reçu votre contribution au thème « {} » de la consultation « {} ». Merci de votre participation.",
+            theme.title, consultation.title
+        ))
+        .paragraph(
+            "Un modérateur la relira avant qu'elle soit lue par la synthèse et publiée. Ce lien vous montre où elle en est : reçue, retenue, puis l'orientation qu'elle nourrit.",
+        )
+        .link("Suivre mes contributions", &url(base_url, &format!("/suivi/{follow_token}")))
+        .answer(&format!("Votre contribution ({})", contribution.kind.label()), &contribution.body)
+        .paragraph("Ce message vous est envoyé parce que vous avez donné votre adresse en contribuant. Vous n'avez rien à faire de plus.")
+        .enqueue(conn, "contribution-en-ligne", email.as_str(), &format!("Votre contribution : {}", theme.title))
+}
