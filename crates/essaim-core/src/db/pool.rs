@@ -42,9 +42,9 @@ impl DbManager {
                     diesel::SqliteConnection::establish(path).map_err(|e| fail(first_line(&e.to_string())))?;
                 // WAL lets readers work while one writer writes; synchronous=FULL makes each
                 // acknowledged commit durable across a power cut, not only a process crash.
-                // The page cache (SQLite's default is 2 MiB) holds the indexes that random
-                // UUID keys touch all over: without it a busy writer rereads them from the OS
-                // at every insert (docs/benchmarks.md).
+                // The page cache (SQLite's default is 2 MiB) holds the indexes that inserts
+                // touch all over (idempotency keys, token hashes): without it a busy writer
+                // rereads their pages from the OS (docs/benchmarks.md).
                 conn.batch_execute(&format!(
                     "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS};
                      PRAGMA journal_mode = WAL;
