@@ -264,7 +264,8 @@ fn the_questionnaire_is_exported_imported_from_limesurvey_and_invitations_are_en
     use essaim_core::schema::{outbox, questionnaire_versions};
     let db = TestDb::new();
     let run = |args: &[&str]| essaim(&db).args(args).output().unwrap();
-    assert!(run(&["seed", "demo"]).status.success());
+    let seeded = run(&["seed", "demo"]);
+    assert!(seeded.status.success(), "{}", String::from_utf8_lossy(&seeded.stderr));
     let slug = "ess-pays-de-la-loire-2016";
     let export = run(&["questionnaire", "export", "--consultation", slug]);
     assert!(export.status.success(), "{}", String::from_utf8_lossy(&export.stderr));
