@@ -2,7 +2,6 @@
 //! `ESSAIM_TEST_DATABASE_URL`: stable columns across versions, one column per option,
 //! « Autre » kept with its text, hidden answers blank, formulas defused, XLSX = CSV.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use calamine::{open_workbook, Reader, Xlsx};
@@ -74,11 +73,7 @@ fn demo_pages() -> Vec<Page> {
 }
 
 fn answers(fields: &[(&str, &str)]) -> Answers {
-    let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (field, value) in fields {
-        map.entry((*field).to_owned()).or_default().push((*value).to_owned());
-    }
-    Answers(map)
+    Answers::from_pairs(fields)
 }
 
 /// Starts, fills page by page and submits a public response; returns its id.

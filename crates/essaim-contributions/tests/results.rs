@@ -3,8 +3,6 @@
 //! (LimeSurvey #17720 and #19647 had wrong statistics), with and without a filter, and across
 //! several pages of streamed responses.
 
-use std::collections::BTreeMap;
-
 use essaim_contributions::demo::seed_questionnaire;
 use essaim_contributions::questionnaire::answers::{parse_number, Answers};
 use essaim_contributions::questionnaire::definition::OTHER;
@@ -96,11 +94,7 @@ fn pages(
 }
 
 fn answers(fields: &[(&str, &str)]) -> Answers {
-    let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (field, value) in fields {
-        map.entry((*field).to_owned()).or_default().push((*value).to_owned());
-    }
-    Answers(map)
+    Answers::from_pairs(fields)
 }
 
 /// Fills a draft page by page and submits it.

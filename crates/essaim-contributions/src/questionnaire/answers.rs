@@ -71,6 +71,16 @@ pub struct FieldError {
 }
 
 impl Answers {
+    /// Answers from (field, value) pairs, a field repeated for several values (as a form
+    /// posts checkboxes).
+    pub fn from_pairs(fields: &[(&str, &str)]) -> Answers {
+        let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (field, value) in fields {
+            map.entry((*field).to_owned()).or_default().push((*value).to_owned());
+        }
+        Answers(map)
+    }
+
     /// The values of a field (none when unanswered).
     pub fn values(&self, field: &str) -> &[String] {
         self.0.get(field).map(Vec::as_slice).unwrap_or(&[])
