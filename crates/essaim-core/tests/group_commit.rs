@@ -70,3 +70,41 @@ fn a_write_that_breaks_its_statement_is_refused_without_losing_the_others() {
     assert!(commits.run(|conn| record(conn, AuditEvent::new(None, "essai.apres", "essai", None))).is_ok());
     assert_eq!(audited(&db, "essai.apres"), 1);
 }
+
+#[test]
+fn a_queued_write_is_answered_through_its_callback_only_once_committed() {
+    let db = TestDb::new();
+    let commits = GroupCommit::start(db.pool.clone()).unwrap();
+    let (sent, answers) = std::sync::mpsc::channel();
+    for n in 0..20 {
+        let pool = db.pool.clone();
+        let sent = sent.clone();
+        commits.submit(
+            move |conn| -> Result<usize, CoreError> {
+                record(conn, AuditEvent::new(None, "essai.file", "essai", Some(n.to_string())))?;
+                Ok(n)
+            },
+            move |outcome| {
+                // Answered on the committing thread, after the commit: another connection
+                // already sees the write.
+                let seen: i64 = audit_log::table
+                    .filter(audit_log::action.eq("essai.file"))
+                    .filter(audit_log::target_id.eq(n.to_string()))
+                    .count()
+                    .get_result(&mut pool.get().unwrap())
+                    .unwrap();
+                let _ = sent.send((outcome, seen));
+            },
+        );
+    }
+    drop(sent);
+    let answered: Vec<(Result<usize, CoreError>, i64)> = answers.iter().collect();
+    assert_eq!(answered.len(), 20, "every queued write is answered");
+    for (outcome, seen) in &answered {
+        assert!(outcome.is_ok(), "{outcome:?}");
+        assert_eq!(*seen, 1, "answered after its commit, never before");
+    }
+    let mut numbers: Vec<usize> = answered.into_iter().map(|(o, _)| o.unwrap()).collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, (0..20).collect::<Vec<_>>());
+}

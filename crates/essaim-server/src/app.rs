@@ -41,7 +41,8 @@ impl AppState {
     }
 
     /// Reads on a pooled connection (given back at once), then writes what was read in the
-    /// next group commit: one blocking thread for both, so a submission costs one hand-off.
+    /// next group commit. The read runs on a blocking thread, which is free again as soon as
+    /// the write is queued: the committing thread answers this task directly.
     pub async fn read_then_commit<P, T, E, R, W>(&self, read: R, write: W) -> Result<T, E>
     where
         R: FnOnce(&mut DbConnection) -> Result<P, E> + Send + 'static,
@@ -51,33 +52,42 @@ impl AppState {
         E: From<CoreError> + Send + 'static,
     {
         let (pool, commits) = (self.pool.clone(), self.commits.clone());
-        match web::block(move || {
+        let (reply, answer) = tokio::sync::oneshot::channel::<Result<T, E>>();
+        let queued = web::block(move || {
             let prepared = {
                 let mut conn = pool.get().map_err(|e| E::from(CoreError::from(e)))?;
                 read(&mut conn)?
             };
-            commits.run(move |conn| write(conn, prepared))
+            commits.submit(
+                move |conn| write(conn, prepared),
+                move |outcome| {
+                    let _ = reply.send(outcome);
+                },
+            );
+            Ok::<(), E>(())
         })
-        .await
-        {
-            Ok(outcome) => outcome,
+        .await;
+        match queued {
+            Ok(Ok(())) => committed(answer).await,
+            Ok(Err(e)) => Err(e),
             Err(e) => Err(E::from(CoreError::Internal(format!("tâche interrompue : {e}")))),
         }
     }
 
     /// Runs a small write in the next group commit ([`GroupCommit`]): it returns once its
-    /// batch is durable, sharing the commit with the writes that arrived meanwhile.
+    /// batch is durable, sharing the commit with the writes that arrived meanwhile. No thread
+    /// waits meanwhile.
     pub async fn commit<T, E, F>(&self, work: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<CoreError> + Send + 'static,
     {
-        let commits = self.commits.clone();
-        match web::block(move || commits.run(work)).await {
-            Ok(outcome) => outcome,
-            Err(e) => Err(E::from(CoreError::Internal(format!("tâche interrompue : {e}")))),
-        }
+        let (reply, answer) = tokio::sync::oneshot::channel::<Result<T, E>>();
+        self.commits.submit(work, move |outcome| {
+            let _ = reply.send(outcome);
+        });
+        committed(answer).await
     }
 
     /// Runs blocking database work on a worker thread, so the event loop never waits on disk.
@@ -130,4 +140,10 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                     .configure(routes::register),
             );
     }
+}
+
+/// The answer of a queued group-commit write; a closed channel means the committing thread
+/// stopped before answering.
+async fn committed<T, E: From<CoreError>>(answer: tokio::sync::oneshot::Receiver<Result<T, E>>) -> Result<T, E> {
+    answer.await.unwrap_or_else(|_| Err(E::from(CoreError::Internal("écriture groupée interrompue".into()))))
 }

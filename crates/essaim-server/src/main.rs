@@ -2,6 +2,12 @@
 
 use std::process::ExitCode;
 
+/// mimalloc rather than the system allocator: under load the server's threads (HTTP workers,
+/// blocking pool, the committing thread) spent a tenth of their time in glibc's malloc and
+/// free, much of it waiting on its arena locks (docs/benchmarks.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     essaim_server::cli::run()
 }

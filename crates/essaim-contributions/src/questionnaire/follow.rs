@@ -8,7 +8,7 @@ use essaim_core::db::{DbConnection, Id};
 use essaim_core::domain::contribution::{find_contribution, Contribution};
 use essaim_core::domain::orientation::{standing_of, FedOrientation};
 use essaim_core::domain::ModerationStatus;
-use essaim_core::schema::{follow_contributions, follows, themes};
+use essaim_core::schema::{follow_contributions, follows, response_contributions, responses, themes};
 use essaim_core::{CoreError, CoreResult};
 
 use super::links::{create_link, revoke_links, LinkTarget};
@@ -61,10 +61,21 @@ pub fn followed(conn: &mut DbConnection, follow: Id) -> CoreResult<Vec<Followed>
     if !matches!(revoked, Some(None)) {
         return Err(CoreError::NotFound("suivi".into()));
     }
-    let ids: Vec<Id> = follow_contributions::table
+    let mut ids: Vec<Id> = follow_contributions::table
         .filter(follow_contributions::follow_id.eq(follow))
         .select(follow_contributions::contribution_id)
         .load(conn)?;
+    // A response submitted whole names its follow; its contributions are the response's own.
+    let through_response: Vec<Id> = response_contributions::table
+        .inner_join(responses::table)
+        .filter(responses::follow_id.eq(follow))
+        .select(response_contributions::contribution_id)
+        .load(conn)?;
+    for id in through_response {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
     let standings = standing_of(conn, &ids)?;
     let mut out = Vec::new();
     for standing in standings {

@@ -658,7 +658,7 @@ pub fn store_whole(
     context: &SubmitContext<'_>,
 ) -> Result<Submitted, SubmitError> {
     use super::links::{create_link, LinkTarget};
-    use essaim_core::schema::{follow_contributions, follows};
+    use essaim_core::schema::follows;
     // Closed between the check and now: refused, stored nothing.
     if super::store::find_questionnaire(conn, prepared.questionnaire)?.status != QuestionnaireStatus::Open {
         return Err(SubmitError::Refused(Refused::Closed));
@@ -728,20 +728,12 @@ pub fn store_whole(
             diesel::insert_into(response_contributions::table).values(by_question).execute(c)?
         }
     };
-    let mut follow_token = None;
-    if let Some(follow) = follow {
-        let followed: Vec<_> = ids
-            .iter()
-            .map(|id| (follow_contributions::follow_id.eq(follow), follow_contributions::contribution_id.eq(*id)))
-            .collect();
-        match conn {
-            DbConnection::Sqlite(c) => diesel::insert_into(follow_contributions::table).values(followed).execute(c)?,
-            DbConnection::Postgresql(c) => {
-                diesel::insert_into(follow_contributions::table).values(followed).execute(c)?
-            }
-        };
-        follow_token = Some(create_link(conn, LinkTarget::Follow(follow), None)?);
-    }
+    // The follow reaches these contributions through `responses.follow_id` (follow.rs): no
+    // row of its own for each.
+    let follow_token = match follow {
+        Some(follow) => Some(create_link(conn, LinkTarget::Follow(follow), None)?),
+        None => None,
+    };
     if let (Some(email), Some(definition)) = (&prepared.email, &prepared.confirmation) {
         super::mail::enqueue_confirmation(
             conn,

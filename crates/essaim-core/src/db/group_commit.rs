@@ -11,9 +11,10 @@
 use std::sync::mpsc;
 use std::thread;
 
+use diesel::r2d2::R2D2Connection;
 use diesel::Connection;
 
-use super::{write_transaction, DbConnection, DbPool};
+use super::{write_transaction, DbConnection, DbPool, PooledConn};
 use crate::error::CoreError;
 
 /// Writes committed together at most (a batch stays a short transaction).
@@ -59,6 +60,23 @@ impl GroupCommit {
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
     {
         let (reply, answer) = mpsc::channel::<Result<T, E>>();
+        self.submit(work, move |outcome| {
+            let _ = reply.send(outcome);
+        });
+        answer.recv().unwrap_or_else(|_| Err(E::from(CoreError::Internal("écriture groupée interrompue".into()))))
+    }
+
+    /// Queues `work` for the next batch and returns at once; `reply` gets its result once the
+    /// batch is committed (or its refusal), on the committing thread: it must only hand the
+    /// result on (a channel send), never block. An async caller passes the sender of a
+    /// oneshot channel and awaits it, holding no thread while the batch commits.
+    pub fn submit<T, E, F, R>(&self, work: F, reply: R)
+    where
+        T: Send + 'static,
+        E: From<CoreError> + Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        R: FnOnce(Result<T, E>) + Send + 'static,
+    {
         let job: Job = Box::new(move |conn: &mut DbConnection| {
             // A savepoint: a failing write is undone alone, the batch goes on.
             let result = match conn.transaction(|conn| work(conn).map_err(Inner::Work)) {
@@ -73,17 +91,23 @@ impl GroupCommit {
                     }
                     (_, result) => result,
                 };
-                let _ = reply.send(outcome);
+                reply(outcome);
             })
         });
-        if self.queue.send(job).is_err() {
-            return Err(E::from(CoreError::Internal("le fil d'écriture groupée est arrêté".into())));
-        }
-        answer.recv().unwrap_or_else(|_| Err(E::from(CoreError::Internal("écriture groupée interrompue".into()))))
+        // A stopped thread drops the job, and with it `reply`: the caller's channel closes and
+        // it reports the interruption.
+        let _ = self.queue.send(job);
     }
 }
 
 fn commit_loop(pool: &DbPool, jobs: &mpsc::Receiver<Job>) {
+    // One connection of its own, taken from the pool once and kept from batch to batch.
+    // SQLite drops a connection's whole page cache when it finds that another connection
+    // wrote since its last transaction: a writer taking any pooled connection (which readers
+    // used meanwhile) started each batch cold and reread the indexes it inserts into, slower
+    // as the database grew (docs/benchmarks.md). Every batch writes through this one, so its
+    // cache stays warm.
+    let mut writer: Option<PooledConn> = None;
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -92,15 +116,24 @@ fn commit_loop(pool: &DbPool, jobs: &mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
+        if writer.as_mut().is_some_and(|conn| conn.is_broken()) {
+            writer = None;
+        }
+        if writer.is_none() {
+            match pool.get() {
+                Ok(conn) => writer = Some(conn),
+                Err(e) => tracing::error!(error = %e, "écriture groupée : pas de connexion"),
+            }
+        }
         let mut completions: Vec<Completion> = Vec::with_capacity(batch.len());
-        let outcome = match pool.get() {
-            Ok(mut conn) => write_transaction(&mut conn, |conn| {
+        let outcome = match writer.as_mut() {
+            Some(conn) => write_transaction(conn, |conn| {
                 for job in batch.drain(..) {
                     completions.push(job(conn));
                 }
                 Ok::<(), CoreError>(())
             }),
-            Err(e) => Err(CoreError::Pool(e.to_string())),
+            None => Err(CoreError::Pool("aucune connexion d'écriture".into())),
         };
         let error = outcome.err().map(|e| e.to_string());
         if let Some(message) = &error {

@@ -143,3 +143,25 @@ async fn a_draft_is_started_saved_read_and_submitted_through_the_api() {
     let openapi = b.get_from("192.0.2.20", "/api/openapi.json").await.json();
     assert!(openapi["paths"]["/api/v1/consultations/{slug}/questionnaire/responses"]["post"].is_object());
 }
+
+#[actix_web::test]
+async fn a_response_sent_whole_is_followed_through_the_response_without_rows_of_its_own() {
+    use essaim_core::schema::{follow_contributions, response_contributions};
+    let b = browser().await;
+    let body = json!({ "idempotency_key": "suivi-1", "answers": complete_answers(), "email": "suivi@example.org" });
+    let sent = b.request_from("192.0.2.21", json_post(RESPONSES, &body)).await;
+    assert_eq!(sent.status, StatusCode::CREATED, "{}", sent.body);
+    let mut conn = b.db.conn();
+    let follow: essaim_core::db::Id = responses::table
+        .select(responses::follow_id)
+        .first::<Option<essaim_core::db::Id>>(&mut conn)
+        .unwrap()
+        .expect("a response with open answers is followed");
+    let recorded: Vec<essaim_core::db::Id> =
+        response_contributions::table.select(response_contributions::contribution_id).load(&mut conn).unwrap();
+    assert_eq!(recorded.len(), 1);
+    let rows: i64 = follow_contributions::table.count().get_result(&mut conn).unwrap();
+    assert_eq!(rows, 0, "the follow goes through the response");
+    let listed = essaim_contributions::questionnaire::follow::followed(&mut conn, follow).unwrap();
+    assert_eq!(listed.iter().map(|f| f.contribution.id).collect::<Vec<_>>(), recorded);
+}
