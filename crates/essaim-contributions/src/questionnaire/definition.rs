@@ -288,39 +288,10 @@ impl Definition {
                     organisation = true;
                 }
                 if let Some(condition) = &question.condition {
-                    let Some(earlier) = seen.iter().find(|q| q.id == condition.question) else {
-                        return fail(format!(
-                            "{at} : la condition porte sur « {} », qui n'est pas une question précédente.",
-                            condition.question
-                        ));
-                    };
-                    let Some(values) = earlier.kind.condition_values() else {
-                        return fail(format!(
-                            "{at} : une condition ne peut porter que sur un choix, un oui / non ou une échelle."
-                        ));
-                    };
-                    if condition.any_of.is_empty() {
-                        return fail(format!("{at} : la condition ne donne aucune réponse."));
-                    }
-                    if let Some(bad) = condition.any_of.iter().find(|v| !values.contains(v)) {
-                        return fail(format!(
-                            "{at} : la condition attend « {bad} », qui n'est pas une réponse possible."
-                        ));
-                    }
+                    check_condition(condition, &seen, &at)?;
                 }
                 if let Some(link) = &question.contribution {
-                    if !question.kind.is_open() {
-                        return fail(format!("{at} : seule une question ouverte peut devenir une contribution."));
-                    }
-                    if let Some(theme) = link.theme.filter(|t| !(1..=99).contains(t)) {
-                        return fail(format!("{at} : le thème {theme} n'existe pas."));
-                    }
-                    if essaim_core::domain::ContributionKind::parse(&link.kind).is_none() {
-                        return fail(format!(
-                            "{at} : le type de contribution « {} » est inconnu (constat, proposition, experience, question).",
-                            link.kind
-                        ));
-                    }
+                    check_contribution(&question.kind, link, &at)?;
                 }
                 seen.push(question);
             }
@@ -329,49 +300,108 @@ impl Definition {
     }
 }
 
-fn check_kind(kind: &QuestionKind, at: &str) -> Result<(), DefinitionError> {
-    let list = |choices: &[Choice], what: &str, min: usize| -> Result<(), DefinitionError> {
-        if choices.len() < min {
-            return Err(DefinitionError(format!("{at} : il faut au moins {min} {what}.")));
-        }
-        if choices.len() > MAX_OPTIONS {
-            return Err(DefinitionError(format!("{at} : au plus {MAX_OPTIONS} {what}.")));
-        }
-        let mut values = HashSet::new();
-        for choice in choices {
-            identifier(&choice.value, &format!("{at} : une valeur"))?;
-            if choice.value == OTHER {
-                return Err(DefinitionError(format!(
-                    "{at} : la valeur « {OTHER} » est réservée à « Autre, précisez »."
-                )));
-            }
-            if !values.insert(choice.value.as_str()) {
-                return Err(DefinitionError(format!("{at} : la valeur « {} » est en double.", choice.value)));
-            }
-            text(&choice.label, &format!("{at} : le libellé de « {} »", choice.value), true)?;
-        }
-        Ok(())
+/// Where a message is: `at : rest`, or the rest alone, capitalised, when `at` is empty (the
+/// editor puts its messages next to their field, which says where).
+fn placed(at: &str, rest: &str) -> String {
+    if at.is_empty() {
+        let mut chars = rest.chars();
+        chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    } else {
+        format!("{at} : {rest}")
+    }
+}
+
+/// A condition's rules: on an earlier question (`seen`, in order) that can be tested, with
+/// possible answers only.
+pub(crate) fn check_condition(condition: &Condition, seen: &[&Question], at: &str) -> Result<(), DefinitionError> {
+    let fail = |rest: String| Err(DefinitionError(placed(at, &rest)));
+    let Some(earlier) = seen.iter().find(|q| q.id == condition.question) else {
+        return fail(format!(
+            "la condition porte sur « {} », qui n'est pas une question précédente.",
+            condition.question
+        ));
     };
+    let Some(values) = earlier.kind.condition_values() else {
+        return fail("une condition ne peut porter que sur un choix, un oui / non ou une échelle.".into());
+    };
+    if condition.any_of.is_empty() {
+        return fail("la condition ne donne aucune réponse.".into());
+    }
+    if let Some(bad) = condition.any_of.iter().find(|v| !values.contains(v)) {
+        return fail(format!("la condition attend « {bad} », qui n'est pas une réponse possible."));
+    }
+    Ok(())
+}
+
+/// A contribution link's rules: an open question, a theme position, a known kind.
+pub(crate) fn check_contribution(
+    kind: &QuestionKind,
+    link: &ContributionLink,
+    at: &str,
+) -> Result<(), DefinitionError> {
+    let fail = |rest: String| Err(DefinitionError(placed(at, &rest)));
+    if !kind.is_open() {
+        return fail("seule une question ouverte peut devenir une contribution.".into());
+    }
+    if let Some(theme) = link.theme.filter(|t| !(1..=99).contains(t)) {
+        return fail(format!("le thème {theme} n'existe pas."));
+    }
+    if essaim_core::domain::ContributionKind::parse(&link.kind).is_none() {
+        return fail(format!(
+            "le type de contribution « {} » est inconnu (constat, proposition, experience, question).",
+            link.kind
+        ));
+    }
+    Ok(())
+}
+
+/// A list of options, rows or columns: `min` to [`MAX_OPTIONS`] of them, values usable as
+/// identifiers and distinct (`autre` reserved), labels not empty.
+pub(crate) fn check_choices(choices: &[Choice], what: &str, min: usize, at: &str) -> Result<(), DefinitionError> {
+    let fail = |rest: String| Err(DefinitionError(placed(at, &rest)));
+    if choices.len() < min {
+        return fail(format!("il faut au moins {min} {what}."));
+    }
+    if choices.len() > MAX_OPTIONS {
+        return fail(format!("au plus {MAX_OPTIONS} {what}."));
+    }
+    let mut values = HashSet::new();
+    for choice in choices {
+        identifier(&choice.value, &placed(at, "une valeur"))?;
+        if choice.value == OTHER {
+            return fail(format!("la valeur « {OTHER} » est réservée à « Autre, précisez »."));
+        }
+        if !values.insert(choice.value.as_str()) {
+            return fail(format!("la valeur « {} » est en double.", choice.value));
+        }
+        let label = format!("le libellé de « {} »", choice.value);
+        text(&choice.label, &placed(at, &label), true)?;
+    }
+    Ok(())
+}
+
+/// What each kind of question needs.
+pub(crate) fn check_kind(kind: &QuestionKind, at: &str) -> Result<(), DefinitionError> {
     match kind {
         QuestionKind::SingleChoice { options, .. } | QuestionKind::MultipleChoice { options, .. } => {
-            list(options, "options", 1)
+            check_choices(options, "options", 1, at)
         }
-        QuestionKind::Ranking { options } => list(options, "options à classer", 2),
+        QuestionKind::Ranking { options } => check_choices(options, "options à classer", 2, at),
         QuestionKind::Grid { rows, columns } => {
-            list(rows, "lignes", 1)?;
-            list(columns, "colonnes", 2)
+            check_choices(rows, "lignes", 1, at)?;
+            check_choices(columns, "colonnes", 2, at)
         }
         QuestionKind::Scale { min_label, max_label } => {
-            text(min_label, &format!("{at} : le libellé de 1"), true)?;
-            text(max_label, &format!("{at} : le libellé de 5"), true)
+            text(min_label, &placed(at, "le libellé de 1"), true)?;
+            text(max_label, &placed(at, "le libellé de 5"), true)
         }
         QuestionKind::Number { min: Some(min), max: Some(max) } if min > max => {
-            Err(DefinitionError(format!("{at} : le minimum dépasse le maximum.")))
+            Err(DefinitionError(placed(at, "le minimum dépasse le maximum.")))
         }
         QuestionKind::Number { min, max }
             if min.is_some_and(|v| !v.is_finite()) || max.is_some_and(|v| !v.is_finite()) =>
         {
-            Err(DefinitionError(format!("{at} : les bornes doivent être des nombres.")))
+            Err(DefinitionError(placed(at, "les bornes doivent être des nombres.")))
         }
         _ => Ok(()),
     }
@@ -379,21 +409,22 @@ fn check_kind(kind: &QuestionKind, at: &str) -> Result<(), DefinitionError> {
 
 /// An identifier usable in a form field's name and an export's column: 1 to 40 ASCII letters,
 /// digits, `_` or `-`, starting with a letter.
-fn identifier(id: &str, at: &str) -> Result<(), DefinitionError> {
+pub(crate) fn identifier(id: &str, at: &str) -> Result<(), DefinitionError> {
     let ok = (1..=40).contains(&id.len())
         && id.starts_with(|c: char| c.is_ascii_alphabetic())
         && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     if ok {
         Ok(())
     } else {
-        Err(DefinitionError(format!(
-            "{at} : l'identifiant « {} » doit faire 1 à 40 caractères, lettres sans accent, chiffres, « _ » ou « - », et commencer par une lettre.",
+        let rest = format!(
+            "l'identifiant « {} » doit faire 1 à 40 caractères, lettres sans accent, chiffres, « _ » ou « - », et commencer par une lettre.",
             id.chars().take(60).collect::<String>()
-        )))
+        );
+        Err(DefinitionError(placed(at, &rest)))
     }
 }
 
-fn text(value: &str, what: &str, required: bool) -> Result<(), DefinitionError> {
+pub(crate) fn text(value: &str, what: &str, required: bool) -> Result<(), DefinitionError> {
     if required && value.trim().is_empty() {
         return Err(DefinitionError(format!("{what} est vide.")));
     }

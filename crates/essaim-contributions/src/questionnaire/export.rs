@@ -708,9 +708,20 @@ pub fn download(conn: &mut DbConnection, slug: &str, format: ExportFormat, actor
     let (file, rows) = export.to_temp_file(conn, format)?;
     let size = file.metadata()?.len();
     record_export(conn, export.questionnaire(), format, rows, Some(actor), "web")?;
+    Ok(Download { file, size, file_name: file_name(slug, format), rows })
+}
+
+/// What a download of this export would be called, checking only that there is one to make:
+/// the answer to a `HEAD`, which must neither build the export nor record one.
+pub fn download_name(conn: &mut DbConnection, slug: &str, format: ExportFormat) -> Result<String, ExportError> {
+    ResponsesExport::for_consultation(conn, slug)?;
+    Ok(file_name(slug, format))
+}
+
+fn file_name(slug: &str, format: ExportFormat) -> String {
     let safe_slug: String =
         slug.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
-    Ok(Download { file, size, file_name: format!("reponses-{safe_slug}.{}", format.as_str()), rows })
+    format!("reponses-{safe_slug}.{}", format.as_str())
 }
 
 // ----- Seeding, for benchmarks -----

@@ -3,6 +3,7 @@
 
 pub mod answers;
 pub mod definition;
+pub mod editor;
 pub mod export;
 pub mod follow;
 pub mod import;

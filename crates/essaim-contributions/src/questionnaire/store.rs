@@ -122,6 +122,15 @@ pub fn latest_version(conn: &mut DbConnection, questionnaire: Id) -> CoreResult<
         .optional()?)
 }
 
+/// Every version of a questionnaire, the oldest first.
+pub fn versions_of(conn: &mut DbConnection, questionnaire: Id) -> CoreResult<Vec<Version>> {
+    Ok(questionnaire_versions::table
+        .filter(questionnaire_versions::questionnaire_id.eq(questionnaire))
+        .order(questionnaire_versions::number.asc())
+        .select(Version::as_select())
+        .load(conn)?)
+}
+
 /// A version by its identifier.
 pub fn version(conn: &mut DbConnection, id: Id) -> CoreResult<Version> {
     questionnaire_versions::table
@@ -140,6 +149,18 @@ pub fn save_definition(
     consultation: Id,
     definition: &Definition,
     actor: Option<Id>,
+) -> CoreResult<Version> {
+    save_definition_with(conn, consultation, definition, actor, None)
+}
+
+/// [`save_definition`], with what was changed in the audit entry's details (the editor's
+/// operation and the section or question it touched).
+pub fn save_definition_with(
+    conn: &mut DbConnection,
+    consultation: Id,
+    definition: &Definition,
+    actor: Option<Id>,
+    details: Option<serde_json::Value>,
 ) -> CoreResult<Version> {
     definition.check().map_err(|e| CoreError::invalid("definition", e.0))?;
     let json = serde_json::to_string(definition).map_err(|e| CoreError::Internal(e.to_string()))?;
@@ -191,7 +212,11 @@ pub fn save_definition(
         diesel::update(questionnaires::table.find(questionnaire))
             .set(questionnaires::updated_at.eq(at))
             .execute(conn)?;
-        record(conn, AuditEvent::new(actor, "questionnaire.edit", "questionnaire", Some(questionnaire.to_string())))?;
+        let mut event = AuditEvent::new(actor, "questionnaire.edit", "questionnaire", Some(questionnaire.to_string()));
+        if let Some(details) = details {
+            event = event.with_details(details);
+        }
+        record(conn, event)?;
         self::version(conn, version)
     })
 }

@@ -100,3 +100,31 @@ async fn an_administrator_downloads_the_xlsx_and_an_unknown_consultation_is_not_
     assert_eq!(other.status, StatusCode::NOT_FOUND);
     assert_eq!(exports(&b).len(), 1);
 }
+
+#[actix_web::test]
+async fn a_head_answers_like_the_download_without_exporting_or_recording() {
+    let mut b = browser().await;
+    seed_submitted(&mut b.db.conn(), DEMO_SLUG, 5).unwrap();
+    let head = |path: &str| actix_web::test::TestRequest::default().method(actix_web::http::Method::HEAD).uri(path);
+    let anonymous = b.request(head(&address("csv"))).await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER, "the same rule as GET");
+    b.login(FACILITATOR).await;
+    assert_eq!(b.request(head(&address("csv"))).await.status, StatusCode::FORBIDDEN);
+
+    b.login(STAFF).await;
+    let staff = &mut b;
+    for format in ["csv", "xlsx"] {
+        let probed = staff.request(head(&address(format))).await;
+        assert_eq!(probed.status, StatusCode::OK, "{format}");
+        assert!(probed.body.is_empty());
+        let disposition = probed.headers.get("content-disposition").unwrap().to_str().unwrap();
+        assert_eq!(disposition, format!("attachment; filename=\"reponses-{DEMO_SLUG}.{format}\""));
+        assert_eq!(probed.headers.get("cache-control").unwrap(), "no-store");
+    }
+    let unknown = staff.request(head("/staff/consultations/nulle-part/questionnaire/export/reponses.csv")).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert!(exports(staff).is_empty(), "a HEAD is not an export: nothing recorded");
+    // The GET that follows is the one export recorded.
+    assert_eq!(staff.get(&address("csv")).await.status, StatusCode::OK);
+    assert_eq!(exports(staff).len(), 1);
+}

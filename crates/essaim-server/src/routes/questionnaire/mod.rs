@@ -3,6 +3,7 @@
 //! staff (versions, invitations, exports).
 
 pub(super) mod answer;
+mod editor;
 mod follow;
 mod form;
 mod manage;
@@ -38,4 +39,49 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .service(post("/staff/consultations/{slug}/questionnaire/clore", manage::close))
         .service(post("/staff/consultations/{slug}/questionnaire/invitations", manage::send_invitations))
         .service(post("/staff/consultations/{slug}/questionnaire/relances", manage::send_reminders));
+    // The editor, section by section and question by question (administrators).
+    cfg.service(get("/staff/consultations/{slug}/questionnaire/editeur", editor::index))
+        .service(get_post(
+            "/staff/consultations/{slug}/questionnaire/editeur/general",
+            editor::general_form,
+            editor::general_save,
+        ))
+        .service(get_post(
+            "/staff/consultations/{slug}/questionnaire/editeur/nouvelle-section",
+            editor::new_section_form,
+            editor::add_section,
+        ))
+        .service(get_post(
+            "/staff/consultations/{slug}/questionnaire/editeur/sections/{section}",
+            editor::section_form,
+            editor::update_section,
+        ))
+        .service(get_post(
+            "/staff/consultations/{slug}/questionnaire/editeur/sections/{section}/supprimer",
+            editor::confirm_delete_section,
+            editor::delete_section,
+        ))
+        .service(post(
+            "/staff/consultations/{slug}/questionnaire/editeur/sections/{section}/deplacer",
+            editor::move_section,
+        ))
+        .service(get_post(
+            "/staff/consultations/{slug}/questionnaire/editeur/sections/{section}/nouvelle-question",
+            editor::new_question_form,
+            editor::add_question,
+        ))
+        .service(get_post(
+            "/staff/consultations/{slug}/questionnaire/editeur/questions/{question}",
+            editor::question_form,
+            editor::update_question,
+        ))
+        .service(get_post(
+            "/staff/consultations/{slug}/questionnaire/editeur/questions/{question}/supprimer",
+            editor::confirm_delete_question,
+            editor::delete_question,
+        ))
+        .service(post(
+            "/staff/consultations/{slug}/questionnaire/editeur/questions/{question}/deplacer",
+            editor::move_question,
+        ));
 }

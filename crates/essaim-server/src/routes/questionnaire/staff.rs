@@ -1,14 +1,16 @@
 //! `GET /staff/consultations/{slug}/questionnaire/export/reponses.csv` and `….xlsx`: the
 //! submitted responses as a spreadsheet, for staff only (a facilitator gets 403), never cached,
 //! recorded in the audit log. The export is written to an anonymous temporary file on a worker
-//! thread, then streamed from it by chunks: 100,000 responses never sit in memory.
+//! thread, then streamed from it by chunks: 100,000 responses never sit in memory. A `HEAD`
+//! gets the same status and headers without the export being made or recorded (a link
+//! checker or a download manager probing the address must not run a 100,000-row export).
 
 use std::io::Read;
 
-use actix_web::http::header;
+use actix_web::http::{header, Method};
 use actix_web::web::{self, Bytes};
-use actix_web::HttpResponse;
-use essaim_contributions::questionnaire::export::{download, ExportError, ExportFormat};
+use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
+use essaim_contributions::questionnaire::export::{download, download_name, ExportError, ExportFormat};
 use futures_util::stream;
 
 use crate::app::AppState;
@@ -23,8 +25,9 @@ pub async fn export_csv(
     staff: Staff,
     state: web::Data<AppState>,
     slug: web::Path<String>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    export(staff, state, slug.into_inner(), ExportFormat::Csv).await
+    export_or_head(staff, state, slug.into_inner(), ExportFormat::Csv, &req).await
 }
 
 /// The XLSX workbook.
@@ -32,8 +35,36 @@ pub async fn export_xlsx(
     staff: Staff,
     state: web::Data<AppState>,
     slug: web::Path<String>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    export(staff, state, slug.into_inner(), ExportFormat::Xlsx).await
+    export_or_head(staff, state, slug.into_inner(), ExportFormat::Xlsx, &req).await
+}
+
+async fn export_or_head(
+    staff: Staff,
+    state: web::Data<AppState>,
+    slug: String,
+    format: ExportFormat,
+    req: &HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    if req.method() != Method::HEAD {
+        return export(staff, state, slug, format).await;
+    }
+    let file_name = state
+        .db(move |conn| -> Result<_, ExportError> { download_name(conn, &slug, format) })
+        .await
+        .map_err(app_error)?;
+    Ok(attachment(format, &file_name).finish())
+}
+
+/// The headers of a download, `GET` and `HEAD` alike.
+fn attachment(format: ExportFormat, file_name: &str) -> HttpResponseBuilder {
+    let mut builder = HttpResponse::Ok();
+    builder
+        .content_type(format.content_type())
+        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}\"")))
+        .insert_header((header::CACHE_CONTROL, "no-store"));
+    builder
 }
 
 fn app_error(e: ExportError) -> AppError {
@@ -77,10 +108,5 @@ async fn export(
             Err(e) => Some((Err(actix_web::error::ErrorInternalServerError(e)), None)),
         }
     });
-    Ok(HttpResponse::Ok()
-        .content_type(format.content_type())
-        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}\"", download.file_name)))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .no_chunking(download.size)
-        .streaming(body))
+    Ok(attachment(format, &download.file_name).no_chunking(download.size).streaming(body))
 }
