@@ -14,7 +14,7 @@ async function submitAndWait(page, locator) {
   await page.waitForLoadState('load');
 }
 
-test('an administrator adds, refuses, edit and move questions in the editor, without JavaScript', async () => {
+test('an administrator adds, refuses, edits and moves questions in the editor, without JavaScript', async () => {
   const context = await env.browser.newContext();
   await context.route(/\.js(\?|$)/, (route) => route.abort());
   const page = await context.newPage();

@@ -97,22 +97,28 @@ async fn a_run_whose_server_died_is_reported_interrupted_and_a_small_run_waits_f
     let db = TestDb::new();
     let state = state_for(&db, usize::MAX);
     let theme = theme_three(&db);
-    // A run "under way" on a server that died: its heartbeat is old.
-    {
-        let mut conn = db.conn();
-        jobs::start_now(&mut conn, JobKind::SynthesisRun, &theme.to_string(), &serde_json::json!({}), None, "mort:1:x")
-            .unwrap();
-    }
-    let worker = job_worker(&db, Duration::from_millis(200));
+    let worker = job_worker(&db, Duration::from_secs(1));
     let mut b = browser_on(db, state, Some(worker)).await;
     b.login(STAFF).await;
     let base = format!("/staff/consultations/{DEMO_SLUG}/synthese");
     let token = b.csrf().await;
+    // A run "under way" on a server that died, started only now (after the login, which may
+    // take longer than the staleness delay): the worker declares it interrupted a second
+    // after its last heartbeat, and the next request comes well within that second.
+    jobs::start_now(
+        &mut b.db.conn(),
+        JobKind::SynthesisRun,
+        &theme.to_string(),
+        &serde_json::json!({}),
+        None,
+        "mort:1:x",
+    )
+    .unwrap();
     // While it is "running", even a small theme's run in the request is refused.
     let refused = b.post(&format!("{base}/3/run"), &[("csrf_token", &token)]).await;
     assert_eq!(refused.status, StatusCode::CONFLICT);
     let mut interrupted = None;
-    for _ in 0..200 {
+    for _ in 0..400 {
         let job = jobs::latest(&mut b.db.conn(), JobKind::SynthesisRun, &theme.to_string()).unwrap().unwrap();
         if job.state == JobState::Interrupted {
             interrupted = Some(job);
