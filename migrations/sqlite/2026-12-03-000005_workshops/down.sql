@@ -1,0 +1,3 @@
+DROP TABLE workshop_entries;
+DROP TABLE workshop_facilitators;
+DROP TABLE workshops;
