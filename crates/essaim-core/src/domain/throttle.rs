@@ -1,0 +1,173 @@
+//! Limits on how often one device or one address may do something (leave an idea at a stand,
+//! for instance), counted in the database so that several server processes on one database
+//! behave as one.
+//!
+//! A fixed window: the counter of `key` for the window that contains the instant is bumped by
+//! one statement (`INSERT … ON CONFLICT DO UPDATE SET count = count + 1`, atomic on both
+//! backends), then read back. Every attempt counts, refused ones too, so a flood stays refused
+//! until its window ends. Keys are hashed ([`throttle_key`]): no address is stored in clear.
+
+use chrono::{DateTime, NaiveDateTime};
+use diesel::prelude::*;
+use diesel::upsert::excluded;
+
+use crate::clock::now;
+use crate::db::DbConnection;
+use crate::error::CoreResult;
+use crate::schema::throttle_hits;
+use crate::security::hash_token;
+
+/// At most `max` attempts per window of `window_secs` seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    /// Attempts allowed in one window.
+    pub max: i32,
+    /// The window's length, in seconds (at least 1).
+    pub window_secs: i64,
+}
+
+/// What [`hit`] decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Within the limit: the attempt may go on. `count` attempts so far in this window.
+    Allowed {
+        /// Attempts counted in the window, this one included.
+        count: i32,
+    },
+    /// Over the limit until the window ends, in `retry_after_secs` seconds.
+    Refused {
+        /// Seconds until the next window.
+        retry_after_secs: i64,
+    },
+}
+
+impl Verdict {
+    /// True when the attempt may go on.
+    pub fn allowed(&self) -> bool {
+        matches!(self, Verdict::Allowed { .. })
+    }
+}
+
+/// The stored key of a counter: the purpose in clear, the subject (a device id, an address)
+/// hashed, so the table holds no address.
+pub fn throttle_key(purpose: &str, subject: &str) -> String {
+    format!("{purpose}:{}", &hash_token(&format!("essaim-throttle:{purpose}:{subject}"))[..32])
+}
+
+/// The first instant of the window of `limit` that contains `at`.
+fn window_start(limit: Limit, at: NaiveDateTime) -> NaiveDateTime {
+    let length = limit.window_secs.max(1);
+    let seconds = at.and_utc().timestamp();
+    let start = seconds - seconds.rem_euclid(length);
+    DateTime::from_timestamp(start, 0).map(|d| d.naive_utc()).unwrap_or(at)
+}
+
+/// Counts one attempt of `key` now and says whether it is within `limit`.
+pub fn hit(conn: &mut DbConnection, key: &str, limit: Limit) -> CoreResult<Verdict> {
+    hit_at(conn, key, limit, now())
+}
+
+/// [`hit`] at a given instant (tests, and callers that took the time already).
+pub fn hit_at(conn: &mut DbConnection, key: &str, limit: Limit, at: NaiveDateTime) -> CoreResult<Verdict> {
+    let start = window_start(limit, at);
+    let row = (throttle_hits::key.eq(key), throttle_hits::window_start.eq(start), throttle_hits::count.eq(1));
+    let bump = throttle_hits::count.eq(throttle_hits::count + excluded(throttle_hits::count));
+    match conn {
+        DbConnection::Sqlite(c) => diesel::insert_into(throttle_hits::table)
+            .values(row)
+            .on_conflict((throttle_hits::key, throttle_hits::window_start))
+            .do_update()
+            .set(bump)
+            .execute(c)?,
+        DbConnection::Postgresql(c) => diesel::insert_into(throttle_hits::table)
+            .values(row)
+            .on_conflict((throttle_hits::key, throttle_hits::window_start))
+            .do_update()
+            .set(bump)
+            .execute(c)?,
+    };
+    let count = count_in(conn, key, start)?;
+    if count == 1 {
+        // A new window of this key: forget its older ones (they can never matter again).
+        diesel::delete(
+            throttle_hits::table.filter(throttle_hits::key.eq(key)).filter(throttle_hits::window_start.lt(start)),
+        )
+        .execute(conn)?;
+    }
+    if count <= limit.max {
+        Ok(Verdict::Allowed { count })
+    } else {
+        let retry = (start.and_utc().timestamp() + limit.window_secs.max(1) - at.and_utc().timestamp()).max(1);
+        Ok(Verdict::Refused { retry_after_secs: retry })
+    }
+}
+
+/// The attempts of `key` counted in the window of `limit` that contains now, without counting one.
+pub fn hits_now(conn: &mut DbConnection, key: &str, limit: Limit) -> CoreResult<i32> {
+    count_in(conn, key, window_start(limit, now()))
+}
+
+fn count_in(conn: &mut DbConnection, key: &str, start: NaiveDateTime) -> CoreResult<i32> {
+    let query = throttle_hits::table
+        .filter(throttle_hits::key.eq(key))
+        .filter(throttle_hits::window_start.eq(start))
+        .select(throttle_hits::count);
+    Ok(query.first::<i32>(conn).optional()?.unwrap_or(0))
+}
+
+/// Removes every counter whose window started before `before` (keys never seen again).
+pub fn prune(conn: &mut DbConnection, before: NaiveDateTime) -> CoreResult<usize> {
+    Ok(diesel::delete(throttle_hits::table.filter(throttle_hits::window_start.lt(before))).execute(conn)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::TestDb;
+    use chrono::NaiveDate;
+
+    fn at(h: u32, m: u32, s: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2016, 6, 28).unwrap().and_hms_opt(h, m, s).unwrap()
+    }
+
+    #[test]
+    fn attempts_past_the_limit_are_refused_until_the_window_ends() {
+        let db = TestDb::new();
+        let mut conn = db.conn();
+        let limit = Limit { max: 3, window_secs: 600 };
+        let key = throttle_key("test", "192.0.2.1");
+        for n in 1..=3 {
+            assert_eq!(hit_at(&mut conn, &key, limit, at(10, 1, n)).unwrap(), Verdict::Allowed { count: n as i32 });
+        }
+        // 10:01:04 in the window 10:00–10:10: six minutes less four seconds to wait.
+        assert_eq!(hit_at(&mut conn, &key, limit, at(10, 1, 4)).unwrap(), Verdict::Refused { retry_after_secs: 536 });
+        // Another subject has its own counter.
+        assert!(hit_at(&mut conn, &throttle_key("test", "192.0.2.2"), limit, at(10, 1, 5)).unwrap().allowed());
+        // The next window starts afresh, and the old one is forgotten.
+        assert_eq!(hit_at(&mut conn, &key, limit, at(10, 10, 0)).unwrap(), Verdict::Allowed { count: 1 });
+        let rows: i64 = throttle_hits::table.filter(throttle_hits::key.eq(&key)).count().get_result(&mut conn).unwrap();
+        assert_eq!(rows, 1);
+        assert_eq!(prune(&mut conn, at(11, 0, 0)).unwrap(), 2);
+    }
+
+    #[test]
+    fn keys_hold_no_address_in_clear() {
+        let key = throttle_key("stand-idea-address", "203.0.113.7");
+        assert!(key.starts_with("stand-idea-address:"));
+        assert!(!key.contains("203.0.113.7"));
+        assert_eq!(key, throttle_key("stand-idea-address", "203.0.113.7"));
+    }
+
+    #[test]
+    fn two_connections_share_one_counter() {
+        // Two pools on one database stand for two server processes.
+        let db = TestDb::new();
+        let other = crate::db::connect(&db.url, 2).unwrap();
+        let limit = Limit { max: 2, window_secs: 3600 };
+        let key = throttle_key("test", "device");
+        assert!(hit(&mut db.conn(), &key, limit).unwrap().allowed());
+        assert!(hit(&mut other.get().unwrap(), &key, limit).unwrap().allowed());
+        assert!(!hit(&mut db.conn(), &key, limit).unwrap().allowed());
+        assert_eq!(hits_now(&mut other.get().unwrap(), &key, limit).unwrap(), 3);
+    }
+}
