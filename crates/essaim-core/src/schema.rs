@@ -194,6 +194,18 @@ diesel::allow_tables_to_appear_in_same_query!(
     follows,
     follow_contributions,
     access_links,
+    workshops,
+    workshop_facilitators,
+    workshop_entries,
+    stands,
+    stand_contributions,
+    passport_stamps,
+    throttle_hits,
+    plenaries,
+    plenary_items,
+    plenary_devices,
+    plenary_votes,
+    plenary_amendments,
 );
 
 diesel::table! {
@@ -410,3 +422,184 @@ diesel::joinable!(response_contributions -> responses (response_id));
 diesel::joinable!(response_contributions -> contributions (contribution_id));
 diesel::joinable!(follow_contributions -> follows (follow_id));
 diesel::joinable!(follow_contributions -> contributions (contribution_id));
+
+// ----- Stands (issue 9) -----
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    stands (id) {
+        id -> SqlUuid,
+        consultation_id -> SqlUuid,
+        theme_id -> SqlUuid,
+        code -> Text,
+        position -> Integer,
+        title -> Text,
+        organisation -> Text,
+        description -> Text,
+        location -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    stand_contributions (contribution_id) {
+        contribution_id -> SqlUuid,
+        stand_id -> SqlUuid,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    passport_stamps (passport_hash, stand_id) {
+        passport_hash -> Text,
+        stand_id -> SqlUuid,
+        stamped_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    throttle_hits (key, window_start) {
+        key -> Text,
+        window_start -> Timestamp,
+        count -> Integer,
+    }
+}
+
+diesel::joinable!(stands -> consultations (consultation_id));
+diesel::joinable!(stands -> themes (theme_id));
+diesel::joinable!(stand_contributions -> stands (stand_id));
+diesel::joinable!(stand_contributions -> contributions (contribution_id));
+diesel::joinable!(passport_stamps -> stands (stand_id));
+
+// ----- Workshops (issue 9) -----
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    workshops (id) {
+        id -> SqlUuid,
+        consultation_id -> SqlUuid,
+        theme_id -> SqlUuid,
+        phase -> Text,
+        place -> Text,
+        starts_at -> Nullable<Timestamp>,
+        state -> Text,
+        headcount -> Nullable<Integer>,
+        organisations_present -> Text,
+        report -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    workshop_facilitators (workshop_id, account_id) {
+        workshop_id -> SqlUuid,
+        account_id -> SqlUuid,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    workshop_entries (id) {
+        id -> SqlUuid,
+        workshop_id -> SqlUuid,
+        contribution_id -> Nullable<SqlUuid>,
+        created_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+        deleted_by -> Nullable<SqlUuid>,
+    }
+}
+
+diesel::joinable!(workshops -> consultations (consultation_id));
+diesel::joinable!(workshops -> themes (theme_id));
+diesel::joinable!(workshop_facilitators -> workshops (workshop_id));
+diesel::joinable!(workshop_facilitators -> accounts (account_id));
+diesel::joinable!(workshop_entries -> workshops (workshop_id));
+diesel::joinable!(workshop_entries -> contributions (contribution_id));
+
+// ----- Plenary (issue 9) -----
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    plenaries (id) {
+        id -> SqlUuid,
+        consultation_id -> SqlUuid,
+        code -> Text,
+        results_mode -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    plenary_items (id) {
+        id -> SqlUuid,
+        plenary_id -> SqlUuid,
+        orientation_id -> SqlUuid,
+        vote_state -> Text,
+        opened_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+        verdict -> Nullable<Text>,
+        verdict_at -> Nullable<Timestamp>,
+        verdict_by -> Nullable<SqlUuid>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    plenary_devices (id) {
+        id -> SqlUuid,
+        token_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    plenary_votes (id) {
+        id -> SqlUuid,
+        item_id -> SqlUuid,
+        device_id -> SqlUuid,
+        choice -> Text,
+        amendment -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    plenary_amendments (contribution_id) {
+        contribution_id -> SqlUuid,
+        item_id -> SqlUuid,
+        orientation_id -> SqlUuid,
+        vote_id -> Nullable<SqlUuid>,
+        retained_by -> Nullable<SqlUuid>,
+        retained_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(plenaries -> consultations (consultation_id));
+diesel::joinable!(plenary_items -> plenaries (plenary_id));
+diesel::joinable!(plenary_items -> orientations (orientation_id));
+diesel::joinable!(plenary_votes -> plenary_items (item_id));
+diesel::joinable!(plenary_votes -> plenary_devices (device_id));
+diesel::joinable!(plenary_amendments -> plenary_items (item_id));
+diesel::joinable!(plenary_amendments -> contributions (contribution_id));

@@ -258,6 +258,11 @@ fn execute(cli: Cli) -> Result<(), String> {
         Command::Serve { bind, demo } => {
             let mut config = config;
             if let Some(bind) = bind {
+                // The public address follows the flag unless it was given (README: default
+                // `http://` + the bind address): the stands' QR codes encode it.
+                if !std::env::var("ESSAIM_BASE_URL").is_ok_and(|v| !v.trim().is_empty()) {
+                    config.base_url = format!("http://{bind}");
+                }
                 config.bind = bind;
             }
             let pool = open_database(&config.database_url).map_err(|e| e.to_string())?;
@@ -265,6 +270,9 @@ fn execute(cli: Cli) -> Result<(), String> {
                 let mut conn = pool.get().map_err(|e| e.to_string())?;
                 seed_demo(&mut conn).map_err(|e| e.to_string())?;
                 seed_demo_questionnaire(&mut conn).map_err(|e| e.to_string())?;
+                essaim_workshops::stands::demo::seed_demo_stands(&mut conn).map_err(|e| e.to_string())?;
+                essaim_workshops::demo::seed_demo_workshops(&mut conn).map_err(|e| e.to_string())?;
+                essaim_workshops::plenary::demo::seed_demo_plenary(&mut conn).map_err(|e| e.to_string())?;
             }
             let mailer = Mailer::from_config(&config).map_err(|e| e.to_string())?;
             serve::serve(config, pool, mailer, demo)
@@ -281,6 +289,9 @@ fn execute(cli: Cli) -> Result<(), String> {
             let mut conn = pool.get().map_err(|e| e.to_string())?;
             let outcome = seed_demo(&mut conn).map_err(|e| e.to_string())?;
             seed_demo_questionnaire(&mut conn).map_err(|e| e.to_string())?;
+            essaim_workshops::stands::demo::seed_demo_stands(&mut conn).map_err(|e| e.to_string())?;
+            essaim_workshops::demo::seed_demo_workshops(&mut conn).map_err(|e| e.to_string())?;
+            essaim_workshops::plenary::demo::seed_demo_plenary(&mut conn).map_err(|e| e.to_string())?;
             match outcome {
                 SeedOutcome::Created => println!("Consultation de démonstration créée : {DEMO_SLUG}"),
                 SeedOutcome::AlreadyPresent => {

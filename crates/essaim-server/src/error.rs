@@ -38,6 +38,15 @@ pub enum AppError {
     /// Too many failed logins.
     #[error("trop de tentatives")]
     TooManyAttempts,
+    /// Too many sendings from one device or address (a stand's ideas); wait this many seconds.
+    #[error("trop d'envois")]
+    RateLimited(i64),
+    /// A plenary vote sent after its close (or before its opening): nothing stored.
+    #[error("vote clos")]
+    VoteClosed,
+    /// A plenary vote from a device token the server never gave: no vote.
+    #[error("appareil inconnu")]
+    UnknownDevice,
     /// A malformed request (the detail is logged, not shown).
     #[error("requête invalide : {0}")]
     BadRequest(String),
@@ -78,6 +87,9 @@ impl AppError {
             AppError::Forbidden => "forbidden",
             AppError::Csrf => "csrf_failed",
             AppError::TooManyAttempts => "too_many_attempts",
+            AppError::RateLimited(_) => "rate_limited",
+            AppError::VoteClosed => "vote_closed",
+            AppError::UnknownDevice => "unknown_device",
             AppError::BadRequest(_) => "bad_request",
             AppError::Invalid(_) => "invalid_input",
             AppError::Conflict(_) => "conflict",
@@ -99,6 +111,12 @@ impl AppError {
             AppError::Forbidden => "Votre compte ne permet pas d'ouvrir cette page. Si vous pensez que c'est une erreur, adressez-vous à un administrateur.".into(),
             AppError::Csrf => "Ce formulaire n'a pas pu être vérifié (jeton de sécurité absent ou périmé). Rechargez la page et envoyez-le de nouveau.".into(),
             AppError::TooManyAttempts => "Trop de tentatives ont échoué. Par sécurité, réessayez dans 15 minutes.".into(),
+            AppError::RateLimited(seconds) => format!(
+                "Trop d'envois depuis cet appareil ou cette connexion : réessayez dans {} minute{}. Rien n'a été enregistré.",
+                minutes(*seconds), if minutes(*seconds) > 1 { "s" } else { "" }
+            ),
+            AppError::VoteClosed => "Le vote sur cette orientation est clos : votre vote n'a pas été enregistré.".into(),
+            AppError::UnknownDevice => "Cet appareil n'est pas reconnu : rouvrez la page de vote de la plénière, puis votez de nouveau.".into(),
             AppError::BadRequest(_) => "La requête envoyée est incomplète ou mal formée. Revenez en arrière et réessayez.".into(),
             AppError::Invalid(errors) => {
                 let messages: Vec<&str> = errors.0.iter().map(|e| e.message.as_str()).collect();
@@ -120,6 +138,9 @@ impl AppError {
             AppError::Forbidden => "Accès refusé",
             AppError::Csrf => "Formulaire expiré",
             AppError::TooManyAttempts => "Trop de tentatives",
+            AppError::RateLimited(_) => "Trop d'envois",
+            AppError::VoteClosed => "Vote clos",
+            AppError::UnknownDevice => "Appareil inconnu",
             AppError::BadRequest(_) => "Requête invalide",
             AppError::Invalid(_) => "Saisie refusée",
             AppError::Conflict(_) => "Action impossible pour l'instant",
@@ -141,13 +162,14 @@ impl AppError {
 
     fn headers(&self, response: &mut HttpResponse) {
         let value = match self {
-            AppError::TooManyAttempts => Some((header::RETRY_AFTER, "900")),
-            AppError::Unavailable(_) => Some((header::RETRY_AFTER, "5")),
-            AppError::MethodNotAllowed(allowed) => Some((header::ALLOW, *allowed)),
+            AppError::TooManyAttempts => Some((header::RETRY_AFTER, "900".to_owned())),
+            AppError::RateLimited(seconds) => Some((header::RETRY_AFTER, seconds.max(&1).to_string())),
+            AppError::Unavailable(_) => Some((header::RETRY_AFTER, "5".to_owned())),
+            AppError::MethodNotAllowed(allowed) => Some((header::ALLOW, (*allowed).to_owned())),
             _ => None,
         };
         if let Some((name, value)) = value {
-            if let Ok(value) = header::HeaderValue::from_str(value) {
+            if let Ok(value) = header::HeaderValue::from_str(&value) {
                 response.headers_mut().insert(name, value);
             }
         }
@@ -204,6 +226,11 @@ impl From<actix_web::error::BlockingError> for AppError {
     }
 }
 
+/// Whole minutes to wait, rounded up (at least one), for a French message.
+pub fn minutes(seconds: i64) -> i64 {
+    ((seconds.max(1) + 59) / 60).max(1)
+}
+
 fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
@@ -226,7 +253,9 @@ impl ResponseError for AppError {
             AppError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             AppError::LoginRequired { .. } => StatusCode::SEE_OTHER,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
-            AppError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooManyAttempts | AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::VoteClosed => StatusCode::CONFLICT,
+            AppError::UnknownDevice => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,

@@ -20,7 +20,15 @@ use crate::routes::{ConsultationDetail, ConsultationSummary, Health, PhaseView, 
         crate::routes::api::questionnaire::start_draft,
         crate::routes::api::questionnaire::get_draft,
         crate::routes::api::questionnaire::save_draft_section,
-        crate::routes::api::questionnaire::submit_draft
+        crate::routes::api::questionnaire::submit_draft,
+        crate::routes::stands::api::list,
+        crate::routes::stands::api::leave_idea,
+        crate::routes::workshops::api::list_entries,
+        crate::routes::workshops::api::post_entry,
+        crate::routes::plenary::api::plenary,
+        crate::routes::plenary::api::new_device,
+        crate::routes::plenary::api::vote,
+        crate::routes::plenary::api::tally
     ),
     components(schemas(
         Health,
@@ -37,7 +45,19 @@ use crate::routes::{ConsultationDetail, ConsultationSummary, Health, PhaseView, 
         crate::routes::api::questionnaire::DraftStarted,
         crate::routes::api::questionnaire::DraftView,
         crate::routes::api::questionnaire::SectionSave,
-        crate::routes::api::questionnaire::SectionSaved
+        crate::routes::api::questionnaire::SectionSaved,
+        crate::routes::stands::api::StandView,
+        crate::routes::stands::api::IdeaRequest,
+        crate::routes::stands::api::IdeaReceived,
+        crate::routes::workshops::api::EntryView,
+        crate::routes::workshops::api::EntryList,
+        crate::routes::workshops::api::NewEntry,
+        crate::routes::plenary::api::TallyView,
+        crate::routes::plenary::api::OpenVote,
+        crate::routes::plenary::api::PlenaryView,
+        crate::routes::plenary::api::DeviceIssued,
+        crate::routes::plenary::api::VoteRequest,
+        crate::routes::plenary::api::VoteView
     ))
 )]
 struct ApiDoc;

@@ -135,6 +135,49 @@ pub fn french_instant(at: NaiveDateTime) -> String {
     format!("{} à {} (UTC)", french_date(at.date()), at.format("%H h %M"))
 }
 
+/// A contribution kind offered by a public form (a radio button), checked if it was chosen.
+pub struct KindChoice {
+    /// `constat`, `proposition`, …
+    pub value: &'static str,
+    /// Its French label.
+    pub label: &'static str,
+    /// Chosen in what was sent.
+    pub checked: bool,
+}
+
+/// The four kinds, in their order, `selected` checked: the same list on every public form.
+pub fn kind_choices(selected: &str) -> Vec<KindChoice> {
+    essaim_core::domain::ContributionKind::ALL
+        .iter()
+        .map(|k| KindChoice { value: k.as_str(), label: k.label(), checked: selected == k.as_str() })
+        .collect()
+}
+
+/// A département offered by a form's list, selected if it was chosen.
+pub struct TerritoryChoice {
+    /// Its code (`44`).
+    pub code: String,
+    /// « Loire-Atlantique (44) ».
+    pub label: String,
+    /// Chosen in what was sent.
+    pub selected: bool,
+}
+
+/// The consultation's départements as a form's list, `selected` chosen.
+pub fn territory_choices(
+    territories: &[essaim_core::domain::consultation::Territory],
+    selected: &str,
+) -> Vec<TerritoryChoice> {
+    territories
+        .iter()
+        .map(|t| TerritoryChoice {
+            code: t.code.clone(),
+            label: format!("{} ({})", t.name, t.code),
+            selected: selected == t.code,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

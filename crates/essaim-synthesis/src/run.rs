@@ -158,6 +158,11 @@ impl SynthesisOutput {
                 for quote in &mut orientation.quotes {
                     quote.text = scrubber.scrub(&quote.text);
                 }
+                if let Some(plenary) = &mut orientation.plenary {
+                    for amendment in &mut plenary.amendments {
+                        *amendment = scrubber.scrub(amendment);
+                    }
+                }
             }
             for note in &mut theme.notes {
                 *note = scrubber.scrub(note);

@@ -1,7 +1,18 @@
-//! The five-theme workshop and debate module. For now it gives the per-theme overview that
-//! workshops, stands and the plenary are organised around; attendance, reports, stands and the
-//! plenary judgement of orientations come with their issues (docs/architecture.md).
+//! The five-theme workshop and debate module: the per-theme overview, the workshops
+//! (*ateliers*) with their facilitators, attendance and report, live capture of their entries
+//! (each a contribution recorded through the core), the workshop report as a document, and the
+//! staff overview and exports (docs/workshops.md). Stands and the plenary come with their
+//! parts of issue 9.
 
+pub mod capture;
+pub mod demo;
+pub mod export;
 mod overview;
+pub mod passport;
+pub mod report;
+pub mod stands;
+pub mod workshops;
 
 pub use overview::{theme_overview, ThemeSummary};
+pub use workshops::{Workshop, WorkshopError, WorkshopPhase, WorkshopState, WorkshopSummary};
+pub mod plenary;

@@ -6,8 +6,10 @@ pub mod consultation;
 pub mod contribution;
 pub mod organisation;
 pub mod orientation;
+pub mod plenary;
 pub mod session;
 mod text_enum;
+pub mod throttle;
 pub mod vocab;
 
 pub use account::{

@@ -7,10 +7,13 @@ mod admin;
 pub(crate) mod api;
 mod contributions;
 mod mail;
+pub(crate) mod plenary;
 mod public;
 mod questionnaire;
+pub(crate) mod stands;
 mod static_files;
 mod synthesis;
+pub(crate) mod workshops;
 
 use actix_web::dev::Handler;
 use actix_web::{middleware, web, FromRequest, Resource, Responder};
@@ -90,6 +93,9 @@ pub fn register(cfg: &mut web::ServiceConfig) {
                         .default_service(web::to(not_allowed("PUT"))),
                 )
                 .service(post("/v1/questionnaire/drafts/{token}/submit", api::questionnaire::submit_draft))
+                .configure(workshops::register_api)
+                .configure(stands::register_api)
+                .configure(plenary::register_api)
                 .default_service(web::to(not_found)),
         )
         // Public pages.
@@ -122,5 +128,11 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .configure(questionnaire::register)
         // Online contributions and their moderation.
         .configure(contributions::register)
+        // Workshops: capture, attendance, reports; staff overview and exports.
+        .configure(workshops::register)
+        // The treasure hunt: stands, ideas, passport.
+        .configure(stands::register)
+        // The plenary: projection, votes, tally, verdicts.
+        .configure(plenary::register)
         .default_service(web::to(not_found));
 }

@@ -11,12 +11,17 @@ mod errors;
 mod jobs;
 mod mail;
 mod pages;
+mod plenary;
 mod questionnaire;
 mod questionnaire_api;
 mod questionnaire_export;
 mod questionnaire_manage;
 mod questionnaire_results;
+mod stands;
+mod stands_api;
 mod synthesis;
+mod workshops;
+mod workshops_capture;
 
 /// The id in the first `{prefix}ID` of a page (an `action="…/ID/…"`, a `value="ID"`).
 pub fn first_id_after(body: &str, prefix: &str) -> String {

@@ -3,10 +3,11 @@
 use essaim_core::db::DbConnection;
 use essaim_core::domain::consultation::{find_consultation, themes_of};
 use essaim_core::domain::contribution::moderation_counts;
+use essaim_core::domain::plenary::{outcomes_of_consultation, OrientationOutcome, VoteState};
 use essaim_core::CoreError;
 
 use super::{drafts_of, placed_items, DraftError};
-use crate::pipeline::{Item, NotGrouped, Params, ProposedOrientation, ThemeSynthesis};
+use crate::pipeline::{Item, NotGrouped, Params, PlenaryOutcome, ProposedOrientation, ThemeSynthesis};
 use crate::run::{input_hash, person_names, RunInfo, SynthesisDocument, SynthesisOutput, METHOD};
 
 /// The consultation's current drafts, every theme, ready for `write_exports`.
@@ -15,6 +16,8 @@ pub fn drafts_document(conn: &mut DbConnection, slug: &str) -> Result<SynthesisO
         CoreError::NotFound(_) => DraftError::NotFound("consultation"),
         other => DraftError::Store(other),
     })?;
+    // What the plenary said of each orientation, read through the core.
+    let outcomes = outcomes_of_consultation(conn, consultation.id)?;
     let mut themes = Vec::new();
     let mut inputs: Vec<(String, Vec<Item>)> = Vec::new();
     for theme in themes_of(conn, consultation.id)? {
@@ -56,6 +59,7 @@ pub fn drafts_document(conn: &mut DbConnection, slug: &str) -> Result<SynthesisO
                     contributions: d.members.iter().map(|m| m.reference.clone()).collect(),
                     duplicate_groups: Vec::new(),
                     support: d.support.clone(),
+                    plenary: outcomes.get(&d.orientation.id).map(plenary_outcome),
                 })
                 .collect(),
             not_grouped,
@@ -80,4 +84,16 @@ pub fn drafts_document(conn: &mut DbConnection, slug: &str) -> Result<SynthesisO
     };
     let names = person_names(conn, consultation.id)?;
     Ok(SynthesisOutput { document, inputs }.scrubbed(&names))
+}
+
+/// The plenary's outcome of one orientation, as the exports show it.
+fn plenary_outcome(outcome: &OrientationOutcome) -> PlenaryOutcome {
+    PlenaryOutcome {
+        verdict: outcome.verdict.map(|v| v.as_str().to_owned()),
+        vote_closed: outcome.vote_state == VoteState::Closed,
+        votes_confirmed: outcome.tally.confirmed,
+        votes_to_amend: outcome.tally.to_amend,
+        votes_not_confirmed: outcome.tally.not_confirmed,
+        amendments: outcome.amendments.clone(),
+    }
 }

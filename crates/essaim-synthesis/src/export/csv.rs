@@ -38,6 +38,11 @@ pub fn contributions_csv(document: &SynthesisDocument, inputs: &[(String, Vec<It
         "territoire",
         "type",
         "texte",
+        "verdict_pleniere",
+        "votes_confirmee",
+        "votes_a_amender",
+        "votes_non_confirmee",
+        "amendements_retenus",
     ])?;
     for theme in &document.themes {
         let items: HashMap<&str, &Item> = inputs
@@ -46,7 +51,20 @@ pub fn contributions_csv(document: &SynthesisDocument, inputs: &[(String, Vec<It
             .flat_map(|(_, items)| items.iter().map(|i| (i.reference.as_str(), i)))
             .collect();
         let mut rows: Vec<[String; 6]> = Vec::new();
+        let mut plenary: HashMap<String, [String; 5]> = HashMap::new();
         for (n, orientation) in theme.orientations.iter().enumerate() {
+            if let Some(p) = &orientation.plenary {
+                plenary.insert(
+                    (n + 1).to_string(),
+                    [
+                        p.verdict.as_deref().map(super::report::verdict_label).unwrap_or_default().to_owned(),
+                        p.votes_confirmed.to_string(),
+                        p.votes_to_amend.to_string(),
+                        p.votes_not_confirmed.to_string(),
+                        p.amendments.join(" | "),
+                    ],
+                );
+            }
             for reference in &orientation.contributions {
                 rows.push([
                     (n + 1).to_string(),
@@ -70,6 +88,8 @@ pub fn contributions_csv(document: &SynthesisDocument, inputs: &[(String, Vec<It
         }
         for [number, title, reference, status, reason, _] in rows {
             let item = items.get(reference.as_str());
+            let [verdict, confirmed, to_amend, not_confirmed, amendments] =
+                plenary.get(&number).cloned().unwrap_or_default();
             let cells = [
                 theme.theme.clone(),
                 number,
@@ -81,6 +101,11 @@ pub fn contributions_csv(document: &SynthesisDocument, inputs: &[(String, Vec<It
                 item.and_then(|i| i.territory.clone()).unwrap_or_default(),
                 item.map(|i| i.kind.clone()).unwrap_or_default(),
                 item.map(|i| scrub(&i.text, &[])).unwrap_or_default(),
+                verdict,
+                confirmed,
+                to_amend,
+                not_confirmed,
+                amendments,
             ];
             writer.write_record(cells.iter().map(|c| safe_cell(c).into_owned()))?;
         }

@@ -10,7 +10,7 @@ use essaim_documents::{Block, Document};
 
 use super::csv::reason_label;
 use super::labels;
-use crate::pipeline::Item;
+use crate::pipeline::{Item, PlenaryOutcome};
 use crate::run::SynthesisDocument;
 
 /// Counts of one facet, labelled, largest first.
@@ -127,6 +127,39 @@ fn facet_blocks(blocks: &mut Vec<Block>, title: &str, column: &str, facet: &Face
     });
 }
 
+/// A verdict's French label, from its code.
+pub fn verdict_label(code: &str) -> &'static str {
+    match code {
+        "confirmed" => "confirmée",
+        "to_amend" => "à amender",
+        "not_confirmed" => "non confirmée",
+        _ => "inconnu",
+    }
+}
+
+/// "Plénière : …" — the verdict, the counts and the state of the vote, in one sentence.
+pub fn plenary_line(plenary: &PlenaryOutcome) -> String {
+    let verdict = match &plenary.verdict {
+        Some(code) => format!("verdict de la salle : {}", verdict_label(code)),
+        None => "verdict de la salle pas encore enregistré".to_owned(),
+    };
+    format!(
+        "Plénière — {verdict}. Votes{} : {} confirmée, {} à amender, {} non confirmée.",
+        if plenary.vote_closed { "" } else { " (vote en cours)" },
+        labels::number(usize::try_from(plenary.votes_confirmed).unwrap_or(0)),
+        labels::number(usize::try_from(plenary.votes_to_amend).unwrap_or(0)),
+        labels::number(usize::try_from(plenary.votes_not_confirmed).unwrap_or(0)),
+    )
+}
+
+fn plenary_blocks(blocks: &mut Vec<Block>, plenary: &PlenaryOutcome) {
+    blocks.push(Block::Paragraph(plenary_line(plenary)));
+    if !plenary.amendments.is_empty() {
+        blocks.push(Block::Paragraph(format!("Amendements retenus en plénière ({}) :", plenary.amendments.len())));
+        blocks.push(Block::List(plenary.amendments.clone()));
+    }
+}
+
 /// The draft strategy as a document: title, participation, one part per theme, the two
 /// annexes.
 pub fn strategy_document(document: &SynthesisDocument, inputs: &[(String, Vec<Item>)]) -> Document {
@@ -174,6 +207,9 @@ pub fn strategy_document(document: &SynthesisDocument, inputs: &[(String, Vec<It
             blocks.push(Block::List(support_lines(&orientation.support)));
             for quote in &orientation.quotes {
                 blocks.push(Block::Quote(format!("« {} » (réf. {})", quote.text, quote.reference)));
+            }
+            if let Some(plenary) = &orientation.plenary {
+                plenary_blocks(&mut blocks, plenary);
             }
         }
     }

@@ -23,7 +23,7 @@ use crate::text::space::{FeatureKey, FeatureSpace, WordRef};
 use crate::text::Analyzer;
 
 pub use choose_k::stride_sample;
-pub use model::{Item, NotGrouped, Params, ProposedOrientation, Quote, Support, ThemeSynthesis};
+pub use model::{Item, NotGrouped, Params, PlenaryOutcome, ProposedOrientation, Quote, Support, ThemeSynthesis};
 
 /// Longest quote, in characters.
 const QUOTE_CHARS: usize = 600;
@@ -291,5 +291,6 @@ fn orientation(
         contributions,
         duplicate_groups,
         support: support_of(&all, reps_of_group.len()),
+        plenary: None,
     }
 }

@@ -105,6 +105,27 @@ pub struct ProposedOrientation {
     pub duplicate_groups: Vec<Vec<String>>,
     /// Figures.
     pub support: Support,
+    /// What the plenary said of it (only in the staff export, once it was put to the plenary).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plenary: Option<PlenaryOutcome>,
+}
+
+/// The plenary's outcome for one orientation: the room's verdict, the phones' votes, the
+/// amendments retained (read through `essaim_core::domain::plenary`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlenaryOutcome {
+    /// `confirmed`, `to_amend` or `not_confirmed`; none until the facilitator records it.
+    pub verdict: Option<String>,
+    /// True once the vote is closed.
+    pub vote_closed: bool,
+    /// Votes "confirmée".
+    pub votes_confirmed: i64,
+    /// Votes "à amender".
+    pub votes_to_amend: i64,
+    /// Votes "non confirmée".
+    pub votes_not_confirmed: i64,
+    /// The texts of the amendments retained, in the order they were retained.
+    pub amendments: Vec<String>,
 }
 
 /// A contribution left out of the groups, and why.

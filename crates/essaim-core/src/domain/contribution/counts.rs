@@ -104,3 +104,81 @@ pub fn counts_by_channel(conn: &mut DbConnection, consultation: Id) -> CoreResul
         })
         .collect())
 }
+
+/// How many accepted contributions one theme received through one channel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ThemeChannelCount {
+    /// The theme (none: not classified).
+    pub theme_id: Option<Id>,
+    /// The channel.
+    pub channel: Channel,
+    /// Accepted contributions.
+    pub count: i64,
+}
+
+/// Accepted contributions of a consultation per theme and channel, in one grouped query; only
+/// the pairs that have any are listed.
+pub fn counts_by_theme_and_channel(conn: &mut DbConnection, consultation: Id) -> CoreResult<Vec<ThemeChannelCount>> {
+    let rows: Vec<(Option<Id>, String, i64)> = contributions::table
+        .filter(contributions::consultation_id.eq(consultation))
+        .filter(contributions::moderation_status.eq(ModerationStatus::Published))
+        .group_by((contributions::theme_id, contributions::channel))
+        .select((contributions::theme_id, contributions::channel, count_star()))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(theme_id, code, count)| {
+            Channel::parse(&code).map(|channel| ThemeChannelCount { theme_id, channel, count })
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::contribution::{moderate, Decision, NewContribution, Submitter};
+    use crate::domain::ContributionKind;
+    use crate::testing::{contribution, demo, demo_account, record, TestDb};
+
+    #[test]
+    fn theme_and_channel_counts_take_accepted_contributions_only() {
+        let db = TestDb::new();
+        let mut conn = db.conn();
+        let (consultation, themes) = demo(&mut conn);
+        let staff = demo_account(&mut conn, "staff");
+        let before = counts_by_theme_and_channel(&mut conn, consultation).unwrap();
+        let count = |rows: &[ThemeChannelCount], theme: Id, channel: Channel| {
+            rows.iter().find(|r| r.theme_id == Some(theme) && r.channel == channel).map(|r| r.count).unwrap_or(0)
+        };
+        let live = |text: &str| {
+            NewContribution::new(
+                consultation,
+                Channel::ConferenceWorkshop,
+                ContributionKind::Question,
+                text,
+                Submitter::Account(staff),
+            )
+            .theme(themes[4].id)
+        };
+        record(&mut conn, live("Une question."));
+        record(&mut conn, live("Une autre question."));
+        let waiting = NewContribution::new(
+            consultation,
+            Channel::ConferenceWorkshop,
+            ContributionKind::Question,
+            "En attente.",
+            Submitter::Public,
+        )
+        .theme(themes[4].id);
+        record(&mut conn, waiting);
+        let rejected = record(&mut conn, contribution(consultation, themes[4].id, "Rejetée."));
+        moderate(&mut conn, rejected.id, Decision::Reject("Hors sujet.".into()), staff).unwrap();
+        let after = counts_by_theme_and_channel(&mut conn, consultation).unwrap();
+        let theme = themes[4].id;
+        assert_eq!(
+            count(&after, theme, Channel::ConferenceWorkshop) - count(&before, theme, Channel::ConferenceWorkshop),
+            2
+        );
+        assert_eq!(count(&after, theme, Channel::Import), count(&before, theme, Channel::Import));
+    }
+}

@@ -5,6 +5,7 @@
 //! and gets its moderation status from the same rule ([`initial_status`], docs/moderation.md).
 
 mod counts;
+mod edit;
 mod moderation;
 mod queue;
 mod record;
@@ -18,7 +19,11 @@ use crate::domain::vocab::{AuthorKind, Channel, ContributionKind, ModerationStat
 use crate::error::CoreResult;
 use crate::schema::contributions;
 
-pub use counts::{counts_by_channel, counts_by_theme, moderation_counts, ChannelCount, ModerationCounts, ThemeCount};
+pub use counts::{
+    counts_by_channel, counts_by_theme, counts_by_theme_and_channel, moderation_counts, ChannelCount, ModerationCounts,
+    ThemeChannelCount, ThemeCount,
+};
+pub use edit::{delete_contribution, edit_contribution};
 pub use moderation::{initial_status, moderate, Decision, Submitter, MAX_MODERATION_NOTE_CHARS};
 pub use queue::{
     accepted_of_theme, find_contribution_in, moderation_queue, Page, QueueCursor, QueueFilter, MAX_PAGE_SIZE, PAGE_SIZE,

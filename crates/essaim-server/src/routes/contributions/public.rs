@@ -8,7 +8,7 @@ use essaim_contributions::online::{submit_online, submitted_with_key, OnlineForm
 use essaim_core::db::Id;
 use essaim_core::domain::consultation::territories_of;
 use essaim_core::domain::contribution::{accepted_of_theme, moderation_counts, MAX_CONTRIBUTION_CHARS, PAGE_SIZE};
-use essaim_core::domain::{ContributionKind, Territory};
+use essaim_core::domain::Territory;
 use essaim_core::security::random_token;
 use essaim_core::{CoreError, FieldError, ValidationErrors};
 use essaim_synthesis::scrub::Scrubber;
@@ -18,7 +18,7 @@ use super::consultation_theme;
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::extract::{CsrfForm, CONTRIBUTION_FORM_LIMIT};
-use crate::views::{french_date, render, Layout};
+use crate::views::{french_date, kind_choices, render, territory_choices, KindChoice, Layout, TerritoryChoice};
 
 /// The fields of the public form, as posted.
 #[derive(Debug, Default, Deserialize)]
@@ -32,18 +32,6 @@ pub struct Fields {
     idempotency_key: String,
 }
 
-struct Choice {
-    value: &'static str,
-    label: &'static str,
-    checked: bool,
-}
-
-struct TerritoryChoice {
-    code: String,
-    label: String,
-    selected: bool,
-}
-
 #[derive(Template)]
 #[template(path = "contributions/form.html")]
 struct FormPage {
@@ -53,7 +41,7 @@ struct FormPage {
     position: i32,
     theme: String,
     theme_description: String,
-    kinds: Vec<Choice>,
+    kinds: Vec<KindChoice>,
     territories: Vec<TerritoryChoice>,
     form: OnlineForm,
     errors: Vec<FieldError>,
@@ -95,18 +83,8 @@ fn form_page(
         position: theme.position,
         theme: theme.title.clone(),
         theme_description: theme.description.clone(),
-        kinds: ContributionKind::ALL
-            .iter()
-            .map(|k| Choice { value: k.as_str(), label: k.label(), checked: form.kind == k.as_str() })
-            .collect(),
-        territories: territories
-            .iter()
-            .map(|t| TerritoryChoice {
-                code: t.code.clone(),
-                label: format!("{} ({})", t.name, t.code),
-                selected: form.territory == t.code,
-            })
-            .collect(),
+        kinds: kind_choices(&form.kind),
+        territories: territory_choices(territories, &form.territory),
         form,
         errors: errors.0.into_iter().map(|e| FieldError { field: anchor(&e.field).to_owned(), ..e }).collect(),
         max_chars: MAX_CONTRIBUTION_CHARS,

@@ -1,0 +1,446 @@
+//! The participant's side of the plenary: the vote page (`/p/{code}`, made for a phone, no
+//! account, never refreshed by itself so nothing typed is disturbed), and the tally page for
+//! projection with its event stream.
+
+use std::time::Duration;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::web::Bytes;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use essaim_core::db::{DbConnection, Id};
+use essaim_core::domain::plenary::Plenary;
+use essaim_core::{CoreError, FieldError, ValidationErrors};
+use essaim_workshops::plenary::devices::{device_of, new_device, NewDevice};
+use essaim_workshops::plenary::projection::open_votes;
+use essaim_workshops::plenary::votes::{vote_of, Ballot, VoteOutcome, MAX_AMENDMENT_CHARS};
+use essaim_workshops::plenary::{consultation_of, live_tally, orientation_of, plenary_at, Judgement, PlenaryError};
+use serde::Deserialize;
+
+use super::api::{cast, tally_of, TallyView};
+use super::{device_cookie, device_token, id_of, limits};
+use crate::app::AppState;
+use crate::auth::client_ip;
+use crate::error::{minutes, AppError};
+use crate::extract::CsrfForm;
+use crate::views::{render, Layout};
+
+/// One choice of the vote form.
+pub struct Choice {
+    /// Its code.
+    pub value: &'static str,
+    /// Its label.
+    pub label: &'static str,
+    /// Checked.
+    pub checked: bool,
+}
+
+fn choices(selected: &str) -> Vec<Choice> {
+    Judgement::ALL
+        .iter()
+        .map(|j| Choice { value: j.as_str(), label: j.label(), checked: selected == j.as_str() })
+        .collect()
+}
+
+/// One orientation open to the vote, with this device's vote and what was typed.
+pub struct OpenItem {
+    id: String,
+    theme_position: i32,
+    theme: String,
+    title: String,
+    body: String,
+    choices: Vec<Choice>,
+    amendment: String,
+    current: Option<&'static str>,
+    saved: bool,
+    errors: Vec<FieldError>,
+    refusal: Option<String>,
+}
+
+impl OpenItem {
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "plenary/vote.html")]
+struct VotePage {
+    layout: Layout,
+    code: String,
+    consultation: String,
+    items: Vec<OpenItem>,
+    max_chars: usize,
+}
+
+/// What was sent for one orientation, to show it back.
+struct Typed {
+    orientation: Id,
+    ballot: Ballot,
+    errors: ValidationErrors,
+    refusal: Option<String>,
+}
+
+/// The device of this request, made now (with its cookie to set) when it has none the
+/// server knows.
+fn device_for(conn: &mut DbConnection, token: &str, address: &str) -> Result<(Option<Id>, Option<String>), AppError> {
+    if let Some(id) = device_of(conn, token)? {
+        return Ok((Some(id), None));
+    }
+    match new_device(conn, address, limits().devices_per_address)? {
+        NewDevice::Made { id, token } => Ok((Some(id), Some(token))),
+        // Over the limit: the page is shown, the vote will say why.
+        NewDevice::Limited { .. } => Ok((None, None)),
+    }
+}
+
+fn page_of(
+    conn: &mut DbConnection,
+    mut layout: Layout,
+    plenary: &Plenary,
+    device: Option<Id>,
+    saved: Option<Id>,
+    typed: Option<&Typed>,
+) -> Result<VotePage, AppError> {
+    let consultation = consultation_of(conn, plenary)?;
+    let mut items = Vec::new();
+    for (item, orientation, theme) in open_votes(conn, plenary)? {
+        let vote = match device {
+            Some(d) => vote_of(conn, item.id, d)?,
+            None => None,
+        };
+        let current = vote.as_ref().and_then(|v| v.judgement());
+        let mine = typed.filter(|t| t.orientation == orientation.id);
+        let (selected, amendment) = match (mine, &vote) {
+            (Some(t), _) => (t.ballot.choice.clone(), t.ballot.amendment.clone()),
+            (None, Some(v)) => (v.choice.clone(), v.amendment.clone().unwrap_or_default()),
+            (None, None) => (String::new(), String::new()),
+        };
+        items.push(OpenItem {
+            id: orientation.id.to_string(),
+            theme_position: theme.position,
+            theme: theme.title,
+            title: orientation.title,
+            body: orientation.body,
+            choices: choices(&selected),
+            amendment,
+            current: current.map(|j| j.label()),
+            saved: saved == Some(orientation.id) && mine.is_none(),
+            errors: mine
+                .map(|t| {
+                    t.errors
+                        .0
+                        .iter()
+                        .map(|e| FieldError {
+                            field: match e.field.as_str() {
+                                "amendment" => format!("amendement-{}", orientation.id),
+                                _ => format!("choix-{}-{}", orientation.id, Judgement::Confirmed.as_str()),
+                            },
+                            ..e.clone()
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            refusal: mine.and_then(|t| t.refusal.clone()),
+        });
+    }
+    let refused = typed.is_some_and(|t| !t.errors.is_empty() || t.refusal.is_some());
+    layout.title = if refused { "Erreur — Vote de la plénière" } else { "Vote de la plénière" }.to_owned();
+    Ok(VotePage {
+        layout,
+        code: plenary.code.clone(),
+        consultation: consultation.title,
+        items,
+        max_chars: MAX_AMENDMENT_CHARS,
+    })
+}
+
+/// Query of the vote page.
+#[derive(Debug, Default, Deserialize)]
+pub struct VoteQuery {
+    /// The orientation just voted on.
+    #[serde(default)]
+    vote: String,
+}
+
+fn with_cookie(mut response: HttpResponse, token: Option<String>, tls: bool) -> HttpResponse {
+    if let Some(token) = token {
+        let _ = response.add_cookie(&device_cookie(token, tls));
+    }
+    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    response
+}
+
+/// `GET /p/{code}`: the orientations open to the vote, each with its form (this device's vote
+/// chosen). The page never refreshes itself: "Actualiser" shows the next vote.
+pub async fn vote_page(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+    query: web::Query<VoteQuery>,
+) -> Result<HttpResponse, AppError> {
+    let code = code.into_inner();
+    let token = device_token(&req);
+    let address = client_ip(&req);
+    let saved = query.vote.parse::<Id>().ok();
+    let layout = Layout::for_request(&req, "", "home");
+    let (page, issued) = state
+        .db(move |conn| -> Result<_, AppError> {
+            let plenary = plenary_at(conn, &code)?;
+            let (device, issued) = device_for(conn, &token, &address)?;
+            Ok((page_of(conn, layout, &plenary, device, saved, None)?, issued))
+        })
+        .await?;
+    Ok(with_cookie(render(&page, StatusCode::OK)?, issued, state.config.behind_tls()))
+}
+
+/// The vote form's fields.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct VoteFields {
+    choice: String,
+    amendment: String,
+}
+
+/// `POST /p/{code}/votes/{orientation}`: casts or changes this device's vote, then back to the
+/// page (303). Refused, the page comes back with the message next to the field and what was
+/// typed: 422 (the form), 409 (the vote closed meanwhile), 429 (too many), 403 (a device the
+/// server does not know: it gets one now, the vote is to send again).
+pub async fn vote_send(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    fields: CsrfForm<VoteFields>,
+) -> Result<HttpResponse, AppError> {
+    let (code, orientation) = path.into_inner();
+    let orientation = id_of(&orientation)?;
+    let fields = fields.into_inner();
+    let ballot = Ballot { choice: fields.choice, amendment: fields.amendment };
+    let token = device_token(&req);
+    let address = client_ip(&req);
+    let outcome = cast(&state, code.clone(), orientation, token.clone(), ballot.clone(), address.clone()).await;
+    let (status, typed) = match outcome {
+        Ok(VoteOutcome::New(_)) | Ok(VoteOutcome::Changed(_)) => {
+            return Ok(HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, format!("/p/{code}?vote={orientation}#o-{orientation}")))
+                .finish());
+        }
+        Ok(VoteOutcome::Limited { retry_after_secs }) => {
+            let m = minutes(retry_after_secs);
+            let message = format!(
+                "Trop de votes ont été envoyés depuis cet appareil ou cette connexion en peu de temps : rien n'a été enregistré. Renvoyez votre vote dans {m} minute{}.",
+                if m > 1 { "s" } else { "" }
+            );
+            (StatusCode::TOO_MANY_REQUESTS, Typed { orientation, ballot, errors: ValidationErrors::default(), refusal: Some(message) })
+        }
+        Ok(VoteOutcome::Closed) | Err(PlenaryError::VoteClosed) => (
+            StatusCode::CONFLICT,
+            Typed { orientation, ballot, errors: ValidationErrors::default(), refusal: Some(AppError::VoteClosed.message()) },
+        ),
+        Err(PlenaryError::Core(CoreError::Validation(errors))) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, Typed { orientation, ballot, errors, refusal: None })
+        }
+        Err(PlenaryError::UnknownDevice) => (
+            StatusCode::FORBIDDEN,
+            Typed {
+                orientation,
+                ballot,
+                errors: ValidationErrors::default(),
+                refusal: Some("Votre appareil n'était pas reconnu : votre vote n'a pas été enregistré. Il l'est maintenant : envoyez votre vote de nouveau.".into()),
+            },
+        ),
+        Err(other) => return Err(other.into()),
+    };
+    let closed = status == StatusCode::CONFLICT;
+    let layout = Layout::for_request(&req, "", "home");
+    let (page, issued, found) = state
+        .db(move |conn| -> Result<_, AppError> {
+            let plenary = plenary_at(conn, &code)?;
+            let (device, issued) = device_for(conn, &token, &address)?;
+            let page = page_of(conn, layout, &plenary, device, None, Some(&typed))?;
+            let found = page.items.iter().any(|i| i.id == orientation.to_string());
+            Ok((page, issued, (found, typed)))
+        })
+        .await?;
+    let (found, typed) = found;
+    if !found && closed {
+        // The vote closed: the orientation is off the page; say so above the other votes.
+        let page = ClosedPage {
+            layout: Layout::for_request(&req, "Vote clos — Vote de la plénière", "home"),
+            code: page.code,
+            message: typed.refusal.unwrap_or_default(),
+            choice: Judgement::parse(&typed.ballot.choice).map(|j| j.label()).unwrap_or(""),
+            amendment: typed.ballot.amendment,
+        };
+        return Ok(with_cookie(render(&page, status)?, issued, state.config.behind_tls()));
+    }
+    Ok(with_cookie(render(&page, status)?, issued, state.config.behind_tls()))
+}
+
+#[derive(Template)]
+#[template(path = "plenary/closed.html")]
+struct ClosedPage {
+    layout: Layout,
+    code: String,
+    message: String,
+    choice: &'static str,
+    amendment: String,
+}
+
+#[derive(Template)]
+#[template(path = "plenary/tally.html")]
+struct TallyPage {
+    layout: Layout,
+    code: String,
+    address: String,
+    short_address: String,
+    qr: String,
+    theme_position: i32,
+    theme: String,
+    title: String,
+    tally: TallyView,
+    rows: Vec<TallyRow>,
+    stream: String,
+    refresh: String,
+}
+
+/// One line of the tally.
+pub struct TallyRow {
+    key: &'static str,
+    label: &'static str,
+    count: String,
+    share: String,
+}
+
+fn rows_of(tally: &TallyView) -> Vec<TallyRow> {
+    let counts = [
+        (Judgement::Confirmed, tally.confirmed),
+        (Judgement::ToAmend, tally.to_amend),
+        (Judgement::NotConfirmed, tally.not_confirmed),
+    ];
+    counts
+        .into_iter()
+        .map(|(j, n)| TallyRow {
+            key: j.as_str(),
+            label: j.label(),
+            count: n.map(|n| n.to_string()).unwrap_or_else(|| "—".into()),
+            share: match n {
+                Some(n) if tally.total > 0 => format!("{} %", (n * 100 + tally.total / 2) / tally.total),
+                _ => String::new(),
+            },
+        })
+        .collect()
+}
+
+/// `GET /p/{code}/decompte/{orientation}`: the tally for projection, with the QR code of the
+/// vote page. Updated live by `plenary.js` from the event stream; without JavaScript, the
+/// "Actualiser" link reloads it.
+pub async fn tally_page(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (code, orientation) = path.into_inner();
+    let orientation = id_of(&orientation)?;
+    let base = state.config.base_url.clone();
+    let (plenary, o, theme, tally) = state
+        .db(move |conn| -> Result<_, AppError> {
+            let plenary = plenary_at(conn, &code)?;
+            let o = orientation_of(conn, &plenary, orientation)?;
+            let theme = essaim_core::domain::consultation::themes_of(conn, plenary.consultation_id)?
+                .into_iter()
+                .find(|t| t.id == o.theme_id)
+                .ok_or(AppError::NotFound)?;
+            let tally = tally_of(conn, &plenary, orientation)?;
+            Ok((plenary, o, theme, tally))
+        })
+        .await?;
+    let address = plenary.address(&base);
+    let qr = essaim_workshops::stands::poster::qr_svg(&address)?;
+    let page = TallyPage {
+        layout: Layout::for_request(&req, format!("Décompte — {}", o.title), "home"),
+        short_address: essaim_workshops::plenary::short_address(&address),
+        address,
+        qr,
+        theme_position: theme.position,
+        theme: theme.title,
+        title: o.title,
+        rows: rows_of(&tally),
+        stream: format!("/p/{}/decompte/{}/flux", plenary.code, orientation),
+        refresh: format!("/p/{}/decompte/{}", plenary.code, orientation),
+        code: plenary.code,
+        tally,
+    };
+    let mut response = render(&page, StatusCode::OK)?;
+    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// How often the stream reads the tally.
+const POLL: Duration = Duration::from_millis(250);
+/// A comment line this often keeps proxies from closing a quiet stream.
+const KEEP_ALIVE_POLLS: u32 = 60;
+
+/// `GET /p/{code}/decompte/{orientation}/flux`: server-sent events, one `tally` event (JSON,
+/// as the API's tally) at once and then each time the counts change. The stream reads the
+/// database every 250 ms rather than listening in memory, so several server processes on one
+/// database give the same tally.
+pub async fn tally_stream(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (code, orientation) = path.into_inner();
+    let orientation = id_of(&orientation)?;
+    let check = code.clone();
+    state
+        .db(move |conn| -> Result<(), AppError> {
+            let plenary = plenary_at(conn, &check)?;
+            orientation_of(conn, &plenary, orientation)?;
+            Ok(())
+        })
+        .await?;
+    let state = state.into_inner();
+    let start = (state, code, None::<String>, 0u32, true);
+    let stream = futures_util::stream::unfold(start, move |(state, code, last, quiet, first)| async move {
+        let mut quiet = quiet;
+        if first {
+            let hello = Bytes::from_static(b"retry: 1000\n\n");
+            return Some((Ok::<Bytes, actix_web::Error>(hello), (state, code, last, quiet, false)));
+        }
+        loop {
+            let read = code.clone();
+            let view = state
+                .db(move |conn| -> Result<TallyView, AppError> {
+                    let plenary = plenary_at(conn, &read)?;
+                    Ok(TallyView::of(orientation, &live_tally(conn, &plenary, orientation)?))
+                })
+                .await;
+            match view {
+                Ok(view) => {
+                    let json = serde_json::to_string(&view).unwrap_or_default();
+                    if last.as_deref() != Some(json.as_str()) {
+                        let event = Bytes::from(format!("event: tally\ndata: {json}\n\n"));
+                        return Some((Ok(event), (state, code, Some(json), 0, false)));
+                    }
+                }
+                // The plenary is gone, or the database is down: end the stream (the browser
+                // reconnects after `retry`).
+                Err(AppError::NotFound) => return None,
+                Err(e) => {
+                    tracing::warn!(error = %e, "flux du décompte interrompu");
+                    return None;
+                }
+            }
+            quiet += 1;
+            if quiet >= KEEP_ALIVE_POLLS {
+                return Some((Ok(Bytes::from_static(b": ...\n\n")), (state, code, last, 0, false)));
+            }
+            actix_web::rt::time::sleep(POLL).await;
+        }
+    });
+    Ok(HttpResponse::Ok()
+        .content_type("text/event-stream")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header(("X-Accel-Buffering", "no"))
+        .streaming(stream))
+}

@@ -1,0 +1,203 @@
+//! The plenary's rules, on the backend the tests run on.
+
+use diesel::prelude::*;
+use essaim_core::clock::now;
+use essaim_core::db::{DbConnection, Id};
+use essaim_core::domain::account::find_account;
+use essaim_core::domain::consultation::find_consultation;
+use essaim_core::domain::contribution::find_contribution;
+use essaim_core::domain::orientation::Orientation;
+use essaim_core::domain::plenary::{outcomes_of_consultation, retained_amendments, tally, Plenary};
+use essaim_core::domain::throttle::Limit;
+use essaim_core::domain::{Account, Channel, ModerationStatus, OrientationOrigin, OrientationStatus};
+use essaim_core::schema::{orientations, plenary_amendments, plenary_votes};
+use essaim_core::testing::{demo, demo_account, TestDb};
+
+use super::devices::{new_device, NewDevice};
+use super::run::{close_vote, open_vote, record_verdict, retain_amendments, Retained};
+use super::votes::{amendments_proposed, cast_vote, Ballot, VoteLimits, VoteOutcome};
+use super::*;
+
+pub(crate) fn orientation(conn: &mut DbConnection, title: &str) -> Orientation {
+    let (consultation, themes) = demo(conn);
+    let at = now();
+    let o = Orientation {
+        id: Id::new(),
+        consultation_id: consultation,
+        theme_id: themes[2].id,
+        run_id: None,
+        title: title.into(),
+        body: String::new(),
+        key_phrases: "[]".into(),
+        quotes: "[]".into(),
+        origin: OrientationOrigin::Manual,
+        status: OrientationStatus::Draft,
+        created_at: at,
+        updated_at: at,
+    };
+    diesel::insert_into(orientations::table).values(o.clone()).execute(conn).unwrap();
+    o
+}
+
+fn account(conn: &mut DbConnection, role: &str) -> Account {
+    let id = demo_account(conn, role);
+    find_account(conn, id).unwrap().unwrap()
+}
+
+fn setup(conn: &mut DbConnection) -> (Plenary, Orientation, Account) {
+    let o = orientation(conn, "Pérenniser les emplois aidés");
+    let consultation = find_consultation(conn, essaim_core::demo::DEMO_SLUG).unwrap();
+    let staff = account(conn, "staff");
+    (ensure_plenary(conn, &consultation, Some(&staff)).unwrap(), o, staff)
+}
+
+fn device(conn: &mut DbConnection) -> String {
+    match new_device(conn, "192.0.2.1", Limit { max: 1000, window_secs: 600 }).unwrap() {
+        NewDevice::Made { token, .. } => token,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn ballot(choice: &str, amendment: &str) -> Ballot {
+    Ballot { choice: choice.into(), amendment: amendment.into() }
+}
+
+#[test]
+fn two_devices_vote_one_changes_and_the_tally_and_verdict_follow() {
+    let db = TestDb::new();
+    let mut conn = db.conn();
+    let (plenary, o, _staff) = setup(&mut conn);
+    let facilitator = account(&mut conn, "facilitator");
+    let (a, b) = (device(&mut conn), device(&mut conn));
+    let limits = VoteLimits::default();
+    // Not open yet: refused, nothing stored.
+    let early = cast_vote(&mut conn, &plenary.code, o.id, &a, &ballot("confirmed", ""), "192.0.2.1", limits);
+    assert!(matches!(early, Err(PlenaryError::State(_))), "{early:?}");
+    let item = open_vote(&mut conn, &plenary, o.id, &facilitator).unwrap();
+    let first = cast_vote(&mut conn, &plenary.code, o.id, &a, &ballot("confirmed", ""), "192.0.2.1", limits).unwrap();
+    assert!(matches!(first, VoteOutcome::New(_)));
+    let vote_b =
+        cast_vote(&mut conn, &plenary.code, o.id, &b, &ballot("to_amend", "Ajouter les SCIC"), "192.0.2.1", limits)
+            .unwrap();
+    assert!(matches!(vote_b, VoteOutcome::New(_)));
+    // A changes its mind; a replay of the same request is the same device: updated, not added.
+    for _ in 0..2 {
+        let changed =
+            cast_vote(&mut conn, &plenary.code, o.id, &a, &ballot("not_confirmed", ""), "192.0.2.1", limits).unwrap();
+        assert!(matches!(changed, VoteOutcome::Changed(_)), "{changed:?}");
+    }
+    assert_eq!(tally(&mut conn, item.id).unwrap(), Tally { confirmed: 0, to_amend: 1, not_confirmed: 1 });
+    let rows: i64 = plenary_votes::table.count().get_result(&mut conn).unwrap();
+    assert_eq!(rows, 2);
+    // A forged token gives no vote.
+    let forged = cast_vote(
+        &mut conn,
+        &plenary.code,
+        o.id,
+        &essaim_core::security::random_token(),
+        &ballot("confirmed", ""),
+        "192.0.2.1",
+        limits,
+    );
+    assert!(matches!(forged, Err(PlenaryError::UnknownDevice)), "{forged:?}");
+    // A verdict waits for the close; after it, a vote is refused.
+    assert!(matches!(
+        record_verdict(&mut conn, &plenary, o.id, Judgement::ToAmend, &facilitator),
+        Err(PlenaryError::State(_))
+    ));
+    close_vote(&mut conn, &plenary, o.id, &facilitator).unwrap();
+    let late = cast_vote(&mut conn, &plenary.code, o.id, &b, &ballot("confirmed", ""), "192.0.2.1", limits);
+    assert!(matches!(late, Err(PlenaryError::VoteClosed)), "{late:?}");
+    assert_eq!(tally(&mut conn, item.id).unwrap().total(), 2);
+    let item = record_verdict(&mut conn, &plenary, o.id, Judgement::ToAmend, &facilitator).unwrap();
+    assert_eq!(item.verdict(), Some(Judgement::ToAmend));
+    assert!(item.verdict_at.is_some());
+    // The amendment proposed from B's phone, and one heard in the room, retained once each.
+    let proposed = amendments_proposed(&mut conn, item.id).unwrap();
+    assert_eq!(proposed.len(), 1);
+    let retained = Retained { votes: vec![proposed[0].id], typed: "Associer les CRESS".into(), key: "k1".into() };
+    assert_eq!(retain_amendments(&mut conn, &plenary, o.id, &retained, &facilitator).unwrap(), 2);
+    assert_eq!(retain_amendments(&mut conn, &plenary, o.id, &retained, &facilitator).unwrap(), 0, "once");
+    let kept = retained_amendments(&mut conn, item.id).unwrap();
+    assert_eq!(kept.len(), 2);
+    let c = find_contribution(&mut conn, kept[0].contribution_id).unwrap().unwrap();
+    assert_eq!(
+        (c.channel, c.theme_id, c.moderation_status),
+        (Channel::PlenaryDebate, Some(o.theme_id), ModerationStatus::Published)
+    );
+    assert_eq!(c.body, "Ajouter les SCIC");
+    let linked: i64 = plenary_amendments::table
+        .filter(plenary_amendments::orientation_id.eq(o.id))
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    assert_eq!(linked, 2);
+    // What the synthesis reads through the core.
+    let outcomes = outcomes_of_consultation(&mut conn, plenary.consultation_id).unwrap();
+    let outcome = &outcomes[&o.id];
+    assert_eq!(outcome.verdict, Some(Judgement::ToAmend));
+    assert_eq!(outcome.tally, Tally { confirmed: 0, to_amend: 1, not_confirmed: 1 });
+    assert_eq!(outcome.amendments, ["Ajouter les SCIC", "Associer les CRESS"]);
+    // Every action audited.
+    let actions: Vec<String> = essaim_core::domain::audit::history_of(&mut conn, "plenary_item", &item.id.to_string())
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    for action in ["plenary.vote.open", "plenary.vote.close", "plenary.verdict", "plenary.amendment.retain"] {
+        assert!(actions.iter().any(|a| a == action), "{action}: {actions:?}");
+    }
+}
+
+#[test]
+fn a_flood_from_one_device_is_limited_and_a_bad_ballot_says_why() {
+    let db = TestDb::new();
+    let mut conn = db.conn();
+    let (plenary, o, staff) = setup(&mut conn);
+    open_vote(&mut conn, &plenary, o.id, &staff).unwrap();
+    let a = device(&mut conn);
+    let limits = VoteLimits { per_device: Limit { max: 3, window_secs: 600 }, ..VoteLimits::default() };
+    for _ in 0..3 {
+        assert!(!matches!(
+            cast_vote(&mut conn, &plenary.code, o.id, &a, &ballot("confirmed", ""), "192.0.2.1", limits).unwrap(),
+            VoteOutcome::Limited { .. }
+        ));
+    }
+    let over = cast_vote(&mut conn, &plenary.code, o.id, &a, &ballot("to_amend", ""), "192.0.2.1", limits).unwrap();
+    assert!(matches!(over, VoteOutcome::Limited { retry_after_secs } if retry_after_secs > 0), "{over:?}");
+    let Err(PlenaryError::Core(essaim_core::CoreError::Validation(errors))) = cast_vote(
+        &mut conn,
+        &plenary.code,
+        o.id,
+        &a,
+        &ballot("peut-être", &"x".repeat(votes::MAX_AMENDMENT_CHARS + 1)),
+        "192.0.2.1",
+        limits,
+    ) else {
+        panic!("refused")
+    };
+    assert!(errors.get("choice").is_some() && errors.get("amendment").is_some());
+    assert_eq!(VoteLimits::parse("5,10").unwrap().per_address.max, 10);
+    assert!(VoteLimits::parse("x").is_none());
+}
+
+#[test]
+fn only_those_who_run_the_plenary_may_and_only_staff_set_it_up() {
+    let db = TestDb::new();
+    let mut conn = db.conn();
+    let (plenary, o, _) = setup(&mut conn);
+    let facilitator = account(&mut conn, "facilitator");
+    assert!(matches!(
+        set_results_mode(&mut conn, &plenary, ResultsMode::AfterClose, &facilitator),
+        Err(PlenaryError::Forbidden)
+    ));
+    let consultation = find_consultation(&mut conn, essaim_core::demo::DEMO_SLUG).unwrap();
+    assert!(matches!(ensure_plenary(&mut conn, &consultation, Some(&facilitator)), Err(PlenaryError::Forbidden)));
+    assert!(open_vote(&mut conn, &plenary, o.id, &facilitator).is_ok());
+    // An orientation of no draft is not on the agenda.
+    assert!(matches!(open_vote(&mut conn, &plenary, Id::new(), &facilitator), Err(PlenaryError::NotFound)));
+    let slides = projection::agenda(&mut conn, &plenary).unwrap();
+    assert_eq!(slides.len(), 5);
+    assert_eq!(slides[2].slides.len(), 1);
+    assert_eq!(slides[2].slides[0].item.as_ref().map(|i| i.vote_state), Some(VoteState::Open));
+}
