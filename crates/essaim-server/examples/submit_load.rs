@@ -6,61 +6,14 @@
 //!
 //! `cargo run --release --example submit_load -- ADDRESS SLUG CLIENTS SECONDS`
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
+#[path = "load/client.rs"]
+mod client;
+
+use client::{percentile, Client};
+
 const ANSWERS: &str = r#"{"identite.nom":["Coopérative de charge"],"identite.famille":["cooperative"],"identite.departement":["49"],"role":["dirigeant"],"t1_relation":["3"],"t1_interlocuteurs":["region","intercommunalite"],"t1_proposition":["Associer les réseaux de l'ESS aux comités de pilotage des politiques régionales dès leur conception."],"t2_projet":["oui"],"t2_besoin":["financement"],"t2_experience":["Une SCIC de mobilité solidaire créée avec trois communes et une association d'insertion."],"t3_effectif":["2"],"t3_difficultes.recrutement":["2"],"t3_difficultes.financement":["1"],"t3_difficultes.formation":["3"],"t3_difficultes.fidelisation":["4"],"t3_proposition":["Pérenniser les postes aidés dans les structures d'utilité sociale."],"t4_cooperation":["oui"],"t4_reseaux":["cress","ptce"],"t4_constat":["Chacun répond seul aux appels à projets : la mise en concurrence freine la coopération."],"t5_visibilite":["2"],"t5_mois":["chaque_annee"],"t5_proposition":["Des interventions de structures de l'ESS dans les lycées et les CFA."],"dispositifs.dla":["utilise"],"dispositifs.dasess":["connu"],"dispositifs.fonds_conseil":["connu"],"dispositifs.innovation_sociale":["inconnu"],"dispositifs.finance_solidaire":["connu"],"dispositifs.contrat_impact":["inconnu"],"dispositifs.iae":["non_concerne"],"mot_de_la_fin":["Merci pour cette démarche."]}"#;
-
-struct Client {
-    reader: BufReader<TcpStream>,
-    writer: TcpStream,
-}
-
-impl Client {
-    fn connect(address: &str) -> std::io::Result<Client> {
-        let stream = TcpStream::connect(address)?;
-        stream.set_nodelay(true)?;
-        stream.set_read_timeout(Some(Duration::from_secs(30)))?;
-        Ok(Client { reader: BufReader::new(stream.try_clone()?), writer: stream })
-    }
-
-    /// Sends one POST and reads its answer; returns the status.
-    fn post(&mut self, host: &str, path: &str, body: &str) -> std::io::Result<u16> {
-        write!(
-            self.writer,
-            "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            body.len()
-        )?;
-        let mut line = String::new();
-        self.reader.read_line(&mut line)?;
-        let status = line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-        let mut length = 0usize;
-        loop {
-            line.clear();
-            self.reader.read_line(&mut line)?;
-            if line == "\r\n" || line.is_empty() {
-                break;
-            }
-            if let Some((name, value)) = line.split_once(':') {
-                if name.eq_ignore_ascii_case("content-length") {
-                    length = value.trim().parse().unwrap_or(0);
-                }
-            }
-        }
-        let mut rest = vec![0u8; length];
-        self.reader.read_exact(&mut rest)?;
-        Ok(status)
-    }
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
-    sorted[rank.min(sorted.len() - 1)]
-}
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -89,7 +42,7 @@ fn main() {
                     i += 1;
                     let body = format!(r#"{{"idempotency_key":"banc-{n}-{i}","answers":{ANSWERS}}}"#);
                     let sent = Instant::now();
-                    match client.post(&address, &path, &body) {
+                    match client.send("POST", &address, &path, "", &body).map(|(status, _)| status) {
                         Ok(201) => latencies.push(sent.elapsed().as_secs_f64() * 1000.0),
                         Ok(_) => errors += 1,
                         Err(_) => {
