@@ -13,12 +13,21 @@ use essaim_core::{CoreError, CoreResult};
 
 use super::links::{create_link, revoke_links, LinkTarget};
 
-/// Starts following these contributions; returns the follow and its link's token.
-pub fn start_follow(conn: &mut DbConnection, contributions: &[Id]) -> CoreResult<(Id, String)> {
+/// Starts a follow that lists a response's contributions: the response names it
+/// (`responses.follow_id`, set by the caller), so it needs no row per contribution. Returns
+/// the follow and its link's token.
+pub fn start_response_follow(conn: &mut DbConnection) -> CoreResult<(Id, String)> {
     let follow = Id::new();
     diesel::insert_into(follows::table)
         .values((follows::id.eq(follow), follows::created_at.eq(now())))
         .execute(conn)?;
+    Ok((follow, create_link(conn, LinkTarget::Follow(follow), None)?))
+}
+
+/// Starts following these contributions, which no response holds (an online contribution);
+/// returns the follow and its link's token.
+pub fn start_follow(conn: &mut DbConnection, contributions: &[Id]) -> CoreResult<(Id, String)> {
+    let (follow, token) = start_response_follow(conn)?;
     for contribution in contributions {
         diesel::insert_into(follow_contributions::table)
             .values((
@@ -27,7 +36,7 @@ pub fn start_follow(conn: &mut DbConnection, contributions: &[Id]) -> CoreResult
             ))
             .execute(conn)?;
     }
-    Ok((follow, create_link(conn, LinkTarget::Follow(follow), None)?))
+    Ok((follow, token))
 }
 
 /// Where a followed contribution stands, in the respondent's words.

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use super::answers::{check_all, Answers, FieldError};
 use super::definition::{Definition, QuestionKind};
-use super::follow::start_follow;
+use super::follow::start_response_follow;
 use super::store::{published_version, version, QuestionnaireStatus};
 
 essaim_core::text_enum! {
@@ -388,7 +388,8 @@ pub fn submit_in(conn: &mut DbConnection, response: Id, context: &SubmitContext<
         }
         let (follow_id, follow_token) = match contributions.is_empty() {
             true => (None, None),
-            false => start_follow(conn, &contributions).map(|(id, token)| (Some(id), Some(token)))?,
+            // Listed through `responses.follow_id`, set just below (follow.rs).
+            false => start_response_follow(conn).map(|(id, token)| (Some(id), Some(token)))?,
         };
         diesel::update(responses::table.find(response))
             .set((

@@ -185,6 +185,8 @@ async fn a_response_is_sent_once_whatever_the_clicks_and_its_open_answers_become
     assert_eq!(recorded.len(), 5, "{recorded:?}");
     assert!(recorded.contains(&("<script>alert(1)</script> Merci".to_owned(), None)), "{recorded:?}");
     assert_eq!(recorded.iter().filter(|(_, theme)| theme.is_some()).count(), 4);
+    let rows: i64 = essaim_core::schema::follow_contributions::table.count().get_result(&mut conn).unwrap();
+    assert_eq!(rows, 0, "the follow lists the response's contributions through the response");
     drop(conn);
     let follow = b.get(&format!("{base}/suivi")).await;
     assert_eq!(follow.body.matches("<li class=\"card\">").count(), 5);
