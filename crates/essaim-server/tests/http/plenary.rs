@@ -243,6 +243,22 @@ async fn two_devices_vote_one_changes_the_vote_closes_and_the_draft_strategy_car
     assert_eq!(found["plenary"]["votes_not_confirmed"], 1);
     let csv = b.get(&format!("/staff/consultations/{SLUG}/synthese/export/csv")).await;
     assert!(csv.body.contains("\"verdict_pleniere\""), "CSV header");
+    // The plenary's results, as staff download them: the counts, the verdict, the amendment.
+    let console = b.get(&format!("/pleniere/{SLUG}")).await;
+    assert!(console.body.contains(&format!("/staff/consultations/{SLUG}/pleniere/export/csv")), "linked");
+    let results = b.get(&format!("/staff/consultations/{SLUG}/pleniere/export/csv")).await;
+    assert_eq!(results.status, StatusCode::OK);
+    assert!(results.body.contains("\"verdict_libelle\""), "{}", results.body);
+    let line = results.body.lines().find(|l| l.contains("Pérenniser les emplois aidés")).expect("a row");
+    assert!(
+        line.contains("\"closed\"") && line.contains("\"0\",\"1\",\"1\",\"2\",\"to_amend\",\"À amender\""),
+        "{line}"
+    );
+    let results = b.get(&format!("/staff/consultations/{SLUG}/pleniere/export/json")).await.json();
+    let row = results.as_array().unwrap().iter().find(|r| r["orientation_id"] == o.id.to_string()).unwrap().clone();
+    assert_eq!((row["votes_total"].as_i64(), row["verdict"].as_str()), (Some(2), Some("to_amend")));
+    assert_eq!(row["amendments_retained"][0], "Ajouter les SCIC d'insertion");
+    assert_eq!(b.get(&format!("/staff/consultations/{SLUG}/pleniere/export/xlsx")).await.status, StatusCode::NOT_FOUND);
     let history =
         essaim_core::domain::audit::history_of(&mut b.db.conn(), "plenary_item", &item.id.to_string()).unwrap();
     for action in ["plenary.vote.open", "plenary.vote.close", "plenary.verdict", "plenary.amendment.retain"] {
@@ -361,6 +377,8 @@ async fn facilitators_run_the_plenary_staff_set_it_up_and_visitors_are_refused()
     );
     assert_eq!(b.get(&format!("/pleniere/{SLUG}/projection/2/2")).await.status, StatusCode::NOT_FOUND);
     assert_eq!(b.get(&format!("/pleniere/{SLUG}/projection/9")).await.status, StatusCode::NOT_FOUND);
+    let export = format!("/staff/consultations/{SLUG}/pleniere/export/csv");
+    assert_eq!(b.get(&export).await.status, StatusCode::FORBIDDEN, "the results' export is for staff");
     // Results after close: the tally gives the total, not the counts, while the vote is open.
     b.login(STAFF).await;
     let token = b.csrf().await;

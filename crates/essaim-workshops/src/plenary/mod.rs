@@ -10,6 +10,7 @@
 pub mod demo;
 pub mod devices;
 pub mod projection;
+pub mod results;
 pub mod run;
 pub mod votes;
 

@@ -201,3 +201,58 @@ fn only_those_who_run_the_plenary_may_and_only_staff_set_it_up() {
     assert_eq!(slides[2].slides.len(), 1);
     assert_eq!(slides[2].slides[0].item.as_ref().map(|i| i.vote_state), Some(VoteState::Open));
 }
+
+#[test]
+fn the_results_export_has_one_row_per_orientation_with_counts_verdict_and_amendments() {
+    use super::results::{download_results, plenary_results};
+    use crate::export::ExportFormat;
+    let db = TestDb::new();
+    let mut conn = db.conn();
+    let (plenary, o, staff) = setup(&mut conn);
+    let other = orientation(&mut conn, "=SOMME(A1:A9) dès la rentrée");
+    let consultation = find_consultation(&mut conn, essaim_core::demo::DEMO_SLUG).unwrap();
+    assert!(plenary_results(&mut conn, consultation.id).unwrap().is_empty(), "nothing put to the vote yet");
+    let limits = VoteLimits::default();
+    open_vote(&mut conn, &plenary, o.id, &staff).unwrap();
+    open_vote(&mut conn, &plenary, other.id, &staff).unwrap();
+    let (a, b) = (device(&mut conn), device(&mut conn));
+    cast_vote(&mut conn, &plenary.code, o.id, &a, &ballot("confirmed", ""), "192.0.2.1", limits).unwrap();
+    cast_vote(&mut conn, &plenary.code, o.id, &b, &ballot("to_amend", "Ajouter les SCIC"), "192.0.2.1", limits)
+        .unwrap();
+    cast_vote(&mut conn, &plenary.code, other.id, &a, &ballot("not_confirmed", ""), "192.0.2.1", limits).unwrap();
+    close_vote(&mut conn, &plenary, o.id, &staff).unwrap();
+    let item = record_verdict(&mut conn, &plenary, o.id, Judgement::ToAmend, &staff).unwrap();
+    let proposed = amendments_proposed(&mut conn, item.id).unwrap();
+    let retained = Retained { votes: vec![proposed[0].id], typed: "Associer les CRESS".into(), key: "k".into() };
+    retain_amendments(&mut conn, &plenary, o.id, &retained, &staff).unwrap();
+
+    let rows = plenary_results(&mut conn, consultation.id).unwrap();
+    assert_eq!(rows.len(), 2);
+    let first = &rows[0];
+    assert_eq!((first.orientation_title.as_str(), first.vote_state), ("Pérenniser les emplois aidés", "closed"));
+    assert_eq!(
+        (first.votes_confirmed, first.votes_to_amend, first.votes_not_confirmed, first.votes_total),
+        (1, 1, 0, 2)
+    );
+    assert_eq!((first.verdict, first.verdict_label), ("to_amend", "À amender"));
+    assert!(!first.closed_at.is_empty() && !first.verdict_at.is_empty());
+    assert_eq!(first.amendments_proposed, 1);
+    assert_eq!(first.amendments_retained, ["Ajouter les SCIC", "Associer les CRESS"]);
+    let second = &rows[1];
+    assert_eq!((second.vote_state, second.votes_not_confirmed, second.verdict), ("open", 1, ""));
+    assert!(second.closed_at.is_empty());
+
+    let csv = download_results(&mut conn, &consultation, ExportFormat::Csv, staff.id).unwrap();
+    assert_eq!(csv.rows, 2);
+    let text = String::from_utf8(csv.bytes).unwrap();
+    assert!(text.starts_with("\"theme\",\"theme_intitule\",\"orientation\""), "{text}");
+    assert!(text.contains("\"Ajouter les SCIC\nAssocier les CRESS\""), "one cell, one line each: {text}");
+    assert!(text.contains("\"'=SOMME(A1:A9) dès la rentrée\""), "formula defused: {text}");
+    let json = download_results(&mut conn, &consultation, ExportFormat::Json, staff.id).unwrap();
+    let parsed: serde_json::Value = serde_json::from_slice(&json.bytes).unwrap();
+    assert_eq!(parsed[0]["amendments_retained"][1], "Associer les CRESS");
+    assert_eq!(parsed[1]["orientation_title"], "=SOMME(A1:A9) dès la rentrée", "JSON keeps the text as typed");
+    let audit =
+        essaim_core::domain::audit::history_of(&mut conn, "consultation", &consultation.id.to_string()).unwrap();
+    assert_eq!(audit.iter().filter(|e| e.action == "plenary.export").count(), 2);
+}

@@ -12,7 +12,9 @@ use essaim_core::domain::consultation::find_consultation;
 use essaim_core::domain::plenary::{plenary_of, retained_amendments, Plenary, ResultsMode};
 use essaim_core::domain::{Account, Consultation};
 use essaim_core::security::random_token;
+use essaim_workshops::export::ExportFormat;
 use essaim_workshops::plenary::projection::{agenda, theme_slides, Slide, ThemeSlides};
+use essaim_workshops::plenary::results::download_results;
 use essaim_workshops::plenary::run::{
     close_vote, open_vote, record_verdict, retain_amendments, retained_vote_ids, Retained,
 };
@@ -25,7 +27,7 @@ use serde::Deserialize;
 use super::id_of;
 use crate::app::AppState;
 use crate::error::AppError;
-use crate::extract::{CsrfForm, NoFields, SignedIn};
+use crate::extract::{CsrfForm, NoFields, SignedIn, Staff};
 use crate::views::{render, Layout};
 
 fn runner(who: &SignedIn) -> Result<Account, AppError> {
@@ -523,4 +525,27 @@ async fn show(
         next_theme,
     };
     render(&page, StatusCode::OK)
+}
+
+/// `GET /staff/consultations/{slug}/pleniere/export/{csv|json}`: the plenary's results, one
+/// row per orientation put to the vote, recorded in the audit log. Staff and administrators.
+pub async fn export(
+    staff: Staff,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, format) = path.into_inner();
+    let format = ExportFormat::parse(&format).ok_or(AppError::NotFound)?;
+    let actor = staff.0.id;
+    let export = state
+        .db(move |conn| -> Result<_, AppError> {
+            let consultation = find_consultation(conn, &slug)?;
+            Ok(download_results(conn, &consultation, format, actor)?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type(format.content_type())
+        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}\"", export.file_name)))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(export.bytes))
 }

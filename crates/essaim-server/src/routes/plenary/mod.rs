@@ -95,7 +95,8 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .service(post("/pleniere/{slug}/orientations/{id}/verdict", console::verdict))
         .service(post("/pleniere/{slug}/orientations/{id}/amendements", console::amendments))
         .service(get("/pleniere/{slug}/projection/{theme}", console::projection_first))
-        .service(get("/pleniere/{slug}/projection/{theme}/{n}", console::projection));
+        .service(get("/pleniere/{slug}/projection/{theme}/{n}", console::projection))
+        .service(get("/staff/consultations/{slug}/pleniere/export/{format}", console::export));
 }
 
 /// The vote API, inside the `/api` scope.
