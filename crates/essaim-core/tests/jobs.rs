@@ -74,3 +74,29 @@ fn a_job_whose_worker_stopped_beating_is_interrupted_and_cannot_complete() {
     assert!(matches!(complete(&mut conn, job.id, "vivant", &serde_json::json!({})), Err(CoreError::Conflict(_))));
     assert_eq!(heartbeat(&mut conn, "vivant").unwrap(), 0);
 }
+
+#[test]
+fn the_worker_prunes_the_throttle_counters_nobody_will_read_again() {
+    use essaim_core::domain::throttle::{hit, Limit, KEEP_COUNTERS};
+    use essaim_core::jobs::{JobWorker, WorkerOptions};
+    use essaim_core::schema::throttle_hits;
+    let db = TestDb::new();
+    let mut conn = db.conn();
+    let stale = essaim_core::clock::now() - KEEP_COUNTERS - Duration::minutes(5);
+    diesel::insert_into(throttle_hits::table)
+        .values((throttle_hits::key.eq("gone-home"), throttle_hits::window_start.eq(stale), throttle_hits::count.eq(3)))
+        .execute(&mut conn)
+        .unwrap();
+    hit(&mut conn, "still-here", Limit { max: 10, window_secs: 600 }).unwrap();
+    let options = WorkerOptions { poll: std::time::Duration::from_millis(20), ..WorkerOptions::default() };
+    let worker = JobWorker::start(db.pool.clone(), std::collections::HashMap::new(), options).unwrap();
+    let keys = |conn: &mut essaim_core::db::DbConnection| -> Vec<String> {
+        throttle_hits::table.select(throttle_hits::key).order(throttle_hits::key.asc()).load(conn).unwrap()
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while keys(&mut conn).len() > 1 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    worker.stop();
+    assert_eq!(keys(&mut conn), ["still-here"], "the stale counter is gone, the live one kept");
+}

@@ -48,8 +48,8 @@ struct Outcome {
     entries: usize,
     votes: usize,
     errors: usize,
-    /// Refusals by status (0: the connection failed).
-    statuses: HashMap<u16, usize>,
+    /// Refusals by request and status (`vote 500`; status 0: the connection failed).
+    statuses: HashMap<String, usize>,
     /// Last acknowledged choice per orientation (index into CHOICES).
     last: HashMap<String, usize>,
 }
@@ -147,11 +147,11 @@ fn main() {
                 let token = match client.send("POST", &address, &format!("/api/v1/plenaries/{code}/devices"), "", "") {
                     Ok((201, body)) => token_of(&body),
                     Ok((status, _)) => {
-                        *out.statuses.entry(status).or_default() += 1;
+                        *out.statuses.entry(format!("device {status}")).or_default() += 1;
                         None
                     }
                     Err(_) => {
-                        *out.statuses.entry(0).or_default() += 1;
+                        *out.statuses.entry("device 0".into()).or_default() += 1;
                         None
                     }
                 };
@@ -190,13 +190,14 @@ fn main() {
                                 None => out.entries += 1,
                             }
                         }
-                        Ok((status, _)) => {
+                        Ok((status, vote)) => {
                             out.errors += 1;
-                            *out.statuses.entry(status).or_default() += 1;
+                            let what = if vote.is_some() { "vote" } else { "entry" };
+                            *out.statuses.entry(format!("{what} {status}")).or_default() += 1;
                         }
                         Err(_) => {
                             out.errors += 1;
-                            *out.statuses.entry(0).or_default() += 1;
+                            *out.statuses.entry("connection 0".into()).or_default() += 1;
                             match Client::connect(&address) {
                                 Ok(c) => client = c,
                                 Err(_) => break,
@@ -210,7 +211,7 @@ fn main() {
         .collect();
     let mut all = Vec::new();
     let (mut entries, mut votes, mut errors) = (0, 0, 0);
-    let mut statuses: HashMap<u16, usize> = HashMap::new();
+    let mut statuses: HashMap<String, usize> = HashMap::new();
     let mut expected: HashMap<String, [usize; 3]> = HashMap::new();
     for t in threads {
         if let Ok(out) = t.join() {

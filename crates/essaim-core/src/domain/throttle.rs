@@ -115,6 +115,16 @@ fn count_in(conn: &mut DbConnection, key: &str, start: NaiveDateTime) -> CoreRes
     Ok(query.first::<i32>(conn).optional()?.unwrap_or(0))
 }
 
+/// How long a counter is kept: longer than any window in use (the longest is ten minutes).
+/// A key seen again drops its own older windows at once ([`hit_at`]); this is for the keys
+/// never seen again (a phone gone home).
+pub const KEEP_COUNTERS: chrono::Duration = chrono::Duration::hours(24);
+
+/// Removes the counters older than [`KEEP_COUNTERS`]; the job worker calls it every hour.
+pub fn prune_stale(conn: &mut DbConnection) -> CoreResult<usize> {
+    prune(conn, now() - KEEP_COUNTERS)
+}
+
 /// Removes every counter whose window started before `before` (keys never seen again).
 pub fn prune(conn: &mut DbConnection, before: NaiveDateTime) -> CoreResult<usize> {
     Ok(diesel::delete(throttle_hits::table.filter(throttle_hits::window_start.lt(before))).execute(conn)?)

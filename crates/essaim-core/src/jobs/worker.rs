@@ -34,11 +34,18 @@ pub struct WorkerOptions {
     pub stale_after: Duration,
     /// Jobs run at once by this process.
     pub concurrency: usize,
+    /// How often the worker tidies the tables that only grow (the throttle's counters).
+    pub housekeeping_every: Duration,
 }
 
 impl Default for WorkerOptions {
     fn default() -> Self {
-        WorkerOptions { poll: Duration::from_millis(500), stale_after: Duration::from_secs(60), concurrency: 1 }
+        WorkerOptions {
+            poll: Duration::from_millis(500),
+            stale_after: Duration::from_secs(60),
+            concurrency: 1,
+            housekeeping_every: Duration::from_secs(3600),
+        }
     }
 }
 
@@ -113,10 +120,21 @@ fn run_loop(
     let kinds: Vec<JobKind> = handlers.keys().copied().collect();
     let running = Arc::new(AtomicUsize::new(0));
     let stale = chrono::Duration::from_std(options.stale_after).unwrap_or(chrono::Duration::seconds(60));
+    // Housekeeping at start, then every `housekeeping_every`; with several servers each does
+    // it, which is harmless (a delete of what is stale).
+    let mut tidied: Option<std::time::Instant> = None;
     while !stop.load(Ordering::SeqCst) {
         if let Ok(mut conn) = pool.get() {
             if let Err(e) = heartbeat(&mut conn, &name).and_then(|_| interrupt_stale(&mut conn, stale)) {
                 tracing::warn!(error = %e, "tâches : battement ou relève impossible");
+            }
+            if tidied.is_none_or(|at| at.elapsed() >= options.housekeeping_every) {
+                match crate::domain::throttle::prune_stale(&mut conn) {
+                    Ok(n) if n > 0 => tracing::info!(removed = n, "compteurs de limitation périmés supprimés"),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "tâches : ménage des compteurs impossible"),
+                }
+                tidied = Some(std::time::Instant::now());
             }
             while running.load(Ordering::SeqCst) < options.concurrency {
                 match claim_next(&mut conn, &name, &kinds) {

@@ -66,7 +66,8 @@ pub async fn browser_background_runs(
 /// A job worker as `serve` starts one, polling fast and declaring a job interrupted after
 /// `stale_after` without heartbeat.
 pub fn job_worker(db: &TestDb, stale_after: Duration) -> JobWorker {
-    let options = WorkerOptions { poll: Duration::from_millis(20), stale_after, concurrency: 1 };
+    let options =
+        WorkerOptions { poll: Duration::from_millis(20), stale_after, concurrency: 1, ..WorkerOptions::default() };
     JobWorker::start(db.pool.clone(), essaim_server::workers::job_handlers(), options).expect("job worker")
 }
 

@@ -146,11 +146,17 @@ pub async fn new_device(
     let code = code.into_inner();
     let address = client_ip(&req);
     let limit = limits().devices_per_address;
+    // The device is written in the group commit, as votes are: a write on a pooled
+    // connection polls for SQLite's lock while the committing thread takes it batch after
+    // batch, and under a plenary's load it could wait out the busy timeout (docs/plenary.md).
     let made = state
-        .db(move |conn| -> Result<NewDevice, AppError> {
-            plenary_at(conn, &code)?;
-            Ok(make_device(conn, &address, limit)?)
-        })
+        .read_then_commit(
+            move |conn| -> Result<(), AppError> {
+                plenary_at(conn, &code)?;
+                Ok(())
+            },
+            move |conn, ()| -> Result<NewDevice, AppError> { Ok(make_device(conn, &address, limit)?) },
+        )
         .await?;
     match made {
         NewDevice::Made { token, .. } => Ok(no_store(

@@ -82,12 +82,31 @@ struct Typed {
 }
 
 /// The device of this request, made now (with its cookie to set) when it has none the
-/// server knows.
-fn device_for(conn: &mut DbConnection, token: &str, address: &str) -> Result<(Option<Id>, Option<String>), AppError> {
-    if let Some(id) = device_of(conn, token)? {
+/// server knows. The plenary is checked on the way (unknown code: the French 404). A new
+/// device is written in the group commit, as votes are: a write on a pooled connection polls
+/// for SQLite's lock while the committing thread takes it batch after batch, and when a whole
+/// room opens the page at once it could wait out the busy timeout (docs/plenary.md).
+async fn device_for(
+    state: &AppState,
+    code: String,
+    token: String,
+    address: String,
+) -> Result<(Option<Id>, Option<String>), AppError> {
+    let known = state
+        .db(move |conn| -> Result<Option<Id>, AppError> {
+            plenary_at(conn, &code)?;
+            Ok(device_of(conn, &token)?)
+        })
+        .await?;
+    if let Some(id) = known {
         return Ok((Some(id), None));
     }
-    match new_device(conn, address, limits().devices_per_address)? {
+    let made = state
+        .commit(move |conn| -> Result<NewDevice, AppError> {
+            Ok(new_device(conn, &address, limits().devices_per_address)?)
+        })
+        .await?;
+    match made {
         NewDevice::Made { id, token } => Ok((Some(id), Some(token))),
         // Over the limit: the page is shown, the vote will say why.
         NewDevice::Limited { .. } => Ok((None, None)),
@@ -184,11 +203,11 @@ pub async fn vote_page(
     let address = client_ip(&req);
     let saved = query.vote.parse::<Id>().ok();
     let layout = Layout::for_request(&req, "", "home");
-    let (page, issued) = state
+    let (device, issued) = device_for(&state, code.clone(), token, address).await?;
+    let page = state
         .db(move |conn| -> Result<_, AppError> {
             let plenary = plenary_at(conn, &code)?;
-            let (device, issued) = device_for(conn, &token, &address)?;
-            Ok((page_of(conn, layout, &plenary, device, saved, None)?, issued))
+            page_of(conn, layout, &plenary, device, saved, None)
         })
         .await?;
     Ok(with_cookie(render(&page, StatusCode::OK)?, issued, state.config.behind_tls()))
@@ -253,13 +272,13 @@ pub async fn vote_send(
     };
     let closed = status == StatusCode::CONFLICT;
     let layout = Layout::for_request(&req, "", "home");
-    let (page, issued, found) = state
+    let (device, issued) = device_for(&state, code.clone(), token, address).await?;
+    let (page, found) = state
         .db(move |conn| -> Result<_, AppError> {
             let plenary = plenary_at(conn, &code)?;
-            let (device, issued) = device_for(conn, &token, &address)?;
             let page = page_of(conn, layout, &plenary, device, None, Some(&typed))?;
             let found = page.items.iter().any(|i| i.id == orientation.to_string());
-            Ok((page, issued, (found, typed)))
+            Ok((page, (found, typed)))
         })
         .await?;
     let (found, typed) = found;
