@@ -9,5 +9,7 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // First, while this is the only thread (see the function's comment).
+    essaim_core::db::configure_sqlite_for_process();
     essaim_server::cli::run()
 }

@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use essaim_core::clock::now;
 use essaim_core::db::{write_transaction, DbConnection, Id};
-use essaim_core::domain::consultation::{territories_of, themes_of};
+use essaim_core::domain::consultation::{frame_of, territories_of, themes_of};
 use essaim_core::domain::contribution::{
     record_bulk, record_contribution, Author, NewContribution, Submitter, ValidContribution,
 };
@@ -576,6 +576,8 @@ pub struct PreparedResponse {
     key: String,
     email: Option<String>,
     stored: StoredAnswers,
+    /// `stored` as the column holds it, serialised here rather than on the committing thread.
+    answers_json: String,
     territory: Option<Id>,
     legal_family: Option<String>,
     contributions: Vec<(String, ValidContribution)>,
@@ -617,15 +619,16 @@ pub fn prepare_whole(
     }
     let consultation = questionnaire_row.consultation_id;
     let identity = Identity::of(&definition, &answers);
-    let territories = territories_of(conn, consultation)?;
-    let territory = identity.departement.and_then(|code| territories.iter().find(|t| t.code == code)).map(|t| t.id);
-    let themes = themes_of(conn, consultation)?;
+    let frame = frame_of(conn, consultation)?;
+    let territory =
+        identity.departement.and_then(|code| frame.territories.iter().find(|t| t.code == code)).map(|t| t.id);
+    let themes = &frame.themes;
     let theme_ids: Vec<Id> = themes.iter().map(|t| t.id).collect();
     let response = Id::new();
     let mut contributions = Vec::new();
     for (question, input) in contributions_of(
         (consultation, response),
-        &themes,
+        themes,
         &definition,
         &answers,
         &identity,
@@ -636,13 +639,16 @@ pub fn prepare_whole(
         contributions.push((question, valid));
     }
     let legal_family = identity.legal_family.map(str::to_owned);
+    let stored = StoredAnswers { answers, changed: BTreeMap::new() };
+    let answers_json = serde_json::to_string(&stored).unwrap_or_default();
     Ok(PreparedResponse {
         questionnaire,
         version: version.id,
         response,
         key: key.to_owned(),
         email: email.map(|e| e.as_str().to_owned()),
-        stored: StoredAnswers { answers, changed: BTreeMap::new() },
+        stored,
+        answers_json,
         territory,
         legal_family,
         contributions,
@@ -671,12 +677,12 @@ pub fn store_whole(
             .values((follows::id.eq(follow), follows::created_at.eq(at)))
             .execute(conn)?;
     }
-    let answers_json = serde_json::to_string(&prepared.stored).unwrap_or_default();
+    let answers_json = &prepared.answers_json;
     let values = (
         responses::id.eq(prepared.response),
         responses::questionnaire_id.eq(prepared.questionnaire),
         responses::version_id.eq(prepared.version),
-        responses::answers.eq(&answers_json),
+        responses::answers.eq(answers_json),
         responses::revision.eq(0),
         responses::status.eq(ResponseStatus::Submitted),
         responses::submit_key.eq(&prepared.key),
@@ -750,7 +756,7 @@ pub fn store_whole(
         questionnaire_id: prepared.questionnaire,
         version_id: prepared.version,
         invitation_id: None,
-        answers: answers_json,
+        answers: prepared.answers_json.clone(),
         revision: 0,
         status: ResponseStatus::Submitted,
         submit_key: Some(prepared.key.clone()),

@@ -12,7 +12,7 @@ mod url;
 pub use group_commit::GroupCommit;
 pub use id::{Id, SqlUuid};
 pub use migrate::run_migrations;
-pub use pool::{connect, DbPool, PooledConn, SQLITE_CACHE_KIB};
+pub use pool::{configure_sqlite_for_process, connect, DbPool, PooledConn, SQLITE_CACHE_KIB};
 pub use url::{Backend, DatabaseUrl};
 
 mod connection;

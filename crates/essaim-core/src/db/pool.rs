@@ -51,7 +51,8 @@ impl DbManager {
                      PRAGMA synchronous = FULL;
                      PRAGMA foreign_keys = ON;
                      PRAGMA cache_size = -{SQLITE_CACHE_KIB};
-                     PRAGMA mmap_size = {SQLITE_MMAP_BYTES};"
+                     PRAGMA mmap_size = {SQLITE_MMAP_BYTES};
+                     PRAGMA temp_store = MEMORY;"
                 ))
                 .map_err(|e| fail(first_line(&e.to_string())))?;
                 Ok(DbConnection::Sqlite(conn))
@@ -69,6 +70,30 @@ pub const SQLITE_CACHE_KIB: i64 = 32 * 1024;
 /// request, freeing and refilling it. Mapped pages are the OS's own cache: nothing to drop,
 /// nothing to copy. Writes still go through the WAL, so durability is unchanged.
 pub const SQLITE_MMAP_BYTES: i64 = 1 << 30;
+
+/// Process-wide SQLite settings; the server calls this first thing in `main`, while it is
+/// still the only thread (SQLite's `sqlite3_config` must not race with any other use of the
+/// library, and once SQLite is initialised it refuses, changing nothing).
+///
+/// - *Multi-thread* mode instead of *serialized*: SQLite then takes no mutex of its own on
+///   every call of a connection. Safe here because a diesel connection is never used by two
+///   threads at once (it is `Send`, not `Sync`; the pool hands it to one thread at a time),
+///   which is exactly the condition the mode asks.
+/// - No memory statistics: with them, every allocation SQLite makes on any connection takes
+///   one global mutex — the committing thread and the readers contended on it under load
+///   (docs/benchmarks.md). Nothing here reads `sqlite3_memory_used`.
+///
+/// Tests do not call it: they open connections from many threads before any of them could,
+/// and the settings change speed, not behaviour.
+pub fn configure_sqlite_for_process() -> bool {
+    // SAFETY: the caller guarantees no other thread uses SQLite yet; the calls take plain
+    // integers, as the variadic C signature expects (`int` arguments).
+    unsafe {
+        let threading = libsqlite3_sys::sqlite3_config(libsqlite3_sys::SQLITE_CONFIG_MULTITHREAD);
+        let memstatus = libsqlite3_sys::sqlite3_config(libsqlite3_sys::SQLITE_CONFIG_MEMSTATUS, 0 as std::ffi::c_int);
+        threading == libsqlite3_sys::SQLITE_OK && memstatus == libsqlite3_sys::SQLITE_OK
+    }
+}
 
 fn first_line(message: &str) -> String {
     message.lines().find(|l| !l.trim().is_empty()).unwrap_or("erreur inconnue").trim().to_owned()

@@ -114,6 +114,41 @@ pub fn themes_of(conn: &mut DbConnection, consultation: Id) -> CoreResult<Vec<Th
         .load(conn)?)
 }
 
+/// A consultation's themes and départements. Both are fixed when the consultation is created
+/// (in the transaction that creates it: `create_consultation`, the demo seed); nothing adds or
+/// removes them afterwards, so every process may keep them once read.
+#[derive(Debug)]
+pub struct ConsultationFrame {
+    /// The themes, in order.
+    pub themes: Vec<Theme>,
+    /// The départements, by code.
+    pub territories: Vec<Territory>,
+}
+
+/// The themes and départements of a consultation, read once per process: a questionnaire
+/// submission needs both, and two queries less per response count under load
+/// (docs/benchmarks.md). A consultation without themes (unknown, or not yet committed) is read
+/// again next time.
+pub fn frame_of(conn: &mut DbConnection, consultation: Id) -> CoreResult<std::sync::Arc<ConsultationFrame>> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    static FRAMES: OnceLock<Mutex<HashMap<Id, Arc<ConsultationFrame>>>> = OnceLock::new();
+    let frames = FRAMES.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(found) = frames.lock().ok().and_then(|f| f.get(&consultation).cloned()) {
+        return Ok(found);
+    }
+    let frame = Arc::new(ConsultationFrame {
+        themes: themes_of(conn, consultation)?,
+        territories: territories_of(conn, consultation)?,
+    });
+    if !frame.themes.is_empty() {
+        if let Ok(mut f) = frames.lock() {
+            f.insert(consultation, frame.clone());
+        }
+    }
+    Ok(frame)
+}
+
 /// The phases of a consultation, in order.
 pub fn phases_of(conn: &mut DbConnection, consultation: Id) -> CoreResult<Vec<Phase>> {
     Ok(phases::table
@@ -239,5 +274,22 @@ mod tests {
         assert!(validate_slug("été-2016").is_err());
         assert!(validate_slug("-abc").is_err());
         assert!(validate_slug("a/b/c").is_err());
+    }
+
+    #[test]
+    fn the_frame_is_read_once_and_an_unknown_consultation_is_not_kept() {
+        use super::{frame_of, territories_of, themes_of};
+        let db = crate::testing::TestDb::new();
+        let mut conn = db.conn();
+        let (consultation, themes) = crate::testing::demo(&mut conn);
+        let first = frame_of(&mut conn, consultation).unwrap();
+        assert_eq!(first.themes, themes);
+        assert_eq!(first.territories, territories_of(&mut conn, consultation).unwrap());
+        assert!(!first.territories.is_empty());
+        assert!(std::sync::Arc::ptr_eq(&first, &frame_of(&mut conn, consultation).unwrap()), "kept");
+        let unknown = crate::db::Id::new();
+        let empty = frame_of(&mut conn, unknown).unwrap();
+        assert!(empty.themes.is_empty() && themes_of(&mut conn, unknown).unwrap().is_empty());
+        assert!(!std::sync::Arc::ptr_eq(&empty, &frame_of(&mut conn, unknown).unwrap()), "read again");
     }
 }
