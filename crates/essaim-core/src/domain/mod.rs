@@ -8,6 +8,7 @@ pub mod organisation;
 pub mod orientation;
 pub mod plenary;
 pub mod session;
+pub mod stand;
 mod text_enum;
 pub mod throttle;
 pub mod vocab;

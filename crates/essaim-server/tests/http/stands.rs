@@ -99,6 +99,8 @@ async fn an_idea_left_at_a_stand_waits_in_the_moderation_queue_linked_to_its_sta
     assert_eq!(queue.status, StatusCode::OK);
     assert!(queue.body.contains(&c.id.to_string()), "the moderation queue shows it");
     assert!(queue.text().contains("d'amorçage & des locaux partagés 7781"));
+    let named = format!("laissée au stand {} — {} ({})", stand.position, stand.title, stand.organisation);
+    assert!(queue.text().contains(&named), "the queue names the stand: {named}");
     let list = b.get(&format!("/staff/consultations/{SLUG}/stands")).await;
     assert!(list.text().contains("L'incubateur des Ecossolies"));
 }

@@ -12,6 +12,7 @@ use essaim_core::domain::contribution::{
     find_contribution_in, moderate, moderation_counts, moderation_queue, Decision, ModerationCounts, QueueCursor,
     QueueFilter, MAX_MODERATION_NOTE_CHARS, PAGE_SIZE,
 };
+use essaim_core::domain::stand::stands_of_ideas;
 use essaim_core::domain::ModerationStatus;
 use essaim_core::{CoreError, FieldError};
 use serde::Deserialize;
@@ -111,6 +112,8 @@ struct Item {
     received: String,
     organisation: Option<String>,
     territory: Option<String>,
+    /// The treasure-hunt stand the idea was left at.
+    stand: Option<String>,
     text: String,
     note: Option<String>,
     duplicate_of: Option<String>,
@@ -170,6 +173,8 @@ fn load(conn: &mut DbConnection, slug: &str, view: &View) -> Result<Loaded, AppE
     };
     let page = moderation_queue(conn, consultation.id, &filter)?;
     let counts = moderation_counts(conn, consultation.id, theme.map(|t| t.id))?;
+    let ids: Vec<_> = page.items.iter().map(|c| c.id).collect();
+    let stands = stands_of_ideas(conn, &ids)?;
     let items = page
         .items
         .into_iter()
@@ -186,6 +191,7 @@ fn load(conn: &mut DbConnection, slug: &str, view: &View) -> Result<Loaded, AppE
             received: french_instant(c.created_at),
             organisation: c.author_name,
             territory: c.territory_id.and_then(|id| territories.iter().find(|t| t.id == id)).map(|t| t.name.clone()),
+            stand: stands.get(&c.id).map(|s| s.label()),
             text: c.body,
             note: c.moderation_note,
             duplicate_of: c.duplicate_of.map(|d| d.to_string()),
