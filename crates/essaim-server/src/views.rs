@@ -178,6 +178,16 @@ pub fn territory_choices(
         .collect()
 }
 
+/// A file to download (an export, a report): saved under `file_name`, never cached — it is
+/// bound to the staff session that asked for it (Decidim GHSA-767h-63j4-5226).
+pub fn download(content_type: &str, file_name: &str, bytes: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(content_type.to_owned())
+        .insert_header((actix_web::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}\"")))
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .body(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

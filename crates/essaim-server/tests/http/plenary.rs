@@ -249,6 +249,11 @@ async fn two_devices_vote_one_changes_the_vote_closes_and_the_draft_strategy_car
     let results = b.get(&format!("/staff/consultations/{SLUG}/pleniere/export/csv")).await;
     assert_eq!(results.status, StatusCode::OK);
     assert!(results.body.contains("\"verdict_libelle\""), "{}", results.body);
+    assert_eq!(results.headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()), Some("no-store"));
+    assert!(results
+        .headers
+        .get(header::CONTENT_DISPOSITION)
+        .is_some_and(|v| v.to_str().unwrap().contains("resultats-pleniere-")));
     let line = results.body.lines().find(|l| l.contains("Pérenniser les emplois aidés")).expect("a row");
     assert!(
         line.contains("\"closed\"") && line.contains("\"0\",\"1\",\"1\",\"2\",\"to_amend\",\"À amender\""),

@@ -1,7 +1,6 @@
 //! `GET /staff/consultations/{slug}/synthese/export/{format}`: the drafts as staff left them,
 //! as a file, in one click — scrubbed of personal data like every published export.
 
-use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use essaim_synthesis::drafts::{self, DraftError};
 use essaim_synthesis::export::{render as render_export, Format};
@@ -32,8 +31,5 @@ pub async fn export_drafts(
     let (name, bytes) = web::block(move || render_export(&output.document, &output.inputs, format))
         .await?
         .map_err(AppError::Internal)?;
-    Ok(HttpResponse::Ok()
-        .content_type(format.content_type())
-        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")))
-        .body(bytes))
+    Ok(crate::views::download(format.content_type(), name, bytes))
 }

@@ -589,8 +589,5 @@ pub async fn report(
     // Laying out a document takes a while: off the async workers, like database work.
     let (name, bytes) =
         web::block(move || report.render(format)).await?.map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(HttpResponse::Ok()
-        .content_type(format.format().content_type())
-        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")))
-        .body(bytes))
+    Ok(crate::views::download(format.format().content_type(), &name, bytes))
 }

@@ -359,9 +359,5 @@ pub async fn export(
             Ok(download(conn, &consultation, format, actor)?)
         })
         .await?;
-    Ok(HttpResponse::Ok()
-        .content_type(format.content_type())
-        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}\"", export.file_name)))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(export.bytes))
+    Ok(crate::views::download(format.content_type(), &export.file_name, export.bytes))
 }
