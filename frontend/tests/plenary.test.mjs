@@ -89,10 +89,11 @@ test('two phones vote, one changes its vote, the vote closes, the tally follows 
   let sent = Date.now();
   await section(phoneA).getByRole('button', { name: 'Voter' }).click();
   await phoneA.waitForLoadState('load');
+  await screen.waitForFunction(() => document.querySelector('[data-tally-total]').textContent === '1');
+  // Timed from the vote to the tally alone: the checks of the phone's page come after.
+  assert.ok(Date.now() - sent < 1000, `the tally followed within 1 s (${Date.now() - sent} ms)`);
   assert.match(await section(phoneA).locator('[role=status]').innerText(), /Votre vote est enregistré : Confirmée/);
   await expectAccessible(phoneA, 'vote enregistré');
-  await screen.waitForFunction(() => document.querySelector('[data-tally-total]').textContent === '1');
-  assert.ok(Date.now() - sent < 1000, `the tally followed within 1 s (${Date.now() - sent} ms)`);
 
   await section(phoneB).getByLabel('À amender').check();
   await section(phoneB).getByLabel(/Votre amendement/).fill('Ajouter les groupements d\'employeurs');
