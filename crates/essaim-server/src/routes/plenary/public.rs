@@ -82,7 +82,7 @@ struct Typed {
 }
 
 /// The device of this request, made now (with its cookie to set) when it has none the
-/// server knows. The plenary is checked on the way (unknown code: the French 404). A new
+/// server knows, with the plenary at `code` (unknown: the French 404). A new
 /// device is written in the group commit, as votes are: a write on a pooled connection polls
 /// for SQLite's lock while the committing thread takes it batch after batch, and when a whole
 /// room opens the page at once it could wait out the busy timeout (docs/plenary.md).
@@ -91,15 +91,15 @@ async fn device_for(
     code: String,
     token: String,
     address: String,
-) -> Result<(Option<Id>, Option<String>), AppError> {
-    let known = state
-        .db(move |conn| -> Result<Option<Id>, AppError> {
-            plenary_at(conn, &code)?;
-            Ok(device_of(conn, &token)?)
+) -> Result<(Plenary, Option<Id>, Option<String>), AppError> {
+    let (plenary, known) = state
+        .db(move |conn| -> Result<(Plenary, Option<Id>), AppError> {
+            let plenary = plenary_at(conn, &code)?;
+            Ok((plenary, device_of(conn, &token)?))
         })
         .await?;
     if let Some(id) = known {
-        return Ok((Some(id), None));
+        return Ok((plenary, Some(id), None));
     }
     let made = state
         .commit(move |conn| -> Result<NewDevice, AppError> {
@@ -107,9 +107,9 @@ async fn device_for(
         })
         .await?;
     match made {
-        NewDevice::Made { id, token } => Ok((Some(id), Some(token))),
+        NewDevice::Made { id, token } => Ok((plenary, Some(id), Some(token))),
         // Over the limit: the page is shown, the vote will say why.
-        NewDevice::Limited { .. } => Ok((None, None)),
+        NewDevice::Limited { .. } => Ok((plenary, None, None)),
     }
 }
 
@@ -203,13 +203,9 @@ pub async fn vote_page(
     let address = client_ip(&req);
     let saved = query.vote.parse::<Id>().ok();
     let layout = Layout::for_request(&req, "", "home");
-    let (device, issued) = device_for(&state, code.clone(), token, address).await?;
-    let page = state
-        .db(move |conn| -> Result<_, AppError> {
-            let plenary = plenary_at(conn, &code)?;
-            page_of(conn, layout, &plenary, device, saved, None)
-        })
-        .await?;
+    let (plenary, device, issued) = device_for(&state, code, token, address).await?;
+    let page =
+        state.db(move |conn| -> Result<_, AppError> { page_of(conn, layout, &plenary, device, saved, None) }).await?;
     Ok(with_cookie(render(&page, StatusCode::OK)?, issued, state.config.behind_tls()))
 }
 
@@ -272,10 +268,9 @@ pub async fn vote_send(
     };
     let closed = status == StatusCode::CONFLICT;
     let layout = Layout::for_request(&req, "", "home");
-    let (device, issued) = device_for(&state, code.clone(), token, address).await?;
+    let (plenary, device, issued) = device_for(&state, code, token, address).await?;
     let (page, found) = state
         .db(move |conn| -> Result<_, AppError> {
-            let plenary = plenary_at(conn, &code)?;
             let page = page_of(conn, layout, &plenary, device, None, Some(&typed))?;
             let found = page.items.iter().any(|i| i.id == orientation.to_string());
             Ok((page, (found, typed)))
