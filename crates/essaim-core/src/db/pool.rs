@@ -38,6 +38,7 @@ impl DbManager {
                         }
                     }
                 }
+                register_per_connection_settings();
                 let mut conn =
                     diesel::SqliteConnection::establish(path).map_err(|e| fail(first_line(&e.to_string())))?;
                 // WAL lets readers work while one writer writes; synchronous=FULL makes each
@@ -93,6 +94,47 @@ pub fn configure_sqlite_for_process() -> bool {
         let memstatus = libsqlite3_sys::sqlite3_config(libsqlite3_sys::SQLITE_CONFIG_MEMSTATUS, 0 as std::ffi::c_int);
         threading == libsqlite3_sys::SQLITE_OK && memstatus == libsqlite3_sys::SQLITE_OK
     }
+}
+
+/// Settings that SQLite takes through `sqlite3_db_config`, not as a PRAGMA, and that diesel
+/// gives no handle for: SQLite applies them to each connection it opens, once registered
+/// here (an *automatic extension*: a function SQLite calls on every new connection).
+///
+/// - The *query planner stability guarantee* (QPSG). Without it SQLite ≥ 3.48 plans
+///   `LIMIT ?` for the value bound to it, and marks the statement stale whenever that
+///   parameter is bound again: diesel binds every parameter on every run, so each run of a
+///   cached `.first()` (`LIMIT 1`, bound) parsed and planned its statement anew — 29 % of the
+///   readers' CPU and 4 % of the committing thread's under `bench-submit`
+///   (docs/benchmarks.md). With it, one plan per statement, whatever the values.
+pub fn register_per_connection_settings() {
+    static REGISTERED: std::sync::Once = std::sync::Once::new();
+    REGISTERED.call_once(|| {
+        // SAFETY: `apply_per_connection_settings` has the entry-point signature SQLite
+        // expects and stays valid for the life of the process (a plain function).
+        let code = unsafe { libsqlite3_sys::sqlite3_auto_extension(Some(apply_per_connection_settings)) };
+        if code != libsqlite3_sys::SQLITE_OK {
+            tracing::warn!(code, "réglages SQLite par connexion non enregistrés");
+        }
+    });
+}
+
+/// Called by SQLite on each connection it opens (see [`register_per_connection_settings`]).
+unsafe extern "C" fn apply_per_connection_settings(
+    db: *mut libsqlite3_sys::sqlite3,
+    _error: *mut *mut std::ffi::c_char,
+    _api: *const libsqlite3_sys::sqlite3_api_routines,
+) -> std::ffi::c_int {
+    // SAFETY: `db` is the connection SQLite is opening; the option takes an `int` (1: on)
+    // and a nullable `int*` for the value read back, which we do not need.
+    unsafe {
+        libsqlite3_sys::sqlite3_db_config(
+            db,
+            libsqlite3_sys::SQLITE_DBCONFIG_ENABLE_QPSG,
+            1 as std::ffi::c_int,
+            std::ptr::null_mut::<std::ffi::c_int>(),
+        );
+    }
+    libsqlite3_sys::SQLITE_OK
 }
 
 fn first_line(message: &str) -> String {
