@@ -206,6 +206,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     plenary_devices,
     plenary_votes,
     plenary_amendments,
+    installation_secrets,
 );
 
 diesel::table! {
@@ -603,3 +604,11 @@ diesel::joinable!(plenary_votes -> plenary_items (item_id));
 diesel::joinable!(plenary_votes -> plenary_devices (device_id));
 diesel::joinable!(plenary_amendments -> plenary_items (item_id));
 diesel::joinable!(plenary_amendments -> contributions (contribution_id));
+
+diesel::table! {
+    installation_secrets (name) {
+        name -> Text,
+        secret -> Text,
+        created_at -> Timestamp,
+    }
+}

@@ -1,9 +1,10 @@
 //! The application: shared state, middleware, extractor settings and the route table, used by
 //! `serve` and by the tests.
 
-use actix_web::{middleware, web};
+use actix_web::{middleware, web, HttpRequest};
 use essaim_core::config::Config;
 use essaim_core::db::{DbConnection, DbPool, GroupCommit};
+use essaim_core::security::AddressPseudonyms;
 use essaim_core::CoreError;
 
 use crate::error::{from_form_error, from_json_error, from_path_error, from_query_error};
@@ -23,6 +24,9 @@ pub struct AppState {
     pub password_checks: std::sync::Arc<tokio::sync::Semaphore>,
     /// Small writes acknowledged by the hundred per commit (questionnaire submissions).
     pub commits: std::sync::Arc<GroupCommit>,
+    /// Pseudonyms of client addresses for the throttle counters, keyed by the installation's
+    /// secret (read from the database on first use).
+    pub pseudonyms: std::sync::Arc<AddressPseudonyms>,
 }
 
 impl AppState {
@@ -36,8 +40,21 @@ impl AppState {
             // Spawning one thread fails only when the system is out of threads at start-up,
             // before any request: nothing to keep, and nothing else would work either.
             commits: std::sync::Arc::new(GroupCommit::start(pool.clone()).expect("fil d'écriture groupée")),
+            pseudonyms: std::sync::Arc::new(AddressPseudonyms::new()),
             pool,
         }
+    }
+
+    /// The client's address as the throttle counters know it: a pseudonym keyed by the
+    /// installation's secret, never the address itself nor a plain hash of it
+    /// (`security::AddressPseudonyms`). The secret is read once per process.
+    pub async fn client_pseudonym(&self, req: &HttpRequest) -> Result<String, CoreError> {
+        let address = crate::auth::client_ip(req);
+        if let Some(known) = self.pseudonyms.known(&address) {
+            return Ok(known);
+        }
+        let pseudonyms = self.pseudonyms.clone();
+        self.db(move |conn| pseudonyms.of(conn, &address)).await
     }
 
     /// Reads on a pooled connection (given back at once), then writes what was read in the

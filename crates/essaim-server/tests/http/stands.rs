@@ -9,7 +9,8 @@ use essaim_core::domain::audit::history_of;
 use essaim_core::domain::consultation::find_consultation;
 use essaim_core::domain::throttle::{hit, throttle_key};
 use essaim_core::domain::{Channel, Contribution, ModerationStatus};
-use essaim_core::schema::{contributions, stand_contributions};
+use essaim_core::schema::{contributions, stand_contributions, throttle_hits};
+use essaim_core::security::AddressPseudonyms;
 use essaim_workshops::stands::ideas::{ADDRESS_LIMIT, ADDRESS_PURPOSE, DEVICE_LIMIT};
 use essaim_workshops::stands::{stands_of, Stand};
 
@@ -180,8 +181,17 @@ async fn a_flood_from_one_device_or_one_address_gets_429_with_the_text_kept() {
         )
         .await;
     assert_eq!(fine.status, StatusCode::SEE_OTHER, "{}", fine.body);
-    // …until the address is over its own limit, counted by any server on the database.
-    let key = throttle_key(ADDRESS_PURPOSE, &other.ip);
+    // The counters know the address only by its pseudonym, keyed by the installation's
+    // secret: neither the address nor its plain hash is in the table.
+    let counted: Vec<String> = throttle_hits::table.select(throttle_hits::key).load(&mut other.db.conn()).unwrap();
+    assert!(!counted.is_empty());
+    assert!(counted.iter().all(|k| !k.contains(&other.ip)));
+    assert!(!counted.contains(&throttle_key(ADDRESS_PURPOSE, &other.ip)), "no unkeyed hash of the address");
+    // …until the address is over its own limit, counted by any server on the database (a
+    // second process reads the same secret, so the same pseudonym).
+    let pseudonym = AddressPseudonyms::new().of(&mut other.db.conn(), &other.ip).unwrap();
+    let key = throttle_key(ADDRESS_PURPOSE, &pseudonym);
+    assert!(counted.contains(&key), "the address's counter, under its pseudonym");
     for _ in 0..ADDRESS_LIMIT.max {
         hit(&mut other.db.conn(), &key, ADDRESS_LIMIT).unwrap();
     }

@@ -17,7 +17,6 @@ use utoipa::ToSchema;
 
 use super::{device_cookie, device_token, id_of, limits};
 use crate::app::AppState;
-use crate::auth::client_ip;
 use crate::error::{ApiErrorBody, AppError};
 
 fn no_store(mut response: HttpResponse) -> HttpResponse {
@@ -144,7 +143,7 @@ pub async fn new_device(
     code: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let code = code.into_inner();
-    let address = client_ip(&req);
+    let address = state.client_pseudonym(&req).await?;
     let limit = limits().devices_per_address;
     // The device is written in the group commit, as votes are: a write on a pooled
     // connection polls for SQLite's lock while the committing thread takes it batch after
@@ -254,7 +253,8 @@ pub async fn vote(
     let orientation = id_of(&orientation)?;
     let body = body.into_inner();
     let ballot = Ballot { choice: body.choice, amendment: body.amendment.unwrap_or_default() };
-    let outcome = cast(&state, code, orientation, device_token(&req), ballot, client_ip(&req)).await?;
+    let outcome =
+        cast(&state, code, orientation, device_token(&req), ballot, state.client_pseudonym(&req).await?).await?;
     match outcome {
         VoteOutcome::New(vote) => Ok(no_store(HttpResponse::Created().json(view_of(&vote, orientation, false)))),
         VoteOutcome::Changed(vote) => Ok(no_store(HttpResponse::Ok().json(view_of(&vote, orientation, true)))),

@@ -20,7 +20,6 @@ use serde::Deserialize;
 use super::api::{cast, tally_of, TallyView};
 use super::{device_cookie, device_token, id_of, limits};
 use crate::app::AppState;
-use crate::auth::client_ip;
 use crate::error::{minutes, AppError};
 use crate::extract::CsrfForm;
 use crate::views::{render, Layout};
@@ -200,7 +199,7 @@ pub async fn vote_page(
 ) -> Result<HttpResponse, AppError> {
     let code = code.into_inner();
     let token = device_token(&req);
-    let address = client_ip(&req);
+    let address = state.client_pseudonym(&req).await?;
     let saved = query.vote.parse::<Id>().ok();
     let layout = Layout::for_request(&req, "", "home");
     let (plenary, device, issued) = device_for(&state, code, token, address).await?;
@@ -232,7 +231,7 @@ pub async fn vote_send(
     let fields = fields.into_inner();
     let ballot = Ballot { choice: fields.choice, amendment: fields.amendment };
     let token = device_token(&req);
-    let address = client_ip(&req);
+    let address = state.client_pseudonym(&req).await?;
     let outcome = cast(&state, code.clone(), orientation, token.clone(), ballot.clone(), address.clone()).await;
     let (status, typed) = match outcome {
         Ok(VoteOutcome::New(_)) | Ok(VoteOutcome::Changed(_)) => {

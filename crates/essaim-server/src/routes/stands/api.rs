@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::app::AppState;
-use crate::auth::client_ip;
 use crate::error::{ApiErrorBody, AppError};
 use crate::routes::ThemeView;
 
@@ -125,7 +124,7 @@ pub async fn leave_idea(
 ) -> Result<HttpResponse, AppError> {
     let code = code.into_inner();
     let body = body.into_inner();
-    let sender = Sender { device: body.device_id.clone(), address: client_ip(&req) };
+    let sender = Sender { device: body.device_id.clone(), address: state.client_pseudonym(&req).await? };
     let form = IdeaForm {
         kind: body.kind,
         body: body.body,

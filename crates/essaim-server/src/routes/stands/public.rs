@@ -17,7 +17,7 @@ use essaim_workshops::stands::{consultation_of, stand_by_code, Stand};
 use serde::Deserialize;
 
 use crate::app::AppState;
-use crate::auth::{client_ip, secure_cookie, CSRF_COOKIE};
+use crate::auth::{secure_cookie, CSRF_COOKIE};
 use crate::error::{minutes, AppError};
 use crate::extract::{CsrfForm, NoFields, CONTRIBUTION_FORM_LIMIT};
 use crate::views::{kind_choices, render, territory_choices, KindChoice, Layout, TerritoryChoice};
@@ -202,7 +202,7 @@ pub async fn send(
     // The device is the browser's own random cookie (the form could not be sent without it).
     let sender = Sender {
         device: req.cookie(CSRF_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default(),
-        address: client_ip(&req),
+        address: state.client_pseudonym(&req).await?,
     };
     let passport = passport_cookie(&req);
     let typed = form.clone();
