@@ -60,6 +60,11 @@ struct ThemeView {
 
 fn read_theme(conn: &mut essaim_core::db::DbConnection, slug: &str, position: i32) -> Result<ThemeView, AppError> {
     let (_, theme) = find_theme(conn, slug, position)?;
+    // The run's state first: a run stores its drafts and marks its job done in one
+    // transaction, so drafts read after a job seen done are that run's. Read the other way
+    // round, a run committing in between made the page say it had ended above the drafts of
+    // before it (seen once on PostgreSQL under load).
+    let run = run_status(conn, theme.id)?;
     let ThemeCounts { standing, by_orientation: counts } = theme_counts(conn, theme.id)?;
     let mut by_orientation: HashMap<Id, Vec<(Channel, i64)>> = HashMap::new();
     for count in counts {
@@ -86,7 +91,6 @@ fn read_theme(conn: &mut essaim_core::db::DbConnection, slug: &str, position: i3
     }
     // Largest first, then oldest first: the order the drafts have always been listed in.
     drafts.sort_by(|a, b| b.1.size.cmp(&a.1.size).then(a.0.cmp(&b.0)));
-    let run = run_status(conn, theme.id)?;
     Ok(ThemeView { title: theme.title, standing, drafts: drafts.into_iter().map(|(_, d)| d).collect(), run })
 }
 
