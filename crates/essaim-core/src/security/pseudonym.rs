@@ -24,8 +24,15 @@ pub const ADDRESS_SECRET: &str = "address-pseudonyms";
 
 /// The installation's secret called `name`, made now if no process made it before. Two
 /// processes asking at once get the same one: each offers a fresh secret, the first insert
-/// wins, and both read back what was stored.
+/// wins, and both read back what was stored. Once made, it is only read (no write, so no
+/// wait for the write lock).
 pub fn installation_secret(conn: &mut DbConnection, name: &str) -> CoreResult<String> {
+    let stored = |conn: &mut DbConnection| -> CoreResult<Option<String>> {
+        Ok(installation_secrets::table.find(name).select(installation_secrets::secret).get_result(conn).optional()?)
+    };
+    if let Some(secret) = stored(conn)? {
+        return Ok(secret);
+    }
     // 256 bits from the OS.
     let offered = format!("{}{}", random_token(), random_token());
     let values = (
@@ -46,7 +53,7 @@ pub fn installation_secret(conn: &mut DbConnection, name: &str) -> CoreResult<St
             .do_nothing()
             .execute(c)?,
     };
-    Ok(installation_secrets::table.find(name).select(installation_secrets::secret).get_result(conn)?)
+    stored(conn)?.ok_or_else(|| crate::error::CoreError::Internal(format!("secret « {name} » introuvable")))
 }
 
 /// Address pseudonyms for one database; the secret is read on first use, then kept.
@@ -59,6 +66,12 @@ impl AddressPseudonyms {
     /// Nothing read yet.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Reads the secret now (making it on a new installation), so that no request has to:
+    /// the server does this before it listens.
+    pub fn prepare(&self, conn: &mut DbConnection) -> CoreResult<()> {
+        self.of(conn, "").map(|_| ())
     }
 
     /// The pseudonym of `address`, if the secret is already known (no database needed).
@@ -112,6 +125,16 @@ mod tests {
         let elsewhere = TestDb::new();
         let c = AddressPseudonyms::new().of(&mut elsewhere.conn(), "203.0.113.7").unwrap();
         assert_ne!(a, c);
+    }
+
+    #[test]
+    fn prepared_before_the_first_request_the_secret_needs_no_read_after() {
+        let db = TestDb::new();
+        let pseudonyms = AddressPseudonyms::new();
+        assert!(pseudonyms.known("198.51.100.4").is_none());
+        pseudonyms.prepare(&mut db.conn()).unwrap();
+        let expected = AddressPseudonyms::new().of(&mut db.conn(), "198.51.100.4").unwrap();
+        assert_eq!(pseudonyms.known("198.51.100.4"), Some(expected));
     }
 
     #[test]

@@ -14,6 +14,14 @@ pub fn serve(config: Config, pool: DbPool, mailer: Mailer, demo: bool) -> Result
     // The job and mail workers live as long as the server: their loops end when it stops.
     let _workers = workers::start(&pool, &config, mailer).map_err(|e| format!("démarrage des tâches de fond : {e}"))?;
     let state = AppState::new(pool, config.clone());
+    // The address pseudonyms' secret, read (or made, on a new installation) before the first
+    // request: made under a burst of votes, its insert would queue for SQLite's write lock.
+    state
+        .pool
+        .get()
+        .map_err(|e| e.to_string())
+        .and_then(|mut conn| state.pseudonyms.prepare(&mut conn).map_err(|e| e.to_string()))
+        .map_err(|e| format!("lecture du secret de l'installation : {e}"))?;
     let system = actix_web::rt::System::new();
     system.block_on(async move {
         let server = HttpServer::new(move || App::new().configure(configure(state.clone())))
