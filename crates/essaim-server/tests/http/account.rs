@@ -139,6 +139,21 @@ async fn a_login_flood_from_many_addresses_takes_no_page_down_and_locks_no_one_o
         essaim_core::schema::login_failures::table.count().get_result(&mut b.db.conn()).unwrap()
     };
     assert_eq!(failures, 40, "every failure counted");
+    // Each under its address's pseudonym, keyed by the installation's secret: no address kept.
+    let stored: std::collections::BTreeSet<String> = {
+        use diesel::prelude::*;
+        essaim_core::schema::login_failures::table
+            .select(essaim_core::schema::login_failures::ip)
+            .load::<String>(&mut b.db.conn())
+            .unwrap()
+            .into_iter()
+            .collect()
+    };
+    let pseudonyms = essaim_core::security::AddressPseudonyms::new();
+    let expected: std::collections::BTreeSet<String> =
+        addresses.iter().map(|ip| pseudonyms.of(&mut b.db.conn(), ip).unwrap()).collect();
+    assert_eq!(stored, expected);
+    assert!(addresses.iter().all(|ip| !stored.contains(ip)));
 
     // The owner, from their usual address: 40 failures elsewhere lock no one out.
     let owner = b.login(STAFF).await;

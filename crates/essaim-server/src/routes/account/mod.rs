@@ -8,7 +8,7 @@ use essaim_core::security::random_token;
 use serde::Deserialize;
 
 use crate::app::AppState;
-use crate::auth::{client_ip, current_user, expired_cookie, secure_cookie, CSRF_COOKIE, SESSION_COOKIE};
+use crate::auth::{current_user, expired_cookie, secure_cookie, CSRF_COOKIE, SESSION_COOKIE};
 use crate::error::AppError;
 use crate::extract::{CsrfForm, NoFields};
 use crate::views::{render, Layout};
@@ -84,7 +84,8 @@ pub async fn login_submit(
     form: CsrfForm<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
-    let (email, ip) = (form.email.clone(), client_ip(&req));
+    // The address as the counters know it: its pseudonym, never the address itself.
+    let (email, ip) = (form.email.clone(), state.client_pseudonym(&req).await?);
     let attempt = match state.db(move |conn| begin_login(conn, &email, &ip)).await {
         Ok(attempt) => attempt,
         Err(LoginError::InvalidCredentials) => return failed_login(&req, &form),
