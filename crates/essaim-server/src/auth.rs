@@ -132,7 +132,8 @@ pub fn verify_csrf(req: &HttpRequest, submitted: &str) -> Result<(), AppError> {
     }
 }
 
-/// The client's address, for login throttling.
+/// The client's address, as the connection gives it. Never stored: the throttles and the
+/// login counters keep its pseudonym (`AppState::client_pseudonym`).
 pub fn client_ip(req: &HttpRequest) -> String {
     req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "inconnue".to_owned())
 }
