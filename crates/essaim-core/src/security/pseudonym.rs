@@ -20,13 +20,13 @@ use crate::error::CoreResult;
 use crate::schema::installation_secrets;
 
 /// The name of the secret that keys address pseudonyms.
-pub const ADDRESS_SECRET: &str = "address-pseudonyms";
+const ADDRESS_SECRET: &str = "address-pseudonyms";
 
 /// The installation's secret called `name`, made now if no process made it before. Two
 /// processes asking at once get the same one: each offers a fresh secret, the first insert
 /// wins, and both read back what was stored. Once made, it is only read (no write, so no
 /// wait for the write lock).
-pub fn installation_secret(conn: &mut DbConnection, name: &str) -> CoreResult<String> {
+fn installation_secret(conn: &mut DbConnection, name: &str) -> CoreResult<String> {
     let stored = |conn: &mut DbConnection| -> CoreResult<Option<String>> {
         Ok(installation_secrets::table.find(name).select(installation_secrets::secret).get_result(conn).optional()?)
     };
@@ -71,7 +71,7 @@ impl AddressPseudonyms {
     /// Reads the secret now (making it on a new installation), so that no request has to:
     /// the server does this before it listens.
     pub fn prepare(&self, conn: &mut DbConnection) -> CoreResult<()> {
-        self.of(conn, "").map(|_| ())
+        self.secret(conn).map(|_| ())
     }
 
     /// The pseudonym of `address`, if the secret is already known (no database needed).
@@ -81,14 +81,18 @@ impl AddressPseudonyms {
 
     /// The pseudonym of `address`, reading the secret first if needed.
     pub fn of(&self, conn: &mut DbConnection, address: &str) -> CoreResult<String> {
-        let secret = match self.secret.get() {
-            Some(secret) => secret,
+        Ok(keyed(self.secret(conn)?, address))
+    }
+
+    /// The secret, read from the database the first time only.
+    fn secret(&self, conn: &mut DbConnection) -> CoreResult<&str> {
+        match self.secret.get() {
+            Some(secret) => Ok(secret),
             None => {
                 let read = installation_secret(conn, ADDRESS_SECRET)?;
-                self.secret.get_or_init(|| read)
+                Ok(self.secret.get_or_init(|| read))
             }
-        };
-        Ok(keyed(secret, address))
+        }
     }
 }
 
