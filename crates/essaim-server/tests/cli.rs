@@ -306,3 +306,18 @@ fn the_questionnaire_is_exported_imported_from_limesurvey_and_invitations_are_en
     let remind = run(&["invitations", "remind", "--consultation", slug, "--interval-hours", "0"]);
     assert!(!remind.status.success(), "an interval of at least an hour");
 }
+
+/// A one-shot command ends with its own exit code, not a signal: on PostgreSQL the pool may
+/// still be opening a TLS connection in the background when the command returns, and
+/// OpenSSL's exit handler used to free its tables under that thread (SIGSEGV about once in
+/// 70 runs on a loaded machine). A race, so many runs; each one that crashes fails the test.
+#[test]
+fn one_shot_commands_exit_cleanly_while_the_pool_is_still_connecting() {
+    use std::os::unix::process::ExitStatusExt;
+    let db = TestDb::new();
+    for run in 0..80 {
+        let out = essaim(&db).args(["user", "list"]).output().unwrap();
+        assert_eq!(out.status.signal(), None, "run {run} died of a signal");
+        assert!(out.status.success(), "run {run}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}

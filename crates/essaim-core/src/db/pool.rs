@@ -27,9 +27,12 @@ impl DbManager {
     fn open(&self) -> Result<DbConnection, CoreError> {
         let fail = |reason: String| CoreError::Database { database: self.url.redacted(), reason };
         match &self.url {
-            DatabaseUrl::Postgresql(raw) => diesel::PgConnection::establish(raw)
-                .map(DbConnection::Postgresql)
-                .map_err(|e| fail(first_line(&e.to_string()))),
+            DatabaseUrl::Postgresql(raw) => {
+                init_openssl_without_exit_handler();
+                diesel::PgConnection::establish(raw)
+                    .map(DbConnection::Postgresql)
+                    .map_err(|e| fail(first_line(&e.to_string())))
+            }
             DatabaseUrl::Sqlite(path) => {
                 if path != ":memory:" {
                     if let Some(parent) = std::path::Path::new(path).parent() {
@@ -135,6 +138,18 @@ unsafe extern "C" fn apply_per_connection_settings(
         );
     }
     libsqlite3_sys::SQLITE_OK
+}
+
+/// Initialises OpenSSL (which libpq uses for TLS to PostgreSQL) *without* its `atexit`
+/// clean-up, before libpq first touches it. With that handler, a process that ends while
+/// one of the pool's threads is still opening a connection (r2d2 refills its idle
+/// connections in the background) frees OpenSSL's tables under that thread: a one-shot
+/// command such as `essaim questionnaire export` died of SIGSEGV after printing its output
+/// (about 1 run in 70 on a loaded machine; CI caught it). The memory is the kernel's to
+/// reclaim at exit anyway. OpenSSL only honours the option on its first initialisation,
+/// hence here, before any connection; `openssl_sys::init` runs it once per process.
+fn init_openssl_without_exit_handler() {
+    openssl_sys::init();
 }
 
 fn first_line(message: &str) -> String {
