@@ -42,6 +42,8 @@ impl TestDb {
 
     fn postgres(admin_url: String) -> Self {
         let name = format!("essaim_test_{}", uuid::Uuid::new_v4().simple());
+        // Before libpq's first TLS connection, as the pool does (see the function).
+        crate::db::init_openssl_without_exit_handler();
         let mut admin = diesel::PgConnection::establish(&admin_url).expect("connect to ESSAIM_TEST_DATABASE_URL");
         admin.batch_execute(&format!("CREATE DATABASE {name}")).expect("create test database");
         let mut parsed = ::url::Url::parse(&admin_url).expect("ESSAIM_TEST_DATABASE_URL is a URL");

@@ -148,7 +148,7 @@ unsafe extern "C" fn apply_per_connection_settings(
 /// (about 1 run in 70 on a loaded machine; CI caught it). The memory is the kernel's to
 /// reclaim at exit anyway. OpenSSL only honours the option on its first initialisation,
 /// hence here, before any connection; `openssl_sys::init` runs it once per process.
-fn init_openssl_without_exit_handler() {
+pub(crate) fn init_openssl_without_exit_handler() {
     openssl_sys::init();
 }
 
