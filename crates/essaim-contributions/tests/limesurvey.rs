@@ -1,4 +1,4 @@
-//! The LimeSurvey import against real exports (LimeSurvey 6, in /work/shared/data/limesurvey),
+//! The LimeSurvey import against real exports (LimeSurvey 6, in tests/fixtures/limesurvey),
 //! a LimeSurvey 3 fixture, hostile texts and broken files.
 
 use std::time::{Duration, Instant};
@@ -8,13 +8,11 @@ use essaim_contributions::questionnaire::definition::{
 };
 use essaim_contributions::questionnaire::limesurvey::{import_lss, ImportReport, LssError};
 
-const ANSWERS_LSS: &str =
-    include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/limesurvey/answers.lss"));
-const SURVEY_LSS: &str =
-    include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/limesurvey/survey.lss"));
-const GROUP_LSG: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/limesurvey/group.lsg"));
+const ANSWERS_LSS: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/limesurvey/answers.lss"));
+const SURVEY_LSS: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/limesurvey/survey.lss"));
+const GROUP_LSG: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/limesurvey/group.lsg"));
 const QUESTION_LSQ: &str =
-    include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/limesurvey/free_text.lsq"));
+    include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/limesurvey/free_text.lsq"));
 const LIMESURVEY3_LSS: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/limesurvey3.lss"));
 
 fn choices(pairs: &[(&str, &str)]) -> Vec<Choice> {

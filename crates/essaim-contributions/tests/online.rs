@@ -26,7 +26,7 @@ fn form(body: &str, key: &str) -> OnlineForm {
 fn a_contribution_waits_is_recorded_once_per_key_and_is_followed_by_mail() {
     let db = TestDb::new();
     let mut conn = db.conn();
-    essaim_core::demo::seed_demo(&mut conn).unwrap();
+    essaim_core::demo::seed_demo(&mut conn, &[]).unwrap();
     let consultation = find_consultation(&mut conn, DEMO_SLUG).unwrap();
     let theme = themes_of(&mut conn, consultation.id).unwrap().remove(2);
     let mut input = form("  Des <b>groupements</b> d'employeurs\r\nmutualisés. ", "cle-en-ligne-1");
@@ -88,7 +88,7 @@ fn a_contribution_waits_is_recorded_once_per_key_and_is_followed_by_mail() {
 fn every_field_is_checked_at_once_and_nothing_is_recorded() {
     let db = TestDb::new();
     let mut conn = db.conn();
-    essaim_core::demo::seed_demo(&mut conn).unwrap();
+    essaim_core::demo::seed_demo(&mut conn, &[]).unwrap();
     let consultation = find_consultation(&mut conn, DEMO_SLUG).unwrap();
     let theme = themes_of(&mut conn, consultation.id).unwrap().remove(0);
     let before = essaim_core::domain::contribution::contributions_of(&mut conn, consultation.id).unwrap().len();

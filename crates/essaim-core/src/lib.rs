@@ -17,6 +17,9 @@ pub mod tabular;
 pub mod testing;
 pub mod validation;
 
+// Re-exported for `text_enum!`, whose types describe themselves in the set-up file's schema.
+pub use schemars;
+
 pub use error::{CoreError, CoreResult, FieldError, ValidationErrors};
 
 /// The software version, as reported by `/healthz` and recorded with synthesis runs.

@@ -15,6 +15,19 @@ diesel::table! {
         ends_on -> Nullable<Date>,
         retention_until -> Nullable<Date>,
         created_at -> Timestamp,
+        organisers -> Text,
+        state -> Text,
+        time_zone -> Text,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    consultation_legal_families (consultation_id, legal_family) {
+        consultation_id -> SqlUuid,
+        legal_family -> Text,
+        position -> Integer,
     }
 }
 
@@ -158,6 +171,7 @@ diesel::table! {
 }
 
 diesel::joinable!(phases -> consultations (consultation_id));
+diesel::joinable!(consultation_legal_families -> consultations (consultation_id));
 diesel::joinable!(themes -> consultations (consultation_id));
 diesel::joinable!(consultation_territories -> consultations (consultation_id));
 diesel::joinable!(consultation_territories -> territories (territory_id));
@@ -171,6 +185,7 @@ diesel::joinable!(audit_log -> accounts (actor_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     consultations,
+    consultation_legal_families,
     phases,
     themes,
     territories,

@@ -78,7 +78,7 @@ impl Drop for TestDb {
 
 /// The demo consultation's id and themes, seeded if needed: the usual starting point.
 pub fn demo(conn: &mut crate::db::DbConnection) -> (crate::db::Id, Vec<crate::domain::Theme>) {
-    crate::demo::seed_demo(conn).expect("seed demo");
+    crate::demo::seed_demo(conn, &[]).expect("seed demo");
     let consultation =
         crate::domain::consultation::find_consultation(conn, crate::demo::DEMO_SLUG).expect("demo consultation");
     let themes = crate::domain::consultation::themes_of(conn, consultation.id).expect("themes");

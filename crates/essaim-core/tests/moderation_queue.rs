@@ -40,7 +40,7 @@ fn invalid_message(result: Result<Contribution, CoreError>) -> String {
 fn a_duplicate_is_rejected_pointing_to_its_original_and_accepting_clears_it() {
     let db = TestDb::new();
     let mut conn = db.conn();
-    essaim_core::demo::seed_demo(&mut conn).expect("demo");
+    essaim_core::demo::seed_demo(&mut conn, &[]).expect("demo");
     let staff = demo_account(&mut conn, "staff");
     let (c, themes) = consultation(&mut conn, "doublons");
     let original = online(&mut conn, c, Some(themes[0].id), "Créer un fonds régional d'amorçage.");
@@ -72,7 +72,7 @@ fn a_duplicate_is_rejected_pointing_to_its_original_and_accepting_clears_it() {
 fn a_duplicate_of_itself_of_another_consultation_or_of_nothing_is_refused_in_french() {
     let db = TestDb::new();
     let mut conn = db.conn();
-    essaim_core::demo::seed_demo(&mut conn).expect("demo");
+    essaim_core::demo::seed_demo(&mut conn, &[]).expect("demo");
     let staff = demo_account(&mut conn, "staff");
     let (c, themes) = consultation(&mut conn, "refus-doublons");
     let (other, other_themes) = consultation(&mut conn, "autre-consultation");
@@ -105,7 +105,7 @@ fn a_duplicate_of_itself_of_another_consultation_or_of_nothing_is_refused_in_fre
 fn the_queue_shows_waiting_ones_first_theme_by_theme_and_its_pages_miss_nothing() {
     let db = TestDb::new();
     let mut conn = db.conn();
-    essaim_core::demo::seed_demo(&mut conn).expect("demo");
+    essaim_core::demo::seed_demo(&mut conn, &[]).expect("demo");
     let staff = demo_account(&mut conn, "staff");
     let (c, themes) = consultation(&mut conn, "file-moderation");
     let (other, other_themes) = consultation(&mut conn, "autre-file");
@@ -174,7 +174,7 @@ fn the_queue_shows_waiting_ones_first_theme_by_theme_and_its_pages_miss_nothing(
 fn a_themes_public_page_lists_only_its_accepted_contributions_by_pages() {
     let db = TestDb::new();
     let mut conn = db.conn();
-    essaim_core::demo::seed_demo(&mut conn).expect("demo");
+    essaim_core::demo::seed_demo(&mut conn, &[]).expect("demo");
     let staff = demo_account(&mut conn, "staff");
     let (c, themes) = consultation(&mut conn, "page-publique");
     let mut accepted = Vec::new();

@@ -19,8 +19,8 @@ fn account(email: &str, role: &str, password: &str) -> NewAccount {
 fn demo_seed_is_complete_and_idempotent() {
     let db = TestDb::new();
     let mut conn = db.conn();
-    assert_eq!(seed_demo(&mut conn).unwrap(), SeedOutcome::Created);
-    assert_eq!(seed_demo(&mut conn).unwrap(), SeedOutcome::AlreadyPresent);
+    assert_eq!(seed_demo(&mut conn, &[]).unwrap(), SeedOutcome::Created);
+    assert_eq!(seed_demo(&mut conn, &[]).unwrap(), SeedOutcome::AlreadyPresent);
     assert_eq!(list_consultations(&mut conn).unwrap().len(), 1);
 
     let consultation = find_consultation(&mut conn, DEMO_SLUG).unwrap();
@@ -95,7 +95,7 @@ fn sessions_resume_until_closed_or_expired() {
 fn organisations_check_siret_and_territory() {
     let db = TestDb::new();
     let mut conn = db.conn();
-    seed_demo(&mut conn).unwrap();
+    seed_demo(&mut conn, &[]).unwrap();
     let bad = NewOrganisation {
         name: "Coop".into(),
         legal_family: "sarl".into(),
@@ -122,7 +122,7 @@ fn organisations_check_siret_and_territory() {
 fn ids_round_trip_through_the_backend() {
     let db = TestDb::new();
     let mut conn = db.conn();
-    seed_demo(&mut conn).unwrap();
+    seed_demo(&mut conn, &[]).unwrap();
     let consultation = find_consultation(&mut conn, DEMO_SLUG).unwrap();
     let again: Id = essaim_core::schema::consultations::table
         .filter(essaim_core::schema::consultations::id.eq(consultation.id))

@@ -6,7 +6,6 @@ use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use essaim_contributions::demo::seed_demo_questionnaire;
 use essaim_core::config::Config;
 use essaim_core::db::{connect, run_migrations, DatabaseUrl, DbPool};
 use essaim_core::demo::{seed_demo, SeedOutcome, DEMO_ACCOUNTS, DEMO_SLUG};
@@ -14,6 +13,7 @@ use essaim_core::domain::{create_account, list_accounts, NewAccount};
 use essaim_core::mail::Mailer;
 use essaim_core::CoreError;
 
+mod consultation;
 mod import;
 mod questionnaire;
 mod responses;
@@ -52,6 +52,11 @@ enum Command {
     Seed {
         #[command(subcommand)]
         what: SeedCommand,
+    },
+    /// Consultations : liste, et paramétrage complet en un fichier JSON (docs/consultation-json.md).
+    Consultation {
+        #[command(subcommand)]
+        action: ConsultationCommand,
     },
     /// Gère les comptes (administrateurs, équipes, animateurs).
     User {
@@ -96,6 +101,27 @@ enum Command {
         #[command(subcommand)]
         action: InvitationsCommand,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum ConsultationCommand {
+    /// Liste les consultations : identifiant court, état, titre.
+    List,
+    /// Écrit le paramétrage de la consultation en JSON sur la sortie standard (consultation,
+    /// phases, thèmes, territoires, familles juridiques, questionnaire, stands) ; jamais de
+    /// contribution, de réponse ni de donnée personnelle.
+    Export {
+        /// Identifiant court de la consultation.
+        slug: String,
+    },
+    /// Crée une consultation depuis un fichier de paramétrage, tout ou rien, avec de nouveaux
+    /// identifiants ; refuse un identifiant court déjà pris.
+    Import {
+        /// Le fichier JSON.
+        file: std::path::PathBuf,
+    },
+    /// Écrit le schéma JSON du fichier de paramétrage (docs/consultation.schema.json).
+    Schema,
 }
 
 #[derive(Subcommand, Debug)]
@@ -268,9 +294,7 @@ fn execute(cli: Cli) -> Result<(), String> {
             let pool = open_database(&config.database_url).map_err(|e| e.to_string())?;
             if demo {
                 let mut conn = pool.get().map_err(|e| e.to_string())?;
-                seed_demo(&mut conn).map_err(|e| e.to_string())?;
-                seed_demo_questionnaire(&mut conn).map_err(|e| e.to_string())?;
-                essaim_workshops::stands::demo::seed_demo_stands(&mut conn).map_err(|e| e.to_string())?;
+                seed_demo(&mut conn, crate::sections::SECTIONS).map_err(|e| e.to_string())?;
                 essaim_workshops::demo::seed_demo_workshops(&mut conn).map_err(|e| e.to_string())?;
                 essaim_workshops::plenary::demo::seed_demo_plenary(&mut conn).map_err(|e| e.to_string())?;
             }
@@ -287,9 +311,7 @@ fn execute(cli: Cli) -> Result<(), String> {
         Command::Seed { what: SeedCommand::Demo } => {
             let pool = open_database(&config.database_url).map_err(|e| e.to_string())?;
             let mut conn = pool.get().map_err(|e| e.to_string())?;
-            let outcome = seed_demo(&mut conn).map_err(|e| e.to_string())?;
-            seed_demo_questionnaire(&mut conn).map_err(|e| e.to_string())?;
-            essaim_workshops::stands::demo::seed_demo_stands(&mut conn).map_err(|e| e.to_string())?;
+            let outcome = seed_demo(&mut conn, crate::sections::SECTIONS).map_err(|e| e.to_string())?;
             essaim_workshops::demo::seed_demo_workshops(&mut conn).map_err(|e| e.to_string())?;
             essaim_workshops::plenary::demo::seed_demo_plenary(&mut conn).map_err(|e| e.to_string())?;
             match outcome {
@@ -367,6 +389,22 @@ fn execute(cli: Cli) -> Result<(), String> {
                 }
             };
             println!("{out}");
+            Ok(())
+        }
+        Command::Consultation { action: ConsultationCommand::Schema } => {
+            print!("{}", essaim_core::domain::setup::schema());
+            Ok(())
+        }
+        Command::Consultation { action } => {
+            let pool = open_database(&config.database_url).map_err(|e| e.to_string())?;
+            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            let out = match action {
+                ConsultationCommand::List => consultation::list(&mut conn)?,
+                ConsultationCommand::Export { slug } => consultation::export(&mut conn, &slug)?,
+                ConsultationCommand::Import { file } => consultation::import(&mut conn, &file)?,
+                ConsultationCommand::Schema => essaim_core::domain::setup::schema(),
+            };
+            print!("{out}");
             Ok(())
         }
         Command::User { action: UserCommand::List } => {

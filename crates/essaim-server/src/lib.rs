@@ -7,5 +7,6 @@ pub mod error;
 pub mod extract;
 pub mod openapi;
 pub mod routes;
+pub mod sections;
 pub mod views;
 pub mod workers;

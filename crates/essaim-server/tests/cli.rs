@@ -278,7 +278,7 @@ fn the_questionnaire_is_exported_imported_from_limesurvey_and_invitations_are_en
     let back = run(&["questionnaire", "import", "--consultation", slug, own.to_str().unwrap()]);
     assert!(String::from_utf8_lossy(&back.stdout).contains("version 2 (non publiée)"), "{back:?}");
     // A LimeSurvey file: what maps is taken, the rest reported.
-    let lss = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/limesurvey/survey.lss");
+    let lss = concat!(env!("CARGO_MANIFEST_DIR"), "/../essaim-contributions/tests/fixtures/limesurvey/survey.lss");
     let imported = run(&["questionnaire", "import", "--consultation", slug, lss]);
     let report = String::from_utf8_lossy(&imported.stdout).into_owned();
     assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));

@@ -28,7 +28,7 @@ fn count(db: &TestDb) -> i64 {
 #[test]
 fn a_csv_is_imported_once_even_if_imported_twice() {
     let db = TestDb::new();
-    seed_demo(&mut db.conn()).unwrap();
+    seed_demo(&mut db.conn(), &[]).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let csv = "id,theme,text,kind,territory,source\n\
         q-1,Soutien et développement de l'emploi,Des groupements d'employeurs associatifs,proposition,44,web\n\
@@ -58,7 +58,7 @@ fn a_csv_is_imported_once_even_if_imported_twice() {
 #[test]
 fn one_bad_line_writes_nothing_and_names_the_line() {
     let db = TestDb::new();
-    seed_demo(&mut db.conn()).unwrap();
+    seed_demo(&mut db.conn(), &[]).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let csv = "id,theme,text\n\
         a,Soutien et développement de l'emploi,Bon\n\
@@ -103,7 +103,7 @@ fn a_new_consultation_takes_the_themes_of_the_file_and_windows_1252_is_converted
 #[test]
 fn json_lines_gzip_and_clear_refusals() {
     let db = TestDb::new();
-    seed_demo(&mut db.conn()).unwrap();
+    seed_demo(&mut db.conn(), &[]).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let jsonl = "{\"id\": \"j1\", \"theme\": \"Un mode d'entreprendre à essaimer et développer\", \"text\": \"Essaimer les SCIC\", \"channel\": \"treasure_hunt\"}\n";
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());

@@ -14,7 +14,7 @@ use essaim_synthesis::run::synthesize;
 /// Writes the demo synthesis in `format` into `dir`; `poison` replaces the first orientation's title.
 fn demo(dir: &std::path::Path, poison: Option<&str>, format: Format) -> std::path::PathBuf {
     let db = TestDb::new();
-    seed_demo(&mut db.conn()).unwrap();
+    seed_demo(&mut db.conn(), &[]).unwrap();
     let mut output = synthesize(&mut db.conn(), DEMO_SLUG, None, &Params::default()).unwrap();
     if let Some(title) = poison {
         output.document.themes[0].orientations[0].title = title.into();

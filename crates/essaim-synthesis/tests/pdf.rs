@@ -11,7 +11,7 @@ use essaim_synthesis::run::{synthesize, SynthesisOutput};
 
 fn demo() -> SynthesisOutput {
     let db = TestDb::new();
-    seed_demo(&mut db.conn()).unwrap();
+    seed_demo(&mut db.conn(), &[]).unwrap();
     synthesize(&mut db.conn(), DEMO_SLUG, None, &Params::default()).unwrap()
 }
 

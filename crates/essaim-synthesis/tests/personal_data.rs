@@ -241,7 +241,7 @@ fn build() -> Built {
     let mut conn = db.conn();
     let (consultation, themes) = consultation(&mut conn);
     // An account to sign the staff edit (the demo's staff account, in the same database).
-    essaim_core::demo::seed_demo(&mut conn).unwrap();
+    essaim_core::demo::seed_demo(&mut conn, &[]).unwrap();
     let staff = demo_account(&mut conn, "staff");
     let synthesis = synthesize(&mut conn, SLUG, None, &Params::default()).unwrap();
     let quotes: usize = synthesis.document.themes.iter().flat_map(|t| &t.orientations).map(|o| o.quotes.len()).sum();

@@ -17,8 +17,8 @@ fn the_same_contributions_give_byte_identical_json_on_any_backend() {
     // different databases, different internal ids, the same document.
     let tested = TestDb::new();
     let reference = TestDb::sqlite();
-    seed_demo(&mut tested.conn()).unwrap();
-    seed_demo(&mut reference.conn()).unwrap();
+    seed_demo(&mut tested.conn(), &[]).unwrap();
+    seed_demo(&mut reference.conn(), &[]).unwrap();
     let first = json_of(&tested);
     assert_eq!(first, json_of(&tested), "two runs on the same database");
     assert_eq!(first, json_of(&reference), "{} and SQLite agree", tested.url.backend().as_str());
@@ -27,7 +27,7 @@ fn the_same_contributions_give_byte_identical_json_on_any_backend() {
 #[test]
 fn a_run_records_its_parameters_input_hash_and_version_and_traces_every_contribution() {
     let db = TestDb::new();
-    seed_demo(&mut db.conn()).unwrap();
+    seed_demo(&mut db.conn(), &[]).unwrap();
     let output = synthesize(&mut db.conn(), DEMO_SLUG, None, &Params::default()).unwrap();
     let document = &output.document;
     assert_eq!(document.run.software_version, essaim_core::VERSION);
@@ -61,7 +61,7 @@ fn a_run_records_its_parameters_input_hash_and_version_and_traces_every_contribu
 #[test]
 fn unknown_consultation_or_theme_and_impossible_groups_are_clear() {
     let db = TestDb::new();
-    seed_demo(&mut db.conn()).unwrap();
+    seed_demo(&mut db.conn(), &[]).unwrap();
     let err = synthesize(&mut db.conn(), "inconnue", None, &Params::default()).err().unwrap();
     assert!(matches!(err, RunError::NotFound(_)));
     let err = synthesize(&mut db.conn(), DEMO_SLUG, Some("Tourisme"), &Params::default()).err().unwrap();
@@ -74,7 +74,7 @@ fn unknown_consultation_or_theme_and_impossible_groups_are_clear() {
 #[test]
 fn markdown_and_html_exports_carry_orientations_charts_and_both_annexes() {
     let db = TestDb::new();
-    seed_demo(&mut db.conn()).unwrap();
+    seed_demo(&mut db.conn(), &[]).unwrap();
     let mut output = synthesize(&mut db.conn(), DEMO_SLUG, None, &Params::default()).unwrap();
     // A contribution with markup in it must come out as text in every format.
     output.document.themes[0].orientations[0].quotes[0].text = "<script>alert(1)</script> *gras* [lien](x)".into();

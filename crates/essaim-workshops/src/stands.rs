@@ -8,6 +8,7 @@ pub mod code;
 pub mod demo;
 pub mod ideas;
 pub mod poster;
+pub mod setup;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;

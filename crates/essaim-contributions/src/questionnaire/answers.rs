@@ -15,6 +15,7 @@
 
 use std::collections::BTreeMap;
 
+use essaim_core::domain::consultation::ConsultationFrame;
 use essaim_core::domain::contribution::MAX_CONTRIBUTION_CHARS;
 use essaim_core::domain::LegalFamily;
 use essaim_core::validation::Siret;
@@ -30,15 +31,24 @@ pub struct Answers(pub BTreeMap<String, Vec<String>>);
 /// The longest short text (characters).
 pub const MAX_SHORT_TEXT_CHARS: usize = 500;
 
-/// The départements a respondent can name (the five of Pays de la Loire first, then "Autre").
-pub const DEPARTEMENTS: &[(&str, &str)] = &[
-    ("44", "Loire-Atlantique"),
-    ("49", "Maine-et-Loire"),
-    ("53", "Mayenne"),
-    ("72", "Sarthe"),
-    ("85", "Vendée"),
-    ("autre", "Hors région"),
-];
+/// The code of the identity block's last territory: somewhere the consultation does not cover.
+pub const OUTSIDE: &str = "autre";
+
+/// The territories a respondent can name: the consultation's, then « Hors territoire »
+/// (code, label).
+pub fn identity_territories(frame: &ConsultationFrame) -> Vec<(String, String)> {
+    frame
+        .territories
+        .iter()
+        .map(|t| (t.code.clone(), essaim_core::domain::territory::label(t)))
+        .chain(std::iter::once((OUTSIDE.to_owned(), "Hors du territoire de la consultation".to_owned())))
+        .collect()
+}
+
+/// The legal families a respondent can choose: the consultation's (code, label).
+pub fn identity_families(frame: &ConsultationFrame) -> Vec<(String, String)> {
+    frame.legal_families.iter().map(|f| (f.as_str().to_owned(), f.label().to_owned())).collect()
+}
 
 /// The employees bands of the identity block.
 pub const EMPLOYEES_BANDS: &[(&str, &str)] = &[
@@ -182,19 +192,25 @@ fn field_allowed(question: &Question, field: &str) -> bool {
 }
 
 /// Checks the answers to one section's shown questions.
-pub fn check_section(definition: &Definition, section: usize, answers: &Answers) -> Vec<FieldError> {
+/// The identity block's choices are the consultation's (`frame`).
+pub fn check_section(
+    definition: &Definition,
+    frame: &ConsultationFrame,
+    section: usize,
+    answers: &Answers,
+) -> Vec<FieldError> {
     let Some(section) = definition.sections.get(section) else { return Vec::new() };
-    section.questions.iter().filter(|q| answers.shows(q)).flat_map(|q| check_question(q, answers)).collect()
+    section.questions.iter().filter(|q| answers.shows(q)).flat_map(|q| check_question(q, frame, answers)).collect()
 }
 
 /// Checks the whole response: every section, in order, with the section of each error.
-pub fn check_all(definition: &Definition, answers: &Answers) -> Vec<(usize, FieldError)> {
+pub fn check_all(definition: &Definition, frame: &ConsultationFrame, answers: &Answers) -> Vec<(usize, FieldError)> {
     (0..definition.sections.len())
-        .flat_map(|s| check_section(definition, s, answers).into_iter().map(move |e| (s, e)))
+        .flat_map(|s| check_section(definition, frame, s, answers).into_iter().map(move |e| (s, e)))
         .collect()
 }
 
-fn check_question(question: &Question, answers: &Answers) -> Vec<FieldError> {
+fn check_question(question: &Question, frame: &ConsultationFrame, answers: &Answers) -> Vec<FieldError> {
     let id = question.id.as_str();
     let error = |field: String, message: String| FieldError { question: id.to_owned(), field, message };
     let mut errors = Vec::new();
@@ -269,7 +285,7 @@ fn check_question(question: &Question, answers: &Answers) -> Vec<FieldError> {
                 }
             }
         }
-        QuestionKind::Organisation => check_organisation(id, answers, required, &mut errors),
+        QuestionKind::Organisation => check_organisation(id, frame, answers, required, &mut errors),
     }
     errors
 }
@@ -303,17 +319,23 @@ fn check_ranking(id: &str, options: &[Choice], answers: &Answers, required: bool
     }
 }
 
-fn check_organisation(id: &str, answers: &Answers, required: bool, errors: &mut Vec<FieldError>) {
+fn check_organisation(
+    id: &str,
+    frame: &ConsultationFrame,
+    answers: &Answers,
+    required: bool,
+    errors: &mut Vec<FieldError>,
+) {
     for (suffix, label, needed) in ORGANISATION_FIELDS {
         let field = format!("{id}.{suffix}");
         let value = answers.value(&field);
         let message = match (*suffix, value) {
             (_, None) if required && *needed => Some(format!("{label} : ce champ est obligatoire.")),
-            ("famille", Some(v)) if LegalFamily::parse(v).is_none() => {
+            ("famille", Some(v)) if !LegalFamily::parse(v).is_some_and(|f| frame.legal_families.contains(&f)) => {
                 Some("Famille juridique : choisissez parmi les familles proposées.".into())
             }
-            ("departement", Some(v)) if !DEPARTEMENTS.iter().any(|(code, _)| *code == v) => {
-                Some("Département : choisissez parmi les départements proposés.".into())
+            ("departement", Some(v)) if v != OUTSIDE && !frame.territories.iter().any(|t| t.code == v) => {
+                Some("Territoire : choisissez parmi les territoires proposés.".into())
             }
             ("effectif", Some(v)) if !EMPLOYEES_BANDS.iter().any(|(code, _)| *code == v) => {
                 Some("Nombre de salariés : choisissez une tranche proposée.".into())
@@ -342,7 +364,7 @@ fn label_of<'a>(choices: &'a [Choice], value: &'a str) -> &'a str {
 
 /// An answer as a person reads it (the copy e-mailed, the confirmation page, the exports'
 /// labels): `None` when unanswered.
-pub fn readable(question: &Question, answers: &Answers) -> Option<String> {
+pub fn readable(question: &Question, frame: &ConsultationFrame, answers: &Answers) -> Option<String> {
     let id = question.id.as_str();
     let other = || answers.value(&format!("{id}.{OTHER}")).map(|t| format!("Autre : {t}"));
     let text = match &question.kind {
@@ -394,10 +416,15 @@ pub fn readable(question: &Question, answers: &Answers) -> Option<String> {
                 .filter_map(|(suffix, label, _)| {
                     let value = answers.value(&format!("{id}.{suffix}"))?;
                     let shown = match *suffix {
-                        "famille" => LegalFamily::parse(value).map_or(value, |f| f.label()),
-                        "departement" => DEPARTEMENTS.iter().find(|(c, _)| *c == value).map_or(value, |(_, n)| *n),
-                        "effectif" => EMPLOYEES_BANDS.iter().find(|(c, _)| *c == value).map_or(value, |(_, n)| *n),
-                        _ => value,
+                        "famille" => LegalFamily::parse(value).map_or(value, |f| f.label()).to_owned(),
+                        "departement" => identity_territories(frame)
+                            .into_iter()
+                            .find(|(code, _)| code == value)
+                            .map_or_else(|| value.to_owned(), |(_, label)| label),
+                        "effectif" => {
+                            EMPLOYEES_BANDS.iter().find(|(c, _)| *c == value).map_or(value, |(_, n)| *n).to_owned()
+                        }
+                        _ => value.to_owned(),
                     };
                     Some(format!("{label} : {shown}"))
                 })

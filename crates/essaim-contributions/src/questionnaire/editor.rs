@@ -1282,7 +1282,7 @@ mod tests {
         use essaim_core::domain::consultation::find_consultation;
         let db = essaim_core::testing::TestDb::new();
         let mut conn = db.conn();
-        essaim_core::demo::seed_demo(&mut conn).unwrap();
+        essaim_core::demo::seed_demo(&mut conn, &[]).unwrap();
         crate::demo::seed_demo_questionnaire(&mut conn).unwrap();
         let consultation = find_consultation(&mut conn, essaim_core::demo::DEMO_SLUG).unwrap().id;
         let questionnaire = questionnaire_of(&mut conn, consultation).unwrap().unwrap().id;

@@ -31,7 +31,7 @@ use essaim_core::{CoreError, CoreResult};
 use essaim_documents::files::CONTRIBUTIONS_MODE;
 use essaim_documents::spreadsheet::safe_cell;
 
-use super::answers::{Answers, DEPARTEMENTS, EMPLOYEES_BANDS, ORGANISATION_FIELDS};
+use super::answers::{Answers, EMPLOYEES_BANDS, ORGANISATION_FIELDS, OUTSIDE};
 use super::definition::{Choice, Definition, Question, QuestionKind, OTHER};
 use super::responses::{ResponseStatus, StoredAnswers};
 use super::store::{questionnaire_of, Version};
@@ -219,6 +219,8 @@ pub struct ResponsesExport {
     columns: Vec<Column>,
     versions: HashMap<Id, VersionPlan>,
     territories: HashMap<Id, String>,
+    /// The identity block's territories, code → label.
+    places: HashMap<String, String>,
 }
 
 /// A response as the export reads it.
@@ -362,14 +364,21 @@ impl ResponsesExport {
         };
         let questionnaire =
             questionnaire_of(conn, consultation.id)?.ok_or_else(|| ExportError::NoQuestionnaire(slug.to_owned()))?;
-        let territories = territories_of(conn, consultation.id)?.into_iter().map(|t| (t.id, t.code)).collect();
-        Self::new(conn, questionnaire.id, territories)
+        let territories = territories_of(conn, consultation.id)?;
+        let places = territories
+            .iter()
+            .map(|t| (t.code.clone(), essaim_core::domain::territory::label(t)))
+            .chain(std::iter::once((OUTSIDE.to_owned(), "Hors du territoire de la consultation".to_owned())))
+            .collect();
+        let territories = territories.into_iter().map(|t| (t.id, t.code)).collect();
+        Self::new(conn, questionnaire.id, territories, places)
     }
 
     fn new(
         conn: &mut DbConnection,
         questionnaire: Id,
         territories: HashMap<Id, String>,
+        places: HashMap<String, String>,
     ) -> Result<ResponsesExport, ExportError> {
         let versions: Vec<Version> = questionnaire_versions::table
             .filter(questionnaire_versions::questionnaire_id.eq(questionnaire))
@@ -387,7 +396,7 @@ impl ResponsesExport {
             .into_iter()
             .map(|(id, number, _, definition)| (id, plan_version(number, definition, &columns)))
             .collect();
-        Ok(ResponsesExport { questionnaire, columns, versions, territories })
+        Ok(ResponsesExport { questionnaire, columns, versions, territories, places })
     }
 
     /// The questionnaire exported.
@@ -460,7 +469,7 @@ impl ResponsesExport {
                 Key::Answer { part, .. } => version
                     .and_then(|v| v.sources[n])
                     .and_then(|q| questions.get(q))
-                    .and_then(|q| answer_cell(q, part, &answers)),
+                    .and_then(|q| answer_cell(q, part, &answers, &self.places)),
             };
             cell.clear();
             if let Some(value) = value {
@@ -599,7 +608,13 @@ impl ResponsesExport {
 }
 
 /// The text of one answer's cell, before [`safe_cell`]; `None` when blank.
-fn answer_cell(question: &Question, part: &Part, answers: &Answers) -> Option<String> {
+/// `places`: the consultation's territories, code → label.
+fn answer_cell(
+    question: &Question,
+    part: &Part,
+    answers: &Answers,
+    places: &HashMap<String, String>,
+) -> Option<String> {
     let id = question.id.as_str();
     let field = |suffix: &str| format!("{id}.{suffix}");
     let text = match (&question.kind, part) {
@@ -623,7 +638,7 @@ fn answer_cell(question: &Question, part: &Part, answers: &Answers) -> Option<St
         (QuestionKind::Organisation, Part::Sub(sub)) => answers.value(&field(sub)).map(|v| {
             match *sub {
                 "famille" => LegalFamily::parse(v).map_or(v, |f| f.label()),
-                "departement" => DEPARTEMENTS.iter().find(|(c, _)| *c == v).map_or(v, |(_, n)| *n),
+                "departement" => places.get(v).map_or(v, String::as_str),
                 "effectif" => EMPLOYEES_BANDS.iter().find(|(c, _)| *c == v).map_or(v, |(_, n)| *n),
                 _ => v,
             }
@@ -766,7 +781,8 @@ const SEED_TEXTS: &[&str] = &[
 ];
 
 /// Answers to every question of a definition that its conditions show, varied with `n`.
-fn seeded_answers(definition: &Definition, n: u64) -> Answers {
+/// `codes`: the consultation's territory codes, in order.
+fn seeded_answers(definition: &Definition, codes: &[String], n: u64) -> Answers {
     let mut answers = Answers::default();
     for (q, (_, question)) in definition.questions().enumerate() {
         if !answers.shows(question) {
@@ -821,7 +837,7 @@ fn seeded_answers(definition: &Definition, n: u64) -> Answers {
                 }
             }
             QuestionKind::Organisation => {
-                let departement = DEPARTEMENTS[(r as usize) % DEPARTEMENTS.len()].0;
+                let departement = codes.get((r as usize) % codes.len().max(1)).map_or(OUTSIDE, String::as_str);
                 let family = LegalFamily::ALL[(r as usize / 7) % LegalFamily::ALL.len()];
                 let band = EMPLOYEES_BANDS[(r as usize / 3) % EMPLOYEES_BANDS.len()].0;
                 put(format!("{id}.nom"), format!("Structure de l'ESS n° {n}"));
@@ -852,13 +868,15 @@ pub fn seed_submitted(conn: &mut DbConnection, slug: &str, count: usize) -> Resu
     let definition = version.parsed()?;
     let territories: HashMap<String, Id> =
         territories_of(conn, consultation.id)?.into_iter().map(|t| (t.code, t.id)).collect();
+    let mut codes: Vec<String> = territories.keys().cloned().collect();
+    codes.sort_unstable();
     let organisation = definition.questions().find(|(_, q)| matches!(q.kind, QuestionKind::Organisation));
     let start = now() - chrono::Duration::milliseconds(count as i64);
     let mut done = 0;
     while done < count {
         let batch: Vec<SeededResponse> = (done..count.min(done + 1_000))
             .map(|n| {
-                let answers = seeded_answers(&definition, n as u64);
+                let answers = seeded_answers(&definition, &codes, n as u64);
                 let at = start + chrono::Duration::milliseconds(n as i64);
                 let identity = |suffix: &str| {
                     organisation.and_then(|(_, q)| answers.value(&format!("{}.{suffix}", q.id))).map(str::to_owned)
@@ -944,7 +962,7 @@ mod tests {
         let old_plan = plan_version(1, old, &columns);
         assert_eq!(old_plan.sources[5..], [None, Some(0)]);
         let q = new_plan.definition.question("role").unwrap();
-        assert_eq!(answer_cell(q, &Part::Whole, &answers).as_deref(), Some("Élu"));
+        assert_eq!(answer_cell(q, &Part::Whole, &answers, &HashMap::new()).as_deref(), Some("Élu"));
     }
 
     #[test]

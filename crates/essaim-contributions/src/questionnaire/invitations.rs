@@ -11,6 +11,7 @@ use essaim_core::clock::now;
 use essaim_core::db::{write_transaction, DbConnection, Id};
 use essaim_core::domain::audit::{record, AuditEvent};
 use essaim_core::domain::consultation::territories_of;
+use essaim_core::domain::consultation::Consultation;
 use essaim_core::schema::invitations;
 use essaim_core::tabular::read_csv;
 use essaim_core::validation::Email;
@@ -162,6 +163,7 @@ pub fn invite(
     actor: Option<Id>,
 ) -> CoreResult<Invited> {
     write_transaction(conn, |conn| {
+        let consultation = consultation_of(conn, questionnaire)?;
         let mut done = Invited::default();
         for invitee in invitees {
             let exists: i64 = invitations::table
@@ -187,7 +189,7 @@ pub fn invite(
                 ))
                 .execute(conn)?;
             let token = create_link(conn, LinkTarget::Invitation(id), None)?;
-            invitation_message(&invitee.organisation, title, &token, base_url, false).enqueue(
+            invitation_message(&consultation, &invitee.organisation, title, &token, base_url, false).enqueue(
                 conn,
                 "invitation",
                 &invitee.email,
@@ -204,11 +206,31 @@ pub fn invite(
     })
 }
 
-fn invitation_message(organisation: &str, title: &str, token: &str, base_url: &str, reminder: bool) -> Message {
+/// The consultation a questionnaire belongs to: its organisers sign the invitations.
+fn consultation_of(conn: &mut DbConnection, questionnaire: Id) -> CoreResult<Consultation> {
+    let id = super::store::find_questionnaire(conn, questionnaire)?.consultation_id;
+    essaim_core::domain::consultation::find_consultation_by_id(conn, id)
+}
+
+fn invitation_message(
+    consultation: &Consultation,
+    organisation: &str,
+    title: &str,
+    token: &str,
+    base_url: &str,
+    reminder: bool,
+) -> Message {
     let opening = if reminder {
         format!("Nous n'avons pas encore reçu la réponse de {organisation} au questionnaire « {title} ». Il est encore temps : votre avis compte pour la future stratégie régionale.")
     } else {
-        format!("La Région des Pays de la Loire et l'État élaborent la stratégie régionale de l'économie sociale et solidaire, et invitent {organisation} à répondre au questionnaire « {title} ».")
+        let by = match consultation.organisers.trim() {
+            "" => String::new(),
+            organisers => format!(", que mènent {organisers},"),
+        };
+        format!(
+            "Dans le cadre de « {} »{by} {organisation} est invitée à répondre au questionnaire « {title} ».",
+            consultation.title
+        )
     };
     Message::default()
         .paragraph("Bonjour,")
@@ -228,6 +250,7 @@ pub fn remind(
     actor: Option<Id>,
 ) -> CoreResult<usize> {
     write_transaction(conn, |conn| {
+        let consultation = consultation_of(conn, questionnaire)?;
         let cutoff = now() - interval;
         let due: Vec<Invitation> = invitations::table
             .filter(invitations::questionnaire_id.eq(questionnaire))
@@ -239,7 +262,7 @@ pub fn remind(
         for invitation in &due {
             // A new link: the first one keeps working too.
             let token = create_link(conn, LinkTarget::Invitation(invitation.id), None)?;
-            invitation_message(&invitation.organisation, title, &token, base_url, true).enqueue(
+            invitation_message(&consultation, &invitation.organisation, title, &token, base_url, true).enqueue(
                 conn,
                 "relance",
                 &invitation.email,

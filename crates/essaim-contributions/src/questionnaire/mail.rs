@@ -3,6 +3,7 @@
 //! transaction of what causes them.
 
 use essaim_core::db::DbConnection;
+use essaim_core::domain::consultation::ConsultationFrame;
 use essaim_core::mail::outbox::{enqueue_mail, OutgoingMail};
 use essaim_core::CoreResult;
 use essaim_documents::xml::escape;
@@ -75,7 +76,7 @@ pub fn url(base: &str, path: &str) -> String {
 pub fn enqueue_confirmation(
     conn: &mut DbConnection,
     recipient: &str,
-    definition: &Definition,
+    (definition, frame): (&Definition, &ConsultationFrame),
     answers: &Answers,
     follow_token: Option<&str>,
     context: &SubmitContext<'_>,
@@ -97,7 +98,7 @@ pub fn enqueue_confirmation(
             .questions
             .iter()
             .filter(|q| answers.shows(q))
-            .filter_map(|q| readable(q, answers).map(|a| (q.label.clone(), a)))
+            .filter_map(|q| readable(q, frame, answers).map(|a| (q.label.clone(), a)))
             .collect();
         if shown.is_empty() {
             continue;

@@ -13,4 +13,5 @@ pub mod links;
 pub mod mail;
 pub mod responses;
 pub mod results;
+pub mod setup;
 pub mod store;

@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use essaim_core::clock::now;
 use essaim_core::db::{write_transaction, DbConnection, Id};
-use essaim_core::domain::consultation::{frame_of, territories_of, themes_of};
+use essaim_core::domain::consultation::{frame_of, themes_of, ConsultationFrame};
 use essaim_core::domain::contribution::{
     record_bulk, record_contribution, Author, NewContribution, Submitter, ValidContribution,
 };
@@ -360,15 +360,16 @@ pub fn submit_in(conn: &mut DbConnection, response: Id, context: &SubmitContext<
             return Err(SubmitError::Refused(Refused::Closed));
         }
         let definition = version(conn, current.version_id)?.parsed()?;
+        let frame = frame_of(conn, consultation)?;
         let mut stored = current.stored();
         stored.answers.clear_hidden(&definition);
-        let errors = check_all(&definition, &stored.answers);
+        let errors = check_all(&definition, &frame, &stored.answers);
         if !errors.is_empty() {
             return Err(SubmitError::Refused(Refused::Invalid(errors)));
         }
         let identity = Identity::of(&definition, &stored.answers);
-        let territories = territories_of(conn, consultation)?;
-        let territory = identity.departement.and_then(|code| territories.iter().find(|t| t.code == code)).map(|t| t.id);
+        let territory =
+            identity.departement.and_then(|code| frame.territories.iter().find(|t| t.code == code)).map(|t| t.id);
         let submitter =
             if current.invitation_id.is_some() { Submitter::InvitedOrganisation } else { Submitter::Public };
         let contributions = record_answers(
@@ -404,7 +405,7 @@ pub fn submit_in(conn: &mut DbConnection, response: Id, context: &SubmitContext<
             super::mail::enqueue_confirmation(
                 conn,
                 email,
-                &definition,
+                (&definition, &frame),
                 &stored.answers,
                 follow_token.as_deref(),
                 context,
@@ -581,7 +582,7 @@ pub struct PreparedResponse {
     territory: Option<Id>,
     legal_family: Option<String>,
     contributions: Vec<(String, ValidContribution)>,
-    confirmation: Option<std::sync::Arc<Definition>>,
+    confirmation: Option<(std::sync::Arc<Definition>, std::sync::Arc<ConsultationFrame>)>,
 }
 
 /// Reads and checks a response sent whole: its answers against the published version, the
@@ -613,13 +614,13 @@ pub fn prepare_whole(
     let mut answers = posted.clone();
     answers.retain_known(&definition);
     answers.clear_hidden(&definition);
-    let errors = check_all(&definition, &answers);
+    let consultation = questionnaire_row.consultation_id;
+    let frame = frame_of(conn, consultation)?;
+    let errors = check_all(&definition, &frame, &answers);
     if !errors.is_empty() {
         return Err(SubmitError::Refused(Refused::Invalid(errors)));
     }
-    let consultation = questionnaire_row.consultation_id;
     let identity = Identity::of(&definition, &answers);
-    let frame = frame_of(conn, consultation)?;
     let territory =
         identity.departement.and_then(|code| frame.territories.iter().find(|t| t.code == code)).map(|t| t.id);
     let themes = &frame.themes;
@@ -652,7 +653,7 @@ pub fn prepare_whole(
         territory,
         legal_family,
         contributions,
-        confirmation: if definition.anonymous { None } else { Some(definition) },
+        confirmation: if definition.anonymous { None } else { Some((definition, frame)) },
     })
 }
 
@@ -741,11 +742,11 @@ pub fn store_whole(
         Some(follow) => Some(create_link(conn, LinkTarget::Follow(follow), None)?),
         None => None,
     };
-    if let (Some(email), Some(definition)) = (&prepared.email, &prepared.confirmation) {
+    if let (Some(email), Some((definition, frame))) = (&prepared.email, &prepared.confirmation) {
         super::mail::enqueue_confirmation(
             conn,
             email,
-            definition,
+            (definition, frame),
             &prepared.stored.answers,
             follow_token.as_deref(),
             context,

@@ -8,19 +8,21 @@ use diesel::prelude::*;
 
 use crate::db::{write_transaction, DbConnection, Id};
 use crate::domain::account::{create_account, find_account_by_email, NewAccount};
-use crate::domain::consultation::{create_consultation, NewConsultation, Phase, Territory, Theme};
+use crate::domain::consultation::{themes_of, Theme};
 use crate::domain::contribution::{record_bulk, Author, NewContribution, Submitter};
 use crate::domain::organisation::{create_organisation, NewOrganisation};
-use crate::domain::vocab::{Channel, ContributionKind, PhaseKind, TerritoryKind};
+use crate::domain::setup::{self, SetupFile, SetupSection};
+use crate::domain::vocab::{Channel, ContributionKind};
 use crate::error::{CoreError, CoreResult};
-use crate::schema::{accounts, consultation_territories, consultations, phases, territories};
+use crate::schema::{accounts, consultations, territories};
 
 /// Slug of the demo consultation.
 pub const DEMO_SLUG: &str = "ess-pays-de-la-loire-2016";
 /// Title of the demo consultation.
 pub const DEMO_TITLE: &str = "Stratégie régionale de l'ESS — Pays de la Loire 2016";
 
-/// The five themes of the *socle*, in their exact wording (PRODUCT.md).
+/// The five themes of the *socle*, in their exact wording (PRODUCT.md): the demo's set-up file
+/// must give them so (a test).
 pub const FIVE_THEMES: [&str; 5] = [
     "Acteurs de l'ESS et institutions publiques : une relation privilégiée ?",
     "Un mode d'entreprendre à essaimer et développer",
@@ -29,9 +31,14 @@ pub const FIVE_THEMES: [&str; 5] = [
     "Communication et promotion de l'ESS",
 ];
 
-/// The five départements of Pays de la Loire.
-pub const DEPARTEMENTS: [(&str, &str); 5] =
-    [("44", "Loire-Atlantique"), ("49", "Maine-et-Loire"), ("53", "Mayenne"), ("72", "Sarthe"), ("85", "Vendée")];
+/// The demo's set-up file: the consultation, its phases, themes and territories, and the
+/// modules' sections (docs/demo.md). Loaded through [`setup::import`], as any Région's.
+pub const DEMO_SETUP: &str = include_str!("consultation.json");
+
+/// The demo's set-up, parsed.
+pub fn demo_setup() -> SetupFile {
+    setup::parse(DEMO_SETUP).expect("the demo set-up file is valid")
+}
 
 /// One demo account per role: (role, e-mail, name, password). Shown at `serve --demo`.
 pub const DEMO_ACCOUNTS: [(&str, &str, &str, &str); 3] = [
@@ -114,8 +121,21 @@ fn seed_contributions(
     record_bulk(conn, &rows)
 }
 
-fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
-    NaiveDate::from_ymd_opt(y, m, d)
+/// Gives the demo consultation one module's section of the demo file, for a demo seeded
+/// without it (the modules' own tests seed the core's part first). The module says whether
+/// its part is there already.
+pub fn seed_demo_section(conn: &mut DbConnection, section: &dyn SetupSection) -> CoreResult<()> {
+    let file = demo_setup();
+    let value = file.sections.get(section.key()).ok_or_else(|| {
+        CoreError::Internal(format!("le fichier de démonstration n'a pas de section « {} »", section.key()))
+    })?;
+    write_transaction(conn, |conn| {
+        let consultation = crate::domain::consultation::find_consultation(conn, DEMO_SLUG)?;
+        let themes = themes_of(conn, consultation.id)?;
+        let territories = crate::domain::consultation::territories_of(conn, consultation.id)?;
+        let context = setup::SetupContext { consultation: &consultation, themes: &themes, territories: &territories };
+        section.import(conn, &context, value)
+    })
 }
 
 /// What seeding did.
@@ -127,8 +147,9 @@ pub enum SeedOutcome {
     AlreadyPresent,
 }
 
-/// Seeds the demo consultation, its territories, organisations and accounts, in one transaction.
-pub fn seed_demo(conn: &mut DbConnection) -> CoreResult<SeedOutcome> {
+/// Seeds the demo consultation from its set-up file (with the sections of the modules given),
+/// its organisations, accounts and contributions, in one transaction.
+pub fn seed_demo(conn: &mut DbConnection, sections: &[&dyn SetupSection]) -> CoreResult<SeedOutcome> {
     write_transaction(conn, |conn| {
         let present: i64 = consultations::table.filter(consultations::slug.eq(DEMO_SLUG)).count().get_result(conn)?;
         if present > 0 {
@@ -142,52 +163,12 @@ pub fn seed_demo(conn: &mut DbConnection) -> CoreResult<SeedOutcome> {
                 "cette base contient déjà des comptes : les comptes de démonstration, dont les mots de passe sont publics, n'y sont pas ajoutés (utilisez une base neuve pour la démonstration)".into(),
             ));
         }
-        let input = NewConsultation {
-            slug: DEMO_SLUG.to_owned(),
-            title: DEMO_TITLE.to_owned(),
-            region: "Pays de la Loire".to_owned(),
-            description:
-                "L'État et la Région Pays de la Loire réunissent les acteurs de l'économie sociale et solidaire \
-                pour construire la stratégie régionale de l'ESS, valable cinq ans, à partir des ateliers de lancement, \
-                du questionnaire aux acteurs et de la conférence régionale d'Angers."
-                    .to_owned(),
-            starts_on: date(2016, 4, 1),
-            ends_on: date(2016, 11, 30),
-            retention_until: date(2021, 11, 30),
-        };
-        let titles: Vec<String> = FIVE_THEMES.iter().map(|t| (*t).to_owned()).collect();
-        let (consultation, themes) = create_consultation(conn, &input, &titles)?;
-
-        for phase in demo_phases(consultation.id) {
-            diesel::insert_into(phases::table).values(phase).execute(conn)?;
-        }
-
-        for (code, name) in DEPARTEMENTS {
-            let existing = territories::table
-                .filter(territories::code.eq(code))
-                .select(territories::id)
-                .first::<Id>(conn)
-                .optional()?;
-            let territory_id = match existing {
-                Some(id) => id,
-                None => {
-                    let territory = Territory {
-                        id: Id::new(),
-                        code: code.to_owned(),
-                        name: name.to_owned(),
-                        kind: TerritoryKind::Departement,
-                    };
-                    diesel::insert_into(territories::table).values(territory.clone()).execute(conn)?;
-                    territory.id
-                }
-            };
-            diesel::insert_into(consultation_territories::table)
-                .values((
-                    consultation_territories::consultation_id.eq(consultation.id),
-                    consultation_territories::territory_id.eq(territory_id),
-                ))
-                .execute(conn)?;
-        }
+        let mut file = demo_setup();
+        // The sections of modules not given here are left out: the core's own tests seed the
+        // consultation without the questionnaire or the stands.
+        file.sections.retain(|key, _| sections.iter().any(|s| s.key() == key));
+        let consultation = setup::import(conn, &file, sections)?;
+        let themes = themes_of(conn, consultation.id)?;
 
         let mut organisations = HashMap::new();
         for (name, family, territory) in ORGANISATIONS {
@@ -223,51 +204,18 @@ pub fn seed_demo(conn: &mut DbConnection) -> CoreResult<SeedOutcome> {
     })
 }
 
-/// The phases, from the press file: the conference is in Angers on 28 June 2016 (plenary part 1,
-/// treasure hunt, plenary part 2) and the strategy is presented in the mois de l'ESS, November
-/// 2016. The press file gives no dates for the launch workshops, the questionnaire and the
-/// synthesis: the ones below are plausible placeholders (docs/demo.md).
-fn demo_phases(consultation_id: Id) -> Vec<Phase> {
-    let angers = Some("Angers".to_owned());
-    let rows = [
-        (PhaseKind::LaunchWorkshops, "Ateliers de lancement", date(2016, 4, 1), date(2016, 4, 30), None),
-        (PhaseKind::Questionnaire, "Questionnaire aux acteurs", date(2016, 4, 15), date(2016, 6, 15), None),
-        (PhaseKind::Conference, "Conférence régionale de l'ESS", date(2016, 6, 28), date(2016, 6, 28), angers.clone()),
-        (
-            PhaseKind::PlenaryPart1,
-            "Plénière, 1re partie : présentation des propositions d'orientations",
-            date(2016, 6, 28),
-            date(2016, 6, 28),
-            angers.clone(),
-        ),
-        (PhaseKind::TreasureHunt, "Chasse aux trésors de l'ESS", date(2016, 6, 28), date(2016, 6, 28), angers.clone()),
-        (
-            PhaseKind::PlenaryPart2,
-            "Plénière, 2e partie : débat sur les orientations",
-            date(2016, 6, 28),
-            date(2016, 6, 28),
-            angers,
-        ),
-        (PhaseKind::Synthesis, "Synthèse et rédaction de la stratégie", date(2016, 7, 1), date(2016, 10, 31), None),
-        (
-            PhaseKind::Publication,
-            "Présentation de la stratégie — mois de l'ESS",
-            date(2016, 11, 1),
-            date(2016, 11, 30),
-            None,
-        ),
-    ];
-    rows.into_iter()
-        .enumerate()
-        .map(|(i, (kind, title, starts_on, ends_on, location))| Phase {
-            id: Id::new(),
-            consultation_id,
-            position: i as i32 + 1,
-            kind,
-            title: title.to_owned(),
-            starts_on,
-            ends_on,
-            location,
-        })
-        .collect()
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_set_up_file_says_what_the_seed_says() {
+        let file = demo_setup();
+        assert_eq!(file.consultation.slug, DEMO_SLUG);
+        assert_eq!(file.consultation.title, DEMO_TITLE);
+        let themes: Vec<&str> = file.themes.iter().map(|t| t.title.as_str()).collect();
+        assert_eq!(themes, FIVE_THEMES);
+        let codes: Vec<&str> = file.territories.iter().map(|t| t.code.as_str()).collect();
+        assert_eq!(codes, ["44", "49", "53", "72", "85"]);
+    }
 }

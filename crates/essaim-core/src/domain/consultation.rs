@@ -5,9 +5,11 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::{DbConnection, Id};
-use crate::domain::vocab::{PhaseKind, TerritoryKind};
+use crate::domain::vocab::{ConsultationState, LegalFamily, PhaseKind, TerritoryKind};
 use crate::error::{CoreError, CoreResult};
-use crate::schema::{consultation_territories, consultations, phases, territories, themes};
+use crate::schema::{
+    consultation_legal_families, consultation_territories, consultations, phases, territories, themes,
+};
 
 /// One edition of the strategy process.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize)]
@@ -31,6 +33,13 @@ pub struct Consultation {
     pub retention_until: Option<NaiveDate>,
     /// When it was created (UTC).
     pub created_at: NaiveDateTime,
+    /// Who runs it, as shown to people, e.g. « Région Bretagne et État ».
+    pub organisers: String,
+    /// Draft, open, closed or archived.
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub state: ConsultationState,
+    /// The IANA time zone its dates and times are shown in.
+    pub time_zone: String,
 }
 
 /// A phase of a consultation.
@@ -105,6 +114,16 @@ pub fn find_consultation(conn: &mut DbConnection, slug: &str) -> CoreResult<Cons
         .ok_or_else(|| CoreError::NotFound(format!("consultation « {slug} »")))
 }
 
+/// One consultation by its id.
+pub fn find_consultation_by_id(conn: &mut DbConnection, id: Id) -> CoreResult<Consultation> {
+    consultations::table
+        .find(id)
+        .select(Consultation::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| CoreError::NotFound("consultation".into()))
+}
+
 /// The themes of a consultation, in order.
 pub fn themes_of(conn: &mut DbConnection, consultation: Id) -> CoreResult<Vec<Theme>> {
     Ok(themes::table
@@ -114,15 +133,27 @@ pub fn themes_of(conn: &mut DbConnection, consultation: Id) -> CoreResult<Vec<Th
         .load(conn)?)
 }
 
-/// A consultation's themes and départements. Both are fixed when the consultation is created
+/// The legal families a consultation's forms offer, in their order.
+pub fn legal_families_of(conn: &mut DbConnection, consultation: Id) -> CoreResult<Vec<LegalFamily>> {
+    let codes: Vec<String> = consultation_legal_families::table
+        .filter(consultation_legal_families::consultation_id.eq(consultation))
+        .order(consultation_legal_families::position.asc())
+        .select(consultation_legal_families::legal_family)
+        .load(conn)?;
+    Ok(codes.iter().filter_map(|c| LegalFamily::parse(c)).collect())
+}
+
+/// A consultation's themes, territories and legal families. They are fixed when the consultation is created
 /// (in the transaction that creates it: `create_consultation`, the demo seed); nothing adds or
 /// removes them afterwards, so every process may keep them once read.
 #[derive(Debug)]
 pub struct ConsultationFrame {
     /// The themes, in order.
     pub themes: Vec<Theme>,
-    /// The départements, by code.
+    /// The territories, by code.
     pub territories: Vec<Territory>,
+    /// The legal families offered, in order.
+    pub legal_families: Vec<LegalFamily>,
 }
 
 /// The themes and départements of a consultation, read once per process: a questionnaire
@@ -140,6 +171,7 @@ pub fn frame_of(conn: &mut DbConnection, consultation: Id) -> CoreResult<std::sy
     let frame = Arc::new(ConsultationFrame {
         themes: themes_of(conn, consultation)?,
         territories: territories_of(conn, consultation)?,
+        legal_families: legal_families_of(conn, consultation)?,
     });
     if !frame.themes.is_empty() {
         if let Ok(mut f) = frames.lock() {
@@ -185,7 +217,18 @@ pub struct NewConsultation {
     pub ends_on: Option<NaiveDate>,
     /// Date after which personal data must be erased.
     pub retention_until: Option<NaiveDate>,
+    /// Who runs it, as shown to people.
+    pub organisers: String,
+    /// Where it stands (open unless said).
+    pub state: ConsultationState,
+    /// The IANA time zone; Europe/Paris when empty.
+    pub time_zone: String,
+    /// The legal families its forms offer; every one when empty.
+    pub legal_families: Vec<LegalFamily>,
 }
+
+/// The time zone of a consultation that names none.
+pub const DEFAULT_TIME_ZONE: &str = "Europe/Paris";
 
 /// Longest theme title, in characters.
 pub const MAX_THEME_TITLE_CHARS: usize = 300;
@@ -233,8 +276,24 @@ pub fn create_consultation(
             ends_on: input.ends_on,
             retention_until: input.retention_until,
             created_at: crate::clock::now(),
+            organisers: input.organisers.trim().to_owned(),
+            state: input.state,
+            time_zone: match input.time_zone.trim() {
+                "" => DEFAULT_TIME_ZONE.to_owned(),
+                zone => zone.to_owned(),
+            },
         };
         diesel::insert_into(consultations::table).values(consultation.clone()).execute(conn)?;
+        let families = if input.legal_families.is_empty() { LegalFamily::ALL } else { &input.legal_families[..] };
+        for (index, family) in families.iter().enumerate() {
+            diesel::insert_into(consultation_legal_families::table)
+                .values((
+                    consultation_legal_families::consultation_id.eq(consultation.id),
+                    consultation_legal_families::legal_family.eq(*family),
+                    consultation_legal_families::position.eq(index as i32 + 1),
+                ))
+                .execute(conn)?;
+        }
         let mut themes = Vec::with_capacity(theme_titles.len());
         for (index, name) in theme_titles.iter().enumerate() {
             let theme = Theme {

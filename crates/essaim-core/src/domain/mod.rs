@@ -8,7 +8,9 @@ pub mod organisation;
 pub mod orientation;
 pub mod plenary;
 pub mod session;
+pub mod setup;
 pub mod stand;
+pub mod territory;
 mod text_enum;
 pub mod throttle;
 pub mod vocab;
@@ -22,6 +24,6 @@ pub use contribution::{record_contribution, Author, Contribution, NewContributio
 pub use organisation::{create_organisation, NewOrganisation, Organisation};
 pub use orientation::{Orientation, Quote};
 pub use vocab::{
-    AuthorKind, Channel, ContributionKind, JobKind, JobState, LegalFamily, MailState, ModerationStatus,
-    OrientationOrigin, OrientationStatus, PhaseKind, PlacedBy, Role, SetAsideReason, TerritoryKind,
+    AuthorKind, Channel, ConsultationState, ContributionKind, JobKind, JobState, LegalFamily, MailState,
+    ModerationStatus, OrientationOrigin, OrientationStatus, PhaseKind, PlacedBy, Role, SetAsideReason, TerritoryKind,
 };

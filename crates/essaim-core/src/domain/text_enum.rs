@@ -80,7 +80,20 @@ macro_rules! text_enum {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let code = <String as ::serde::Deserialize>::deserialize(d)?;
-                $name::parse(&code).ok_or_else(|| ::serde::de::Error::custom(format!("valeur inconnue : {code}")))
+                $name::parse(&code).ok_or_else(|| {
+                    let known: &[&str] = &[$($code),+];
+                    ::serde::de::Error::custom(format!("valeur inconnue « {code} » (valeurs possibles : {})", known.join(", ")))
+                })
+            }
+        }
+
+        // The set-up file's JSON Schema names the codes (docs/consultation-json.md).
+        impl $crate::schemars::JsonSchema for $name {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+            fn json_schema(_: &mut $crate::schemars::SchemaGenerator) -> $crate::schemars::Schema {
+                $crate::schemars::json_schema!({ "type": "string", "enum": [$($code),+] })
             }
         }
     };

@@ -92,6 +92,20 @@ text_enum! {
 }
 
 text_enum! {
+    /// Where a consultation stands (docs/consultation-json.md).
+    ConsultationState {
+        /// Being set up: seen by its staff only.
+        Draft => ("draft", "En préparation"),
+        /// Running: staff open and close each channel.
+        Open => ("open", "Ouverte"),
+        /// Every channel refuses new contributions; staff work goes on.
+        Closed => ("closed", "Close"),
+        /// Read-only.
+        Archived => ("archived", "Archivée"),
+    }
+}
+
+text_enum! {
     /// The phases of a consultation, in their usual order.
     PhaseKind {
         /// Launch workshops.
@@ -222,5 +236,12 @@ mod tests {
         let json = serde_json::to_string(&ContributionKind::Proposition).unwrap();
         assert_eq!(json, "\"proposition\"");
         assert!(serde_json::from_str::<ContributionKind>("\"avis\"").is_err());
+    }
+}
+
+impl Default for ConsultationState {
+    /// A consultation made without saying otherwise runs (an import, a test).
+    fn default() -> Self {
+        ConsultationState::Open
     }
 }

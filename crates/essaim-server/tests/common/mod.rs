@@ -73,7 +73,7 @@ pub fn job_worker(db: &TestDb, stale_after: Duration) -> JobWorker {
 
 /// The app's state over a database (the demo seeded).
 pub fn state_for(db: &TestDb, background_from: usize) -> AppState {
-    seed_demo(&mut db.conn()).expect("seed demo");
+    seed_demo(&mut db.conn(), &[]).expect("seed demo");
     essaim_contributions::demo::seed_demo_questionnaire(&mut db.conn()).expect("seed demo questionnaire");
     essaim_workshops::stands::demo::seed_demo_stands(&mut db.conn()).expect("seed demo stands");
     let mut config = Config::from_env().expect("config");

@@ -29,10 +29,12 @@ async fn an_admin_imports_a_limesurvey_file_previews_and_publishes_it_and_bad_in
     assert!(refused.text().contains("Rien n'a été importé"));
     assert!(refused.body.contains("{&#34;format&#34;: 3}</textarea>"), "what was pasted is kept, escaped");
     assert_eq!(versions(&b.db), 1, "nothing changed");
-    let lss =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/limesurvey/survey.lss"))
-            .unwrap()
-            .replace("Please upload", "<script>alert(1)</script>Please upload");
+    let lss = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../essaim-contributions/tests/fixtures/limesurvey/survey.lss"
+    ))
+    .unwrap()
+    .replace("Please upload", "<script>alert(1)</script>Please upload");
     let imported = b.post(&format!("{PAGE}/definition"), &[("csrf_token", &token), ("definition", &lss)]).await;
     assert_eq!(imported.status, StatusCode::OK, "{}", imported.body);
     assert!(imported.text().contains("Version 2 enregistrée (non publiée)"));

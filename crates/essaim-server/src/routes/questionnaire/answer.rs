@@ -17,7 +17,7 @@ use essaim_contributions::questionnaire::store::{
     find_questionnaire, published_version, questionnaire_of, version, QuestionnaireStatus,
 };
 use essaim_core::db::DbConnection;
-use essaim_core::domain::consultation::find_consultation;
+use essaim_core::domain::consultation::{find_consultation, frame_of, ConsultationFrame};
 use serde::Deserialize;
 
 use super::form::{posted_answers, question_view, Control, QuestionView};
@@ -31,6 +31,8 @@ struct Context {
     token: String,
     response: Response,
     definition: Definition,
+    /// The consultation's themes, territories and legal families.
+    frame: std::sync::Arc<ConsultationFrame>,
     open: bool,
 }
 
@@ -47,8 +49,10 @@ fn load(conn: &mut DbConnection, token: &str) -> Result<Result<Context, Unopened
         Err(problem) => return Ok(Err(Unopened::Link(problem))),
     };
     let definition = version(conn, response.version_id)?.parsed()?;
-    let open = find_questionnaire(conn, response.questionnaire_id)?.status == QuestionnaireStatus::Open;
-    Ok(Ok(Context { token: token.to_owned(), response, definition, open }))
+    let questionnaire = find_questionnaire(conn, response.questionnaire_id)?;
+    let open = questionnaire.status == QuestionnaireStatus::Open;
+    let frame = frame_of(conn, questionnaire.consultation_id)?;
+    Ok(Ok(Context { token: token.to_owned(), response, definition, frame, open }))
 }
 
 async fn context(state: &AppState, token: String) -> Result<Result<Context, Unopened>, AppError> {
@@ -212,7 +216,7 @@ fn section_page(
                 .as_ref()
                 .is_none_or(|cond| section.questions.iter().any(|other| other.id == cond.question) || answers.shows(q))
         })
-        .map(|q| question_view(&c.definition, q, answers, &errors))
+        .map(|q| question_view(&c.definition, &c.frame, q, answers, &errors))
         .collect();
     let pages = c.definition.sections.len();
     Ok(SectionPage {
@@ -344,13 +348,13 @@ pub async fn save_page(
     if !conflicts.is_empty() {
         let mut view = section_page(&req, &c, page, &answers, Vec::new(), None)?;
         for q in view.questions.iter_mut().filter(|q| conflicts.contains(&q.id)) {
-            let mine = c.definition.question(&q.id).and_then(|question| readable(question, &posted));
+            let mine = c.definition.question(&q.id).and_then(|question| readable(question, &c.frame, &posted));
             q.typed_elsewhere = Some(mine.unwrap_or_else(|| "(vide)".into()));
         }
         view.conflict = true;
         return render(&view, StatusCode::CONFLICT);
     }
-    let errors = check_section(&c.definition, page - 1, &answers);
+    let errors = check_section(&c.definition, &c.frame, page - 1, &answers);
     if next == Next::Following && !errors.is_empty() {
         return render(&section_page(&req, &c, page, &answers, errors, None)?, StatusCode::UNPROCESSABLE_ENTITY);
     }
@@ -405,7 +409,7 @@ fn review_page(
                 .questions
                 .iter()
                 .filter(|q| answers.shows(q))
-                .map(|q| (q.label.clone(), readable(q, &answers).unwrap_or_else(|| "Sans réponse".into())))
+                .map(|q| (q.label.clone(), readable(q, &c.frame, &answers).unwrap_or_else(|| "Sans réponse".into())))
                 .collect(),
         })
         .collect();
@@ -444,7 +448,7 @@ pub async fn show_review(
     }
     let mut answers = c.response.stored().answers;
     answers.clear_hidden(&c.definition);
-    let errors = check_all(&c.definition, &answers);
+    let errors = check_all(&c.definition, &c.frame, &answers);
     render(&review_page(&req, &c, errors, None), StatusCode::OK)
 }
 

@@ -2,11 +2,12 @@
 //! its messages, ready for the template (which escapes every text).
 
 use essaim_contributions::questionnaire::answers::{
-    Answers, FieldError, DEPARTEMENTS, EMPLOYEES_BANDS, MAX_SHORT_TEXT_CHARS, ORGANISATION_FIELDS,
+    identity_families, identity_territories, Answers, FieldError, EMPLOYEES_BANDS, MAX_SHORT_TEXT_CHARS,
+    ORGANISATION_FIELDS,
 };
 use essaim_contributions::questionnaire::definition::{Definition, Question, QuestionKind, OTHER};
+use essaim_core::domain::consultation::ConsultationFrame;
 use essaim_core::domain::contribution::MAX_CONTRIBUTION_CHARS;
-use essaim_core::domain::LegalFamily;
 
 /// One option of a choice, a row's cell, or an entry of a list.
 pub struct OptionView {
@@ -107,8 +108,10 @@ fn options(id: &str, choices: impl Iterator<Item = (String, String)>, chosen: &[
 }
 
 /// The view of one question, with the values and messages of `answers`.
+/// The identity block offers the consultation's territories and legal families (`frame`).
 pub fn question_view(
     definition: &Definition,
+    frame: &ConsultationFrame,
     question: &Question,
     answers: &Answers,
     errors: &[FieldError],
@@ -216,8 +219,8 @@ pub fn question_view(
                     let field = format!("{id}.{suffix}");
                     let chosen = answers.values(&field).to_vec();
                     let list: Vec<(String, String)> = match *suffix {
-                        "famille" => LegalFamily::ALL.iter().map(|f| (f.as_str().into(), f.label().into())).collect(),
-                        "departement" => DEPARTEMENTS.iter().map(|(c, n)| ((*c).into(), (*n).into())).collect(),
+                        "famille" => identity_families(frame),
+                        "departement" => identity_territories(frame),
                         "effectif" => EMPLOYEES_BANDS.iter().map(|(c, n)| ((*c).into(), (*n).into())).collect(),
                         _ => Vec::new(),
                     };

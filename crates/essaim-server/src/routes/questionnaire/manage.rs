@@ -14,7 +14,7 @@ use essaim_contributions::questionnaire::store::{
     latest_version, publish, published_version, questionnaire_of, save_definition, set_status, QuestionnaireStatus,
 };
 use essaim_core::db::DbConnection;
-use essaim_core::domain::consultation::find_consultation;
+use essaim_core::domain::consultation::{find_consultation, frame_of};
 use serde::Deserialize;
 
 use super::form::{question_view, Control, QuestionView};
@@ -244,12 +244,12 @@ pub async fn preview(
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
     let lookup = slug.clone();
-    let (number, definition) = state
+    let (number, definition, frame) = state
         .db(move |conn| -> Result<_, AppError> {
             let consultation = find_consultation(conn, &lookup)?;
             let questionnaire = questionnaire_of(conn, consultation.id)?.ok_or(AppError::NotFound)?;
             let version = latest_version(conn, questionnaire.id)?.ok_or(AppError::NotFound)?;
-            Ok((version.number, version.parsed()?))
+            Ok((version.number, version.parsed()?, frame_of(conn, consultation.id)?))
         })
         .await?;
     let empty = Answers::default();
@@ -257,7 +257,7 @@ pub async fn preview(
         .sections
         .iter()
         .map(|s| {
-            let questions = s.questions.iter().map(|q| question_view(&definition, q, &empty, &[])).collect();
+            let questions = s.questions.iter().map(|q| question_view(&definition, &frame, q, &empty, &[])).collect();
             (s.title.clone(), s.description.clone(), questions)
         })
         .collect();

@@ -1,0 +1,48 @@
+//! A consultation's whole set-up as one file (docs/consultation-json.md): the consultation,
+//! its phases, themes, territories and legal families, and the sections of the modules (the
+//! questionnaire, the stands, …) — never contributions, responses or personal data.
+//!
+//! The core reads and writes its own part and hands each module's section to that module
+//! through [`SetupSection`]: the server passes the list of sections, so the core knows no
+//! module and a module reads nothing of another's. An import is one write transaction: a
+//! refused section leaves nothing behind.
+
+mod export;
+mod file;
+mod import;
+mod parse;
+
+pub use export::export;
+pub use file::{ConsultationSetup, PhaseSetup, SetupFile, TerritorySetup, ThemeSetup, FORMAT};
+pub use import::import;
+pub use parse::{parse, schema};
+
+use serde_json::Value;
+
+use crate::db::DbConnection;
+use crate::domain::consultation::{Consultation, Territory, Theme};
+use crate::error::CoreResult;
+
+/// What a module's section sees of the consultation it belongs to.
+pub struct SetupContext<'a> {
+    /// The consultation (new ids on import).
+    pub consultation: &'a Consultation,
+    /// Its themes, in order (a section names a theme by its position, from 1).
+    pub themes: &'a [Theme],
+    /// Its territories.
+    pub territories: &'a [Territory],
+}
+
+/// A module's part of the set-up file, under its own key.
+pub trait SetupSection: Sync {
+    /// The key of the section in the file, e.g. `questionnaire`.
+    fn key(&self) -> &'static str;
+
+    /// The section of this consultation, or `None` when the module has nothing set up for it.
+    fn export(&self, conn: &mut DbConnection, context: &SetupContext<'_>) -> CoreResult<Option<Value>>;
+
+    /// Writes the section for a consultation just created, inside the import's transaction.
+    /// Refusals name their field within the section (`sections[2].title`); the core puts the
+    /// section's key in front.
+    fn import(&self, conn: &mut DbConnection, context: &SetupContext<'_>, section: &Value) -> CoreResult<()>;
+}

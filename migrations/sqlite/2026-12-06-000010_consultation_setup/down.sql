@@ -1,0 +1,4 @@
+DROP TABLE consultation_legal_families;
+ALTER TABLE consultations DROP COLUMN time_zone;
+ALTER TABLE consultations DROP COLUMN state;
+ALTER TABLE consultations DROP COLUMN organisers;
