@@ -336,7 +336,11 @@ fn every_kind_has_its_columns_and_autre_keeps_both_the_choice_and_its_text() {
     assert_eq!(cell(&rows, r, "identite.nom"), "Les Écossolies");
     assert_eq!(cell(&rows, r, "identite.famille"), "Association");
     assert_eq!(cell(&rows, r, "identite.siret"), "");
-    assert_eq!(cell(&rows, r, "identite.departement"), "Loire-Atlantique");
+    assert_eq!(
+        cell(&rows, r, "identite.departement"),
+        "Loire-Atlantique (44)",
+        "the consultation's own territory, labelled as everywhere"
+    );
     assert_eq!(cell(&rows, r, "identite.effectif"), "10 à 49 salariés");
     // Texts, and an unanswered one blank.
     assert_eq!(cell(&rows, r, "t1_proposition"), "Des conventions pluriannuelles d'objectifs.");

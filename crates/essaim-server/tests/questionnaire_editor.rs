@@ -77,6 +77,7 @@ async fn staff_create_a_questionnaire_then_a_section_and_a_question_of_every_kin
             starts_on: None,
             ends_on: None,
             retention_until: None,
+            ..Default::default()
         },
         &["Premier thème".to_owned(), "Second thème".to_owned()],
     )

@@ -265,6 +265,7 @@ fn a_run_never_clobbers_what_staff_changed_while_it_computed() {
         starts_on: None,
         ends_on: None,
         retention_until: None,
+        ..Default::default()
     };
     let (consultation, themes) = create_consultation(&mut conn, &input, &["Vivre au pays".to_owned()]).unwrap();
     let (consultation, theme, theme_name) = (consultation.id, themes[0].id, themes[0].title.clone());

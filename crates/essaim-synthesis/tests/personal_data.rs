@@ -92,6 +92,7 @@ fn consultation(conn: &mut DbConnection) -> (Id, Vec<(Id, String)>) {
         starts_on: None,
         ends_on: None,
         retention_until: None,
+        ..Default::default()
     };
     let titles = vec!["Économie circulaire".to_owned(), "Vivre au pays".to_owned()];
     let (consultation, themes) = create_consultation(conn, &input, &titles).unwrap();

@@ -104,6 +104,26 @@ pub fn list_consultations(conn: &mut DbConnection) -> CoreResult<Vec<Consultatio
         .load(conn)?)
 }
 
+/// The consultations the public sees, open ones first, then the past ones (closed,
+/// archived), each group most recent first. A draft is seen by its staff only.
+pub fn public_consultations(conn: &mut DbConnection) -> CoreResult<Vec<Consultation>> {
+    let mut listed = list_consultations(conn)?;
+    listed.retain(|c| c.state != ConsultationState::Draft);
+    // Stable: the date order stays within each group.
+    listed.sort_by_key(|c| c.state != ConsultationState::Open);
+    Ok(listed)
+}
+
+/// One consultation by its slug, as a visitor may see it: a draft is not found unless
+/// `staff` (signed in) asks.
+pub fn find_visible_consultation(conn: &mut DbConnection, slug: &str, staff: bool) -> CoreResult<Consultation> {
+    let consultation = find_consultation(conn, slug)?;
+    if consultation.state == ConsultationState::Draft && !staff {
+        return Err(CoreError::NotFound(format!("consultation « {slug} »")));
+    }
+    Ok(consultation)
+}
+
 /// One consultation by its slug.
 pub fn find_consultation(conn: &mut DbConnection, slug: &str) -> CoreResult<Consultation> {
     consultations::table

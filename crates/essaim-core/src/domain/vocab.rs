@@ -221,6 +221,13 @@ text_enum! {
     }
 }
 
+impl Default for ConsultationState {
+    /// A consultation made without saying otherwise runs (an import, a test).
+    fn default() -> Self {
+        ConsultationState::Open
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,12 +243,5 @@ mod tests {
         let json = serde_json::to_string(&ContributionKind::Proposition).unwrap();
         assert_eq!(json, "\"proposition\"");
         assert!(serde_json::from_str::<ContributionKind>("\"avis\"").is_err());
-    }
-}
-
-impl Default for ConsultationState {
-    /// A consultation made without saying otherwise runs (an import, a test).
-    fn default() -> Self {
-        ConsultationState::Open
     }
 }

@@ -77,3 +77,32 @@ async fn pages_carry_security_headers_and_cookies_are_http_only_lax() {
     let session = login.set_cookies().into_iter().find(|c| c.starts_with("essaim_session=")).expect("session cookie");
     assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax"), "{session}");
 }
+
+#[actix_web::test]
+async fn a_draft_consultation_is_seen_by_staff_only_and_open_ones_come_first() {
+    let mut b = browser().await;
+    let mut file = essaim_core::demo::demo_setup();
+    file.sections.clear();
+    file.consultation.slug = "ess-bretagne-2027".into();
+    file.consultation.title = "Stratégie régionale de l'ESS — Bretagne 2027".into();
+    file.consultation.state = essaim_core::domain::ConsultationState::Draft;
+    essaim_core::domain::setup::import(&mut b.db.conn(), &file, &[]).unwrap();
+    file.consultation.slug = "ess-bretagne-2021".into();
+    file.consultation.title = "Stratégie régionale de l'ESS — Bretagne 2021".into();
+    file.consultation.starts_on = chrono::NaiveDate::from_ymd_opt(2030, 1, 1);
+    file.consultation.ends_on = chrono::NaiveDate::from_ymd_opt(2030, 12, 31);
+    file.consultation.state = essaim_core::domain::ConsultationState::Closed;
+    essaim_core::domain::setup::import(&mut b.db.conn(), &file, &[]).unwrap();
+
+    let home = b.get("/").await.text();
+    assert!(!home.contains("Bretagne 2027"), "a draft is not listed");
+    let (open, past) = (home.find(DEMO_TITLE).unwrap(), home.find("Bretagne 2021").unwrap());
+    assert!(open < past, "open consultations first, though the closed one starts later");
+    assert_eq!(b.get("/consultations/ess-bretagne-2027").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(b.get("/api/v1/consultations/ess-bretagne-2027").await.status, StatusCode::NOT_FOUND);
+    assert!(!b.get("/api/v1/consultations").await.text().contains("ess-bretagne-2027"));
+
+    b.login(STAFF).await;
+    let page = b.get("/consultations/ess-bretagne-2027").await;
+    assert_eq!(page.status, StatusCode::OK, "its staff see it");
+}

@@ -2,7 +2,7 @@
 
 use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
-use essaim_core::domain::consultation::{find_consultation, phases_of, territories_of, themes_of};
+use essaim_core::domain::consultation::{find_visible_consultation, phases_of, territories_of, themes_of};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -113,7 +113,7 @@ fn summary(c: &essaim_core::domain::Consultation) -> ConsultationSummary {
     (status = 200, description = "Toutes les consultations", body = [ConsultationSummary])))]
 pub async fn list_consultations(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let consultations =
-        state.db(|conn| essaim_core::domain::consultation::list_consultations(conn).map_err(AppError::from)).await?;
+        state.db(|conn| essaim_core::domain::consultation::public_consultations(conn).map_err(AppError::from)).await?;
     Ok(HttpResponse::Ok().json(consultations.iter().map(summary).collect::<Vec<_>>()))
 }
 
@@ -127,7 +127,8 @@ pub async fn get_consultation(state: web::Data<AppState>, slug: web::Path<String
     let slug = slug.into_inner();
     let detail = state
         .db(move |conn| -> Result<_, AppError> {
-            let c = find_consultation(conn, &slug)?;
+            // The API is anonymous: a draft is not found.
+            let c = find_visible_consultation(conn, &slug, false)?;
             let themes = themes_of(conn, c.id)?;
             let phases = phases_of(conn, c.id)?;
             let territories = territories_of(conn, c.id)?;

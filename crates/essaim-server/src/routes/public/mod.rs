@@ -4,7 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use essaim_contributions::questionnaire::store::{questionnaire_of, QuestionnaireStatus};
-use essaim_core::domain::consultation::{find_consultation, list_consultations, phases_of, territories_of};
+use essaim_core::domain::consultation::{find_visible_consultation, phases_of, public_consultations, territories_of};
 use essaim_core::domain::Role;
 use essaim_workshops::theme_overview;
 
@@ -42,7 +42,7 @@ pub async fn home(
     state: web::Data<AppState>,
     query: web::Query<HomeQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let consultations = state.db(|conn| list_consultations(conn).map_err(AppError::from)).await?;
+    let consultations = state.db(|conn| public_consultations(conn).map_err(AppError::from)).await?;
     let page = HomePage {
         layout: Layout::for_request(&req, "Consultations", "home"),
         consultations: consultations
@@ -112,9 +112,10 @@ pub async fn consultation(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
+    let staff = crate::auth::current_user(&req).is_some();
     let (consultation, overview, phases, territories, questionnaire_open) = state
         .db(move |conn| -> Result<_, AppError> {
-            let consultation = find_consultation(conn, &slug)?;
+            let consultation = find_visible_consultation(conn, &slug, staff)?;
             let overview = theme_overview(conn, consultation.id)?;
             let phases = phases_of(conn, consultation.id)?;
             let territories = territories_of(conn, consultation.id)?;
