@@ -3,7 +3,7 @@
 use actix_web::http::StatusCode;
 use essaim_core::demo::{DEMO_SLUG, DEMO_TITLE, FIVE_THEMES};
 
-use crate::common::{browser, STAFF};
+use crate::common::{browser, FACILITATOR, STAFF};
 
 #[actix_web::test]
 async fn home_and_consultation_show_the_demo_and_its_five_themes() {
@@ -102,6 +102,9 @@ async fn a_draft_consultation_is_seen_by_staff_only_and_open_ones_come_first() {
     assert_eq!(b.get("/api/v1/consultations/ess-bretagne-2027").await.status, StatusCode::NOT_FOUND);
     assert!(!b.get("/api/v1/consultations").await.text().contains("ess-bretagne-2027"));
 
+    b.login(FACILITATOR).await;
+    let page = b.get("/consultations/ess-bretagne-2027").await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND, "a facilitator is not its staff");
     b.login(STAFF).await;
     let page = b.get("/consultations/ess-bretagne-2027").await;
     assert_eq!(page.status, StatusCode::OK, "its staff see it");

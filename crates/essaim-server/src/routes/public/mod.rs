@@ -112,7 +112,9 @@ pub async fn consultation(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let staff = crate::auth::current_user(&req).is_some();
+    // Drafts and counts are for the people who run the consultation, not for facilitators
+    // nor the public.
+    let staff = current_user(&req).is_some_and(|a| matches!(a.role, Role::Admin | Role::Staff));
     let (consultation, overview, phases, territories, questionnaire_open) = state
         .db(move |conn| -> Result<_, AppError> {
             let consultation = find_visible_consultation(conn, &slug, staff)?;
@@ -124,8 +126,7 @@ pub async fn consultation(
             Ok((consultation, overview, phases, territories, questionnaire_open))
         })
         .await?;
-    // Counts are for the people who follow participation, not for the public page.
-    let show_counts = current_user(&req).is_some_and(|a| matches!(a.role, Role::Admin | Role::Staff));
+    let show_counts = staff;
     let page = ConsultationPage {
         layout: Layout::for_request(&req, consultation.title.clone(), "home"),
         period: french_period(consultation.starts_on, consultation.ends_on),
