@@ -94,7 +94,7 @@ fn only_accepted_contributions_are_counted_and_moderation_is_audited() {
         )
         .theme(themes[1].id),
     );
-    assert_eq!(logged.moderation_status, ModerationStatus::Published, "an account vouches for it");
+    assert_eq!(logged.moderation_status, ModerationStatus::Accepted, "an account vouches for it");
     assert_eq!(logged.logged_by, Some(staff));
 
     let now = moderation_counts(&mut conn, consultation, None).unwrap();

@@ -61,7 +61,7 @@ fn a_duplicate_is_rejected_pointing_to_its_original_and_accepting_clears_it() {
     assert_eq!(third.duplicate_of, Some(original.id));
 
     let accepted = moderate(&mut conn, repeat.id, Decision::Accept, staff).unwrap();
-    assert_eq!((accepted.moderation_status, accepted.duplicate_of), (ModerationStatus::Published, None));
+    assert_eq!((accepted.moderation_status, accepted.duplicate_of), (ModerationStatus::Accepted, None));
     assert_eq!(accepted.moderation_note, None);
     moderate(&mut conn, third.id, Decision::Reject("Hors sujet".into()), staff).unwrap();
     let third = find_contribution(&mut conn, third.id).unwrap().unwrap();

@@ -96,8 +96,8 @@ pub fn followed(conn: &mut DbConnection, follow: Id) -> CoreResult<Vec<Followed>
         let stage = match (contribution.moderation_status, standing.orientation) {
             (ModerationStatus::Pending, _) => Stage::Received,
             (ModerationStatus::Rejected, _) => Stage::NotKept(contribution.moderation_note.clone()),
-            (ModerationStatus::Published, Some(orientation)) => Stage::Feeds(orientation),
-            (ModerationStatus::Published, None) => Stage::Accepted,
+            (ModerationStatus::Accepted, Some(orientation)) => Stage::Feeds(orientation),
+            (ModerationStatus::Accepted, None) => Stage::Accepted,
         };
         out.push(Followed { contribution, theme, stage });
     }

@@ -176,7 +176,7 @@ pub struct ThemeCounts {
 pub fn theme_counts(conn: &mut DbConnection, theme: Id) -> CoreResult<ThemeCounts> {
     let total: i64 = contributions::table
         .filter(contributions::theme_id.eq(theme))
-        .filter(contributions::moderation_status.eq(ModerationStatus::Published))
+        .filter(contributions::moderation_status.eq(ModerationStatus::Accepted))
         .count()
         .get_result(conn)?;
     let drafts: std::collections::HashSet<Id> = orientations::table
@@ -189,7 +189,7 @@ pub fn theme_counts(conn: &mut DbConnection, theme: Id) -> CoreResult<ThemeCount
     let rows: Vec<(Option<Id>, String, i64)> = orientation_members::table
         .inner_join(contributions::table)
         .filter(contributions::theme_id.eq(theme))
-        .filter(contributions::moderation_status.eq(ModerationStatus::Published))
+        .filter(contributions::moderation_status.eq(ModerationStatus::Accepted))
         .group_by((orientation_members::orientation_id, contributions::channel))
         .select((orientation_members::orientation_id, contributions::channel, count_star()))
         .load(conn)?;
@@ -247,7 +247,7 @@ pub fn members_page(conn: &mut DbConnection, orientation: Id, offset: i64, limit
     let rows: Vec<(Id, Option<String>, String, String, String)> = orientation_members::table
         .inner_join(contributions::table)
         .filter(orientation_members::orientation_id.eq(orientation))
-        .filter(contributions::moderation_status.eq(ModerationStatus::Published))
+        .filter(contributions::moderation_status.eq(ModerationStatus::Accepted))
         .order(contributions::id.asc())
         .offset(offset.max(0))
         .limit(limit.max(0))
@@ -276,7 +276,7 @@ pub fn member_count(conn: &mut DbConnection, orientation: Id) -> CoreResult<i64>
     Ok(orientation_members::table
         .inner_join(contributions::table)
         .filter(orientation_members::orientation_id.eq(orientation))
-        .filter(contributions::moderation_status.eq(ModerationStatus::Published))
+        .filter(contributions::moderation_status.eq(ModerationStatus::Accepted))
         .count()
         .get_result(conn)?)
 }
@@ -314,7 +314,7 @@ pub fn references_behind(conn: &mut DbConnection, orientation: Id, references: &
     let rows: Vec<(Id, Option<String>)> = orientation_members::table
         .inner_join(contributions::table)
         .filter(orientation_members::orientation_id.eq(orientation))
-        .filter(contributions::moderation_status.eq(ModerationStatus::Published))
+        .filter(contributions::moderation_status.eq(ModerationStatus::Accepted))
         .filter(contributions::external_ref.eq_any(references).or(contributions::id.eq_any(ids)))
         .select((contributions::id, contributions::external_ref))
         .load(conn)?;

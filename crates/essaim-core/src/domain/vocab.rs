@@ -83,9 +83,9 @@ text_enum! {
     ModerationStatus {
         /// Waiting for a moderator: neither read by the synthesis nor counted (docs/moderation.md).
         Pending => ("pending", "En attente de modération"),
-        /// Accepted (the stored code predates the word): read by the synthesis, counted,
-        /// publishable once scrubbed.
-        Published => ("published", "Acceptée"),
+        /// Accepted: read by the synthesis, counted, publishable once scrubbed. The stored
+        /// code `published` predates the word and stays, so no row changes.
+        Accepted => ("published", "Acceptée"),
         /// Rejected by moderation: kept, never read nor published.
         Rejected => ("rejected", "Rejetée"),
     }

@@ -105,7 +105,7 @@ pub(crate) fn placed_items(
         .left_join(orientation_members::table)
         .filter(contributions::consultation_id.eq(consultation))
         .filter(contributions::theme_id.eq(theme))
-        .filter(contributions::moderation_status.eq(ModerationStatus::Published))
+        .filter(contributions::moderation_status.eq(ModerationStatus::Accepted))
         .order(contributions::id.asc())
         .select((
             contributions::id,

@@ -278,7 +278,7 @@ impl Fingerprint {
         use diesel::dsl::{count_star, max};
         let accepted: i64 = contributions::table
             .filter(contributions::theme_id.eq(theme))
-            .filter(contributions::moderation_status.eq(ModerationStatus::Published))
+            .filter(contributions::moderation_status.eq(ModerationStatus::Accepted))
             .count()
             .get_result(conn)?;
         let last_moderated = contributions::table
@@ -311,7 +311,7 @@ impl Snapshot {
         let fingerprint = Fingerprint::read(conn, theme)?;
         let accepted = contributions::table
             .filter(contributions::theme_id.eq(theme))
-            .filter(contributions::moderation_status.eq(ModerationStatus::Published))
+            .filter(contributions::moderation_status.eq(ModerationStatus::Accepted))
             .select(contributions::id)
             .load::<Id>(conn)?
             .into_iter()

@@ -123,7 +123,7 @@ fn two_devices_vote_one_changes_and_the_tally_and_verdict_follow() {
     let c = find_contribution(&mut conn, kept[0].contribution_id).unwrap().unwrap();
     assert_eq!(
         (c.channel, c.theme_id, c.moderation_status),
-        (Channel::PlenaryDebate, Some(o.theme_id), ModerationStatus::Published)
+        (Channel::PlenaryDebate, Some(o.theme_id), ModerationStatus::Accepted)
     );
     assert_eq!(c.body, "Ajouter les SCIC");
     let linked: i64 = plenary_amendments::table

@@ -23,7 +23,7 @@ pub struct ModerationCounts {
 impl ModerationCounts {
     fn add(&mut self, status: &str, n: i64) {
         match ModerationStatus::parse(status) {
-            Some(ModerationStatus::Published) => self.accepted += n,
+            Some(ModerationStatus::Accepted) => self.accepted += n,
             Some(ModerationStatus::Pending) => self.pending += n,
             Some(ModerationStatus::Rejected) | None => self.rejected += n,
         }
@@ -92,7 +92,7 @@ pub struct ChannelCount {
 pub fn counts_by_channel(conn: &mut DbConnection, consultation: Id) -> CoreResult<Vec<ChannelCount>> {
     let rows: Vec<(String, i64)> = contributions::table
         .filter(contributions::consultation_id.eq(consultation))
-        .filter(contributions::moderation_status.eq(ModerationStatus::Published))
+        .filter(contributions::moderation_status.eq(ModerationStatus::Accepted))
         .group_by(contributions::channel)
         .select((contributions::channel, count_star()))
         .load(conn)?;
@@ -121,7 +121,7 @@ pub struct ThemeChannelCount {
 pub fn counts_by_theme_and_channel(conn: &mut DbConnection, consultation: Id) -> CoreResult<Vec<ThemeChannelCount>> {
     let rows: Vec<(Option<Id>, String, i64)> = contributions::table
         .filter(contributions::consultation_id.eq(consultation))
-        .filter(contributions::moderation_status.eq(ModerationStatus::Published))
+        .filter(contributions::moderation_status.eq(ModerationStatus::Accepted))
         .group_by((contributions::theme_id, contributions::channel))
         .select((contributions::theme_id, contributions::channel, count_star()))
         .load(conn)?;

@@ -38,7 +38,7 @@ pub enum Submitter {
 /// accepted; the same typed by anyone waits.
 pub fn initial_status(_channel: Channel, submitter: Submitter) -> ModerationStatus {
     match submitter {
-        Submitter::Import | Submitter::Account(_) | Submitter::InvitedOrganisation => ModerationStatus::Published,
+        Submitter::Import | Submitter::Account(_) | Submitter::InvitedOrganisation => ModerationStatus::Accepted,
         Submitter::Public => ModerationStatus::Pending,
     }
 }
@@ -89,7 +89,7 @@ pub fn moderate(conn: &mut DbConnection, id: Id, decision: Decision, actor: Id) 
     write_transaction(conn, |conn| {
         let before = find_contribution(conn, id)?.ok_or_else(|| CoreError::NotFound("contribution".into()))?;
         let (status, note, duplicate_of, action) = match &decision {
-            Decision::Accept => (ModerationStatus::Published, None, None, "contribution.accept"),
+            Decision::Accept => (ModerationStatus::Accepted, None, None, "contribution.accept"),
             Decision::Reject(_) => (ModerationStatus::Rejected, reason.clone(), None, "contribution.reject"),
             Decision::Duplicate(original) => {
                 let root = original_of(conn, &before, *original)?;
@@ -133,10 +133,10 @@ mod tests {
     fn what_someone_vouches_for_is_accepted_and_the_rest_waits() {
         let staff = Submitter::Account(Id::new());
         for channel in Channel::ALL {
-            assert_eq!(initial_status(*channel, staff), ModerationStatus::Published);
-            assert_eq!(initial_status(*channel, Submitter::Import), ModerationStatus::Published);
+            assert_eq!(initial_status(*channel, staff), ModerationStatus::Accepted);
+            assert_eq!(initial_status(*channel, Submitter::Import), ModerationStatus::Accepted);
             assert_eq!(initial_status(*channel, Submitter::Public), ModerationStatus::Pending);
         }
-        assert_eq!(initial_status(Channel::Questionnaire, Submitter::InvitedOrganisation), ModerationStatus::Published);
+        assert_eq!(initial_status(Channel::Questionnaire, Submitter::InvitedOrganisation), ModerationStatus::Accepted);
     }
 }

@@ -18,7 +18,7 @@ pub const MAX_PAGE_SIZE: usize = 200;
 
 /// The order of the statuses in the queue: what waits for a moderator first.
 const STATUS_ORDER: [ModerationStatus; 3] =
-    [ModerationStatus::Pending, ModerationStatus::Published, ModerationStatus::Rejected];
+    [ModerationStatus::Pending, ModerationStatus::Accepted, ModerationStatus::Rejected];
 
 /// Where a page of the queue ends: the last contribution shown, with its status and the
 /// position of its theme (none: not classified, after the themes).
@@ -170,7 +170,7 @@ pub fn accepted_of_theme(
     let mut query = contributions::table
         .filter(contributions::consultation_id.eq(consultation))
         .filter(contributions::theme_id.eq(theme))
-        .filter(contributions::moderation_status.eq(ModerationStatus::Published))
+        .filter(contributions::moderation_status.eq(ModerationStatus::Accepted))
         .order(contributions::id.asc())
         .limit(limit as i64 + 1)
         .select(Contribution::as_select())
