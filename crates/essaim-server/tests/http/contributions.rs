@@ -99,7 +99,7 @@ async fn a_contribution_waits_in_the_queue_then_once_accepted_is_on_the_public_p
     assert!(back.text().contains(&format!("La contribution {} a été acceptée", c.id)), "a French confirmation");
     assert!(!back.body.contains(&format!("/moderation/{}/accepter", c.id)), "no longer waiting");
     let c = find_contribution(&mut b.db.conn(), c.id).unwrap().unwrap();
-    assert_eq!(c.moderation_status, ModerationStatus::Published);
+    assert_eq!(c.moderation_status, ModerationStatus::Accepted);
 
     let public = b.get(ACCEPTED).await;
     assert!(public.text().contains("guichet unique & régional n° 4217"), "accepted: public");
