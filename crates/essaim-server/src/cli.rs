@@ -5,7 +5,7 @@
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use essaim_core::config::Config;
 use essaim_core::db::{connect, run_migrations, DatabaseUrl, DbPool};
 use essaim_core::demo::{seed_demo, SeedOutcome, DEMO_ACCOUNTS, DEMO_SLUG};
@@ -14,6 +14,7 @@ use essaim_core::mail::Mailer;
 use essaim_core::CoreError;
 
 mod consultation;
+mod french;
 mod import;
 mod questionnaire;
 mod responses;
@@ -37,6 +38,11 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Affiche l'aide d'une commande, par exemple : essaim help consultation import.
+    Help {
+        /// La commande, et ses sous-commandes.
+        commande: Vec<String>,
+    },
     /// Lance le serveur web (applique d'abord les migrations).
     Serve {
         /// Adresse d'écoute [env : ESSAIM_BIND, par défaut 127.0.0.1:8080]
@@ -240,7 +246,11 @@ enum UserCommand {
 
 /// Parses the command line, runs it, and turns any error into one line on stderr.
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
+    let parsed = french::command(Cli::command()).try_get_matches().and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
+        Ok(cli) => cli,
+        Err(error) => return french::answer(error),
+    };
     init_tracing();
     match execute(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -279,8 +289,19 @@ pub fn open_database(url: &DatabaseUrl) -> Result<DbPool, CoreError> {
 }
 
 fn execute(cli: Cli) -> Result<(), String> {
+    if let Command::Help { commande } = &cli.command {
+        let asked = std::iter::once("essaim").chain(commande.iter().map(String::as_str)).chain(["--help"]);
+        return match french::command(Cli::command()).try_get_matches_from(asked) {
+            Err(answer) if answer.kind() == clap::error::ErrorKind::DisplayHelp => {
+                print!("{}", french::words(&answer.render().to_string()));
+                Ok(())
+            }
+            _ => Err(format!("aucune commande « {} » : essaim --help les liste", commande.join(" "))),
+        };
+    }
     let config = config(cli.database_url.as_deref())?;
     match cli.command {
+        Command::Help { .. } => Ok(()),
         Command::Serve { bind, demo } => {
             let mut config = config;
             if let Some(bind) = bind {
