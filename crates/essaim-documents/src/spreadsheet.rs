@@ -27,6 +27,69 @@ pub fn safe_cell(cell: &str) -> Cow<'_, str> {
     }
 }
 
+/// The one CSV writer of every export: UTF-8 behind a byte-order mark (Excel reads the accents
+/// right), every field quoted (Excel in French splits on « ; », and an unquoted « ;=… » inside
+/// a text would start a new cell with a formula), every cell through [`safe_cell`].
+pub struct CsvWriter<W: std::io::Write>(csv::Writer<W>);
+
+impl<W: std::io::Write> CsvWriter<W> {
+    /// Starts the file: the byte-order mark, then the header row.
+    pub fn new<I, S>(mut out: W, headers: I) -> csv::Result<Self>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        out.write_all("\u{feff}".as_bytes())?;
+        let mut writer = CsvWriter(csv::WriterBuilder::new().quote_style(csv::QuoteStyle::Always).from_writer(out));
+        writer.row(headers)?;
+        Ok(writer)
+    }
+
+    /// One row, each cell made safe.
+    pub fn row<I, S>(&mut self, cells: I) -> csv::Result<()>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        for cell in cells {
+            self.0.write_field(safe_cell(cell.as_ref()).as_bytes())?;
+        }
+        // An empty record ends the row of the fields written.
+        self.0.write_record(None::<&[u8]>)
+    }
+
+    /// Flushes and gives the output back.
+    pub fn finish(self) -> csv::Result<W> {
+        self.0.into_inner().map_err(|e| csv::Error::from(std::io::Error::other(e.to_string())))
+    }
+}
+
+/// A whole CSV file in memory.
+pub fn csv_bytes<R, C, S>(headers: &[&str], rows: R) -> csv::Result<Vec<u8>>
+where
+    R: IntoIterator<Item = C>,
+    C: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let mut writer = CsvWriter::new(Vec::new(), headers)?;
+    for row in rows {
+        writer.row(row)?;
+    }
+    writer.finish()
+}
+
+#[cfg(test)]
+mod csv_tests {
+    use super::csv_bytes;
+
+    #[test]
+    fn every_csv_has_a_bom_quoted_fields_and_safe_cells() {
+        let bytes = csv_bytes(&["texte", "nombre"], [["=1+1", "3"], ["Élan ; solidaire", "-2"]]).unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        assert_eq!(text, "\u{feff}\"texte\",\"nombre\"\n\"'=1+1\",\"3\"\n\"Élan ; solidaire\",\"'-2\"\n");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::safe_cell;

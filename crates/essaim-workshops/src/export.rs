@@ -6,13 +6,13 @@ use essaim_core::db::{DbConnection, Id};
 use essaim_core::domain::audit::{record, AuditEvent};
 use essaim_core::domain::consultation::{territories_of, themes_of, Consultation};
 use essaim_core::domain::contribution::counts_by_theme_and_channel;
-use essaim_core::domain::{Channel, Theme};
+use essaim_core::domain::{Channel, ContributionKind, Theme};
 use essaim_core::CoreResult;
-use essaim_documents::spreadsheet::safe_cell;
+use essaim_documents::spreadsheet::csv_bytes;
 use serde::Serialize;
 
 use crate::capture::entries_of_workshop;
-use crate::workshops::{workshops_of, WorkshopError, WorkshopSummary};
+use crate::workshops::{workshops_of, WorkshopError, WorkshopPhase, WorkshopSummary};
 
 /// One row of the theme × channel table.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -181,30 +181,27 @@ pub fn render_export(rows: &[ExportedEntry], format: ExportFormat) -> Result<Vec
     match format {
         ExportFormat::Json => serde_json::to_vec_pretty(rows)
             .map_err(|e| WorkshopError::Core(essaim_core::CoreError::Internal(format!("JSON : {e}")))),
-        ExportFormat::Csv => {
-            let mut writer = csv::WriterBuilder::new().quote_style(csv::QuoteStyle::Always).from_writer(Vec::new());
-            let fail = |e: csv::Error| WorkshopError::Core(essaim_core::CoreError::Internal(format!("CSV : {e}")));
-            writer.write_record(HEADERS).map_err(fail)?;
-            for r in rows {
-                let theme = r.theme.to_string();
-                let cells = [
-                    r.workshop_id.as_str(),
-                    r.phase,
-                    theme.as_str(),
-                    r.theme_title.as_str(),
-                    r.place.as_str(),
-                    r.entry_id.as_str(),
-                    r.contribution_id.as_str(),
-                    r.kind,
-                    r.text.as_str(),
-                    r.organisation.as_str(),
-                    r.departement.as_str(),
-                    r.created_at.as_str(),
-                ];
-                writer.write_record(cells.iter().map(|c| safe_cell(c).into_owned())).map_err(fail)?;
-            }
-            writer.into_inner().map_err(|e| WorkshopError::Core(essaim_core::CoreError::Internal(format!("CSV : {e}"))))
-        }
+        // A French file: the phase and the kind in words (the JSON keeps the codes).
+        ExportFormat::Csv => csv_bytes(
+            &HEADERS,
+            rows.iter().map(|r| {
+                [
+                    r.workshop_id.clone(),
+                    WorkshopPhase::parse(r.phase).map_or(r.phase, WorkshopPhase::label).to_owned(),
+                    r.theme.to_string(),
+                    r.theme_title.clone(),
+                    r.place.clone(),
+                    r.entry_id.clone(),
+                    r.contribution_id.clone(),
+                    ContributionKind::parse(r.kind).map_or(r.kind, ContributionKind::label).to_owned(),
+                    r.text.clone(),
+                    r.organisation.clone(),
+                    r.departement.clone(),
+                    r.created_at.clone(),
+                ]
+            }),
+        )
+        .map_err(|e| WorkshopError::Core(essaim_core::CoreError::Internal(format!("CSV : {e}")))),
     }
 }
 

@@ -29,7 +29,7 @@ use essaim_core::domain::LegalFamily;
 use essaim_core::schema::{questionnaire_versions, responses};
 use essaim_core::{CoreError, CoreResult};
 use essaim_documents::files::CONTRIBUTIONS_MODE;
-use essaim_documents::spreadsheet::safe_cell;
+use essaim_documents::spreadsheet::{safe_cell, CsvWriter};
 
 use super::answers::{Answers, EMPLOYEES_BANDS, ORGANISATION_FIELDS, OUTSIDE};
 use super::definition::{Choice, Definition, Question, QuestionKind, OTHER};
@@ -504,18 +504,14 @@ impl ResponsesExport {
 
     /// Writes the CSV (UTF-8 with a BOM, every field quoted) into `out`; returns the number of
     /// responses.
-    pub fn write_csv<W: Write>(&self, conn: &mut DbConnection, mut out: W) -> Result<usize, ExportError> {
-        out.write_all(&[0xef, 0xbb, 0xbf])?;
-        // Every field quoted: Excel in French splits on ";", and an unquoted ";=…" inside a
-        // text would start a new cell with a formula.
-        let mut writer = csv::WriterBuilder::new().quote_style(csv::QuoteStyle::Always).from_writer(out);
+    pub fn write_csv<W: Write>(&self, conn: &mut DbConnection, out: W) -> Result<usize, ExportError> {
         let csv_error = |e: csv::Error| match e.into_kind() {
             csv::ErrorKind::Io(io) => ExportError::Write(io),
             other => ExportError::Write(std::io::Error::other(format!("{other:?}"))),
         };
-        writer.write_record(self.headers()).map_err(csv_error)?;
-        let rows = self.for_each_row(conn, |cells| writer.write_record(cells).map_err(csv_error))?;
-        writer.flush()?;
+        let mut writer = CsvWriter::new(out, self.headers()).map_err(csv_error)?;
+        let rows = self.for_each_row(conn, |cells| writer.row(cells).map_err(csv_error))?;
+        writer.finish().map_err(csv_error)?;
         Ok(rows)
     }
 

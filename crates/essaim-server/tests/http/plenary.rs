@@ -248,17 +248,16 @@ async fn two_devices_vote_one_changes_the_vote_closes_and_the_draft_strategy_car
     assert!(console.body.contains(&format!("/staff/consultations/{SLUG}/pleniere/export/csv")), "linked");
     let results = b.get(&format!("/staff/consultations/{SLUG}/pleniere/export/csv")).await;
     assert_eq!(results.status, StatusCode::OK);
-    assert!(results.body.contains("\"verdict_libelle\""), "{}", results.body);
+    assert!(results.body.starts_with('\u{feff}'), "UTF-8 with a BOM, as every CSV");
+    assert!(results.body.contains("\"etat_du_vote\"") && results.body.contains("\"verdict\""), "{}", results.body);
     assert_eq!(results.headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()), Some("no-store"));
     assert!(results
         .headers
         .get(header::CONTENT_DISPOSITION)
         .is_some_and(|v| v.to_str().unwrap().contains("resultats-pleniere-")));
     let line = results.body.lines().find(|l| l.contains("Pérenniser les emplois aidés")).expect("a row");
-    assert!(
-        line.contains("\"closed\"") && line.contains("\"0\",\"1\",\"1\",\"2\",\"to_amend\",\"À amender\""),
-        "{line}"
-    );
+    assert!(line.contains("\"Vote clos\"") && line.contains("\"0\",\"1\",\"1\",\"2\",\"À amender\""), "{line}");
+    assert!(!line.contains("\"closed\"") && !line.contains("to_amend"), "no raw code in a French file: {line}");
     let results = b.get(&format!("/staff/consultations/{SLUG}/pleniere/export/json")).await.json();
     let row = results.as_array().unwrap().iter().find(|r| r["orientation_id"] == o.id.to_string()).unwrap().clone();
     assert_eq!((row["votes_total"].as_i64(), row["verdict"].as_str()), (Some(2), Some("to_amend")));

@@ -238,6 +238,9 @@ async fn the_exports_neutralise_formulas_and_are_audited() {
     assert_eq!(csv.status, StatusCode::OK);
     assert!(csv.content_type().starts_with("text/csv"));
     assert!(csv.body.contains("\"'=1+1 est une formule\""), "{}", csv.body);
+    assert!(csv.body.starts_with('\u{feff}'), "UTF-8 with a BOM, as every CSV");
+    let line = csv.body.lines().find(|l| l.contains("est une formule")).unwrap();
+    assert!(line.contains("\"Atelier de la conférence\"") && line.contains("\"Constat\""), "in words: {line}");
     let json = b.get(&format!("/staff/consultations/{slug}/ateliers/export/json")).await;
     let rows = json.json();
     assert!(rows.as_array().unwrap().iter().any(|r| r["text"] == "=1+1 est une formule"));

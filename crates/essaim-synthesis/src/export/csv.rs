@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use essaim_documents::spreadsheet::safe_cell;
+use essaim_documents::spreadsheet::CsvWriter;
 
 use crate::pipeline::Item;
 use crate::run::SynthesisDocument;
@@ -24,26 +24,26 @@ pub fn reason_label(code: &str) -> &'static str {
 
 /// The CSV text (UTF-8 with a BOM, so that spreadsheets read accents right).
 pub fn contributions_csv(document: &SynthesisDocument, inputs: &[(String, Vec<Item>)]) -> Result<Vec<u8>, csv::Error> {
-    // Every field quoted: Excel in French splits on ";", and an unquoted ";=…" inside a text
-    // would start a new cell with a formula.
-    let mut writer = csv::WriterBuilder::new().quote_style(csv::QuoteStyle::Always).from_writer(vec![0xef, 0xbb, 0xbf]);
-    writer.write_record([
-        "theme",
-        "orientation_numero",
-        "orientation_titre",
-        "reference",
-        "statut",
-        "motif",
-        "canal",
-        "territoire",
-        "type",
-        "texte",
-        "verdict_pleniere",
-        "votes_confirmee",
-        "votes_a_amender",
-        "votes_non_confirmee",
-        "amendements_retenus",
-    ])?;
+    let mut writer = CsvWriter::new(
+        Vec::new(),
+        [
+            "theme",
+            "orientation_numero",
+            "orientation_titre",
+            "reference",
+            "statut",
+            "motif",
+            "canal",
+            "territoire",
+            "type",
+            "texte",
+            "verdict_pleniere",
+            "votes_confirmee",
+            "votes_a_amender",
+            "votes_non_confirmee",
+            "amendements_retenus",
+        ],
+    )?;
     for theme in &document.themes {
         let items: HashMap<&str, &Item> = inputs
             .iter()
@@ -107,10 +107,10 @@ pub fn contributions_csv(document: &SynthesisDocument, inputs: &[(String, Vec<It
                 not_confirmed,
                 amendments,
             ];
-            writer.write_record(cells.iter().map(|c| safe_cell(c).into_owned()))?;
+            writer.row(cells)?;
         }
     }
-    writer.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+    writer.finish()
 }
 
 #[cfg(test)]

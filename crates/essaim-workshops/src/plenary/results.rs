@@ -10,9 +10,10 @@ use essaim_core::db::{DbConnection, Id};
 use essaim_core::domain::audit::{record, AuditEvent};
 use essaim_core::domain::consultation::{themes_of, Consultation};
 use essaim_core::domain::orientation::find_orientation;
+use essaim_core::domain::plenary::VoteState;
 use essaim_core::domain::plenary::{items_of, plenary_of, retained_amendments, tallies_of};
 use essaim_core::CoreError;
-use essaim_documents::spreadsheet::safe_cell;
+use essaim_documents::spreadsheet::csv_bytes;
 use serde::Serialize;
 
 use super::votes::amendments_proposed;
@@ -56,7 +57,9 @@ pub struct PlenaryResultRow {
     pub amendments_retained: Vec<String>,
 }
 
-const HEADERS: [&str; 16] = [
+/// The CSV's columns: a French file, so states and verdicts are written in words (the JSON
+/// keeps the codes, for programs).
+const HEADERS: [&str; 15] = [
     "theme",
     "theme_intitule",
     "orientation",
@@ -69,7 +72,6 @@ const HEADERS: [&str; 16] = [
     "votes_non_confirmee",
     "votes_total",
     "verdict",
-    "verdict_libelle",
     "verdict_le_utc",
     "amendements_proposes",
     "amendements_retenus",
@@ -125,32 +127,29 @@ fn internal(what: &str, e: impl std::fmt::Display) -> super::PlenaryError {
 pub fn render_results(rows: &[PlenaryResultRow], format: ExportFormat) -> PlenaryResult<Vec<u8>> {
     match format {
         ExportFormat::Json => serde_json::to_vec_pretty(rows).map_err(|e| internal("JSON", e)),
-        ExportFormat::Csv => {
-            let mut writer = csv::WriterBuilder::new().quote_style(csv::QuoteStyle::Always).from_writer(Vec::new());
-            writer.write_record(HEADERS).map_err(|e| internal("CSV", e))?;
-            for r in rows {
-                let cells = [
+        ExportFormat::Csv => csv_bytes(
+            &HEADERS,
+            rows.iter().map(|r| {
+                [
                     r.theme.to_string(),
                     r.theme_title.clone(),
                     r.orientation_id.clone(),
                     r.orientation_title.clone(),
-                    r.vote_state.to_owned(),
+                    VoteState::parse(r.vote_state).map_or(r.vote_state, VoteState::label).to_owned(),
                     r.opened_at.clone(),
                     r.closed_at.clone(),
                     r.votes_confirmed.to_string(),
                     r.votes_to_amend.to_string(),
                     r.votes_not_confirmed.to_string(),
                     r.votes_total.to_string(),
-                    r.verdict.to_owned(),
                     r.verdict_label.to_owned(),
                     r.verdict_at.clone(),
                     r.amendments_proposed.to_string(),
                     r.amendments_retained.join("\n"),
-                ];
-                writer.write_record(cells.iter().map(|c| safe_cell(c).into_owned())).map_err(|e| internal("CSV", e))?;
-            }
-            writer.into_inner().map_err(|e| internal("CSV", e))
-        }
+                ]
+            }),
+        )
+        .map_err(|e| internal("CSV", e)),
     }
 }
 

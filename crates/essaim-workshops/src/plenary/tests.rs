@@ -245,7 +245,9 @@ fn the_results_export_has_one_row_per_orientation_with_counts_verdict_and_amendm
     let csv = download_results(&mut conn, &consultation, ExportFormat::Csv, staff.id).unwrap();
     assert_eq!(csv.rows, 2);
     let text = String::from_utf8(csv.bytes).unwrap();
-    assert!(text.starts_with("\"theme\",\"theme_intitule\",\"orientation\""), "{text}");
+    assert!(text.starts_with("\u{feff}\"theme\",\"theme_intitule\",\"orientation\""), "a BOM, then the header: {text}");
+    assert!(text.contains("\"Vote clos\"") && text.contains("\"Vote ouvert\""), "states in words: {text}");
+    assert!(!text.contains("\"to_amend\"") && !text.contains("\"open\""), "no raw code in a French file: {text}");
     assert!(text.contains("\"Ajouter les SCIC\nAssocier les CRESS\""), "one cell, one line each: {text}");
     assert!(text.contains("\"'=SOMME(A1:A9) dès la rentrée\""), "formula defused: {text}");
     let json = download_results(&mut conn, &consultation, ExportFormat::Json, staff.id).unwrap();
