@@ -621,6 +621,14 @@ diesel::joinable!(plenary_amendments -> plenary_items (item_id));
 diesel::joinable!(plenary_amendments -> contributions (contribution_id));
 
 diesel::table! {
+    installation_settings (name) {
+        name -> Text,
+        value -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     installation_secrets (name) {
         name -> Text,
         secret -> Text,

@@ -64,6 +64,12 @@ enum Command {
         #[command(subcommand)]
         action: ConsultationCommand,
     },
+    /// L'adresse publique de l'installation, pour les liens des courriels : l'affiche, ou la
+    /// retient (`essaim serve` retient la sienne à chaque démarrage).
+    PublicAddress {
+        /// L'adresse, par exemple https://consultation.region.fr.
+        url: Option<String>,
+    },
     /// Gère les comptes (administrateurs, équipes, animateurs).
     User {
         #[command(subcommand)]
@@ -313,6 +319,11 @@ fn execute(cli: Cli) -> Result<(), String> {
                 config.bind = bind;
             }
             let pool = open_database(&config.database_url).map_err(|e| e.to_string())?;
+            // Commands run beside this server make their mails' links with it.
+            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            essaim_core::domain::installation::set_public_address(&mut conn, &config.base_url)
+                .map_err(|e| refusal_line(&e))?;
+            drop(conn);
             if demo {
                 let mut conn = pool.get().map_err(|e| e.to_string())?;
                 seed_demo(&mut conn, crate::sections::SECTIONS).map_err(|e| e.to_string())?;
@@ -398,15 +409,38 @@ fn execute(cli: Cli) -> Result<(), String> {
             print!("{}", if out.ends_with('\n') { out } else { format!("{out}\n") });
             Ok(())
         }
+        Command::PublicAddress { url } => {
+            let pool = open_database(&config.database_url).map_err(|e| e.to_string())?;
+            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            match url {
+                Some(url) => {
+                    let kept = essaim_core::domain::installation::set_public_address(&mut conn, &url)
+                        .map_err(|e| refusal_line(&e))?;
+                    println!("Adresse publique retenue : {kept}");
+                }
+                None => {
+                    match essaim_core::domain::installation::public_address(&mut conn).map_err(|e| e.to_string())? {
+                        Some(address) => println!("{address}"),
+                        None => return Err("aucune adresse publique retenue : essaim public-address https://…".into()),
+                    }
+                }
+            }
+            Ok(())
+        }
         Command::Invitations { action } => {
             let pool = open_database(&config.database_url).map_err(|e| e.to_string())?;
             let mut conn = pool.get().map_err(|e| e.to_string())?;
+            // The links lead to the server people use: the address given for this run, else
+            // the one the installation keeps; never a guess.
+            let given = std::env::var("ESSAIM_BASE_URL").ok();
+            let base_url = essaim_core::domain::installation::address_for_mail(&mut conn, given.as_deref())
+                .map_err(|e| refusal_line(&e))?;
             let out = match action {
                 InvitationsCommand::Send { consultation, file } => {
-                    questionnaire::send_invitations(&mut conn, &consultation, &file, &config.base_url)?
+                    questionnaire::send_invitations(&mut conn, &consultation, &file, &base_url)?
                 }
                 InvitationsCommand::Remind { consultation, interval_hours } => {
-                    questionnaire::send_reminders(&mut conn, &consultation, interval_hours, &config.base_url)?
+                    questionnaire::send_reminders(&mut conn, &consultation, interval_hours, &base_url)?
                 }
             };
             println!("{out}");
@@ -436,6 +470,14 @@ fn execute(cli: Cli) -> Result<(), String> {
             }
             Ok(())
         }
+    }
+}
+
+/// A core refusal as one line: a validation's messages, or the error itself.
+fn refusal_line(error: &CoreError) -> String {
+    match error {
+        CoreError::Validation(errors) => errors.0.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join(" ; "),
+        other => other.to_string(),
     }
 }
 

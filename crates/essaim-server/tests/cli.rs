@@ -146,6 +146,9 @@ fn serve_demo_prints_the_address_and_the_demo_accounts_then_serves() {
     child.wait().unwrap();
     assert!(reply.starts_with("HTTP/1.0 200"), "{reply}");
     assert!(reply.contains("\"status\":\"ok\""));
+    // The server kept the address it serves at, for commands run beside it.
+    let kept = essaim(&db).args(["public-address"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&kept.stdout).trim(), format!("http://127.0.0.1:{port}"));
 }
 
 #[test]
@@ -291,18 +294,29 @@ fn the_questionnaire_is_exported_imported_from_limesurvey_and_invitations_are_en
     assert!(String::from_utf8_lossy(&refused.stderr).contains("n'est pas une définition de questionnaire Essaim"));
     let versions: i64 = questionnaire_versions::table.count().get_result(&mut db.conn()).unwrap();
     assert_eq!(versions, 2, "version 1 published, version 2 the last import (replaced, never half-written)");
-    // Invitations: a bad line names its number and sends nothing; a good file enqueues.
+    // Invitations. No public address known: no mail whose links would lead nowhere.
+    let good = dir.path().join("good.csv");
+    std::fs::write(&good, "organisation,email,territory\nA,a@exemple.fr,44\nB,b@exemple.fr,Sarthe\n").unwrap();
+    let out = run(&["invitations", "send", "--consultation", slug, good.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("aucune adresse publique connue"), "{out:?}");
+    let kept = run(&["public-address", "https://consultation.region.example/"]);
+    assert!(String::from_utf8_lossy(&kept.stdout).contains("https://consultation.region.example"), "{kept:?}");
+    // A bad line names its number and sends nothing; a good file enqueues.
     let bad = dir.path().join("bad.csv");
     std::fs::write(&bad, "organisation,email\nA,a@exemple.fr\nB,\n").unwrap();
     let out = run(&["invitations", "send", "--consultation", slug, bad.to_str().unwrap()]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("ligne 3"), "{out:?}");
-    let good = dir.path().join("good.csv");
-    std::fs::write(&good, "organisation,email,territory\nA,a@exemple.fr,44\nB,b@exemple.fr,Sarthe\n").unwrap();
     let out = run(&["invitations", "send", "--consultation", slug, good.to_str().unwrap()]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("2 invitation(s) mise(s) en file d'envoi"), "{out:?}");
-    let mails: i64 = outbox::table.filter(outbox::topic.eq("invitation")).count().get_result(&mut db.conn()).unwrap();
-    assert_eq!(mails, 2);
+    let texts: Vec<String> =
+        outbox::table.filter(outbox::topic.eq("invitation")).select(outbox::text_body).load(&mut db.conn()).unwrap();
+    assert_eq!(texts.len(), 2);
+    assert!(
+        texts.iter().all(|t| t.contains("https://consultation.region.example/questionnaire/invitation/")),
+        "links lead to the installation: {texts:?}"
+    );
     let remind = run(&["invitations", "remind", "--consultation", slug, "--interval-hours", "0"]);
     assert!(!remind.status.success(), "an interval of at least an hour");
 }

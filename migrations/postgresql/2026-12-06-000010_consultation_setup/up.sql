@@ -17,3 +17,12 @@ INSERT INTO consultation_legal_families (consultation_id, legal_family, position
     UNION ALL SELECT id, 'mutuelle', 3 FROM consultations
     UNION ALL SELECT id, 'fondation', 4 FROM consultations
     UNION ALL SELECT id, 'societe_commerciale_ess', 5 FROM consultations;
+
+-- Settings of the installation shared by every process, by name. `public_address`: the address
+-- people reach the platform at, kept by `essaim serve` (or `essaim public-address URL`) so
+-- that mails queued from the command line carry links that lead somewhere.
+CREATE TABLE installation_settings (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);

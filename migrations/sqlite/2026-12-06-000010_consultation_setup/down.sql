@@ -1,3 +1,4 @@
+DROP TABLE installation_settings;
 DROP TABLE consultation_legal_families;
 ALTER TABLE consultations DROP COLUMN time_zone;
 ALTER TABLE consultations DROP COLUMN state;

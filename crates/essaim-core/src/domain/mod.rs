@@ -4,6 +4,7 @@ pub mod account;
 pub mod audit;
 pub mod consultation;
 pub mod contribution;
+pub mod installation;
 pub mod organisation;
 pub mod orientation;
 pub mod plenary;
