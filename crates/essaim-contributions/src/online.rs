@@ -17,6 +17,7 @@ use essaim_core::domain::contribution::{
     Submitter,
 };
 use essaim_core::domain::{Channel, ContributionKind};
+use essaim_core::mail::limits::{may_mail, Requester};
 use essaim_core::schema::follow_contributions;
 use essaim_core::validation::Email;
 use essaim_core::{CoreError, CoreResult, ValidationErrors};
@@ -53,18 +54,24 @@ pub struct Submitted {
     pub again: bool,
     /// True when it is followed, a confirmation having been e-mailed.
     pub followed: bool,
+    /// True when an address was given but no mail was queued: too many mails to that address,
+    /// or from that client, in the hour (`essaim_core::mail::limits`). The contribution is
+    /// recorded all the same.
+    pub mail_withheld: bool,
 }
 
 /// Checks the form and records the contribution under `theme` (one of `consultation`'s).
 /// Refusals are [`CoreError::Validation`], field by field in French (`kind`, `body`,
 /// `organisation`, `territory`, `email`); a key already used for another text is a
-/// [`CoreError::Conflict`]. `base_url` makes the follow link of the e-mail.
+/// [`CoreError::Conflict`]. `base_url` makes the follow link of the e-mail; `requester` is the
+/// client the mails it triggers are counted against.
 pub fn submit_online(
     conn: &mut DbConnection,
     consultation: &Consultation,
     theme: &Theme,
     form: &OnlineForm,
     base_url: &str,
+    requester: &Requester,
 ) -> CoreResult<Submitted> {
     if theme.consultation_id != consultation.id {
         return Err(CoreError::NotFound("thème".into()));
@@ -125,18 +132,20 @@ pub fn submit_online(
     write_transaction(conn, |conn| match record_contribution(conn, input)? {
         Recorded::Again(contribution) => {
             let followed = is_followed(conn, &contribution)?;
-            Ok(Submitted { contribution, again: true, followed })
+            Ok(Submitted { contribution, again: true, followed, mail_withheld: false })
         }
         Recorded::New(contribution) => {
-            let followed = match &email {
-                Some(email) => {
+            let (followed, mail_withheld) = match &email {
+                // The follow link is only ever given by mail: no mail, no follow.
+                Some(email) if may_mail(conn, email.as_str(), requester)? => {
                     let (_, token) = start_follow(conn, &[contribution.id])?;
                     enqueue_confirmation(conn, email, consultation, theme, &contribution, &token, base_url)?;
-                    true
+                    (true, false)
                 }
-                None => false,
+                Some(_) => (false, true),
+                None => (false, false),
             };
-            Ok(Submitted { contribution, again: false, followed })
+            Ok(Submitted { contribution, again: false, followed, mail_withheld })
         }
     })
 }
@@ -149,7 +158,7 @@ pub fn submitted_with_key(conn: &mut DbConnection, theme: &Theme, key: &str) -> 
         return Ok(None);
     }
     let followed = is_followed(conn, &contribution)?;
-    Ok(Some(Submitted { contribution, again: true, followed }))
+    Ok(Some(Submitted { contribution, again: true, followed, mail_withheld: false }))
 }
 
 fn is_followed(conn: &mut DbConnection, contribution: &Contribution) -> CoreResult<bool> {

@@ -7,9 +7,14 @@ use essaim_contributions::questionnaire::follow::{followed, Stage};
 use essaim_core::demo::DEMO_SLUG;
 use essaim_core::domain::consultation::{find_consultation, themes_of};
 use essaim_core::domain::{AuthorKind, Channel, ModerationStatus};
+use essaim_core::mail::limits::Requester;
 use essaim_core::schema::{follow_contributions, outbox};
 use essaim_core::testing::TestDb;
 use essaim_core::CoreError;
+
+fn client() -> Requester {
+    Requester("client-de-test".into())
+}
 
 fn form(body: &str, key: &str) -> OnlineForm {
     OnlineForm {
@@ -32,7 +37,7 @@ fn a_contribution_waits_is_recorded_once_per_key_and_is_followed_by_mail() {
     let mut input = form("  Des <b>groupements</b> d'employeurs\r\nmutualisés. ", "cle-en-ligne-1");
     input.email = " Marie@Exemple.fr ".into();
 
-    let first = submit_online(&mut conn, &consultation, &theme, &input, "http://essaim.test/").unwrap();
+    let first = submit_online(&mut conn, &consultation, &theme, &input, "http://essaim.test/", &client()).unwrap();
     assert!(!first.again && first.followed);
     let c = &first.contribution;
     assert_eq!((c.channel, c.moderation_status), (Channel::Online, ModerationStatus::Pending));
@@ -41,7 +46,7 @@ fn a_contribution_waits_is_recorded_once_per_key_and_is_followed_by_mail() {
     assert!(c.territory_id.is_some());
     assert_eq!(c.theme_id, Some(theme.id));
 
-    let again = submit_online(&mut conn, &consultation, &theme, &input, "http://essaim.test/").unwrap();
+    let again = submit_online(&mut conn, &consultation, &theme, &input, "http://essaim.test/", &client()).unwrap();
     assert!(again.again && again.followed);
     assert_eq!(again.contribution.id, c.id);
     let mails: Vec<(String, String, Option<String>)> = outbox::table
@@ -74,11 +79,11 @@ fn a_contribution_waits_is_recorded_once_per_key_and_is_followed_by_mail() {
     // The same key for another text (the form sent again after an edit) is a conflict.
     let edited = form("Un autre texte", "cle-en-ligne-1");
     assert!(matches!(
-        submit_online(&mut conn, &consultation, &theme, &edited, "http://essaim.test"),
+        submit_online(&mut conn, &consultation, &theme, &edited, "http://essaim.test", &client()),
         Err(CoreError::Conflict(_))
     ));
     // Without an address, nothing is followed nor mailed.
-    let quiet = submit_online(&mut conn, &consultation, &theme, &form("Sans adresse", "cle-2"), "").unwrap();
+    let quiet = submit_online(&mut conn, &consultation, &theme, &form("Sans adresse", "cle-2"), "", &client()).unwrap();
     assert!(!quiet.followed);
     let count: i64 = outbox::table.count().get_result(&mut conn).unwrap();
     assert_eq!(count, 1);
@@ -100,7 +105,8 @@ fn every_field_is_checked_at_once_and_nothing_is_recorded() {
         email: "pas-une-adresse".into(),
         idempotency_key: "k".into(),
     };
-    let Err(CoreError::Validation(errors)) = submit_online(&mut conn, &consultation, &theme, &bad, "") else {
+    let Err(CoreError::Validation(errors)) = submit_online(&mut conn, &consultation, &theme, &bad, "", &client())
+    else {
         panic!("refused")
     };
     assert_eq!(errors.get("kind"), Some("Choisissez le type de votre contribution."));
@@ -109,9 +115,42 @@ fn every_field_is_checked_at_once_and_nothing_is_recorded() {
     assert_eq!(errors.get("territory"), Some("Choisissez un département de la liste."));
     assert!(errors.get("email").unwrap().contains("n'est pas valide"));
     let long = form(&"é".repeat(20_001), "k2");
-    let Err(CoreError::Validation(errors)) = submit_online(&mut conn, &consultation, &theme, &long, "") else {
+    let Err(CoreError::Validation(errors)) = submit_online(&mut conn, &consultation, &theme, &long, "", &client())
+    else {
         panic!("refused")
     };
     assert!(errors.get("body").unwrap().contains("20000 au plus"));
     assert_eq!(essaim_core::domain::contribution::contributions_of(&mut conn, consultation.id).unwrap().len(), before);
+}
+
+#[test]
+fn thirty_contributions_naming_one_address_mail_it_three_times_and_are_all_recorded() {
+    let db = TestDb::new();
+    let mut conn = db.conn();
+    essaim_core::demo::seed_demo(&mut conn, &[]).unwrap();
+    let consultation = find_consultation(&mut conn, DEMO_SLUG).unwrap();
+    let theme = themes_of(&mut conn, consultation.id).unwrap().remove(0);
+    let online = |conn: &mut essaim_core::db::DbConnection| -> i64 {
+        essaim_core::schema::contributions::table
+            .filter(essaim_core::schema::contributions::channel.eq(Channel::Online))
+            .count()
+            .get_result(conn)
+            .unwrap()
+    };
+    let before = online(&mut conn);
+    let mut withheld = 0;
+    for n in 0..30 {
+        let input = OnlineForm {
+            email: "victime@exemple.fr".into(),
+            ..form(&format!("Proposition n° {n}"), &format!("k-{n}"))
+        };
+        let submitted =
+            submit_online(&mut conn, &consultation, &theme, &input, "http://essaim.test", &client()).unwrap();
+        assert_eq!(submitted.followed, !submitted.mail_withheld, "followed exactly when mailed");
+        withheld += usize::from(submitted.mail_withheld);
+    }
+    let mails: i64 =
+        outbox::table.filter(outbox::recipient.eq("victime@exemple.fr")).count().get_result(&mut conn).unwrap();
+    assert_eq!((mails, withheld), (3, 27), "three mails an hour to one address");
+    assert_eq!(online(&mut conn) - before, 30, "nothing typed is lost");
 }

@@ -130,3 +130,24 @@ pub fn enqueue_resume_link(
         .paragraph("Ne transférez pas ce message : le lien donne accès à vos réponses.")
         .enqueue(conn, "lien-reprise", recipient, &format!("Reprendre vos réponses : {title}"))
 }
+
+/// Fresh links to an address that lost its own, all in one mail: (questionnaire title, path).
+pub fn enqueue_new_links(
+    conn: &mut DbConnection,
+    recipient: &str,
+    links: &[(String, String)],
+    base_url: &str,
+) -> CoreResult<()> {
+    let mut message = Message::default().paragraph("Bonjour,").paragraph(
+        "Vous avez demandé de nouveaux liens vers vos réponses. Les anciens restent valables jusqu'à leur échéance.",
+    );
+    for (title, path) in links {
+        message = message.link(&format!("Reprendre « {title} »"), &url(base_url, path));
+    }
+    message.paragraph("Ne transférez pas ce message : ces liens donnent accès à vos réponses.").enqueue(
+        conn,
+        "lien-reprise",
+        recipient,
+        "Vos liens vers le questionnaire",
+    )
+}

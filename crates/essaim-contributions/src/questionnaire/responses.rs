@@ -13,6 +13,7 @@ use essaim_core::domain::contribution::{
     record_bulk, record_contribution, Author, NewContribution, Submitter, ValidContribution,
 };
 use essaim_core::domain::{Channel, ContributionKind};
+use essaim_core::mail::limits::{may_mail, Requester};
 use essaim_core::schema::{invitations, questionnaires, response_contributions, responses};
 use essaim_core::validation::Email;
 use essaim_core::{CoreError, CoreResult};
@@ -527,14 +528,49 @@ pub fn response_for_link(
     })
 }
 
-/// Sends fresh links to an address that lost its own: a new invitation link for each open
-/// invitation to it, a new resume link for each draft it asked links for. Says nothing of
-/// whether the address is known (the page shows the same sentence either way).
-pub fn send_new_links(conn: &mut DbConnection, email: &str, base_url: &str) -> CoreResult<usize> {
-    use super::links::{create_link, LinkTarget, RESUME_LINK_DAYS};
-    let Ok(email) = Email::parse(email) else { return Ok(0) };
+/// What a request for a mail came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mailed {
+    /// Queued (or nothing to send, for fresh links to an unknown address: the page says the
+    /// same either way).
+    Queued,
+    /// Withheld: too many mails to that address, or asked by that client, in the hour
+    /// (`essaim_core::mail::limits`). What was asked to be recorded is recorded.
+    Withheld,
+}
+
+/// Keeps the address a public respondent gave and mails them their resume link (`token`), in
+/// one transaction; the mail counts against the limits of anonymous mails.
+pub fn mail_resume_link(
+    conn: &mut DbConnection,
+    response: Id,
+    email: &str,
+    (title, token, base_url): (&str, &str, &str),
+    requester: &Requester,
+) -> CoreResult<Mailed> {
     write_transaction(conn, |conn| {
-        let mut sent = 0;
+        set_email(conn, response, email)?;
+        if !may_mail(conn, email, requester)? {
+            return Ok(Mailed::Withheld);
+        }
+        super::mail::enqueue_resume_link(conn, email.trim(), title, token, base_url)?;
+        Ok(Mailed::Queued)
+    })
+}
+
+/// Sends fresh links to an address that lost its own, in one mail: a new invitation link for
+/// each open invitation to it, a new resume link for each draft it asked links for. Says
+/// nothing of whether the address is known (the page shows the same sentence either way);
+/// the mail counts against the limits of anonymous mails.
+pub fn send_new_links(
+    conn: &mut DbConnection,
+    email: &str,
+    base_url: &str,
+    requester: &Requester,
+) -> CoreResult<Mailed> {
+    use super::links::{create_link, LinkTarget, RESUME_LINK_DAYS};
+    let Ok(email) = Email::parse(email) else { return Ok(Mailed::Queued) };
+    write_transaction(conn, |conn| {
         let invited: Vec<(Id, Id)> = invitations::table
             .filter(invitations::email.eq(email.as_str()))
             .filter(invitations::submitted_at.is_null())
@@ -546,6 +582,11 @@ pub fn send_new_links(conn: &mut DbConnection, email: &str, base_url: &str) -> C
             .filter(responses::invitation_id.is_null())
             .select((responses::id, responses::questionnaire_id))
             .load(conn)?;
+        // Counted even when nothing is known of the address: the limit says nothing either.
+        if !may_mail(conn, email.as_str(), requester)? {
+            return Ok(Mailed::Withheld);
+        }
+        let mut links = Vec::new();
         for (target, questionnaire) in invited
             .into_iter()
             .map(|(i, q)| (LinkTarget::Invitation(i), q))
@@ -556,12 +597,20 @@ pub fn send_new_links(conn: &mut DbConnection, email: &str, base_url: &str) -> C
             else {
                 continue;
             };
-            let valid_for = matches!(target, LinkTarget::Resume(_)).then(|| chrono::Duration::days(RESUME_LINK_DAYS));
+            let invitation = matches!(target, LinkTarget::Invitation(_));
+            let valid_for = (!invitation).then(|| chrono::Duration::days(RESUME_LINK_DAYS));
             let token = create_link(conn, target, valid_for)?;
-            super::mail::enqueue_resume_link(conn, email.as_str(), &title, &token, base_url)?;
-            sent += 1;
+            let path = if invitation {
+                format!("/questionnaire/invitation/{token}")
+            } else {
+                format!("/questionnaire/reprendre/{token}")
+            };
+            links.push((title, path));
         }
-        Ok(sent)
+        if !links.is_empty() {
+            super::mail::enqueue_new_links(conn, email.as_str(), &links, base_url)?;
+        }
+        Ok(Mailed::Queued)
     })
 }
 

@@ -3,6 +3,7 @@
 //! the [`Mailer`] — SMTP when `SMTP_URL` is set, otherwise `.eml` files in a folder — with
 //! retries and backoff, and a message that keeps failing stays visible to staff.
 
+pub mod limits;
 pub mod outbox;
 
 use std::path::PathBuf;

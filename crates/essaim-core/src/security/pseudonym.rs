@@ -96,6 +96,12 @@ impl AddressPseudonyms {
     }
 }
 
+/// The pseudonym of any subject (an e-mail address a throttle counts, for instance), reading
+/// the secret from the database: for occasional callers without an [`AddressPseudonyms`].
+pub fn pseudonym_of(conn: &mut DbConnection, subject: &str) -> CoreResult<String> {
+    Ok(keyed(&installation_secret(conn, ADDRESS_SECRET)?, subject))
+}
+
 /// 128 bits of SHA-256 over the secret and the address (hex): as long as a device id, and a
 /// fixed-length secret first, so no other (secret, address) pair gives the same input.
 fn keyed(secret: &str, address: &str) -> String {

@@ -305,3 +305,33 @@ async fn the_queue_is_for_staff_only() {
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     assert_eq!(find_contribution(&mut b.db.conn(), id).unwrap().unwrap().moderation_status, ModerationStatus::Pending);
 }
+
+#[actix_web::test]
+async fn past_three_mails_to_one_address_the_contribution_is_kept_and_the_page_says_no_mail_went() {
+    let mut b = browser().await;
+    let mut last = None;
+    for n in 0..4 {
+        let (csrf, key) = open_form(&mut b).await;
+        let text = format!("Proposition numéro {n} suivie par la même adresse");
+        let fields = [
+            ("csrf_token", csrf.as_str()),
+            ("idempotency_key", key.as_str()),
+            ("kind", "proposition"),
+            ("body", text.as_str()),
+            ("email", "suivi@exemple.fr"),
+        ];
+        let sent = b.post(FORM, &fields).await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER);
+        assert_eq!(stored_with_text(&b, &text).len(), 1, "recorded, mail or not");
+        last = Some(sent.location().to_owned());
+    }
+    let page = b.get(&last.unwrap()).await;
+    assert!(page.text().contains("Nous ne vous avons pas envoyé d'e-mail de confirmation"), "{}", page.body);
+    assert!(!page.text().contains("Un e-mail de confirmation vous a été envoyé"));
+    let mails: i64 = essaim_core::schema::outbox::table
+        .filter(essaim_core::schema::outbox::recipient.eq("suivi@exemple.fr"))
+        .count()
+        .get_result(&mut b.db.conn())
+        .unwrap();
+    assert_eq!(mails, 3);
+}

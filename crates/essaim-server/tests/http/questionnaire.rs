@@ -325,3 +325,57 @@ async fn an_unknown_link_offers_a_new_one_without_saying_whether_the_address_is_
     assert_eq!(known.status, StatusCode::OK);
     assert!(known.text().contains("Si cette adresse a reçu une invitation"));
 }
+
+#[actix_web::test]
+async fn one_address_gets_three_resume_links_an_hour_and_the_page_says_when_it_got_none() {
+    let mut b = browser().await;
+    let base = start(&mut b).await;
+    let mut last = String::new();
+    for _ in 0..5 {
+        let asked = b.post(&format!("{base}/lien"), &[("email", "cible@exemple.fr"), ("page", "1")]).await;
+        assert_eq!(asked.status, StatusCode::SEE_OTHER);
+        last = asked.location().to_owned();
+    }
+    let mails: i64 =
+        outbox::table.filter(outbox::recipient.eq("cible@exemple.fr")).count().get_result(&mut b.db.conn()).unwrap();
+    assert_eq!(mails, 3, "three an hour to one address");
+    assert!(last.ends_with("?lien=limite"), "{last}");
+    let page = b.get(&last).await;
+    assert!(page.text().contains("le lien n'a pas été envoyé"), "the page says so");
+    let stored: Option<String> = responses::table.select(responses::email).first(&mut b.db.conn()).unwrap();
+    assert_eq!(stored.as_deref(), Some("cible@exemple.fr"), "the address is kept all the same");
+}
+
+#[actix_web::test]
+async fn fresh_links_for_twenty_drafts_go_in_one_mail_and_are_limited() {
+    use essaim_contributions::questionnaire::responses::{set_email, start_public};
+    let mut b = browser().await;
+    {
+        let mut conn = b.db.conn();
+        let consultation = find_consultation(&mut conn, DEMO_SLUG).unwrap();
+        let questionnaire = questionnaire_of(&mut conn, consultation.id).unwrap().unwrap();
+        for _ in 0..20 {
+            let draft = start_public(&mut conn, questionnaire.id).unwrap();
+            set_email(&mut conn, draft.id, "perdu@exemple.fr").unwrap();
+        }
+    }
+    let token = b.csrf().await;
+    let asked = b.post("/questionnaire/nouveau-lien", &[("csrf_token", &token), ("email", "perdu@exemple.fr")]).await;
+    assert_eq!(asked.status, StatusCode::OK);
+    let texts: Vec<String> = outbox::table
+        .filter(outbox::recipient.eq("perdu@exemple.fr"))
+        .select(outbox::text_body)
+        .load(&mut b.db.conn())
+        .unwrap();
+    assert_eq!(texts.len(), 1, "one mail, not one per draft");
+    assert_eq!(texts[0].matches("/questionnaire/reprendre/").count(), 20, "listing every draft");
+    for _ in 0..2 {
+        b.post("/questionnaire/nouveau-lien", &[("csrf_token", &token), ("email", "perdu@exemple.fr")]).await;
+    }
+    let refused = b.post("/questionnaire/nouveau-lien", &[("csrf_token", &token), ("email", "perdu@exemple.fr")]).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused.text().contains("Trop de demandes"));
+    let mails: i64 =
+        outbox::table.filter(outbox::recipient.eq("perdu@exemple.fr")).count().get_result(&mut b.db.conn()).unwrap();
+    assert_eq!(mails, 3);
+}

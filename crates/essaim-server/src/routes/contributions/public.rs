@@ -9,6 +9,7 @@ use essaim_core::db::Id;
 use essaim_core::domain::consultation::territories_of;
 use essaim_core::domain::contribution::{accepted_of_theme, moderation_counts, MAX_CONTRIBUTION_CHARS, PAGE_SIZE};
 use essaim_core::domain::Territory;
+use essaim_core::mail::limits::Requester;
 use essaim_core::security::random_token;
 use essaim_core::{CoreError, FieldError, ValidationErrors};
 use essaim_synthesis::scrub::Scrubber;
@@ -137,13 +138,14 @@ pub async fn send(
         form.idempotency_key = random_token();
     }
     let base_url = state.config.base_url.clone();
+    let requester = Requester(state.client_pseudonym(&req).await?);
     let typed = form.clone();
     let (consultation, theme, territories, outcome) = state
         .db(move |conn| -> Result<_, AppError> {
             let (consultation, theme) = consultation_theme(conn, &slug, &position)?;
             let territories = territories_of(conn, consultation.id)?;
-            let outcome = match submit_online(conn, &consultation, &theme, &typed, &base_url) {
-                Ok(_) => Ok(()),
+            let outcome = match submit_online(conn, &consultation, &theme, &typed, &base_url, &requester) {
+                Ok(submitted) => Ok(submitted.mail_withheld),
                 Err(CoreError::Validation(errors)) => Err((errors, false)),
                 Err(CoreError::Conflict(_)) => {
                     let mut errors = ValidationErrors::default();
@@ -159,9 +161,14 @@ pub async fn send(
         })
         .await?;
     match outcome {
-        Ok(_) => Ok(HttpResponse::SeeOther()
-            .insert_header((header::LOCATION, thanks_url(&consultation.slug, theme.position, &form.idempotency_key)))
-            .finish()),
+        Ok(mail_withheld) => {
+            let mut location = thanks_url(&consultation.slug, theme.position, &form.idempotency_key);
+            if mail_withheld {
+                // Only what the page says changes: the contribution is recorded either way.
+                location.push_str("&courriel=retenu");
+            }
+            Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish())
+        }
         Err((errors, conflict)) => {
             let status = if conflict {
                 form.idempotency_key = random_token();
@@ -185,6 +192,7 @@ struct ThanksPage {
     kind: &'static str,
     body: String,
     followed: bool,
+    mail_withheld: bool,
 }
 
 /// Query of the confirmation page.
@@ -192,6 +200,9 @@ struct ThanksPage {
 pub struct ThanksQuery {
     #[serde(default)]
     cle: String,
+    /// `retenu` when the confirmation mail was withheld (too many mails in the hour).
+    #[serde(default)]
+    courriel: String,
 }
 
 /// `GET /consultations/{slug}/contribuer/{position}/merci?cle=…`: the confirmation, the same
@@ -203,7 +214,8 @@ pub async fn thanks(
     query: web::Query<ThanksQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, position) = path.into_inner();
-    let key = query.into_inner().cle;
+    let query = query.into_inner();
+    let (key, mail_withheld) = (query.cle, query.courriel == "retenu");
     let (consultation, theme, submitted) = state
         .db(move |conn| -> Result<_, AppError> {
             let (consultation, theme) = consultation_theme(conn, &slug, &position)?;
@@ -223,6 +235,7 @@ pub async fn thanks(
             theme: theme.title,
             kind: submitted.contribution.kind.label(),
             body: submitted.contribution.body,
+            mail_withheld: mail_withheld && !submitted.followed,
             followed: submitted.followed,
         },
         StatusCode::OK,

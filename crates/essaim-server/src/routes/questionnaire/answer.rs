@@ -8,16 +8,16 @@ use askama::Template;
 use essaim_contributions::questionnaire::answers::{check_all, check_section, readable, Answers, FieldError};
 use essaim_contributions::questionnaire::definition::Definition;
 use essaim_contributions::questionnaire::links::LinkProblem;
-use essaim_contributions::questionnaire::mail::enqueue_resume_link;
 use essaim_contributions::questionnaire::responses::{
-    response_for_link, save_section, send_new_links, set_email, start_public_with_link, submit, InvitationState,
-    Refused, Response, ResponseStatus, Saved, SubmitContext,
+    mail_resume_link, response_for_link, save_section, send_new_links, start_public_with_link, submit, InvitationState,
+    Mailed, Refused, Response, ResponseStatus, Saved, SubmitContext,
 };
 use essaim_contributions::questionnaire::store::{
     find_questionnaire, published_version, questionnaire_of, version, QuestionnaireStatus,
 };
 use essaim_core::db::DbConnection;
 use essaim_core::domain::consultation::{find_consultation, frame_of, ConsultationFrame};
+use essaim_core::mail::limits::Requester;
 use serde::Deserialize;
 
 use super::form::{posted_answers, question_view, Control, QuestionView};
@@ -267,6 +267,8 @@ pub async fn show_page(
             "Le questionnaire est clos : vos réponses restent enregistrées, mais ne peuvent plus être envoyées."
                 .to_owned(),
         )
+    } else if query.lien.as_deref() == Some("limite") {
+        Some("Votre adresse est enregistrée, mais le lien n'a pas été envoyé : plusieurs messages ont déjà été demandés dans l'heure pour cette adresse ou depuis votre connexion. Réessayez dans une heure ; vos réponses restent enregistrées.".to_owned())
     } else if query.lien.is_some() {
         Some("Le lien pour reprendre vos réponses vient d'être envoyé à votre adresse.".to_owned())
     } else if query.enregistre.is_some() {
@@ -549,6 +551,7 @@ pub async fn mail_link(
     let email = form.0.iter().find(|(k, _)| k == "email").map(|(_, v)| v.clone()).unwrap_or_default();
     let page: usize = form.0.iter().find(|(k, _)| k == "page").and_then(|(_, v)| v.parse().ok()).unwrap_or(1);
     let base_url = state.config.base_url.clone();
+    let requester = Requester(state.client_pseudonym(&req).await?);
     let lookup = token.clone();
     let outcome = state
         .db(move |conn| -> Result<_, AppError> {
@@ -556,13 +559,14 @@ pub async fn mail_link(
                 Ok(c) => c,
                 Err(why) => return Ok(Err(why)),
             };
-            set_email(conn, c.response.id, &email)?;
-            enqueue_resume_link(conn, email.trim(), &c.definition.title, &lookup, &base_url)?;
-            Ok(Ok(()))
+            let mailed =
+                mail_resume_link(conn, c.response.id, &email, (&c.definition.title, &lookup, &base_url), &requester)?;
+            Ok(Ok(mailed))
         })
         .await;
     match outcome {
-        Ok(Ok(())) => Ok(see_other(format!("{}?lien=envoye", page_url(&token, page)))),
+        Ok(Ok(Mailed::Queued)) => Ok(see_other(format!("{}?lien=envoye", page_url(&token, page)))),
+        Ok(Ok(Mailed::Withheld)) => Ok(see_other(format!("{}?lien=limite", page_url(&token, page)))),
         Ok(Err(why)) => unopened(&req, why),
         Err(AppError::Invalid(errors)) => {
             let c = match context(&state, token.clone()).await? {
@@ -589,14 +593,28 @@ pub async fn new_link(
 ) -> Result<HttpResponse, AppError> {
     let email = form.into_inner().email;
     let base_url = state.config.base_url.clone();
-    state.db(move |conn| send_new_links(conn, &email, &base_url).map_err(AppError::from)).await?;
+    let requester = Requester(state.client_pseudonym(&req).await?);
+    let mailed =
+        state.db(move |conn| send_new_links(conn, &email, &base_url, &requester).map_err(AppError::from)).await?;
+    let (heading, message, status) = match mailed {
+        Mailed::Queued => (
+            "Vérifiez votre messagerie",
+            "Si cette adresse a reçu une invitation ou a demandé un lien de reprise, un nouveau lien vient de lui être envoyé. Il peut mettre quelques minutes à arriver.",
+            StatusCode::OK,
+        ),
+        Mailed::Withheld => (
+            "Trop de demandes",
+            "Plusieurs messages ont déjà été demandés dans l'heure pour cette adresse ou depuis votre connexion : aucun nouveau message n'est envoyé. Réessayez dans une heure ; vos réponses restent enregistrées.",
+            StatusCode::TOO_MANY_REQUESTS,
+        ),
+    };
     render(
         &LinkProblemPage {
             layout: Layout::for_request(&req, "Nouveau lien", "questionnaire"),
-            heading: "Vérifiez votre messagerie",
-            message: "Si cette adresse a reçu une invitation ou a demandé un lien de reprise, un nouveau lien vient de lui être envoyé. Il peut mettre quelques minutes à arriver.",
+            heading,
+            message,
             sent: true,
         },
-        StatusCode::OK,
+        status,
     )
 }
