@@ -37,6 +37,8 @@ const ANSWERS = {
   'dispositifs.finance_solidaire': ['connu'],
   'dispositifs.contrat_impact': ['inconnu'],
   'dispositifs.iae': ['non_concerne'],
+  // The last page's open answer has no theme: staff give it one from their home (below).
+  mot_de_la_fin: ['Merci de nous consulter : recommencez à chaque édition.'],
 };
 
 /** The text of an .eml, whatever its transfer encoding (quoted-printable or base64 parts). */
@@ -210,5 +212,25 @@ test('the staff results page counts the responses, with charts and tables', asyn
   await page.waitForLoadState('load');
   assert.match(await page.locator('main').innerText(), /Maine-et-Loire/);
   await expectAccessible(page, 'résultats filtrés');
+  await context.close();
+});
+
+test('staff find the answers without a theme on their home and give them one', async () => {
+  const [context, page] = await newPage();
+  await logIn(page, env.server.base, ACCOUNTS.staff);
+  await page.getByRole('link', { name: 'Espace équipe' }).click();
+  await page.waitForLoadState('load');
+  assert.equal(await heading(page), 'Espace équipe');
+  await expectAccessible(page, 'espace équipe');
+  await page.getByRole('link', { name: /Pays de la Loire 2016/ }).click();
+  await page.waitForLoadState('load');
+  assert.match(await page.locator('main').innerText(), /contribution\(s\) sans thème/);
+  await expectAccessible(page, "accueil de l'équipe");
+  await page.getByLabel(/recommencez à chaque édition/).first().check();
+  await page.getByLabel('Thème à leur donner').selectOption('5');
+  await page.getByRole('button', { name: 'Donner ce thème' }).click();
+  await page.waitForLoadState('load');
+  assert.match(await page.locator('[role=status]').first().innerText(), /1 contribution\(s\) ont reçu leur thème/);
+  await expectAccessible(page, 'thème donné');
   await context.close();
 });

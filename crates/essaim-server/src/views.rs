@@ -18,6 +18,8 @@ pub struct UserView {
     pub role_label: &'static str,
     /// Shows the administration link.
     pub is_admin: bool,
+    /// Shows the staff's link (administrators and staff).
+    pub is_staff: bool,
 }
 
 /// What the common layout needs.
@@ -44,6 +46,7 @@ impl Layout {
                 name: a.display_name,
                 role_label: a.role.label(),
                 is_admin: a.role == Role::Admin,
+                is_staff: matches!(a.role, Role::Admin | Role::Staff),
             }),
             csrf_token: csrf_token(req),
             nav,
@@ -133,6 +136,12 @@ pub fn french_period(start: Option<NaiveDate>, end: Option<NaiveDate>) -> Option
 /// "28 juin 2016 à 14 h 05 (UTC)".
 pub fn french_instant(at: NaiveDateTime) -> String {
     format!("{} à {} (UTC)", french_date(at.date()), at.format("%H h %M"))
+}
+
+/// "28 juin 2016 à 14 h 05", an instant already in the consultation's time zone
+/// (`Consultation::local`).
+pub fn french_local(at: NaiveDateTime) -> String {
+    format!("{} à {}", french_date(at.date()), at.format("%H h %M"))
 }
 
 /// A contribution kind offered by a public form (a radio button), checked if it was chosen.

@@ -42,6 +42,15 @@ pub struct Consultation {
     pub time_zone: String,
 }
 
+impl Consultation {
+    /// An instant stored in UTC as the clocks of the consultation read it (its time zone,
+    /// Europe/Paris unless it names another).
+    pub fn local(&self, at: NaiveDateTime) -> NaiveDateTime {
+        let zone: chrono_tz::Tz = self.time_zone.parse().unwrap_or(chrono_tz::Europe::Paris);
+        at.and_utc().with_timezone(&zone).naive_local()
+    }
+}
+
 /// A phase of a consultation.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize)]
 #[diesel(table_name = phases)]
@@ -345,6 +354,18 @@ pub fn validate_slug(slug: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::validate_slug;
+
+    #[test]
+    fn instants_read_in_the_consultation_s_time_zone() {
+        let db = crate::testing::TestDb::new();
+        let mut conn = db.conn();
+        crate::testing::demo(&mut conn);
+        let mut consultation = super::find_consultation(&mut conn, crate::demo::DEMO_SLUG).unwrap();
+        let at = chrono::NaiveDate::from_ymd_opt(2016, 6, 28).unwrap().and_hms_opt(12, 0, 0).unwrap();
+        assert_eq!(consultation.local(at).format("%H:%M").to_string(), "14:00", "Paris in summer");
+        consultation.time_zone = "Indian/Reunion".into();
+        assert_eq!(consultation.local(at).format("%H:%M").to_string(), "16:00");
+    }
 
     #[test]
     fn slugs_are_address_safe() {

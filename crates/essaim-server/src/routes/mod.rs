@@ -1,5 +1,6 @@
-//! The route table: one folder per module (`public`, `account`, `admin`, `synthesis`,
-//! `mail`, `api`, `questionnaire`, `contributions`; `workshops` to come). A known path asked with another
+//! The route table: one folder per module (`public`, `account`, `admin`, `staff`,
+//! `synthesis`, `mail`, `api`, `questionnaire`, `contributions`, `workshops`, `stands`,
+//! `plenary`). A known path asked with another
 //! method gets 405 with `Allow`; an unknown one the French 404 (JSON under `/api`).
 
 mod account;
@@ -10,6 +11,7 @@ mod mail;
 pub(crate) mod plenary;
 mod public;
 mod questionnaire;
+mod staff;
 pub(crate) mod stands;
 mod static_files;
 mod synthesis;
@@ -122,6 +124,9 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .service(post("/staff/orientations/{id}/split", synthesis::split_orientation))
         .service(post("/staff/contributions/{id}/move", synthesis::move_contribution))
         // E-mail (staff).
+        .service(get("/staff", staff::dashboard))
+        .service(get("/staff/consultations/{slug}", staff::home))
+        .service(post("/staff/consultations/{slug}/sans-theme", staff::assign))
         .service(get("/staff/courriels", mail::outbox))
         .service(post("/staff/courriels/{id}/relancer", mail::retry))
         // The questionnaire aux acteurs.

@@ -9,6 +9,7 @@ mod edit;
 mod moderation;
 mod queue;
 mod record;
+mod theme;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -32,6 +33,7 @@ pub use record::{
     clean_text, record_bulk, record_contribution, Author, NewContribution, Recorded, ValidContribution,
     MAX_CONTRIBUTION_CHARS, MAX_IDEMPOTENCY_KEY_CHARS,
 };
+pub use theme::{assign_theme, count_without_theme, without_theme, UNTHEMED_PAGE};
 
 /// One contribution, whatever its channel.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize)]

@@ -28,6 +28,8 @@ struct OverviewPage {
     slug: String,
     consultation_title: String,
     themes: Vec<ThemeLine>,
+    /// Contributions with no theme, which no synthesis reads until staff give them one.
+    without_theme: i64,
 }
 
 /// The overview page.
@@ -39,7 +41,7 @@ pub async fn overview(
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
     let key = slug.clone();
-    let (title, themes) = state
+    let (title, themes, without_theme) = state
         .db(move |conn| -> Result<_, AppError> {
             let consultation = find_consultation(conn, &key)?;
             let mut lines = Vec::new();
@@ -55,12 +57,16 @@ pub async fn overview(
                     unplaced: standing.unplaced,
                 });
             }
-            Ok((consultation.title, lines))
+            let without_theme = essaim_core::domain::contribution::count_without_theme(conn, consultation.id)?;
+            Ok((consultation.title, lines, without_theme))
         })
         .await?;
-    let page =
-        OverviewPage {
-            layout: Layout::for_request(&req, "Synthèse", "home"), slug, consultation_title: title, themes
-        };
+    let page = OverviewPage {
+        layout: Layout::for_request(&req, "Synthèse", "home"),
+        slug,
+        consultation_title: title,
+        themes,
+        without_theme,
+    };
     render(&page, StatusCode::OK)
 }
