@@ -70,6 +70,10 @@ pub enum CoreError {
     /// The record already exists.
     #[error("conflit : {0}")]
     Conflict(String),
+    /// The consultation takes no new contribution (closed or archived); the message says so
+    /// in French.
+    #[error("{0}")]
+    Closed(String),
     /// An e-mail could not be written or sent.
     #[error("courriel : {0}")]
     Mail(String),
@@ -87,6 +91,7 @@ impl CoreError {
             CoreError::NotFound(_) => "not_found",
             CoreError::Validation(_) => "invalid_input",
             CoreError::Conflict(_) => "conflict",
+            CoreError::Closed(_) => "consultation_closed",
             CoreError::Mail(_) => "mail_error",
             CoreError::Internal(_) => "internal_error",
         }

@@ -134,6 +134,14 @@ enum ConsultationCommand {
     },
     /// Écrit le schéma JSON du fichier de paramétrage (docs/consultation.schema.json).
     Schema,
+    /// Change l'état de la consultation : draft (en préparation), open (ouverte), closed
+    /// (close : plus aucune contribution) ou archived (archivée, en lecture seule, définitif).
+    State {
+        /// Identifiant court de la consultation.
+        slug: String,
+        /// draft, open, closed ou archived.
+        state: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -458,6 +466,7 @@ fn execute(cli: Cli) -> Result<(), String> {
                 ConsultationCommand::Export { slug } => consultation::export(&mut conn, &slug)?,
                 ConsultationCommand::Import { file } => consultation::import(&mut conn, &file)?,
                 ConsultationCommand::Schema => essaim_core::domain::setup::schema(),
+                ConsultationCommand::State { slug, state } => consultation::set_state(&mut conn, &slug, &state)?,
             };
             print!("{out}");
             Ok(())

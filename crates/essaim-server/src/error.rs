@@ -200,6 +200,7 @@ impl From<CoreError> for AppError {
             CoreError::NotFound(_) => AppError::NotFound,
             CoreError::Validation(errors) => AppError::Invalid(errors),
             CoreError::Conflict(message) => AppError::Conflict(capitalised(&message)),
+            CoreError::Closed(message) => AppError::Conflict(message),
             CoreError::Pool(detail) => AppError::Unavailable(detail),
             other => AppError::Internal(other.to_string()),
         }

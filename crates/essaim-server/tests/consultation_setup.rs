@@ -74,8 +74,15 @@ fn a_region_sets_up_its_consultation_from_the_demo_file_and_both_run_side_by_sid
     let listed = stdout(&essaim(&db, &["consultation", "list"]));
     assert!(listed.contains("ess-bretagne-2027\tdraft\tStratégie régionale de l'ESS — Bretagne 2027"), "{listed}");
     assert!(listed.contains("ess-pays-de-la-loire-2016\topen\t"), "{listed}");
+    // The old edition closes; an unknown state is refused in French.
+    let closed = stdout(&essaim(&db, &["consultation", "state", "ess-pays-de-la-loire-2016", "closed"]));
+    assert!(closed.contains("Pays de la Loire 2016 » : close."), "{closed}");
+    let refused = essaim(&db, &["consultation", "state", "ess-pays-de-la-loire-2016", "fermee"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("état « fermee » inconnu"));
 
     // What the file said is what was stored: exported again, it is the file (new ids, codes).
+    stdout(&essaim(&db, &["consultation", "state", "ess-bretagne-2027", "draft"]));
     let again: Value =
         serde_json::from_str(&stdout(&essaim(&db, &["consultation", "export", "ess-bretagne-2027"]))).unwrap();
     let mut expected = bretagne(&demo);

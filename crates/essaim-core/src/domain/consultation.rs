@@ -74,6 +74,31 @@ pub struct Phase {
     pub location: Option<String>,
 }
 
+impl Phase {
+    /// Whether `day` falls within the phase (a phase with no dates is never current; one with
+    /// a single date lasts that day).
+    pub fn covers(&self, day: NaiveDate) -> bool {
+        match (self.starts_on, self.ends_on) {
+            (Some(start), Some(end)) => start <= day && day <= end,
+            (Some(only), None) | (None, Some(only)) => only == day,
+            (None, None) => false,
+        }
+    }
+}
+
+impl Consultation {
+    /// Whether it takes new contributions: open, or a draft its staff are trying out
+    /// ([`ensure_accepting`] refuses the others).
+    pub fn accepts_contributions(&self) -> bool {
+        matches!(self.state, ConsultationState::Open | ConsultationState::Draft)
+    }
+
+    /// Today, on the consultation's clocks.
+    pub fn today(&self) -> NaiveDate {
+        self.local(crate::clock::now()).date()
+    }
+}
+
 /// One of the themes forming the *socle* of the strategy.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize)]
 #[diesel(table_name = themes)]
@@ -131,6 +156,55 @@ pub fn find_visible_consultation(conn: &mut DbConnection, slug: &str, staff: boo
         return Err(CoreError::NotFound(format!("consultation « {slug} »")));
     }
     Ok(consultation)
+}
+
+/// Refuses a new contribution to a consultation that is closed or archived, with the French
+/// message people read; a draft (staff trying its forms) and an open one take them. One read
+/// of the consultation's row, every time: a consultation closed by one server process is
+/// closed for all at once.
+pub fn ensure_accepting(conn: &mut DbConnection, consultation: Id) -> CoreResult<()> {
+    let (title, state): (String, String) =
+        consultations::table.find(consultation).select((consultations::title, consultations::state)).first(conn)?;
+    match ConsultationState::parse(&state) {
+        Some(ConsultationState::Closed) => Err(CoreError::Closed(format!(
+            "La consultation « {title} » est close : elle ne reçoit plus de contributions. Merci de votre intérêt."
+        ))),
+        Some(ConsultationState::Archived) => Err(CoreError::Closed(format!(
+            "La consultation « {title} » est archivée : on peut la lire, plus y contribuer."
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Moves a consultation to another state (docs/consultation-json.md): draft, open, closed,
+/// archived. An archived consultation stays archived. Audited (`consultation.state`).
+pub fn set_state(
+    conn: &mut DbConnection,
+    consultation: Id,
+    state: ConsultationState,
+    actor: Option<Id>,
+) -> CoreResult<Consultation> {
+    crate::db::write_transaction(conn, |conn| {
+        let before = find_consultation_by_id(conn, consultation)?;
+        if before.state == ConsultationState::Archived && state != ConsultationState::Archived {
+            return Err(CoreError::Conflict(format!(
+                "la consultation « {} » est archivée : elle ne se rouvre pas (préparez la suivante à partir de son paramétrage)",
+                before.title
+            )));
+        }
+        diesel::update(consultations::table.find(consultation)).set(consultations::state.eq(state)).execute(conn)?;
+        crate::domain::audit::record(
+            conn,
+            crate::domain::audit::AuditEvent::new(
+                actor,
+                "consultation.state",
+                "consultation",
+                Some(consultation.to_string()),
+            )
+            .with_details(serde_json::json!({ "before": before.state.as_str(), "after": state.as_str() })),
+        )?;
+        Ok(Consultation { state, ..before })
+    })
 }
 
 /// One consultation by its slug.

@@ -5,8 +5,9 @@
 use std::path::Path;
 
 use essaim_core::db::DbConnection;
-use essaim_core::domain::consultation::list_consultations;
+use essaim_core::domain::consultation::{find_consultation, list_consultations};
 use essaim_core::domain::setup;
+use essaim_core::domain::ConsultationState;
 use essaim_core::CoreError;
 
 use crate::sections::SECTIONS;
@@ -45,6 +46,16 @@ pub fn import(conn: &mut DbConnection, path: &Path) -> Result<String, String> {
     }
     out.push_str(".\n");
     Ok(out)
+}
+
+/// Moves a consultation to another state.
+pub fn set_state(conn: &mut DbConnection, slug: &str, state: &str) -> Result<String, String> {
+    let wanted = ConsultationState::parse(state.trim())
+        .ok_or_else(|| format!("état « {state} » inconnu : draft, open, closed ou archived"))?;
+    let consultation = find_consultation(conn, slug).map_err(|_| format!("consultation « {slug} » introuvable"))?;
+    let changed =
+        essaim_core::domain::consultation::set_state(conn, consultation.id, wanted, None).map_err(|e| e.to_string())?;
+    Ok(format!("Consultation « {} » : {}.\n", changed.title, changed.state.label().to_lowercase()))
 }
 
 /// The refusals of a set-up file, one per line, each naming its field.

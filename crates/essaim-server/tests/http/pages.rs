@@ -109,3 +109,48 @@ async fn a_draft_consultation_is_seen_by_staff_only_and_open_ones_come_first() {
     let page = b.get("/consultations/ess-bretagne-2027").await;
     assert_eq!(page.status, StatusCode::OK, "its staff see it");
 }
+
+#[actix_web::test]
+async fn the_public_page_follows_the_set_up_its_themes_its_current_phase_and_its_state() {
+    use essaim_core::domain::consultation::{find_consultation, set_state};
+    use essaim_core::domain::setup::ThemeSetup;
+    let mut b = browser().await;
+    let mut file = essaim_core::demo::demo_setup();
+    file.sections.clear();
+    file.consultation.slug = "ess-bretagne-2027".into();
+    file.consultation.title = "Stratégie régionale de l'ESS — Bretagne 2027".into();
+    let today = chrono::Utc::now().date_naive();
+    file.consultation.starts_on = Some(today - chrono::Duration::days(60));
+    file.consultation.ends_on = Some(today + chrono::Duration::days(200));
+    for (n, phase) in file.phases.iter_mut().enumerate() {
+        let start = today + chrono::Duration::days(40 * n as i64 - 45);
+        (phase.starts_on, phase.ends_on) = (Some(start), Some(start + chrono::Duration::days(39)));
+    }
+    file.themes.push(ThemeSetup { title: "Transition écologique".into(), description: String::new() });
+    essaim_core::domain::setup::import(&mut b.db.conn(), &file, &[]).unwrap();
+
+    let page = b.get("/consultations/ess-bretagne-2027").await;
+    let text = page.text();
+    assert!(text.contains("Les 6 thèmes du socle de la stratégie"), "the number of themes, not « cinq »");
+    let current: Vec<&str> = page.body.split("aria-current=\"step\"").skip(1).collect();
+    assert_eq!(current.len(), 1, "one phase under way today");
+    assert!(current[0].contains("Questionnaire aux acteurs"), "the second phase is the current one");
+    assert!(text.contains("/consultations/ess-bretagne-2027/contribuer/6"), "open: the forms are offered");
+
+    let id = find_consultation(&mut b.db.conn(), "ess-bretagne-2027").unwrap().id;
+    set_state(&mut b.db.conn(), id, essaim_core::domain::ConsultationState::Closed, None).unwrap();
+    let page = b.get("/consultations/ess-bretagne-2027").await;
+    assert!(page.text().contains("La consultation est close"), "{}", page.text());
+    assert!(!page.body.contains("/contribuer/"), "no form offered once closed");
+    let form = b.get("/consultations/ess-bretagne-2027/contribuer/1").await;
+    let csrf = form.body.split("name=\"csrf_token\" value=\"").nth(1).map(|r| r.split('"').next().unwrap().to_owned());
+    let csrf = csrf.unwrap_or(b.csrf().await);
+    let sent = b
+        .post(
+            "/consultations/ess-bretagne-2027/contribuer/1",
+            &[("csrf_token", &csrf), ("kind", "proposition"), ("body", "Arrivée après la clôture"), ("email", "")],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::CONFLICT);
+    assert!(sent.text().contains("est close : elle ne reçoit plus de contributions"), "{}", sent.text());
+}

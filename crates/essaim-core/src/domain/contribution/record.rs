@@ -7,6 +7,7 @@ use super::moderation::{initial_status, Submitter};
 use super::{find_by_idempotency_key, Contribution};
 use crate::clock::now;
 use crate::db::{DbConnection, Id};
+use crate::domain::consultation::ensure_accepting;
 use crate::domain::vocab::{AuthorKind, Channel, ContributionKind};
 use crate::error::{CoreError, CoreResult, ValidationErrors};
 use crate::schema::{consultations, contributions, themes};
@@ -263,18 +264,22 @@ fn same_submission(stored: &Contribution, new: &Contribution) -> bool {
 /// written by one statement (`INSERT … ON CONFLICT DO NOTHING`): however many concurrent
 /// retries arrive, one row is stored and every caller gets its id back. A key already used
 /// for a different text is a conflict.
+/// A closed or archived consultation refuses a new contribution ([`CoreError::Closed`]).
 pub fn record_contribution(conn: &mut DbConnection, input: NewContribution) -> CoreResult<Recorded> {
     let themes = theme_ids(conn, input.consultation_id)?;
     let valid = input.validate(&themes).map_err(CoreError::Validation)?;
     let row = valid.0;
     let Some(key) = row.idempotency_key.clone() else {
+        ensure_accepting(conn, row.consultation_id)?;
         diesel::insert_into(contributions::table).values(row.clone()).execute(conn)?;
         return Ok(Recorded::New(row));
     };
-    // The usual retry finds its row at once, without a write.
+    // The usual retry finds its row at once, without a write: what was accepted before the
+    // consultation closed is still answered as accepted.
     if let Some(stored) = find_by_idempotency_key(conn, &key)? {
         return again(stored, &row);
     }
+    ensure_accepting(conn, row.consultation_id)?;
     let inserted = match conn {
         DbConnection::Sqlite(c) => diesel::insert_into(contributions::table)
             .values(row.clone())
@@ -314,6 +319,14 @@ const BULK_CHUNK: usize = 1_000;
 /// `MultiBackend` cannot build a multi-row `INSERT` for SQLite, so this is one of the rare
 /// places that matches on the backend: the same statement shape, typed per backend.
 pub fn record_bulk(conn: &mut DbConnection, rows: &[ValidContribution]) -> CoreResult<()> {
+    // A closed or archived consultation refuses them all: checked once per consultation.
+    let mut checked: Vec<Id> = Vec::with_capacity(1);
+    for row in rows {
+        if !checked.contains(&row.0.consultation_id) {
+            ensure_accepting(conn, row.0.consultation_id)?;
+            checked.push(row.0.consultation_id);
+        }
+    }
     for chunk in rows.chunks(BULK_CHUNK) {
         let values: Vec<Contribution> = chunk.iter().map(|v| v.0.clone()).collect();
         match conn {

@@ -5,7 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use essaim_contributions::questionnaire::store::{questionnaire_of, QuestionnaireStatus};
 use essaim_core::domain::consultation::{find_visible_consultation, phases_of, public_consultations, territories_of};
-use essaim_core::domain::Role;
+use essaim_core::domain::{ConsultationState, Role};
 use essaim_workshops::theme_overview;
 
 use crate::app::AppState;
@@ -73,6 +73,8 @@ struct PhaseLine {
     dates: String,
     title: String,
     location: Option<String>,
+    /// Today falls within it (in the consultation's time zone).
+    current: bool,
 }
 
 #[derive(Template)]
@@ -88,6 +90,12 @@ struct ConsultationPage {
     themes: Vec<ThemeLine>,
     show_counts: bool,
     questionnaire_open: bool,
+    /// The forms are offered (open, or a draft its staff try).
+    accepting: bool,
+    /// Closed or archived: no form is offered, a notice says why.
+    closed_notice: Option<String>,
+    /// « Les 6 thèmes du socle de la stratégie ».
+    themes_heading: String,
     phases: Vec<PhaseLine>,
 }
 
@@ -127,6 +135,18 @@ pub async fn consultation(
         })
         .await?;
     let show_counts = staff;
+    let accepting = consultation.accepts_contributions();
+    let today = consultation.today();
+    let closed_notice = match consultation.state {
+        ConsultationState::Closed => Some("La consultation est close : elle ne reçoit plus de contributions. Merci à toutes celles et ceux qui y ont pris part."),
+        ConsultationState::Archived => Some("Cette consultation est archivée : elle se lit, elle ne reçoit plus de contributions."),
+        _ => None,
+    }
+    .map(str::to_owned);
+    let themes_heading = match overview.len() {
+        1 => "Le thème de la stratégie".to_owned(),
+        n => format!("Les {n} thèmes du socle de la stratégie"),
+    };
     let page = ConsultationPage {
         layout: Layout::for_request(&req, consultation.title.clone(), "home"),
         period: french_period(consultation.starts_on, consultation.ends_on),
@@ -134,7 +154,7 @@ pub async fn consultation(
         title: consultation.title,
         description: consultation.description,
         region: consultation.region,
-        territories: territories.iter().map(|t| format!("{} ({})", t.name, t.code)).collect::<Vec<_>>().join(", "),
+        territories: territories.iter().map(essaim_core::domain::territory::label).collect::<Vec<_>>().join(", "),
         themes: overview
             .into_iter()
             .map(|s| ThemeLine {
@@ -146,10 +166,18 @@ pub async fn consultation(
             })
             .collect(),
         show_counts,
-        questionnaire_open,
+        questionnaire_open: questionnaire_open && accepting,
+        accepting,
+        closed_notice,
+        themes_heading,
         phases: phases
             .into_iter()
-            .map(|p| PhaseLine { dates: phase_dates(p.starts_on, p.ends_on), title: p.title, location: p.location })
+            .map(|p| PhaseLine {
+                current: p.covers(today),
+                dates: phase_dates(p.starts_on, p.ends_on),
+                title: p.title,
+                location: p.location,
+            })
             .collect(),
     };
     render(&page, StatusCode::OK)
