@@ -123,7 +123,11 @@ pub fn record_many(
                 .expect("valid contribution")
         })
         .collect();
-    crate::db::write_transaction(conn, |conn| crate::domain::contribution::record_bulk(conn, &rows)).expect("bulk");
+    crate::db::write_transaction(conn, |conn| {
+        let accepting = crate::domain::consultation::ensure_accepting(conn, consultation)?;
+        crate::domain::contribution::record_bulk(conn, accepting, &rows)
+    })
+    .expect("bulk");
 }
 
 /// The id of the demo account of a role (`admin`, `staff`, `facilitator`).

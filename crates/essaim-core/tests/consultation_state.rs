@@ -2,7 +2,7 @@
 //! accepted before is still answered as accepted; an archived one never reopens.
 
 use essaim_core::demo::DEMO_SLUG;
-use essaim_core::domain::consultation::{find_consultation, set_state};
+use essaim_core::domain::consultation::{ensure_accepting, find_consultation, set_state};
 use essaim_core::domain::contribution::{record_bulk, record_contribution, Recorded};
 use essaim_core::domain::ConsultationState;
 use essaim_core::testing::{contribution, demo, TestDb};
@@ -25,10 +25,11 @@ fn closed_refuses_new_contributions_keeps_replays_and_archived_stays_archived() 
         "a retry of what was accepted is answered as accepted"
     );
     let bulk = contribution(consultation, themes[1].id, "Import tardif").validate(&[themes[1].id]).unwrap();
-    assert!(matches!(record_bulk(&mut conn, std::slice::from_ref(&bulk)), Err(CoreError::Closed(_))));
+    assert!(matches!(ensure_accepting(&mut conn, consultation), Err(CoreError::Closed(_))), "no proof, no bulk");
 
     set_state(&mut conn, consultation, ConsultationState::Open, None).unwrap();
-    record_bulk(&mut conn, &[bulk]).expect("reopened: taken again");
+    let accepting = ensure_accepting(&mut conn, consultation).unwrap();
+    record_bulk(&mut conn, accepting, &[bulk]).expect("reopened: taken again");
 
     set_state(&mut conn, consultation, ConsultationState::Archived, None).unwrap();
     assert!(matches!(set_state(&mut conn, consultation, ConsultationState::Open, None), Err(CoreError::Conflict(_))));

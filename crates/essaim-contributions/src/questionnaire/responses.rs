@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use essaim_core::clock::now;
 use essaim_core::db::{write_transaction, DbConnection, Id};
-use essaim_core::domain::consultation::{frame_of, themes_of, ConsultationFrame};
+use essaim_core::domain::consultation::{ensure_accepting, frame_of, themes_of, Accepting, ConsultationFrame};
 use essaim_core::domain::contribution::{
     record_bulk, record_contribution, Author, NewContribution, Submitter, ValidContribution,
 };
@@ -632,6 +632,9 @@ pub struct PreparedResponse {
     legal_family: Option<String>,
     contributions: Vec<(String, ValidContribution)>,
     confirmation: Option<(std::sync::Arc<Definition>, std::sync::Arc<ConsultationFrame>)>,
+    /// The consultation took contributions when this was prepared (off the committing thread);
+    /// otherwise the French refusal, which stands unless the key replays a stored response.
+    accepting: Result<Accepting, String>,
 }
 
 /// Reads and checks a response sent whole: its answers against the published version, the
@@ -664,6 +667,19 @@ pub fn prepare_whole(
     answers.retain_known(&definition);
     answers.clear_hidden(&definition);
     let consultation = questionnaire_row.consultation_id;
+    let accepting = match ensure_accepting(conn, consultation) {
+        Ok(accepting) => Ok(accepting),
+        // A retry of a response stored before the consultation closed is answered as it was
+        // (`store_whole` replays it); anything new is refused there.
+        Err(CoreError::Closed(message)) => {
+            let stored: i64 = responses::table.filter(responses::submit_key.eq(key)).count().get_result(conn)?;
+            if stored == 0 {
+                return Err(SubmitError::Store(CoreError::Closed(message)));
+            }
+            Err(message)
+        }
+        Err(other) => return Err(SubmitError::Store(other)),
+    };
     let frame = frame_of(conn, consultation)?;
     let errors = check_all(&definition, &frame, &answers);
     if !errors.is_empty() {
@@ -703,6 +719,7 @@ pub fn prepare_whole(
         legal_family,
         contributions,
         confirmation: if definition.anonymous { None } else { Some((definition, frame)) },
+        accepting,
     })
 }
 
@@ -764,7 +781,8 @@ pub fn store_whole(
         return replay(conn, &prepared);
     }
     let rows: Vec<ValidContribution> = prepared.contributions.iter().map(|(_, c)| c.clone()).collect();
-    record_bulk(conn, &rows)?;
+    let accepting = prepared.accepting.clone().map_err(CoreError::Closed)?;
+    record_bulk(conn, accepting, &rows)?;
     let ids: Vec<Id> = rows.iter().map(|c| c.contribution().id).collect();
     let by_question: Vec<_> = prepared
         .contributions

@@ -118,7 +118,8 @@ fn seed_contributions(
         input.territory_id = territories.get(territory).copied();
         rows.push(input.validate(&theme_ids).map_err(CoreError::Validation)?);
     }
-    record_bulk(conn, &rows)
+    let accepting = crate::domain::consultation::ensure_accepting(conn, consultation)?;
+    record_bulk(conn, accepting, &rows)
 }
 
 /// Gives the demo consultation one module's section of the demo file, for a demo seeded

@@ -158,11 +158,24 @@ pub fn find_visible_consultation(conn: &mut DbConnection, slug: &str, staff: boo
     Ok(consultation)
 }
 
+/// Proof that a consultation took contributions when [`ensure_accepting`] read it: what
+/// `record_bulk` asks for, so a bulk write cannot skip the check, and a caller on a hot path
+/// (the questionnaire API's group commit) makes it before the write, off the committing thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Accepting(Id);
+
+impl Accepting {
+    /// The consultation checked.
+    pub fn consultation(&self) -> Id {
+        self.0
+    }
+}
+
 /// Refuses a new contribution to a consultation that is closed or archived, with the French
 /// message people read; a draft (staff trying its forms) and an open one take them. One read
 /// of the consultation's row, every time: a consultation closed by one server process is
 /// closed for all at once.
-pub fn ensure_accepting(conn: &mut DbConnection, consultation: Id) -> CoreResult<()> {
+pub fn ensure_accepting(conn: &mut DbConnection, consultation: Id) -> CoreResult<Accepting> {
     let (title, state): (String, String) =
         consultations::table.find(consultation).select((consultations::title, consultations::state)).first(conn)?;
     match ConsultationState::parse(&state) {
@@ -172,7 +185,7 @@ pub fn ensure_accepting(conn: &mut DbConnection, consultation: Id) -> CoreResult
         Some(ConsultationState::Archived) => Err(CoreError::Closed(format!(
             "La consultation « {title} » est archivée : on peut la lire, plus y contribuer."
         ))),
-        _ => Ok(()),
+        _ => Ok(Accepting(consultation)),
     }
 }
 

@@ -165,3 +165,23 @@ async fn a_response_sent_whole_is_followed_through_the_response_without_rows_of_
     let listed = essaim_contributions::questionnaire::follow::followed(&mut conn, follow).unwrap();
     assert_eq!(listed.iter().map(|f| f.contribution.id).collect::<Vec<_>>(), recorded);
 }
+
+#[actix_web::test]
+async fn a_closed_consultation_refuses_a_response_sent_whole_in_french_and_keeps_the_one_sent_before() {
+    use essaim_core::domain::consultation::{find_consultation, set_state};
+    let b = browser().await;
+    let before = json!({ "idempotency_key": "avant-cloture", "answers": complete_answers() });
+    let first = b.request_from("192.0.2.30", json_post(RESPONSES, &before)).await;
+    assert!(first.status.is_success(), "{}", first.body);
+    let id = find_consultation(&mut b.db.conn(), essaim_core::demo::DEMO_SLUG).unwrap().id;
+    set_state(&mut b.db.conn(), id, essaim_core::domain::ConsultationState::Closed, None).unwrap();
+
+    let late = json!({ "idempotency_key": "apres-cloture", "answers": complete_answers() });
+    let refused = b.request_from("192.0.2.30", json_post(RESPONSES, &late)).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    assert!(refused.json()["error"]["message"].as_str().unwrap().contains("est close"), "{}", refused.body);
+    let replay = b.request_from("192.0.2.30", json_post(RESPONSES, &before)).await;
+    assert_eq!(replay.json()["id"], first.json()["id"], "what was accepted before is answered as accepted");
+    let stored: i64 = responses::table.count().get_result(&mut b.db.conn()).unwrap();
+    assert_eq!(stored, 1);
+}

@@ -169,8 +169,9 @@ pub fn import_contributions(
             return Err(ImportError::Lines { errors, refused });
         }
         let total = checked.contributions.len();
+        let accepting = essaim_core::domain::consultation::ensure_accepting(conn, consultation.id)?;
         for (index, chunk) in checked.contributions.chunks(10_000).enumerate() {
-            record_bulk(conn, chunk)?;
+            record_bulk(conn, accepting, chunk)?;
             progress(Progress::Written((index * 10_000 + chunk.len()).min(total), total));
         }
         record(

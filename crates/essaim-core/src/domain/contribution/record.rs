@@ -7,7 +7,7 @@ use super::moderation::{initial_status, Submitter};
 use super::{find_by_idempotency_key, Contribution};
 use crate::clock::now;
 use crate::db::{DbConnection, Id};
-use crate::domain::consultation::ensure_accepting;
+use crate::domain::consultation::{ensure_accepting, Accepting};
 use crate::domain::vocab::{AuthorKind, Channel, ContributionKind};
 use crate::error::{CoreError, CoreResult, ValidationErrors};
 use crate::schema::{consultations, contributions, themes};
@@ -318,14 +318,13 @@ const BULK_CHUNK: usize = 1_000;
 ///
 /// `MultiBackend` cannot build a multi-row `INSERT` for SQLite, so this is one of the rare
 /// places that matches on the backend: the same statement shape, typed per backend.
-pub fn record_bulk(conn: &mut DbConnection, rows: &[ValidContribution]) -> CoreResult<()> {
-    // A closed or archived consultation refuses them all: checked once per consultation.
-    let mut checked: Vec<Id> = Vec::with_capacity(1);
-    for row in rows {
-        if !checked.contains(&row.0.consultation_id) {
-            ensure_accepting(conn, row.0.consultation_id)?;
-            checked.push(row.0.consultation_id);
-        }
+///
+/// `accepting` is [`ensure_accepting`]'s proof that their consultation takes contributions
+/// (made in the same transaction, or just before it on a hot path); rows of another
+/// consultation are refused.
+pub fn record_bulk(conn: &mut DbConnection, accepting: Accepting, rows: &[ValidContribution]) -> CoreResult<()> {
+    if rows.iter().any(|row| row.0.consultation_id != accepting.consultation()) {
+        return Err(CoreError::Internal("contributions d'une autre consultation que celle vérifiée".into()));
     }
     for chunk in rows.chunks(BULK_CHUNK) {
         let values: Vec<Contribution> = chunk.iter().map(|v| v.0.clone()).collect();
