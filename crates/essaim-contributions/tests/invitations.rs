@@ -43,7 +43,7 @@ fn a_bad_line_is_named_and_nothing_is_kept_and_duplicates_are_merged() {
     let invitees = parse_invitees(&mut conn, consultation, good).unwrap().unwrap();
     assert_eq!(invitees.len(), 2);
     assert_eq!(invitees[0].organisation, "Les Écossolies");
-    let Err(InviteFileError::File(message)) = parse_invitees(&mut conn, consultation, "nom,adresse\nx,y\n").unwrap()
+    let Err(InviteFileError::File(message)) = parse_invitees(&mut conn, consultation, "name,mail_pro\nx,y\n").unwrap()
     else {
         panic!("columns")
     };
@@ -195,4 +195,40 @@ fn an_anonymous_response_keeps_no_link_to_its_invitation() {
     let version: i32 =
         essaim_contributions::questionnaire::store::version(&mut conn, sent.response.version_id).unwrap().number;
     assert_eq!(version, 2);
+}
+
+#[test]
+fn columns_pasted_from_a_spreadsheet_are_read_with_french_headers_or_none() {
+    let (db, consultation, _) = setup();
+    let mut conn = db.conn();
+    let french = "Structure;Courriel;Département\nLes Écossolies;contact@ecossolies.fr;44\n";
+    let invitees = parse_invitees(&mut conn, consultation, french).unwrap().unwrap();
+    assert_eq!((invitees[0].organisation.as_str(), invitees[0].territory_id.is_some()), ("Les Écossolies", true));
+    // Copied cells: tabs, no header, the documented order; a bad line named as pasted.
+    let pasted = "IRESA\tiresa@exemple.fr\t49\nCEAS\tceas@exemple.fr\t72\n";
+    let invitees = parse_invitees(&mut conn, consultation, pasted).unwrap().unwrap();
+    let names: Vec<&str> = invitees.iter().map(|i| i.organisation.as_str()).collect();
+    assert_eq!(names, ["IRESA", "CEAS"], "the first line is an invitee, not a header");
+    let two_columns = "IRESA\tiresa@exemple.fr\nCEAS\tpas-une-adresse\n";
+    let Err(InviteFileError::Lines(errors)) = parse_invitees(&mut conn, consultation, two_columns).unwrap() else {
+        panic!("refused")
+    };
+    assert_eq!(errors.iter().map(|(l, _)| *l).collect::<Vec<_>>(), [2], "line 2 of what was pasted");
+}
+
+#[test]
+fn an_invited_organisation_finds_its_name_and_territory_already_on_page_one() {
+    use essaim_contributions::questionnaire::responses::open_invitation;
+    let (db, consultation, questionnaire) = setup();
+    let mut conn = db.conn();
+    let invitees =
+        parse_invitees(&mut conn, consultation, "organisation,email,territoire\nLabel ESS 85,label@exemple.fr,85\n")
+            .unwrap()
+            .unwrap();
+    invite(&mut conn, questionnaire, "Questionnaire", &invitees, BASE, None).unwrap();
+    let invitation: essaim_core::db::Id = invitations::table.select(invitations::id).first(&mut conn).unwrap();
+    let Ok(InvitationState::Response(response)) = open_invitation(&mut conn, invitation) else { panic!("opened") };
+    let answers = response.stored().answers;
+    assert_eq!(answers.values("identite.nom"), ["Label ESS 85"]);
+    assert_eq!(answers.values("identite.departement"), ["85"]);
 }

@@ -126,7 +126,7 @@ pub fn normalise_column(raw: &str) -> String {
 }
 
 /// The separator of a CSV file: the one of `,`, `;`, tab most frequent in the header line.
-fn sniff_delimiter(text: &str) -> u8 {
+pub fn sniff_delimiter(text: &str) -> u8 {
     let header = text.lines().next().unwrap_or("");
     [b',', b';', b'\t'].into_iter().max_by_key(|d| header.bytes().filter(|b| b == d).count()).unwrap_or(b',')
 }

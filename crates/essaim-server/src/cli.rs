@@ -165,7 +165,8 @@ enum QuestionnaireCommand {
 
 #[derive(Subcommand, Debug)]
 enum InvitationsCommand {
-    /// Invite chaque structure d'un CSV (colonnes organisation, email et en option territory) ;
+    /// Invite chaque structure d'un CSV (colonnes organisation, email et en option territoire,
+    /// en-têtes en français ou en anglais, ou sans en-tête dans cet ordre) ;
     /// rien n'est envoyé si une ligne est fausse.
     Send {
         /// Identifiant court de la consultation.

@@ -73,6 +73,41 @@ pub enum InviteFileError {
     Lines(Vec<(usize, String)>),
 }
 
+/// Headers the organisation's column may have (lowercased), in English or French.
+const ORGANISATION_HEADERS: &[&str] =
+    &["organisation", "organization", "structure", "nom", "nom de la structure", "organisme"];
+/// Headers of the address column.
+const EMAIL_HEADERS: &[&str] =
+    &["email", "e-mail", "courriel", "mail", "adresse", "adresse e-mail", "adresse électronique", "adresse mail"];
+/// Headers of the territory column.
+const TERRITORY_HEADERS: &[&str] = &["territory", "territoire", "département", "departement", "code"];
+
+/// The invitees' table as typed or pasted: with a header line (English or French names, in any
+/// order), or without one — columns copied from a spreadsheet, in the documented order
+/// (organisation, email, then territory) — recognised by an address where a header would be.
+/// Commas, semicolons or tabs (what a spreadsheet's copy gives).
+fn read_invitees(text: &str) -> Result<essaim_core::tabular::CsvTable, String> {
+    let table = read_csv(text)?;
+    let named = |names: &[&str]| table.headers.iter().any(|h| names.contains(&h.as_str()));
+    let headerless =
+        !named(ORGANISATION_HEADERS) && !named(EMAIL_HEADERS) && table.headers.iter().any(|h| Email::parse(h).is_ok());
+    if !headerless {
+        return Ok(table);
+    }
+    let delimiter = char::from(essaim_core::tabular::sniff_delimiter(text)).to_string();
+    let columns = ["organisation", "email", "territory"];
+    let header = columns[..table.headers.len().clamp(2, 3)].join(&delimiter);
+    let mut table = read_csv(&format!("{header}\n{text}"))?;
+    // Lines are counted in what was pasted, not with the header put in front.
+    for row in &mut table.rows {
+        row.line -= 1;
+    }
+    for refused in &mut table.refused {
+        refused.0 -= 1;
+    }
+    Ok(table)
+}
+
 /// Reads a file of invitees: every line checked, duplicates (same address) merged, nothing
 /// kept if a line is bad.
 pub fn parse_invitees(
@@ -80,18 +115,18 @@ pub fn parse_invitees(
     consultation: Id,
     text: &str,
 ) -> Result<Result<Vec<Invitee>, InviteFileError>, CoreError> {
-    let table = match read_csv(text) {
+    let table = match read_invitees(text) {
         Ok(table) => table,
         Err(message) => return Ok(Err(InviteFileError::File(message))),
     };
-    let column = |name: &str| table.headers.iter().position(|h| h == name);
-    let (Some(organisation), Some(email)) = (column("organisation"), column("email")) else {
+    let column = |names: &[&str]| table.headers.iter().position(|h| names.contains(&h.as_str()));
+    let (Some(organisation), Some(email)) = (column(ORGANISATION_HEADERS), column(EMAIL_HEADERS)) else {
         return Ok(Err(InviteFileError::File(format!(
-            "colonnes attendues : organisation, email (et en option territory) ; trouvées : {}",
+            "colonnes attendues : organisation, email (et en option territoire), ou ces colonnes dans cet ordre sans ligne d'en-tête ; trouvées : {}",
             table.headers.join(", ")
         ))));
     };
-    let territory = column("territory");
+    let territory = column(TERRITORY_HEADERS);
     let territories = territories_of(conn, consultation)?;
     let mut errors: Vec<(usize, String)> = table.refused.clone();
     let mut by_email: BTreeMap<String, (usize, Invitee)> = BTreeMap::new();

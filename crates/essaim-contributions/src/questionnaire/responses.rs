@@ -185,11 +185,45 @@ pub fn open_invitation(conn: &mut DbConnection, invitation: Id) -> CoreResult<In
     if submitted_at.is_some() {
         return Ok(InvitationState::SubmittedAnonymously);
     }
-    let email: String = invitations::table.find(invitation).select(invitations::email).first(conn)?;
-    insert_draft(conn, questionnaire, Some(invitation), Some(&email), None, &StoredAnswers::default())?;
+    let (email, organisation, territory): (String, String, Option<Id>) = invitations::table
+        .find(invitation)
+        .select((invitations::email, invitations::organisation, invitations::territory_id))
+        .first(conn)?;
+    let answers = invited_identity(conn, questionnaire, &organisation, territory)?;
+    insert_draft(conn, questionnaire, Some(invitation), Some(&email), None, &answers)?;
     existing(conn)?
         .map(|r| InvitationState::Response(Box::new(r)))
         .ok_or_else(|| CoreError::Internal("brouillon introuvable".into()))
+}
+
+/// What staff already know of an invited organisation, put in the questionnaire's identity
+/// block before its first page opens: its name, and its territory when the invitation gave one.
+/// The respondent corrects them like any answer.
+fn invited_identity(
+    conn: &mut DbConnection,
+    questionnaire: Id,
+    organisation: &str,
+    territory: Option<Id>,
+) -> CoreResult<StoredAnswers> {
+    let mut stored = StoredAnswers::default();
+    let Some(definition) = super::store::published_version(conn, questionnaire)?.map(|v| v.parsed()).transpose()?
+    else {
+        return Ok(stored);
+    };
+    let Some((_, block)) =
+        definition.questions().find(|(_, q)| matches!(q.kind, super::definition::QuestionKind::Organisation))
+    else {
+        return Ok(stored);
+    };
+    stored.answers.0.insert(format!("{}.nom", block.id), vec![organisation.to_owned()]);
+    if let Some(territory) = territory {
+        let code: String = essaim_core::schema::territories::table
+            .find(territory)
+            .select(essaim_core::schema::territories::code)
+            .first(conn)?;
+        stored.answers.0.insert(format!("{}.departement", block.id), vec![code]);
+    }
+    Ok(stored)
 }
 
 /// Starts a response through the public link.

@@ -104,6 +104,12 @@ async fn a_contribution_waits_in_the_queue_then_once_accepted_is_on_the_public_p
     let public = b.get(ACCEPTED).await;
     assert!(public.text().contains("guichet unique & régional n° 4217"), "accepted: public");
     assert!(public.body.contains("&#60;script&#62;") && !public.body.contains("<script>alert"));
+    // The words agree with the rule: not every one was read by a moderator (invited
+    // organisations, workshops and imports are accepted on arrival; docs/moderation.md).
+    assert!(!public.text().contains("retenues par la modération"));
+    assert!(public
+        .text()
+        .contains("celles des structures invitées, des ateliers et des imports de l'équipe dès leur arrivée"));
     // The consultation page links to the form and the accepted page of each theme, and staff to the queue.
     let consultation = b.get(&format!("/consultations/{SLUG}")).await;
     assert!(consultation.body.contains(&format!("href=\"{FORM}\"")));
