@@ -232,3 +232,30 @@ fn an_invited_organisation_finds_its_name_and_territory_already_on_page_one() {
     assert_eq!(answers.values("identite.nom"), ["Label ESS 85"]);
     assert_eq!(answers.values("identite.departement"), ["85"]);
 }
+
+#[test]
+fn the_page_and_the_command_share_one_rule_publish_first_and_nothing_sent_from_a_bad_list() {
+    use essaim_contributions::demo::demo_definition;
+    use essaim_contributions::questionnaire::invitations::{invite_list, remind_all, InviteRefusal};
+    use essaim_contributions::questionnaire::store::save_definition;
+    let db = TestDb::new();
+    let mut conn = db.conn();
+    let (consultation, _) = demo(&mut conn);
+    let list = "organisation,email\nA,a@exemple.fr\n";
+    assert_eq!(invite_list(&mut conn, consultation, list, BASE, None).unwrap(), Err(InviteRefusal::NoQuestionnaire));
+    save_definition(&mut conn, consultation, &demo_definition(), None).unwrap();
+    let refused = invite_list(&mut conn, consultation, list, BASE, None).unwrap();
+    assert_eq!(refused, Err(InviteRefusal::NotPublished));
+    assert_eq!(refused.unwrap_err().to_string(), "publiez le questionnaire avant d'inviter");
+    essaim_contributions::questionnaire::store::publish(&mut conn, consultation, None).unwrap();
+    let bad =
+        invite_list(&mut conn, consultation, "organisation,email\nA,a@exemple.fr\nB,pas-une-adresse\n", BASE, None)
+            .unwrap()
+            .unwrap_err();
+    assert!(bad.to_string().starts_with("1 ligne(s) refusée(s), rien n'a été envoyé\n  ligne 3 : adresse"), "{bad}");
+    let mails: i64 = outbox::table.count().get_result(&mut conn).unwrap();
+    assert_eq!(mails, 0, "nothing sent from a bad list");
+    assert_eq!(invite_list(&mut conn, consultation, list, BASE, None).unwrap().unwrap().sent, 1);
+    assert_eq!(remind_all(&mut conn, consultation, 0, BASE, None).unwrap(), Err(InviteRefusal::Interval));
+    assert!(remind_all(&mut conn, consultation, 24, BASE, None).unwrap().is_ok());
+}

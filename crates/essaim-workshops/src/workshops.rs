@@ -517,6 +517,17 @@ pub fn update_workshop(conn: &mut DbConnection, id: Id, form: &WorkshopForm, act
     })
 }
 
+/// The states a workshop in `state` may move to when `who` asks: the buttons its page offers,
+/// and the rule [`set_state`] keeps (staff may also set any state by hand).
+pub fn next_states(state: WorkshopState, who: &Account) -> Vec<WorkshopState> {
+    match state {
+        WorkshopState::Planned => vec![WorkshopState::Open],
+        WorkshopState::Open => vec![WorkshopState::Closed],
+        WorkshopState::Closed if is_staff(who) => vec![WorkshopState::Open],
+        WorkshopState::Closed => Vec::new(),
+    }
+}
+
 /// Opens or closes a workshop. A facilitator of it may open a planned workshop and close an
 /// open one; staff may set any state (reopen a closed one). Audited (`workshop.state`).
 pub fn set_state(
@@ -530,11 +541,7 @@ pub fn set_state(
         if before.state == state {
             return Ok(before);
         }
-        let allowed = is_staff(who)
-            || matches!(
-                (before.state, state),
-                (WorkshopState::Planned, WorkshopState::Open) | (WorkshopState::Open, WorkshopState::Closed)
-            );
+        let allowed = is_staff(who) || next_states(before.state, who).contains(&state);
         if !allowed {
             return Err(WorkshopError::State(
                 "Un atelier clos ne peut être rouvert que par l'équipe Région / État.".into(),
@@ -741,6 +748,10 @@ pub(crate) mod tests {
         let staff = account(&mut conn, "staff");
         let fatou = account(&mut conn, "facilitator");
         let w = create_workshop(&mut conn, consultation, &form("3", vec![fatou.id.to_string()]), staff.id).unwrap();
+        // What the page offers is what the rule allows.
+        assert_eq!(next_states(WorkshopState::Planned, &fatou), [WorkshopState::Open]);
+        assert_eq!(next_states(WorkshopState::Closed, &fatou), []);
+        assert_eq!(next_states(WorkshopState::Closed, &staff), [WorkshopState::Open]);
         assert_eq!(set_state(&mut conn, w.id, &fatou, WorkshopState::Open).unwrap().state, WorkshopState::Open);
         assert_eq!(set_state(&mut conn, w.id, &fatou, WorkshopState::Closed).unwrap().state, WorkshopState::Closed);
         assert!(matches!(set_state(&mut conn, w.id, &fatou, WorkshopState::Open), Err(WorkshopError::State(_))));

@@ -324,3 +324,96 @@ pub fn invitations_of(conn: &mut DbConnection, questionnaire: Id) -> CoreResult<
         .select(Invitation::as_select())
         .load(conn)?)
 }
+
+/// Why a list of invitees, or reminders, were not sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InviteRefusal {
+    /// The consultation has no questionnaire.
+    NoQuestionnaire,
+    /// Its questionnaire is not published yet: an invitation must lead to what people answer.
+    NotPublished,
+    /// The list does not hold (columns, or lines, named); nothing was sent.
+    List(InviteFileError),
+    /// A reminder interval under [`MIN_REMINDER_HOURS`].
+    Interval,
+}
+
+impl std::fmt::Display for InviteRefusal {
+    /// The refusal in French, as the page and the command say it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InviteRefusal::NoQuestionnaire => f.write_str("la consultation n'a pas de questionnaire"),
+            InviteRefusal::NotPublished => f.write_str("publiez le questionnaire avant d'inviter"),
+            InviteRefusal::List(InviteFileError::File(message)) => f.write_str(message),
+            InviteRefusal::List(InviteFileError::Lines(errors)) => {
+                write!(f, "{} ligne(s) refusée(s), rien n'a été envoyé", errors.len())?;
+                for (line, reason) in errors.iter().take(50) {
+                    write!(f, "\n  ligne {line} : {reason}")?;
+                }
+                Ok(())
+            }
+            InviteRefusal::Interval => {
+                write!(f, "l'intervalle entre deux relances est d'au moins {MIN_REMINDER_HOURS} heure")
+            }
+        }
+    }
+}
+
+/// The shortest interval between two mails to one organisation (reminders).
+pub const MIN_REMINDER_HOURS: i64 = 1;
+
+/// The consultation's published questionnaire and the title its mails give it.
+fn published_questionnaire(
+    conn: &mut DbConnection,
+    consultation: Id,
+) -> CoreResult<Result<(Id, String), InviteRefusal>> {
+    let Some(questionnaire) = super::store::questionnaire_of(conn, consultation)? else {
+        return Ok(Err(InviteRefusal::NoQuestionnaire));
+    };
+    let Some(version) = super::store::published_version(conn, questionnaire.id)? else {
+        return Ok(Err(InviteRefusal::NotPublished));
+    };
+    Ok(Ok((questionnaire.id, version.parsed()?.title)))
+}
+
+/// Invites the organisations of a pasted list or a file, the rules the page and the command
+/// share: the questionnaire published first, every line checked and nothing sent if one is
+/// bad, one mail each through the outbox, all in one write transaction.
+pub fn invite_list(
+    conn: &mut DbConnection,
+    consultation: Id,
+    list: &str,
+    base_url: &str,
+    actor: Option<Id>,
+) -> CoreResult<Result<Invited, InviteRefusal>> {
+    write_transaction(conn, |conn| {
+        let (questionnaire, title) = match published_questionnaire(conn, consultation)? {
+            Ok(found) => found,
+            Err(refusal) => return Ok(Err(refusal)),
+        };
+        let invitees = match parse_invitees(conn, consultation, list)? {
+            Ok(invitees) => invitees,
+            Err(refusal) => return Ok(Err(InviteRefusal::List(refusal))),
+        };
+        Ok(Ok(invite(conn, questionnaire, &title, &invitees, base_url, actor)?))
+    })
+}
+
+/// Reminds the invited organisations that have not answered, at most once per `hours`
+/// (at least [`MIN_REMINDER_HOURS`]); returns how many reminders were queued.
+pub fn remind_all(
+    conn: &mut DbConnection,
+    consultation: Id,
+    hours: i64,
+    base_url: &str,
+    actor: Option<Id>,
+) -> CoreResult<Result<usize, InviteRefusal>> {
+    if hours < MIN_REMINDER_HOURS {
+        return Ok(Err(InviteRefusal::Interval));
+    }
+    let (questionnaire, title) = match published_questionnaire(conn, consultation)? {
+        Ok(found) => found,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    Ok(Ok(remind(conn, questionnaire, &title, Duration::hours(hours), base_url, actor)?))
+}

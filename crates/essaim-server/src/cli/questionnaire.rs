@@ -5,10 +5,8 @@
 use std::path::Path;
 
 use essaim_contributions::questionnaire::import::read_definition;
-use essaim_contributions::questionnaire::invitations::{invite, parse_invitees, remind, InviteFileError};
-use essaim_contributions::questionnaire::store::{
-    latest_version, published_version, questionnaire_of, save_definition,
-};
+use essaim_contributions::questionnaire::invitations::{invite_list, remind_all};
+use essaim_contributions::questionnaire::store::{latest_version, questionnaire_of, save_definition};
 use essaim_core::db::{DbConnection, Id};
 use essaim_core::domain::consultation::find_consultation;
 use essaim_core::tabular::{decode, read_file};
@@ -54,50 +52,25 @@ pub fn import_definition(conn: &mut DbConnection, slug: &str, path: &Path) -> Re
     Ok(out)
 }
 
-/// The questionnaire's id and the title mails give it (the published version's).
-fn published(conn: &mut DbConnection, slug: &str) -> Result<(Id, String), String> {
-    let consultation = consultation_id(conn, slug)?;
-    let questionnaire = questionnaire_of(conn, consultation)
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("la consultation « {slug} » n'a pas de questionnaire"))?;
-    let version = published_version(conn, questionnaire.id)
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| "publiez le questionnaire avant d'envoyer des invitations".to_owned())?;
-    Ok((questionnaire.id, version.parsed().map_err(|e| e.to_string())?.title))
-}
-
 /// Enqueues an invitation for each new organisation of the file; nothing if a line is bad.
 pub fn send_invitations(conn: &mut DbConnection, slug: &str, path: &Path, base_url: &str) -> Result<String, String> {
-    let (questionnaire, title) = published(conn, slug)?;
     let consultation = consultation_id(conn, slug)?;
     let text = decode(read_file(path)?)?.text;
-    let invitees = match parse_invitees(conn, consultation, &text).map_err(|e| e.to_string())? {
-        Ok(invitees) => invitees,
-        Err(InviteFileError::File(message)) => return Err(format!("{} : {message}", path.display())),
-        Err(InviteFileError::Lines(errors)) => {
-            let mut message =
-                format!("{} : {} ligne(s) refusée(s), rien n'a été importé :", path.display(), errors.len());
-            for (line, reason) in errors.iter().take(50) {
-                message.push_str(&format!("\n  ligne {line} : {reason}"));
-            }
-            return Err(message);
-        }
-    };
-    let done = invite(conn, questionnaire, &title, &invitees, base_url, None).map_err(|e| e.to_string())?;
-    Ok(format!(
-        "{} invitation(s) mise(s) en file d'envoi, {} adresse(s) déjà invitée(s). Le serveur (essaim serve) les envoie.",
-        done.sent, done.already
-    ))
+    match invite_list(conn, consultation, &text, base_url, None).map_err(|e| e.to_string())? {
+        Ok(done) => Ok(format!(
+            "{} invitation(s) mise(s) en file d'envoi, {} adresse(s) déjà invitée(s). Le serveur (essaim serve) les envoie.",
+            done.sent, done.already
+        )),
+        Err(refusal) => Err(format!("{} : {refusal}", path.display())),
+    }
 }
 
 /// Enqueues a reminder for each organisation that has not answered, at most once per
 /// `hours`.
 pub fn send_reminders(conn: &mut DbConnection, slug: &str, hours: i64, base_url: &str) -> Result<String, String> {
-    if hours < 1 {
-        return Err("l'intervalle entre deux relances est d'au moins une heure (--interval-hours)".into());
+    let consultation = consultation_id(conn, slug)?;
+    match remind_all(conn, consultation, hours, base_url, None).map_err(|e| e.to_string())? {
+        Ok(sent) => Ok(format!("{sent} relance(s) mise(s) en file d'envoi.")),
+        Err(refusal) => Err(format!("{refusal} (--interval-hours)")),
     }
-    let (questionnaire, title) = published(conn, slug)?;
-    let sent = remind(conn, questionnaire, &title, chrono::Duration::hours(hours), base_url, None)
-        .map_err(|e| e.to_string())?;
-    Ok(format!("{sent} relance(s) mise(s) en file d'envoi."))
 }

@@ -7,9 +7,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use essaim_contributions::questionnaire::answers::Answers;
 use essaim_contributions::questionnaire::import::read_definition;
-use essaim_contributions::questionnaire::invitations::{
-    invitations_of, invite, parse_invitees, remind, InviteFileError,
-};
+use essaim_contributions::questionnaire::invitations::{invitations_of, invite_list, remind_all, InviteRefusal};
 use essaim_contributions::questionnaire::store::{
     latest_version, publish, published_version, questionnaire_of, save_definition, set_status, QuestionnaireStatus,
 };
@@ -348,21 +346,13 @@ pub async fn send_invitations(
     let outcome = state
         .db(move |conn| -> Result<Result<String, String>, AppError> {
             let consultation = find_consultation(conn, &lookup)?;
-            let questionnaire = questionnaire_of(conn, consultation.id)?.ok_or(AppError::NotFound)?;
-            let Some(version) = published_version(conn, questionnaire.id)? else {
-                return Ok(Err("publiez le questionnaire avant d'inviter".into()));
-            };
-            let title = version.parsed()?.title;
-            let invitees = match parse_invitees(conn, consultation.id, &pasted)? {
-                Ok(invitees) => invitees,
-                Err(InviteFileError::File(message)) => return Ok(Err(message)),
-                Err(InviteFileError::Lines(errors)) => {
-                    let lines: Vec<String> = errors.iter().take(50).map(|(l, r)| format!("ligne {l} : {r}")).collect();
-                    return Ok(Err(format!("{} ligne(s) refusée(s) — {}", errors.len(), lines.join(" ; "))));
-                }
-            };
-            let done = invite(conn, questionnaire.id, &title, &invitees, &base_url, Some(actor.id))?;
-            Ok(Ok(format!("{} invitation(s) en file d'envoi, {} adresse(s) déjà invitée(s).", done.sent, done.already)))
+            Ok(match invite_list(conn, consultation.id, &pasted, &base_url, Some(actor.id))? {
+                Ok(done) => Ok(format!(
+                    "{} invitation(s) en file d'envoi, {} adresse(s) déjà invitée(s).",
+                    done.sent, done.already
+                )),
+                Err(refusal) => Err(refusal.to_string().replace("\n  ", " ; ")),
+            })
         })
         .await?;
     match outcome {
@@ -392,22 +382,19 @@ pub async fn send_reminders(
     form: CsrfForm<RemindForm>,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let hours: i64 = form
-        .interval_hours
-        .trim()
-        .parse()
-        .ok()
-        .filter(|h| *h >= 1)
-        .ok_or_else(|| AppError::invalid("interval_hours", "Indiquez un intervalle d'au moins une heure."))?;
+    let hours: i64 = form.interval_hours.trim().parse().unwrap_or(0);
     let base_url = state.config.base_url.clone();
     let lookup = slug.clone();
     state
         .db(move |conn| -> Result<usize, AppError> {
             let consultation = find_consultation(conn, &lookup)?;
-            let questionnaire = questionnaire_of(conn, consultation.id)?.ok_or(AppError::NotFound)?;
-            let version = published_version(conn, questionnaire.id)?.ok_or(AppError::NotFound)?;
-            let title = version.parsed()?.title;
-            Ok(remind(conn, questionnaire.id, &title, chrono::Duration::hours(hours), &base_url, Some(actor.id))?)
+            match remind_all(conn, consultation.id, hours, &base_url, Some(actor.id))? {
+                Ok(sent) => Ok(sent),
+                Err(InviteRefusal::Interval) => {
+                    Err(AppError::invalid("interval_hours", "Indiquez un intervalle d'au moins une heure."))
+                }
+                Err(_) => Err(AppError::NotFound),
+            }
         })
         .await?;
     Ok(back(&slug, "relances"))

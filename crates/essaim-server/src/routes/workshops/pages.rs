@@ -14,7 +14,7 @@ use essaim_workshops::capture::{
 use essaim_workshops::export::territory_names;
 use essaim_workshops::report::{workshop_report, ReportFormat};
 use essaim_workshops::workshops::{
-    is_staff, record_attendance, set_state, summary_for, workshops_for, AttendanceForm, MAX_REPORT_CHARS,
+    is_staff, next_states, record_attendance, set_state, summary_for, workshops_for, AttendanceForm, MAX_REPORT_CHARS,
 };
 use essaim_workshops::{WorkshopError, WorkshopState, WorkshopSummary};
 use serde::Deserialize;
@@ -52,13 +52,17 @@ pub(super) fn when(summary: &WorkshopSummary) -> String {
 
 pub(super) fn head(summary: &WorkshopSummary, who: &Account) -> Head {
     let w = &summary.workshop;
-    let mut moves = Vec::new();
-    match w.state {
-        WorkshopState::Planned => moves.push(("open", "Ouvrir l'atelier")),
-        WorkshopState::Open => moves.push(("closed", "Clore l'atelier")),
-        WorkshopState::Closed if is_staff(who) => moves.push(("open", "Rouvrir l'atelier")),
-        WorkshopState::Closed => {}
-    }
+    let moves = next_states(w.state, who)
+        .into_iter()
+        .map(|to| {
+            let label = match (w.state, to) {
+                (WorkshopState::Closed, _) => "Rouvrir l'atelier",
+                (_, WorkshopState::Closed) => "Clore l'atelier",
+                _ => "Ouvrir l'atelier",
+            };
+            (to.as_str(), label)
+        })
+        .collect();
     Head {
         id: w.id.to_string(),
         title: summary.title(),
