@@ -621,6 +621,15 @@ diesel::joinable!(plenary_amendments -> plenary_items (item_id));
 diesel::joinable!(plenary_amendments -> contributions (contribution_id));
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    account_consultations (account_id, consultation_id) {
+        account_id -> SqlUuid,
+        consultation_id -> SqlUuid,
+    }
+}
+
+diesel::table! {
     installation_settings (name) {
         name -> Text,
         value -> Text,

@@ -152,6 +152,9 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .app_data(web::QueryConfig::default().error_handler(from_query_error))
             .service(
                 web::scope("")
+                    // Innermost first: the account's limits are checked once the session
+                    // middleware has loaded the account.
+                    .wrap(middleware::from_fn(crate::scope::scope_middleware))
                     .wrap(middleware::from_fn(crate::auth::session_middleware))
                     .wrap(security_headers())
                     .configure(routes::register),

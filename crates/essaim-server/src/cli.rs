@@ -9,7 +9,7 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use essaim_core::config::Config;
 use essaim_core::db::{connect, run_migrations, DatabaseUrl, DbPool};
 use essaim_core::demo::{seed_demo, SeedOutcome, DEMO_ACCOUNTS, DEMO_SLUG};
-use essaim_core::domain::{create_account, list_accounts, NewAccount};
+use essaim_core::domain::{list_accounts, NewAccount};
 use essaim_core::mail::Mailer;
 use essaim_core::CoreError;
 
@@ -254,6 +254,10 @@ enum UserCommand {
         /// Lit le mot de passe sur une ligne de l'entrée standard au lieu de le demander deux fois.
         #[arg(long)]
         password_stdin: bool,
+        /// Limite le compte à cette consultation (identifiant court ; répétable). Sans elle, le
+        /// compte voit toutes les consultations ; un administrateur les voit toujours toutes.
+        #[arg(long = "consultation", value_name = "IDENTIFIANT")]
+        consultations: Vec<String>,
     },
     /// Liste les comptes.
     List,
@@ -363,14 +367,25 @@ fn execute(cli: Cli) -> Result<(), String> {
             }
             Ok(())
         }
-        Command::User { action: UserCommand::Add { email, role, name, password_stdin } } => {
+        Command::User { action: UserCommand::Add { email, role, name, password_stdin, consultations } } => {
             let password = if password_stdin { read_password_line()? } else { prompt_password_twice()? };
             let pool = open_database(&config.database_url).map_err(|e| e.to_string())?;
             let mut conn = pool.get().map_err(|e| e.to_string())?;
+            let mut limits = Vec::new();
+            for slug in &consultations {
+                let found = essaim_core::domain::consultation::find_consultation(&mut conn, slug)
+                    .map_err(|_| format!("consultation « {slug} » introuvable : aucun compte créé"))?;
+                limits.push(found.id);
+            }
             let input = NewAccount { email, display_name: name.unwrap_or_default(), role, password };
-            match create_account(&mut conn, &input, None) {
+            match essaim_core::domain::scope::create_limited_account(&mut conn, &input, &limits, None) {
                 Ok(account) => {
-                    println!("Compte créé : {} ({})", account.email, account.role.label());
+                    let scope = if limits.is_empty() || account.role == essaim_core::domain::Role::Admin {
+                        "toutes les consultations".to_owned()
+                    } else {
+                        consultations.join(", ")
+                    };
+                    println!("Compte créé : {} ({}) — {scope}", account.email, account.role.label());
                     Ok(())
                 }
                 Err(CoreError::Validation(errors)) => {

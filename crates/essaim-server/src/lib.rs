@@ -7,6 +7,7 @@ pub mod error;
 pub mod extract;
 pub mod openapi;
 pub mod routes;
+pub mod scope;
 pub mod sections;
 pub mod views;
 pub mod workers;

@@ -335,3 +335,44 @@ fn one_shot_commands_exit_cleanly_while_the_pool_is_still_connecting() {
         assert!(out.status.success(), "run {run}: {}", String::from_utf8_lossy(&out.stderr));
     }
 }
+
+#[test]
+fn user_add_limits_an_account_to_its_consultations_or_creates_nothing() {
+    let db = TestDb::new();
+    assert!(essaim(&db).args(["seed", "demo"]).output().unwrap().status.success());
+    let mut cmd = essaim(&db);
+    cmd.args([
+        "user",
+        "add",
+        "--email",
+        "a@region.fr",
+        "--role",
+        "staff",
+        "--password-stdin",
+        "--consultation",
+        "inconnue",
+    ]);
+    let out = run_with_stdin(cmd, "une longue phrase de passe\n");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("consultation « inconnue » introuvable : aucun compte créé"));
+    let none: i64 =
+        accounts::table.filter(accounts::email.eq("a@region.fr")).count().get_result(&mut db.conn()).unwrap();
+    assert_eq!(none, 0);
+    let mut cmd = essaim(&db);
+    cmd.args([
+        "user",
+        "add",
+        "--email",
+        "a@region.fr",
+        "--role",
+        "staff",
+        "--password-stdin",
+        "--consultation",
+        "ess-pays-de-la-loire-2016",
+    ]);
+    let out = run_with_stdin(cmd, "une longue phrase de passe\n");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("— ess-pays-de-la-loire-2016"), "{out:?}");
+    let account = essaim_core::domain::find_account_by_email(&mut db.conn(), "a@region.fr").unwrap().unwrap();
+    let limits = essaim_core::domain::scope::limits_of(&mut db.conn(), &account).unwrap().expect("limited");
+    assert_eq!(limits.len(), 1);
+}

@@ -1,3 +1,4 @@
+DROP TABLE account_consultations;
 DROP TABLE installation_settings;
 DROP TABLE consultation_legal_families;
 ALTER TABLE consultations DROP COLUMN time_zone;

@@ -26,3 +26,11 @@ CREATE TABLE installation_settings (
     value TEXT NOT NULL,
     updated_at TIMESTAMP NOT NULL
 );
+
+-- Accounts limited to some consultations (an account with no row here sees every
+-- consultation, as before; administrators are always global): docs/security.md.
+CREATE TABLE account_consultations (
+    account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    consultation_id TEXT NOT NULL REFERENCES consultations(id) ON DELETE CASCADE,
+    PRIMARY KEY (account_id, consultation_id)
+);

@@ -9,6 +9,7 @@ pub mod installation;
 pub mod organisation;
 pub mod orientation;
 pub mod plenary;
+pub mod scope;
 pub mod session;
 pub mod setup;
 pub mod stand;

@@ -24,6 +24,23 @@ use crate::error::AppError;
 
 pub use api::{ConsultationDetail, ConsultationSummary, Health, PhaseView, TerritoryView, ThemeView};
 
+/// Every route registered, as (method, path pattern): the route table a test walks (a limited
+/// account refused on every staff and facilitator route), filled as the routes are registered.
+static ROUTES: std::sync::Mutex<Vec<(&'static str, String)>> = std::sync::Mutex::new(Vec::new());
+
+fn record(method: &'static str, path: &str) {
+    if let Ok(mut routes) = ROUTES.lock() {
+        if !routes.iter().any(|(m, p)| *m == method && p == path) {
+            routes.push((method, path.to_owned()));
+        }
+    }
+}
+
+/// The route table, once the app was configured: (method, path pattern with `{…}` parameters).
+pub fn route_table() -> Vec<(&'static str, String)> {
+    ROUTES.lock().map(|r| r.clone()).unwrap_or_default()
+}
+
 fn not_allowed(
     allowed: &'static str,
 ) -> impl Fn() -> std::future::Ready<Result<actix_web::HttpResponse, AppError>> + Clone {
@@ -37,6 +54,7 @@ where
     Args: FromRequest + 'static,
     F::Output: Responder + 'static,
 {
+    record("GET", path);
     web::resource(path)
         .route(web::get().to(handler.clone()))
         .route(web::head().to(handler))
@@ -50,6 +68,7 @@ where
     Args: FromRequest + 'static,
     F::Output: Responder + 'static,
 {
+    record("POST", path);
     web::resource(path).route(web::post().to(handler)).default_service(web::to(not_allowed("POST")))
 }
 
@@ -63,6 +82,8 @@ where
     B: FromRequest + 'static,
     G::Output: Responder + 'static,
 {
+    record("GET", path);
+    record("POST", path);
     web::resource(path)
         .route(web::get().to(show.clone()))
         .route(web::head().to(show))

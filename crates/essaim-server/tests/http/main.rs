@@ -17,6 +17,7 @@ mod questionnaire_api;
 mod questionnaire_export;
 mod questionnaire_manage;
 mod questionnaire_results;
+mod scope;
 mod staff;
 mod stands;
 mod stands_api;

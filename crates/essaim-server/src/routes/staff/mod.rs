@@ -8,6 +8,7 @@ use essaim_core::db::Id;
 use essaim_core::domain::attention::attention_of;
 use essaim_core::domain::consultation::{find_consultation, list_consultations, themes_of, Theme};
 use essaim_core::domain::contribution::{assign_theme, without_theme};
+use essaim_core::domain::scope::limits_of;
 use essaim_core::domain::MailState;
 use essaim_core::mail::outbox::mail_counts;
 use serde::Deserialize;
@@ -37,11 +38,18 @@ struct DashboardPage {
 }
 
 /// `GET /staff`: every consultation the account may see, with what waits.
-pub async fn dashboard(req: HttpRequest, _staff: Staff, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+pub async fn dashboard(
+    req: HttpRequest,
+    Staff(account): Staff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
     let (consultations, failed_mails) = state
-        .db(|conn| -> Result<_, AppError> {
+        .db(move |conn| -> Result<_, AppError> {
+            let limits = limits_of(conn, &account)?;
             let mut lines = Vec::new();
-            for c in list_consultations(conn)? {
+            let visible =
+                list_consultations(conn)?.into_iter().filter(|c| limits.as_ref().is_none_or(|ids| ids.contains(&c.id)));
+            for c in visible {
                 let a = attention_of(conn, c.id)?;
                 lines.push(Line {
                     slug: c.slug,

@@ -49,6 +49,8 @@ impl FromRequest for ApiAccount {
             if !matches!(account.role, Role::Admin | Role::Staff | Role::Facilitator) {
                 return Err(AppError::Forbidden);
             }
+            // The session middleware does not read `/api`: the account's limits are checked here.
+            crate::scope::refuse_out_of_scope(&state, &account, req.path()).await?;
             req.extensions_mut().insert(CurrentUser(account.clone()));
             if !matches!(*req.method(), actix_web::http::Method::GET | actix_web::http::Method::HEAD) {
                 let sent = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");

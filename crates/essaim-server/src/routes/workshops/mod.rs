@@ -76,10 +76,14 @@ pub fn register(cfg: &mut web::ServiceConfig) {
 /// The capture API (inside the `/api` scope, JSON errors).
 pub fn register_api(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        web::resource("/v1/workshops/{id}/entries")
-            .route(web::get().to(api::list_entries))
-            .route(web::head().to(api::list_entries))
-            .route(web::post().to(api::post_entry))
-            .default_service(web::to(super::not_allowed("GET, HEAD, POST"))),
+        {
+            super::record("GET", "/api/v1/workshops/{id}/entries");
+            super::record("POST", "/api/v1/workshops/{id}/entries");
+            web::resource("/v1/workshops/{id}/entries")
+        }
+        .route(web::get().to(api::list_entries))
+        .route(web::head().to(api::list_entries))
+        .route(web::post().to(api::post_entry))
+        .default_service(web::to(super::not_allowed("GET, HEAD, POST"))),
     );
 }

@@ -1,0 +1,172 @@
+//! Accounts limited to some consultations. An administrator is global; any other account with
+//! rows in `account_consultations` sees and acts on those consultations only (staff pages,
+//! moderation, exports, workshops, stands, the plenary console); one with none is global, as
+//! accounts were before limits existed. The server asks [`may_act_on`] for every request that
+//! names a consultation or one of its records, before any handler runs (docs/security.md).
+
+use diesel::prelude::*;
+
+use crate::db::{write_transaction, DbConnection, Id};
+use crate::domain::account::Account;
+use crate::domain::audit::{record, AuditEvent};
+use crate::domain::vocab::Role;
+use crate::error::CoreResult;
+use crate::schema::{account_consultations, consultations, contributions, orientations, stands, workshops};
+
+/// The consultations an account is limited to, or `None` when it is global.
+pub fn limits_of(conn: &mut DbConnection, account: &Account) -> CoreResult<Option<Vec<Id>>> {
+    if account.role == Role::Admin {
+        return Ok(None);
+    }
+    let ids: Vec<Id> = account_consultations::table
+        .filter(account_consultations::account_id.eq(account.id))
+        .select(account_consultations::consultation_id)
+        .load(conn)?;
+    Ok((!ids.is_empty()).then_some(ids))
+}
+
+/// Whether `account` may see and act on `consultation`.
+pub fn may_act_on(conn: &mut DbConnection, account: &Account, consultation: Id) -> CoreResult<bool> {
+    Ok(limits_of(conn, account)?.is_none_or(|ids| ids.contains(&consultation)))
+}
+
+/// Limits an account to these consultations (replacing its limits; none makes it global
+/// again), audited (`account.limits`).
+pub fn limit_account(conn: &mut DbConnection, account: Id, consultations: &[Id], actor: Option<Id>) -> CoreResult<()> {
+    write_transaction(conn, |conn| {
+        diesel::delete(account_consultations::table.filter(account_consultations::account_id.eq(account)))
+            .execute(conn)?;
+        for consultation in consultations {
+            diesel::insert_into(account_consultations::table)
+                .values((
+                    account_consultations::account_id.eq(account),
+                    account_consultations::consultation_id.eq(*consultation),
+                ))
+                .execute(conn)?;
+        }
+        record(
+            conn,
+            AuditEvent::new(actor, "account.limits", "account", Some(account.to_string())).with_details(
+                serde_json::json!({ "consultations": consultations.iter().map(Id::to_string).collect::<Vec<_>>() }),
+            ),
+        )?;
+        Ok(())
+    })
+}
+
+/// Creates an account limited to `consultations` (global when empty), in one transaction: an
+/// account never exists, even for an instant, with wider rights than it was given.
+pub fn create_limited_account(
+    conn: &mut DbConnection,
+    input: &crate::domain::account::NewAccount,
+    consultations: &[Id],
+    actor: Option<Id>,
+) -> CoreResult<Account> {
+    write_transaction(conn, |conn| {
+        let account = crate::domain::account::create_account(conn, input, actor)?;
+        if !consultations.is_empty() {
+            limit_account(conn, account.id, consultations, actor)?;
+        }
+        Ok(account)
+    })
+}
+
+/// A record a request names, whose consultation decides who may act on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scoped {
+    /// A consultation by its short id.
+    Consultation(String),
+    /// A draft orientation.
+    Orientation(Id),
+    /// A contribution.
+    Contribution(Id),
+    /// A treasure-hunt stand.
+    Stand(Id),
+    /// A workshop.
+    Workshop(Id),
+}
+
+/// The consultation a record belongs to; `None` when there is no such record.
+pub fn consultation_of(conn: &mut DbConnection, scoped: &Scoped) -> CoreResult<Option<Id>> {
+    Ok(match scoped {
+        Scoped::Consultation(slug) => consultations::table
+            .filter(consultations::slug.eq(slug))
+            .select(consultations::id)
+            .first(conn)
+            .optional()?,
+        Scoped::Orientation(id) => {
+            orientations::table.find(*id).select(orientations::consultation_id).first(conn).optional()?
+        }
+        Scoped::Contribution(id) => {
+            contributions::table.find(*id).select(contributions::consultation_id).first(conn).optional()?
+        }
+        Scoped::Stand(id) => stands::table.find(*id).select(stands::consultation_id).first(conn).optional()?,
+        Scoped::Workshop(id) => workshops::table.find(*id).select(workshops::consultation_id).first(conn).optional()?,
+    })
+}
+
+/// Whether `account` may act on what a request names: a record of a consultation it may see,
+/// or a record that does not exist (the handler then answers 404 as for anyone).
+pub fn may_act_on_record(conn: &mut DbConnection, account: &Account, scoped: &Scoped) -> CoreResult<bool> {
+    if limits_of(conn, account)?.is_none() {
+        return Ok(true);
+    }
+    match consultation_of(conn, scoped)? {
+        Some(consultation) => may_act_on(conn, account, consultation),
+        None => Ok(true),
+    }
+}
+
+/// Whether an account is limited (a global page, like the outbox of every consultation's
+/// mails, is not for it).
+pub fn is_limited(conn: &mut DbConnection, account: &Account) -> CoreResult<bool> {
+    Ok(limits_of(conn, account)?.is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{demo, demo_account, TestDb};
+
+    fn account(conn: &mut DbConnection, role: &str) -> Account {
+        let id = demo_account(conn, role);
+        crate::domain::find_account(conn, id).unwrap().unwrap()
+    }
+
+    #[test]
+    fn a_limited_account_acts_on_its_consultations_only_and_admins_are_global() {
+        let db = TestDb::new();
+        let mut conn = db.conn();
+        let (demo_id, themes) = demo(&mut conn);
+        let staff = account(&mut conn, "staff");
+        assert!(may_act_on(&mut conn, &staff, demo_id).unwrap(), "no limit: global");
+        let other = crate::domain::consultation::create_consultation(
+            &mut conn,
+            &crate::domain::consultation::NewConsultation {
+                slug: "autre".into(),
+                title: "Autre".into(),
+                ..Default::default()
+            },
+            &["Un thème".to_owned()],
+        )
+        .unwrap()
+        .0
+        .id;
+        limit_account(&mut conn, staff.id, &[other], None).unwrap();
+        assert!(!may_act_on(&mut conn, &staff, demo_id).unwrap());
+        assert!(may_act_on(&mut conn, &staff, other).unwrap());
+        let contribution =
+            crate::testing::record(&mut conn, crate::testing::contribution(demo_id, themes[0].id, "Texte"));
+        assert!(!may_act_on_record(&mut conn, &staff, &Scoped::Contribution(contribution.id)).unwrap());
+        assert!(!may_act_on_record(&mut conn, &staff, &Scoped::Consultation(crate::demo::DEMO_SLUG.into())).unwrap());
+        assert!(
+            may_act_on_record(&mut conn, &staff, &Scoped::Orientation(Id::new())).unwrap(),
+            "unknown: the handler's 404"
+        );
+        let admin = account(&mut conn, "admin");
+        limit_account(&mut conn, admin.id, &[other], None).unwrap();
+        assert!(may_act_on(&mut conn, &admin, demo_id).unwrap(), "administrators are global");
+        limit_account(&mut conn, staff.id, &[], None).unwrap();
+        assert!(may_act_on(&mut conn, &staff, demo_id).unwrap(), "no limit again: global");
+    }
+}
