@@ -191,3 +191,34 @@ async fn an_old_accounts_id_in_the_address_announces_nothing() {
     let old = b.get(&format!("/admin?created={staff}")).await;
     assert!(!old.text().contains("a été créé"), "an old link says nothing untrue");
 }
+
+#[actix_web::test]
+async fn an_admin_limits_a_new_account_to_the_consultations_ticked() {
+    let mut b = crate::common::browser().await;
+    b.login(crate::common::ADMIN).await;
+    let form = b.get("/admin/accounts/new").await;
+    assert!(form.body.contains("value=\"ess-pays-de-la-loire-2016\""), "the consultations to tick");
+    let token = b.csrf().await;
+    let fields = [
+        ("csrf_token", token.as_str()),
+        ("email", "limitee@region.fr"),
+        ("display_name", "Chargée de mission"),
+        ("role", "staff"),
+        ("password", "une longue phrase de passe"),
+        ("consultation", "ess-pays-de-la-loire-2016"),
+    ];
+    let created = b.post("/admin/accounts", &fields).await;
+    assert_eq!(created.status, actix_web::http::StatusCode::SEE_OTHER, "{}", created.body);
+    let account = essaim_core::domain::find_account_by_email(&mut b.db.conn(), "limitee@region.fr").unwrap().unwrap();
+    let limits = essaim_core::domain::scope::limits_of(&mut b.db.conn(), &account).unwrap().expect("limited");
+    let demo =
+        essaim_core::domain::consultation::find_consultation(&mut b.db.conn(), essaim_core::demo::DEMO_SLUG).unwrap();
+    assert_eq!(limits, [demo.id]);
+    let mut unknown = fields;
+    unknown[1] = ("email", "autre@region.fr");
+    unknown[5] = ("consultation", "inconnue");
+    let refused = b.post("/admin/accounts", &unknown).await;
+    assert_eq!(refused.status, actix_web::http::StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text().contains("Choisissez des consultations de la liste."));
+    assert!(essaim_core::domain::find_account_by_email(&mut b.db.conn(), "autre@region.fr").unwrap().is_none());
+}

@@ -4,7 +4,9 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use essaim_core::db::Id;
-use essaim_core::domain::{create_account as create, list_accounts, set_account_disabled, NewAccount, Role};
+use essaim_core::domain::consultation::list_consultations;
+use essaim_core::domain::scope::create_limited_account;
+use essaim_core::domain::{list_accounts, set_account_disabled, NewAccount, Role};
 use essaim_core::{CoreError, FieldError};
 use serde::Deserialize;
 
@@ -105,6 +107,14 @@ struct NewAccountPage {
     text_fields: Vec<TextField>,
     role_error: Option<String>,
     roles: Vec<RoleChoice>,
+    consultations: Vec<ConsultationChoice>,
+}
+
+/// A consultation an account may be limited to.
+struct ConsultationChoice {
+    slug: String,
+    title: String,
+    checked: bool,
 }
 
 /// The account form, as typed.
@@ -118,9 +128,17 @@ pub struct AccountForm {
     role: String,
     #[serde(default)]
     password: String,
+    /// The short ids of the consultations it is limited to (none: every consultation).
+    #[serde(default)]
+    consultation: Vec<String>,
 }
 
-fn new_account_page(req: &HttpRequest, form: &AccountForm, errors: Vec<FieldError>) -> NewAccountPage {
+fn new_account_page(
+    req: &HttpRequest,
+    form: &AccountForm,
+    errors: Vec<FieldError>,
+    consultations: Vec<(String, String)>,
+) -> NewAccountPage {
     let error_for = |field: &str| errors.iter().find(|e| e.field == field).map(|e| e.message.clone());
     let field = |name, label, hint: Option<&'static str>, input_type, autocomplete, value: &str, required| {
         let error = error_for(name);
@@ -170,13 +188,31 @@ fn new_account_page(req: &HttpRequest, form: &AccountForm, errors: Vec<FieldErro
             .iter()
             .map(|r| RoleChoice { code: r.as_str(), label: r.label(), checked: r.as_str() == form.role })
             .collect(),
+        consultations: consultations
+            .into_iter()
+            .map(|(slug, title)| ConsultationChoice { checked: form.consultation.contains(&slug), slug, title })
+            .collect(),
         errors,
     }
 }
 
+/// Every consultation, (short id, title), for the limits of an account.
+async fn consultation_choices(state: &AppState) -> Result<Vec<(String, String)>, AppError> {
+    state
+        .db(|conn| -> Result<_, AppError> {
+            Ok(list_consultations(conn)?.into_iter().map(|c| (c.slug, c.title)).collect())
+        })
+        .await
+}
+
 /// `GET /admin/accounts/new`
-pub async fn new_account_form(req: HttpRequest, _admin: Admin) -> Result<HttpResponse, AppError> {
-    render(&new_account_page(&req, &AccountForm::default(), Vec::new()), StatusCode::OK)
+pub async fn new_account_form(
+    req: HttpRequest,
+    _admin: Admin,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let choices = consultation_choices(&state).await?;
+    render(&new_account_page(&req, &AccountForm::default(), Vec::new(), choices), StatusCode::OK)
 }
 
 /// `POST /admin/accounts`: creates an account or shows the form again with each error.
@@ -193,13 +229,30 @@ pub async fn create_account(
         role: form.role.clone(),
         password: form.password.clone(),
     };
-    match state.db(move |conn| create(conn, &input, Some(admin.id))).await {
+    let slugs = form.consultation.clone();
+    let created = state
+        .db(move |conn| {
+            let mut limits = Vec::new();
+            for slug in &slugs {
+                match essaim_core::domain::consultation::find_consultation(conn, slug) {
+                    Ok(c) => limits.push(c.id),
+                    Err(CoreError::NotFound(_)) => {
+                        return Err(CoreError::invalid("consultations", "Choisissez des consultations de la liste."))
+                    }
+                    Err(other) => return Err(other),
+                }
+            }
+            create_limited_account(conn, &input, &limits, Some(admin.id))
+        })
+        .await;
+    match created {
         Ok(account) => {
             let target = format!("/admin?created={}", account.id);
             Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, target)).finish())
         }
         Err(CoreError::Validation(errors)) => {
-            render(&new_account_page(&req, &form, errors.0), StatusCode::UNPROCESSABLE_ENTITY)
+            let choices = consultation_choices(&state).await?;
+            render(&new_account_page(&req, &form, errors.0, choices), StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(other) => Err(other.into()),
     }
