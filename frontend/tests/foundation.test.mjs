@@ -94,3 +94,28 @@ test('a facilitator is refused the administration; unknown pages get the French 
   await expectAccessible(page, '404');
   await context.close();
 });
+
+test('an admin prepares the next edition from the pages, then finds it on the staff home', async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  await logIn(page, env.server.base, ACCOUNTS.admin);
+  await page.getByRole('link', { name: 'Administration' }).click();
+  await page.waitForLoadState('load');
+  await page.getByRole('link', { name: "Nouvelle consultation à partir d'une autre" }).click();
+  await page.waitForLoadState('load');
+  await expectAccessible(page, 'nouvelle consultation');
+  await page.getByRole('button', { name: 'Créer la consultation' }).click();
+  await page.waitForLoadState('load');
+  assert.match(await page.locator('.error-summary').innerText(), /Indiquez la date de début/);
+  await expectAccessible(page, 'nouvelle consultation refusée');
+  await page.getByLabel('Édition à reprendre').selectOption('ess-pays-de-la-loire-2016');
+  await page.getByLabel('Titre').fill('Stratégie régionale de l’ESS — Pays de la Loire 2021');
+  await page.getByLabel('Identifiant court (dans les adresses)').fill('ess-pays-de-la-loire-2021');
+  await page.getByLabel('Date de début').fill('2021-04-01');
+  await page.getByRole('button', { name: 'Créer la consultation' }).click();
+  await page.waitForLoadState('load');
+  assert.equal(new URL(page.url()).pathname, '/staff/consultations/ess-pays-de-la-loire-2021');
+  assert.match(await page.locator('.lead').first().innerText(), /En préparation/);
+  await expectAccessible(page, "accueil de l'équipe, nouvelle édition");
+  await context.close();
+});

@@ -129,6 +129,11 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .service(post("/logout", account::logout))
         .service(get("/admin", admin::accounts))
         .service(get("/admin/accounts/new", admin::new_account_form))
+        .service(get_post(
+            "/admin/consultations/nouvelle",
+            admin::consultations::new_form,
+            admin::consultations::create,
+        ))
         .service(post("/admin/accounts", admin::create_account))
         .service(post("/admin/accounts/{id}/disable", admin::disable_account))
         .service(post("/admin/accounts/{id}/enable", admin::enable_account))

@@ -222,3 +222,56 @@ async fn an_admin_limits_a_new_account_to_the_consultations_ticked() {
     assert!(refused.text().contains("Choisissez des consultations de la liste."));
     assert!(essaim_core::domain::find_account_by_email(&mut b.db.conn(), "autre@region.fr").unwrap().is_none());
 }
+
+#[actix_web::test]
+async fn an_admin_starts_the_next_edition_from_the_pages_in_a_few_fields() {
+    use essaim_core::domain::consultation::{find_consultation, phases_of};
+    let mut b = crate::common::browser().await;
+    b.login(crate::common::STAFF).await;
+    assert_eq!(b.get("/admin/consultations/nouvelle").await.status, actix_web::http::StatusCode::FORBIDDEN);
+    b.login(crate::common::ADMIN).await;
+    let home = b.get(&format!("/staff/consultations/{}", essaim_core::demo::DEMO_SLUG)).await;
+    let link = format!("/admin/consultations/nouvelle?depuis={}", essaim_core::demo::DEMO_SLUG);
+    assert!(home.body.contains(&link), "offered from the staff home");
+    let form = b.get(&link).await;
+    assert!(form.body.contains(&format!("value=\"{}\" selected", essaim_core::demo::DEMO_SLUG)), "the source chosen");
+    let token = b.csrf().await;
+    let refused = b
+        .post(
+            "/admin/consultations/nouvelle",
+            &[
+                ("csrf_token", &token),
+                ("depuis", essaim_core::demo::DEMO_SLUG),
+                ("slug", "Pas Valide"),
+                ("title", "Suite"),
+                ("starts_on", ""),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, actix_web::http::StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.text().contains("Indiquez la date de début") && refused.body.contains("value=\"Suite\""),
+        "kept as typed"
+    );
+    let made = b
+        .post(
+            "/admin/consultations/nouvelle",
+            &[
+                ("csrf_token", &token),
+                ("depuis", essaim_core::demo::DEMO_SLUG),
+                ("slug", "ess-pays-de-la-loire-2021"),
+                ("title", "Stratégie régionale de l'ESS — Pays de la Loire 2021"),
+                ("starts_on", "01/04/2021"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, actix_web::http::StatusCode::SEE_OTHER, "{}", made.body);
+    assert_eq!(made.location(), "/staff/consultations/ess-pays-de-la-loire-2021");
+    let next = find_consultation(&mut b.db.conn(), "ess-pays-de-la-loire-2021").unwrap();
+    assert_eq!(next.state, essaim_core::domain::ConsultationState::Draft);
+    assert!(phases_of(&mut b.db.conn(), next.id)
+        .unwrap()
+        .iter()
+        .any(|p| p.starts_on == chrono::NaiveDate::from_ymd_opt(2021, 6, 28)));
+    assert_eq!(b.get(made.location()).await.status, actix_web::http::StatusCode::OK);
+}

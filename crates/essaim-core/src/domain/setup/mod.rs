@@ -7,11 +7,13 @@
 //! module and a module reads nothing of another's. An import is one write transaction: a
 //! refused section leaves nothing behind.
 
+mod edition;
 mod export;
 mod file;
 mod import;
 mod parse;
 
+pub use edition::{next_edition, NextEdition};
 pub use export::export;
 pub use file::{ConsultationSetup, PhaseSetup, SetupFile, TerritorySetup, ThemeSetup, FORMAT};
 pub use import::import;

@@ -1,5 +1,7 @@
 //! Administration: accounts (admin only).
 
+pub mod consultations;
+
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
