@@ -69,9 +69,19 @@ pub fn official() -> &'static [Official] {
     })
 }
 
-/// The official territory of this code, if any.
+/// The official territory of this code, if any (a map, built once: exports ask it per row).
 pub fn find_official(code: &str) -> Option<&'static Official> {
-    official().iter().find(|t| t.code == code)
+    static BY_CODE: OnceLock<std::collections::HashMap<&'static str, &'static Official>> = OnceLock::new();
+    BY_CODE.get_or_init(|| official().iter().map(|t| (t.code.as_str(), t)).collect()).get(code).copied()
+}
+
+/// How an official code reads: « Loire-Atlantique (44) », « Région Bretagne »; `None` for a code
+/// the COG does not have (a custom territory, shown by its consultation's name).
+pub fn official_label(code: &str) -> Option<String> {
+    find_official(code).map(|t| match t.kind {
+        TerritoryKind::Region => format!("Région {}", t.name),
+        _ => format!("{} ({})", t.name, t.code),
+    })
 }
 
 /// The départements of a région, given by our code of the région (`R53`).
