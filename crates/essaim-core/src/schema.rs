@@ -18,6 +18,7 @@ diesel::table! {
         organisers -> Text,
         state -> Text,
         time_zone -> Text,
+        setup_version -> Integer,
     }
 }
 

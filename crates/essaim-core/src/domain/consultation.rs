@@ -259,9 +259,7 @@ pub fn legal_families_of(conn: &mut DbConnection, consultation: Id) -> CoreResul
     Ok(codes.iter().filter_map(|c| LegalFamily::parse(c)).collect())
 }
 
-/// A consultation's themes, territories and legal families. They are fixed when the consultation is created
-/// (in the transaction that creates it: `create_consultation`, the demo seed); nothing adds or
-/// removes them afterwards, so every process may keep them once read.
+/// A consultation's themes, territories and legal families: what its forms offer and check.
 #[derive(Debug)]
 pub struct ConsultationFrame {
     /// The themes, in order.
@@ -272,29 +270,47 @@ pub struct ConsultationFrame {
     pub legal_families: Vec<LegalFamily>,
 }
 
-/// The themes and départements of a consultation, read once per process: a questionnaire
-/// submission needs both, and two queries less per response count under load
-/// (docs/benchmarks.md). A consultation without themes (unknown, or not yet committed) is read
-/// again next time.
+/// The frame of a consultation, kept by each process while its set-up version stays the same:
+/// a questionnaire submission needs it, and one read of a single column instead of three
+/// queries counts under load (docs/benchmarks.md). Every edit of the set-up
+/// ([`crate::domain::setup::edit`]) raises the version in its transaction, so a frame edited
+/// by one process is read again by all of them. An unknown consultation gets an empty frame,
+/// never kept.
 pub fn frame_of(conn: &mut DbConnection, consultation: Id) -> CoreResult<std::sync::Arc<ConsultationFrame>> {
     use std::collections::HashMap;
     use std::sync::{Arc, Mutex, OnceLock};
-    static FRAMES: OnceLock<Mutex<HashMap<Id, Arc<ConsultationFrame>>>> = OnceLock::new();
+    type Kept = HashMap<Id, (i32, Arc<ConsultationFrame>)>;
+    static FRAMES: OnceLock<Mutex<Kept>> = OnceLock::new();
     let frames = FRAMES.get_or_init(|| Mutex::new(HashMap::new()));
-    if let Some(found) = frames.lock().ok().and_then(|f| f.get(&consultation).cloned()) {
-        return Ok(found);
+    let version: Option<i32> =
+        consultations::table.find(consultation).select(consultations::setup_version).first(conn).optional()?;
+    if let Some(version) = version {
+        let kept = frames.lock().ok().and_then(|f| f.get(&consultation).cloned());
+        if let Some((kept_version, frame)) = kept {
+            if kept_version == version {
+                return Ok(frame);
+            }
+        }
     }
     let frame = Arc::new(ConsultationFrame {
         themes: themes_of(conn, consultation)?,
         territories: territories_of(conn, consultation)?,
         legal_families: legal_families_of(conn, consultation)?,
     });
-    if !frame.themes.is_empty() {
+    if let Some(version) = version {
         if let Ok(mut f) = frames.lock() {
-            f.insert(consultation, frame.clone());
+            f.insert(consultation, (version, frame.clone()));
         }
     }
     Ok(frame)
+}
+
+/// Raises the set-up version of a consultation, inside the transaction that edits its frame.
+pub fn touch_setup(conn: &mut DbConnection, consultation: Id) -> CoreResult<()> {
+    diesel::update(consultations::table.find(consultation))
+        .set(consultations::setup_version.eq(consultations::setup_version + 1))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// The phases of a consultation, in order.
@@ -478,5 +494,10 @@ mod tests {
         let empty = frame_of(&mut conn, unknown).unwrap();
         assert!(empty.themes.is_empty() && themes_of(&mut conn, unknown).unwrap().is_empty());
         assert!(!std::sync::Arc::ptr_eq(&empty, &frame_of(&mut conn, unknown).unwrap()), "read again");
+        // An edit raises the version: every process reads the frame again.
+        super::touch_setup(&mut conn, consultation).unwrap();
+        let edited = frame_of(&mut conn, consultation).unwrap();
+        assert!(!std::sync::Arc::ptr_eq(&first, &edited), "read again after an edit");
+        assert!(std::sync::Arc::ptr_eq(&edited, &frame_of(&mut conn, consultation).unwrap()), "then kept");
     }
 }

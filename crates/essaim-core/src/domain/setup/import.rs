@@ -129,7 +129,7 @@ fn prefixed(error: CoreError, prefix: &str) -> CoreError {
 }
 
 /// Everything that can be checked without the database, all refusals at once.
-fn check(file: &SetupFile, sections: &[&dyn SetupSection]) -> CoreResult<()> {
+pub(super) fn check(file: &SetupFile, sections: &[&dyn SetupSection]) -> CoreResult<()> {
     let mut errors = ValidationErrors::default();
     let c = &file.consultation;
     if let Err(message) = crate::domain::consultation::validate_slug(c.slug.trim()) {

@@ -7,6 +7,7 @@
 //! module and a module reads nothing of another's. An import is one write transaction: a
 //! refused section leaves nothing behind.
 
+pub mod edit;
 mod edition;
 mod export;
 mod file;
