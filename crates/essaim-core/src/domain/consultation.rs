@@ -189,8 +189,9 @@ pub fn ensure_accepting(conn: &mut DbConnection, consultation: Id) -> CoreResult
     }
 }
 
-/// Moves a consultation to another state (docs/consultation-json.md): draft, open, closed,
-/// archived. An archived consultation stays archived. Audited (`consultation.state`).
+/// Moves a consultation to another state (docs/consultation-json.md) along
+/// [`ConsultationState::next_states`]: a draft opens, an open one closes, either is archived,
+/// and an archived one stays so. Audited (`consultation.state`).
 pub fn set_state(
     conn: &mut DbConnection,
     consultation: Id,
@@ -203,6 +204,14 @@ pub fn set_state(
             return Err(CoreError::Conflict(format!(
                 "la consultation « {} » est archivée : elle ne se rouvre pas (préparez la suivante à partir de son paramétrage)",
                 before.title
+            )));
+        }
+        if before.state != state && !before.state.next_states().contains(&state) {
+            return Err(CoreError::Conflict(format!(
+                "la consultation « {} » est « {} » : elle ne passe pas à « {} »",
+                before.title,
+                before.state.label(),
+                state.label()
             )));
         }
         diesel::update(consultations::table.find(consultation)).set(consultations::state.eq(state)).execute(conn)?;

@@ -221,6 +221,20 @@ text_enum! {
     }
 }
 
+impl ConsultationState {
+    /// Where a consultation may go from here: a draft opens; an open one closes; a closed one
+    /// reopens; either is archived, and an archived one stays so (its next edition is prepared
+    /// from its set-up instead). A draft never comes back: what it received stays counted.
+    pub fn next_states(self) -> &'static [ConsultationState] {
+        match self {
+            ConsultationState::Draft => &[ConsultationState::Open],
+            ConsultationState::Open => &[ConsultationState::Closed, ConsultationState::Archived],
+            ConsultationState::Closed => &[ConsultationState::Open, ConsultationState::Archived],
+            ConsultationState::Archived => &[],
+        }
+    }
+}
+
 impl Default for ConsultationState {
     /// A consultation made without saying otherwise runs (an import, a test).
     fn default() -> Self {

@@ -134,6 +134,7 @@ pub fn register(cfg: &mut web::ServiceConfig) {
             admin::consultations::new_form,
             admin::consultations::create,
         ))
+        .service(post("/admin/consultations/creer", admin::consultations::create_blank_consultation))
         .service(post("/admin/accounts", admin::create_account))
         .service(post("/admin/accounts/{id}/disable", admin::disable_account))
         .service(post("/admin/accounts/{id}/enable", admin::enable_account))
@@ -153,6 +154,15 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .service(get("/staff", staff::dashboard))
         .service(get("/staff/consultations/{slug}", staff::home))
         .service(post("/staff/consultations/{slug}/sans-theme", staff::assign))
+        // The set-up of a consultation, part by part.
+        .service(get("/staff/consultations/{slug}/parametrage", staff::setup::page))
+        .service(post("/staff/consultations/{slug}/parametrage/consultation", staff::setup::save_consultation))
+        .service(post("/staff/consultations/{slug}/parametrage/calendrier", staff::setup::save_phases))
+        .service(post("/staff/consultations/{slug}/parametrage/themes", staff::setup::new_theme))
+        .service(post("/staff/consultations/{slug}/parametrage/themes/{position}", staff::setup::change_theme))
+        .service(post("/staff/consultations/{slug}/parametrage/territoires", staff::setup::save_territories))
+        .service(post("/staff/consultations/{slug}/parametrage/familles", staff::setup::save_families))
+        .service(post("/staff/consultations/{slug}/parametrage/etat", staff::setup::change_state))
         .service(get("/staff/courriels", mail::outbox))
         .service(post("/staff/courriels/{id}/relancer", mail::retry))
         // The questionnaire aux acteurs.

@@ -18,6 +18,7 @@ mod questionnaire_export;
 mod questionnaire_manage;
 mod questionnaire_results;
 mod scope;
+mod setup;
 mod staff;
 mod stands;
 mod stands_api;

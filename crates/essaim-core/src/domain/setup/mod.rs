@@ -7,6 +7,7 @@
 //! module and a module reads nothing of another's. An import is one write transaction: a
 //! refused section leaves nothing behind.
 
+mod blank;
 pub mod edit;
 mod edition;
 mod export;
@@ -14,10 +15,11 @@ mod file;
 mod import;
 mod parse;
 
+pub use blank::{create_blank, BlankConsultation};
 pub use edition::{next_edition, NextEdition};
 pub use export::export;
 pub use file::{ConsultationSetup, PhaseSetup, SetupFile, TerritorySetup, ThemeSetup, FORMAT};
-pub use import::import;
+pub use import::{import, MAX_THEMES};
 pub use parse::{parse, schema};
 
 use serde_json::Value;
