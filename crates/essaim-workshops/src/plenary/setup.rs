@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{ensure_plenary, PlenaryError};
+use crate::workshops::setup::unreadable;
 
 /// The section `plenary`.
 pub struct PlenarySection;
@@ -45,8 +46,10 @@ impl SetupSection for PlenarySection {
     }
 
     fn import(&self, conn: &mut DbConnection, context: &SetupContext<'_>, section: &Value) -> CoreResult<()> {
-        let setup: PlenarySetup = serde_json::from_value(section.clone())
-            .map_err(|e| CoreError::invalid("", format!("Réglages de la plénière illisibles : {e}.")))?;
+        let setup: PlenarySetup = serde_json::from_value(section.clone()).map_err(|e| {
+            let (field, message) = unreadable(&e, "Réglages de la plénière illisibles");
+            CoreError::invalid(&field, message)
+        })?;
         let Some(mode) = ResultsMode::parse(setup.results_mode.trim()) else {
             return Err(CoreError::invalid(
                 "results_mode",
@@ -91,5 +94,10 @@ mod tests {
         assert_eq!(plenary.results_mode, ResultsMode::AfterClose);
         let again = export(&mut conn, "ess-bretagne-2027", &sections).unwrap();
         assert_eq!(again.sections["plenary"], serde_json::json!({"results_mode": "after_close"}));
+
+        file.consultation.slug = "ess-bretagne-2028".into();
+        file.sections.insert("plenary".into(), serde_json::json!({"code": "ABCDE"}));
+        let Err(CoreError::Validation(errors)) = import(&mut conn, &file, &sections) else { panic!("refused") };
+        assert_eq!(errors.get("sections.plenary.code"), Some("Champ inconnu : « code »."), "{errors:?}");
     }
 }

@@ -74,7 +74,9 @@ impl SetupSection for WorkshopsSection {
             let workshop: WorkshopSetup = match serde_json::from_value(item.clone()) {
                 Ok(w) => w,
                 Err(e) => {
-                    errors.add(&format!("[{index}]"), format!("Atelier illisible : {e}."));
+                    let (field, message) = unreadable(&e, "Atelier illisible");
+                    let field = if field.is_empty() { format!("[{index}]") } else { format!("[{index}].{field}") };
+                    errors.add(&field, message);
                     continue;
                 }
             };
@@ -120,6 +122,26 @@ impl SetupSection for WorkshopsSection {
                 *date = (day + Duration::days(days)).format("%Y-%m-%d").to_string();
             }
         }
+    }
+}
+
+/// A section's part serde could not read, in French: the field it names (empty: the part
+/// itself) and why.
+pub(crate) fn unreadable(error: &serde_json::Error, what: &str) -> (String, String) {
+    let message = error.to_string();
+    let named = message.split('`').nth(1).unwrap_or_default().to_owned();
+    if message.starts_with("unknown field") {
+        let why = match named.as_str() {
+            "facilitators" | "facilitator" | "animateurs" => {
+                " : les animateurs ne sont pas dans le fichier (ce sont des comptes, des données personnelles) ; l'équipe les affecte dans la nouvelle consultation"
+            }
+            _ => "",
+        };
+        (named.clone(), format!("Champ inconnu : « {named} »{why}."))
+    } else if message.starts_with("missing field") {
+        (named.clone(), format!("Champ obligatoire absent : « {named} »."))
+    } else {
+        (String::new(), format!("{what} : {message}."))
     }
 }
 
@@ -241,7 +263,8 @@ mod tests {
         assert!(theme.contains("Thème n° 9 inconnu"), "{theme}");
         assert!(errors.get("sections.workshops[0].date").is_some_and(|m| m.contains("AAAA-MM-JJ")), "{errors:?}");
         assert!(errors.get("sections.workshops[4].phase").is_some_and(|m| m.contains("pleniere")), "{errors:?}");
-        assert!(errors.get("sections.workshops[5]").is_some_and(|m| m.contains("facilitators")), "{errors:?}");
+        let facilitators = errors.get("sections.workshops[5].facilitators").unwrap_or_default();
+        assert!(facilitators.contains("Champ inconnu : « facilitators »"), "{errors:?}");
 
         // The plenary's settings (a section's first refusal stops the import: the plan is right).
         let mut file = export(&mut conn, DEMO_SLUG, &SECTIONS).unwrap();
