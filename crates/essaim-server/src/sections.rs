@@ -3,7 +3,10 @@
 
 use essaim_contributions::questionnaire::setup::QuestionnaireSection;
 use essaim_core::domain::setup::SetupSection;
+use essaim_workshops::plenary::setup::PlenarySection;
 use essaim_workshops::stands::setup::StandsSection;
+use essaim_workshops::workshops::setup::WorkshopsSection;
 
 /// Every module's section.
-pub static SECTIONS: &[&dyn SetupSection] = &[&QuestionnaireSection, &StandsSection];
+pub static SECTIONS: &[&dyn SetupSection] =
+    &[&QuestionnaireSection, &StandsSection, &WorkshopsSection, &PlenarySection];

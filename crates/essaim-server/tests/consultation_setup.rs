@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use essaim_contributions::questionnaire::answers::{check_all, identity_territories, Answers};
 use essaim_contributions::questionnaire::store::{published_version, questionnaire_of};
 use essaim_core::domain::consultation::{find_consultation, frame_of};
-use essaim_core::schema::{consultations, stands};
+use essaim_core::schema::{consultations, plenaries, stands, workshops};
 use essaim_core::testing::TestDb;
 use serde_json::{json, Value};
 
@@ -64,12 +64,18 @@ fn a_region_sets_up_its_consultation_from_the_demo_file_and_both_run_side_by_sid
     let demo = stdout(&essaim(&db, &["consultation", "export", "ess-pays-de-la-loire-2016"]));
     assert!(!demo.contains("@demo.essaim.fr"), "no account nor any address in a set-up");
     assert!(!holds_a_uuid(&demo), "no stored ids in a set-up");
+    let parsed: Value = serde_json::from_str(&demo).unwrap();
+    assert_eq!(parsed["sections"]["workshops"].as_array().map(Vec::len), Some(10), "the demo's workshops plan");
+    assert_eq!(parsed["sections"]["plenary"], json!({"results_mode": "live"}));
 
     let dir = tempfile::tempdir().unwrap();
     let path = write(&dir, "bretagne.json", &bretagne(&demo));
     let said = stdout(&essaim(&db, &["consultation", "import", &path]));
     assert!(said.contains("Consultation « Stratégie régionale de l'ESS — Bretagne 2027 » créée"), "{said}");
-    assert!(said.contains("6 thème(s), 5 territoire(s), 8 phase(s), questionnaire, stands"), "{said}");
+    assert!(
+        said.contains("6 thème(s), 5 territoire(s), 8 phase(s), plenary, questionnaire, stands, workshops"),
+        "{said}"
+    );
 
     let listed = stdout(&essaim(&db, &["consultation", "list"]));
     assert!(listed.contains("ess-bretagne-2027\tdraft\tStratégie régionale de l'ESS — Bretagne 2027"), "{listed}");
@@ -138,7 +144,15 @@ fn a_wrong_set_up_file_is_refused_whole_in_french_naming_each_field() {
     stdout(&essaim(&db, &["seed", "demo"]));
     let demo = stdout(&essaim(&db, &["consultation", "export", "ess-pays-de-la-loire-2016"]));
     let dir = tempfile::tempdir().unwrap();
-    let count = |db: &TestDb| -> i64 { consultations::table.count().get_result(&mut db.conn()).unwrap() };
+    let count = |db: &TestDb| -> (i64, i64, i64) {
+        let mut conn = db.conn();
+        (
+            consultations::table.count().get_result(&mut conn).unwrap(),
+            workshops::table.count().get_result(&mut conn).unwrap(),
+            plenaries::table.count().get_result(&mut conn).unwrap(),
+        )
+    };
+    let before = count(&db);
 
     let refused = |file: &str| {
         let out = essaim(&db, &["consultation", "import", file]);
@@ -167,9 +181,16 @@ fn a_wrong_set_up_file_is_refused_whole_in_french_naming_each_field() {
     late["sections"]["stands"][2]["theme"] = json!(9);
     let said = refused(&write(&dir, "late.json", &late));
     assert!(said.contains("sections.stands[2].theme"), "{said}");
+    let mut late = bretagne(&demo);
+    late["sections"]["workshops"][3]["date"] = json!("28 juin");
+    late["sections"]["workshops"][7]["theme"] = json!(9);
+    let said = refused(&write(&dir, "plan.json", &late));
+    assert!(said.contains("sections.workshops[3].date : La date s'écrit AAAA-MM-JJ"), "{said}");
+    assert!(said.contains("sections.workshops[7].theme : Thème n° 9 inconnu"), "{said}");
 
     std::fs::write(dir.path().join("broken.json"), "{ \"format\": ").unwrap();
     let said = refused(&dir.path().join("broken.json").to_string_lossy());
     assert!(said.contains("fichier : Ce fichier n'est pas du JSON valide (ligne 1"), "{said}");
-    assert_eq!(count(&db), 1, "nothing half-written");
+    assert_eq!(count(&db), before, "nothing half-written");
+    assert_eq!(before.0, 1);
 }

@@ -20,6 +20,8 @@ use essaim_core::schema::{accounts, themes, workshop_entries, workshop_facilitat
 use essaim_core::{CoreError, CoreResult, ValidationErrors};
 use serde::{Deserialize, Serialize};
 
+pub mod setup;
+
 /// Longest place name.
 pub const MAX_PLACE_CHARS: usize = 200;
 /// Longest report, in characters (about five pages).
@@ -438,6 +440,17 @@ pub fn create_workshop(
     form: &WorkshopForm,
     actor: Id,
 ) -> CoreResult<Workshop> {
+    insert_workshop(conn, consultation, form, Some(actor))
+}
+
+/// Creates a workshop from the form; audited when someone asked (not an import's, whose
+/// consultation is new).
+pub(crate) fn insert_workshop(
+    conn: &mut DbConnection,
+    consultation: Id,
+    form: &WorkshopForm,
+    actor: Option<Id>,
+) -> CoreResult<Workshop> {
     write_transaction(conn, |conn| {
         let checked = check_form(conn, consultation, form)?;
         let at = now();
@@ -457,11 +470,13 @@ pub fn create_workshop(
         };
         diesel::insert_into(workshops::table).values(workshop.clone()).execute(conn)?;
         set_facilitators(conn, workshop.id, &checked.facilitators)?;
-        record(
-            conn,
-            AuditEvent::new(Some(actor), "workshop.create", "workshop", Some(workshop.id.to_string()))
-                .with_details(described(&workshop, &checked.facilitators)),
-        )?;
+        if actor.is_some() {
+            record(
+                conn,
+                AuditEvent::new(actor, "workshop.create", "workshop", Some(workshop.id.to_string()))
+                    .with_details(described(&workshop, &checked.facilitators)),
+            )?;
+        }
         Ok(workshop)
     })
 }

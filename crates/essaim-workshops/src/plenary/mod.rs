@@ -12,6 +12,7 @@ pub mod devices;
 pub mod projection;
 pub mod results;
 pub mod run;
+pub mod setup;
 pub mod votes;
 
 use diesel::prelude::*;

@@ -1,6 +1,6 @@
 //! The next edition of a consultation: its set-up copied (themes, territories, phases,
-//! questionnaire, stands…), under a new short id and title, its dates moved by the same
-//! offset as its start, as a draft with its questionnaire unpublished — ready for staff to
+//! questionnaire, stands, workshops plan…), under a new short id and title, its dates (the
+//! modules' too, through [`SetupSection::shift_dates`]) moved by the same offset as its start, as a draft with its questionnaire unpublished — ready for staff to
 //! review, then open. Nothing of the first edition's participation is copied.
 
 use chrono::NaiveDate;
@@ -47,6 +47,12 @@ pub fn next_edition(
     for phase in &mut file.phases {
         phase.starts_on = shift(phase.starts_on, offset);
         phase.ends_on = shift(phase.ends_on, offset);
+    }
+    // The modules' dates (a workshop's day…) move by the same offset.
+    for section in sections {
+        if let Some(value) = file.sections.get_mut(section.key()) {
+            section.shift_dates(value, offset.num_days());
+        }
     }
     // Published again by staff once reviewed: a draft takes no answer before it opens.
     if let Some(questionnaire) = file.sections.get_mut("questionnaire") {

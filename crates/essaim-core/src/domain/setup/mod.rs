@@ -50,4 +50,10 @@ pub trait SetupSection: Sync {
     /// Refusals name their field within the section (`sections[2].title`); the core puts the
     /// section's key in front.
     fn import(&self, conn: &mut DbConnection, context: &SetupContext<'_>, section: &Value) -> CoreResult<()>;
+
+    /// Moves every date of the section by `days` (the next edition: [`next_edition`] moves the
+    /// core's dates by the start's offset and hands the same offset to each section). A value
+    /// the module cannot read is left as it is, for the import to refuse. Nothing by default:
+    /// a section without dates.
+    fn shift_dates(&self, _section: &mut Value, _days: i64) {}
 }
