@@ -101,21 +101,96 @@ test('an admin prepares the next edition from the pages, then finds it on the st
   await logIn(page, env.server.base, ACCOUNTS.admin);
   await page.getByRole('link', { name: 'Administration' }).click();
   await page.waitForLoadState('load');
-  await page.getByRole('link', { name: "Nouvelle consultation à partir d'une autre" }).click();
+  await page.getByRole('link', { name: 'Nouvelle consultation' }).click();
   await page.waitForLoadState('load');
   await expectAccessible(page, 'nouvelle consultation');
-  await page.getByRole('button', { name: 'Créer la consultation' }).click();
+  const next = page.locator('form[action="/admin/consultations/nouvelle"]');
+  await next.getByRole('button', { name: "Créer l'édition suivante" }).click();
   await page.waitForLoadState('load');
   assert.match(await page.locator('.error-summary').innerText(), /Indiquez la date de début/);
   await expectAccessible(page, 'nouvelle consultation refusée');
-  await page.getByLabel('Édition à reprendre').selectOption('ess-pays-de-la-loire-2016');
-  await page.getByLabel('Titre').fill('Stratégie régionale de l’ESS — Pays de la Loire 2021');
-  await page.getByLabel('Identifiant court (dans les adresses)').fill('ess-pays-de-la-loire-2021');
-  await page.getByLabel('Date de début').fill('2021-04-01');
-  await page.getByRole('button', { name: 'Créer la consultation' }).click();
+  const again = page.locator('form[action="/admin/consultations/nouvelle"]');
+  await again.getByLabel('Édition à reprendre').selectOption('ess-pays-de-la-loire-2016');
+  await again.getByLabel('Titre').fill('Stratégie régionale de l’ESS — Pays de la Loire 2021');
+  await again.getByLabel('Identifiant court (dans les adresses)').fill('ess-pays-de-la-loire-2021');
+  await again.getByLabel('Date de début').fill('2021-04-01');
+  await again.getByRole('button', { name: "Créer l'édition suivante" }).click();
   await page.waitForLoadState('load');
   assert.equal(new URL(page.url()).pathname, '/staff/consultations/ess-pays-de-la-loire-2021');
   assert.match(await page.locator('.lead').first().innerText(), /En préparation/);
   await expectAccessible(page, "accueil de l'équipe, nouvelle édition");
+  await context.close();
+});
+
+test('an administrator sets up Bretagne 2027 from the pages, opens it, and it runs beside the demo', async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  await logIn(page, env.server.base, ACCOUNTS.admin);
+  await page.goto(`${env.server.base}/admin/consultations/nouvelle`);
+  const blank = page.locator('form[action="/admin/consultations/creer"]');
+  await blank.getByLabel('Titre').fill('Stratégie régionale de l’ESS — Bretagne 2027');
+  await blank.getByLabel('Identifiant court (dans les adresses)').fill('ess-bretagne-2027');
+  await blank.getByLabel('Région').fill('Bretagne');
+  await blank.getByLabel('Organisateurs').fill('la Région Bretagne et l’État');
+  await blank.getByLabel('Premier jour').fill('2027-03-01');
+  await blank.getByLabel('Dernier jour').fill('2027-11-30');
+  // Six themes, one given twice: refused, nothing made, what was typed is kept.
+  const themes = ['Emploi et compétences', 'Financer l’ESS', 'Coopérer sur les territoires', 'Innovation sociale', 'Transition écologique', 'Mer et littoral'];
+  await blank.getByLabel('Thèmes').fill([...themes.slice(0, 5), 'emploi et compétences'].join('\n'));
+  await blank.getByLabel('Territoires').fill('22, 29, 35, 56');
+  await blank.getByRole('button', { name: 'Créer la consultation' }).click();
+  await page.waitForLoadState('load');
+  assert.match(await page.locator('.error-summary').first().innerText(), /donné deux fois/);
+  await expectAccessible(page, 'nouvelle consultation vierge refusée');
+  await page.locator('form[action="/admin/consultations/creer"]').getByLabel('Thèmes').fill(themes.join('\n'));
+  await page.locator('form[action="/admin/consultations/creer"]').getByRole('button', { name: 'Créer la consultation' }).click();
+  await page.waitForLoadState('load');
+  assert.equal(new URL(page.url()).pathname, '/staff/consultations/ess-bretagne-2027/parametrage');
+  await expectAccessible(page, 'paramétrage de Bretagne 2027');
+
+  // The calendar: the questionnaire dated; a phase ending before it starts is refused.
+  const calendar = page.locator('form[action$="/parametrage/calendrier"]');
+  await calendar.getByLabel('Du', { exact: true }).nth(1).fill('2027-03-01');
+  await calendar.getByLabel('Au', { exact: true }).nth(1).fill('2027-02-01');
+  await calendar.getByRole('button', { name: 'Enregistrer le calendrier' }).click();
+  await page.waitForLoadState('load');
+  assert.match(await page.locator('.error-summary').innerText(), /finit .* avant de commencer/);
+  await expectAccessible(page, 'calendrier refusé');
+  const fixed = page.locator('form[action$="/parametrage/calendrier"]');
+  await fixed.getByLabel('Au', { exact: true }).nth(1).fill('2027-04-30');
+  await fixed.getByRole('button', { name: 'Enregistrer le calendrier' }).click();
+  await page.waitForLoadState('load');
+  assert.match(await page.locator('.notice-success').innerText(), /calendrier est enregistré/);
+
+  // A custom territory beside the four départements.
+  const territories = page.locator('form[action$="/parametrage/territoires"]');
+  await territories.getByLabel('Code', { exact: true }).first().fill('PAYS-BREST');
+  await territories.getByLabel('Nom', { exact: true }).first().fill('Pays de Brest');
+  await territories.getByRole('button', { name: 'Enregistrer les territoires' }).click();
+  await page.waitForLoadState('load');
+  assert.match(await page.locator('.notice-success').innerText(), /territoires sont enregistrés/);
+
+  await page.getByRole('button', { name: 'Ouvrir la consultation' }).click();
+  await page.waitForLoadState('load');
+  await expectAccessible(page, 'paramétrage, consultation ouverte');
+
+  // The public sees it beside the demo, with its six themes and its own territories.
+  const visitor = await env.browser.newContext();
+  const pub = await visitor.newPage();
+  await pub.goto(`${env.server.base}/`);
+  const home = await pub.locator('main').innerText();
+  assert.match(home, /Bretagne 2027/);
+  assert.match(home, /Pays de la Loire 2016/);
+  await pub.goto(`${env.server.base}/consultations/ess-bretagne-2027`);
+  assert.match(await pub.locator('main').innerText(), /Les 6 thèmes/);
+  await expectAccessible(pub, 'page publique de Bretagne 2027');
+  await pub.goto(`${env.server.base}/consultations/ess-bretagne-2027/contribuer/6`);
+  const form = await pub.locator('main').innerText();
+  assert.match(form, /Mer et littoral/);
+  const offered = await pub.locator('select[name="territory"] option').allInnerTexts();
+  assert.ok(offered.some((o) => /Finistère \(29\)/.test(o)) && offered.some((o) => /Pays de Brest/.test(o)), offered.join(' | '));
+  assert.ok(!offered.some((o) => /Vendée/.test(o)), 'nothing of Pays de la Loire');
+  await expectAccessible(pub, 'formulaire en ligne de Bretagne 2027');
+  await visitor.close();
   await context.close();
 });

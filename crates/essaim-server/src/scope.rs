@@ -4,14 +4,14 @@
 //! whether the signed-in account may act on it (`essaim_core::domain::scope`). A refusal is the
 //! same 404 as an unknown record: a limited account learns nothing of other consultations.
 //! Global pages that mix every consultation (the outbox of mails) are refused to a limited
-//! account.
+//! account. A draft consultation's public pages, forms and API are its staff's alone.
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{web, Error, HttpMessage};
 use essaim_core::db::Id;
-use essaim_core::domain::scope::{is_limited, may_act_on_record, Scoped};
+use essaim_core::domain::scope::{is_limited, may_act_on_record, may_see_consultation, Scoped};
 use essaim_core::domain::Account;
 
 use crate::app::AppState;
@@ -66,20 +66,45 @@ pub async fn refuse_out_of_scope(state: &AppState, account: &Account, path: &str
     }
 }
 
-/// Refuses, before the handler, a request of a limited account about another consultation.
+/// The consultation a public page or form is about (`/consultations/{slug}/…`, the API's
+/// `/api/v1/consultations/{slug}/…`).
+fn public_consultation(path: &str) -> Option<&str> {
+    let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    match parts.as_slice() {
+        ["consultations", slug, ..] | ["api", "v1", "consultations", slug, ..] if !slug.is_empty() => Some(slug),
+        _ => None,
+    }
+}
+
+/// Refuses, before the handler, a request of a limited account about another consultation,
+/// and anyone but its staff on a draft consultation's public pages, forms and API.
 pub async fn scope_middleware(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let account = req.extensions().get::<CurrentUser>().map(|u| u.0.clone());
-    if let Some(account) = account {
-        let state =
-            req.app_data::<web::Data<AppState>>().cloned().ok_or_else(|| AppError::Internal("état absent".into()))?;
-        if let Err(refused) = refuse_out_of_scope(&state, &account, req.path()).await {
-            // Answered here, as the handler would have answered an unknown record.
-            let response = actix_web::ResponseError::error_response(&refused);
-            return Ok(req.into_response(response).map_into_boxed_body());
+    let state =
+        req.app_data::<web::Data<AppState>>().cloned().ok_or_else(|| AppError::Internal("état absent".into()))?;
+    let mut refusal = None;
+    if let Some(account) = &account {
+        refusal = refuse_out_of_scope(&state, account, req.path()).await.err();
+    }
+    if let (None, Some(slug)) = (&refusal, public_consultation(req.path())) {
+        let (slug, who) = (slug.to_owned(), account.clone());
+        let seen =
+            state.db(move |conn| may_see_consultation(conn, who.as_ref(), &slug).map_err(AppError::from)).await?;
+        if !seen {
+            refusal = Some(AppError::NotFound);
         }
+    }
+    if let Some(refused) = refusal {
+        // Answered here, as the handler would have answered an unknown record.
+        let response = if req.path().starts_with("/api/") {
+            refused.json_response()
+        } else {
+            actix_web::ResponseError::error_response(&refused)
+        };
+        return Ok(req.into_response(response).map_into_boxed_body());
     }
     next.call(req).await.map(ServiceResponse::map_into_boxed_body)
 }

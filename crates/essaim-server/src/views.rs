@@ -181,7 +181,7 @@ pub fn territory_choices(
         .iter()
         .map(|t| TerritoryChoice {
             code: t.code.clone(),
-            label: format!("{} ({})", t.name, t.code),
+            label: essaim_core::domain::territory::label(t),
             selected: selected == t.code,
         })
         .collect()

@@ -123,6 +123,38 @@ pub fn is_limited(conn: &mut DbConnection, account: &Account) -> CoreResult<bool
     Ok(limits_of(conn, account)?.is_some())
 }
 
+/// Whether `who` may open the public pages and forms of the consultation `slug` (its page,
+/// its online form, its questionnaire, its stands, its API): every one unless it is a draft,
+/// which its staff alone see (and try out). An unknown slug is `true`: the page answers 404
+/// itself. A consultation seen once past draft is kept as such by the process: a draft opens,
+/// and nothing takes an open consultation back to draft (`ConsultationState::next_states`), so
+/// the public's hot paths (the questionnaire API) cost no query for it.
+pub fn may_see_consultation(conn: &mut DbConnection, who: Option<&Account>, slug: &str) -> CoreResult<bool> {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, OnceLock};
+    static PAST_DRAFT: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
+    let past_draft = PAST_DRAFT.get_or_init(|| Mutex::new(HashSet::new()));
+    if past_draft.lock().is_ok_and(|seen| seen.contains(slug)) {
+        return Ok(true);
+    }
+    let found: Option<(Id, String)> = consultations::table
+        .filter(consultations::slug.eq(slug))
+        .select((consultations::id, consultations::state))
+        .first(conn)
+        .optional()?;
+    let Some((id, state)) = found else { return Ok(true) };
+    if state != crate::domain::vocab::ConsultationState::Draft.as_str() {
+        if let Ok(mut seen) = past_draft.lock() {
+            seen.insert(slug.to_owned());
+        }
+        return Ok(true);
+    }
+    match who {
+        Some(account) if matches!(account.role, Role::Admin | Role::Staff) => may_act_on(conn, account, id),
+        _ => Ok(false),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,6 +163,35 @@ mod tests {
     fn account(conn: &mut DbConnection, role: &str) -> Account {
         let id = demo_account(conn, role);
         crate::domain::find_account(conn, id).unwrap().unwrap()
+    }
+
+    #[test]
+    fn a_draft_is_seen_by_its_staff_only_and_an_open_one_by_everyone() {
+        let db = TestDb::new();
+        let mut conn = db.conn();
+        let (demo_id, _) = demo(&mut conn);
+        let mut file = crate::demo::demo_setup();
+        file.sections.clear();
+        file.consultation.slug = "brouillon-vu-par-son-equipe".into();
+        file.consultation.state = crate::domain::vocab::ConsultationState::Draft;
+        let draft = crate::domain::setup::import(&mut conn, &file, &[]).unwrap();
+        let slug = draft.slug.as_str();
+        let staff = account(&mut conn, "staff");
+        let facilitator = account(&mut conn, "facilitator");
+        assert!(!may_see_consultation(&mut conn, None, slug).unwrap(), "visitors");
+        assert!(!may_see_consultation(&mut conn, Some(&facilitator), slug).unwrap(), "facilitators");
+        assert!(may_see_consultation(&mut conn, Some(&staff), slug).unwrap(), "its staff");
+        limit_account(&mut conn, staff.id, &[demo_id], None).unwrap();
+        assert!(!may_see_consultation(&mut conn, Some(&staff), slug).unwrap(), "another's staff");
+        assert!(may_see_consultation(&mut conn, None, "inconnue").unwrap(), "unknown: the page says 404 itself");
+        crate::domain::consultation::set_state(
+            &mut conn,
+            draft.id,
+            crate::domain::vocab::ConsultationState::Open,
+            None,
+        )
+        .unwrap();
+        assert!(may_see_consultation(&mut conn, None, slug).unwrap(), "open: everyone");
     }
 
     #[test]
