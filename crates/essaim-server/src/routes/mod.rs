@@ -153,6 +153,11 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .service(get("/staff", staff::dashboard))
         .service(get("/staff/consultations/{slug}", staff::home))
         .service(post("/staff/consultations/{slug}/sans-theme", staff::assign))
+        // The consultation's mail texts and sender.
+        .service(get("/staff/consultations/{slug}/courriels-types", staff::mails::list))
+        .service(post("/staff/consultations/{slug}/courriels-types/expediteur", staff::mails::save_sender))
+        .service(get_post("/staff/consultations/{slug}/courriels-types/{kind}", staff::mails::edit, staff::mails::send))
+        .service(post("/staff/consultations/{slug}/courriels-types/{kind}/retablir", staff::mails::reset))
         .service(get("/staff/courriels", mail::outbox))
         .service(post("/staff/courriels/{id}/relancer", mail::retry))
         // The questionnaire aux acteurs.

@@ -2,6 +2,8 @@
 //! consultation's staff home, linking every staff page and giving a theme to contributions
 //! that came without one.
 
+pub(crate) mod mails;
+
 use actix_web::{http::header, web, HttpRequest, HttpResponse};
 use askama::Template;
 use essaim_core::db::Id;
