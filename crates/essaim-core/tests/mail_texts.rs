@@ -93,7 +93,10 @@ fn the_consultation_sender_is_checked_stored_on_the_queued_mail_and_used_by_the_
         file.lines().find(|l| l.starts_with("From: ")).unwrap().to_owned()
     };
     // Names are encoded (RFC 2047): "Région Pays de la Loire", "Conférence régionale".
-    assert_eq!(from_of("claire@exemple.fr"), "From: =?utf-8?b?UsOpZ2lvbiBQYXlzIGRlIGxhIExvaXJl?= <ess@paysdelaloire.fr>");
+    assert_eq!(
+        from_of("claire@exemple.fr"),
+        "From: =?utf-8?b?UsOpZ2lvbiBQYXlzIGRlIGxhIExvaXJl?= <ess@paysdelaloire.fr>"
+    );
     assert_eq!(
         from_of("paul@exemple.fr"),
         "From: =?utf-8?b?Q29uZsOpcmVuY2UgcsOpZ2lvbmFsZQ==?= <ne-pas-repondre@essaim.invalid>",
