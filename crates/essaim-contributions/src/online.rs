@@ -18,6 +18,7 @@ use essaim_core::domain::contribution::{
 };
 use essaim_core::domain::{Channel, ContributionKind};
 use essaim_core::mail::limits::{may_mail, Requester};
+use essaim_core::mail::texts::{mail_context, MailKind};
 use essaim_core::schema::follow_contributions;
 use essaim_core::validation::Email;
 use essaim_core::{CoreError, CoreResult, ValidationErrors};
@@ -178,17 +179,10 @@ fn enqueue_confirmation(
     follow_token: &str,
     base_url: &str,
 ) -> CoreResult<()> {
-    Message::default()
-        .paragraph("Bonjour,")
-        .paragraph(&format!(
-            "Nous avons bien reçu votre contribution au thème « {} » de la consultation « {} ». Merci de votre participation.",
-            theme.title, consultation.title
-        ))
-        .paragraph(
-            "Un modérateur la relira avant qu'elle soit lue par la synthèse et publiée. Ce lien vous montre où elle en est : reçue, retenue, puis l'orientation qu'elle nourrit.",
-        )
-        .link("Suivre mes contributions", &url(base_url, &format!("/suivi/{follow_token}")))
+    let mail = mail_context(conn, consultation.id, MailKind::ContributionEnLigne)?;
+    let values =
+        mail.values().text("theme", theme.title.clone()).link("lien", url(base_url, &format!("/suivi/{follow_token}")));
+    Message::from_rendered(mail.render(&values))
         .answer(&format!("Votre contribution ({})", contribution.kind.label()), &contribution.body)
-        .paragraph("Ce message vous est envoyé parce que vous avez donné votre adresse en contribuant. Vous n'avez rien à faire de plus.")
-        .enqueue(conn, "contribution-en-ligne", email.as_str(), &format!("Votre contribution : {}", theme.title))
+        .enqueue(conn, MailKind::ContributionEnLigne, email.as_str(), &mail.sender)
 }

@@ -259,3 +259,41 @@ fn the_page_and_the_command_share_one_rule_publish_first_and_nothing_sent_from_a
     assert_eq!(remind_all(&mut conn, consultation, 0, BASE, None).unwrap(), Err(InviteRefusal::Interval));
     assert!(remind_all(&mut conn, consultation, 24, BASE, None).unwrap().is_ok());
 }
+
+#[test]
+fn the_invitation_names_the_closing_date_and_a_custom_text_is_the_one_queued() {
+    use essaim_core::mail::texts::{save_text, set_sender, MailKind, MailText, Sender};
+    let (db, consultation, questionnaire) = setup();
+    let mut conn = db.conn();
+    let first = parse_invitees(&mut conn, consultation, "organisation,email\nA,a@exemple.fr\n").unwrap().unwrap();
+    invite(&mut conn, questionnaire, "Questionnaire aux acteurs", &first, BASE, None).unwrap();
+    let (subject, text): (String, String) = outbox::table
+        .filter(outbox::recipient.eq("a@exemple.fr"))
+        .select((outbox::subject, outbox::text_body))
+        .first(&mut conn)
+        .unwrap();
+    assert_eq!(subject, "Invitation : Questionnaire aux acteurs");
+    // The demo's questionnaire phase ends on 15 June 2016.
+    assert!(text.contains("Vous pouvez répondre jusqu'au 15 juin 2016."), "{text}");
+
+    let custom = MailText {
+        subject: "{organisation}, votre avis d'ici le {date_limite}".into(),
+        body: "Madame, Monsieur,\n\n{organisation} est attendue sur « {questionnaire} » :\n{lien}".into(),
+    };
+    save_text(&mut conn, consultation, MailKind::Invitation, &custom, None).unwrap();
+    set_sender(&mut conn, consultation, &Sender { name: "Région".into(), address: "ess@region.fr".into() }, None)
+        .unwrap();
+    let second =
+        parse_invitees(&mut conn, consultation, "organisation,email\nB <i>coop</i>,b@exemple.fr\n").unwrap().unwrap();
+    invite(&mut conn, questionnaire, "Questionnaire aux acteurs", &second, BASE, None).unwrap();
+    let (subject, text, html, sender): (String, String, String, Option<String>) = outbox::table
+        .filter(outbox::recipient.eq("b@exemple.fr"))
+        .select((outbox::subject, outbox::text_body, outbox::html_body.assume_not_null(), outbox::sender_address))
+        .first(&mut conn)
+        .unwrap();
+    assert_eq!(subject, "B <i>coop</i>, votre avis d'ici le 15 juin 2016");
+    assert!(text.starts_with("Madame, Monsieur,\n\nB <i>coop</i> est attendue sur « Questionnaire aux acteurs » :\nhttps://essaim.exemple.fr/questionnaire/invitation/"), "{text}");
+    assert!(html.contains("B &lt;i&gt;coop&lt;/i&gt; est attendue") && !html.contains("<i>coop"), "{html}");
+    assert!(html.contains("<a href=\"https://essaim.exemple.fr/questionnaire/invitation/"), "{html}");
+    assert_eq!(sender.as_deref(), Some("ess@region.fr"));
+}

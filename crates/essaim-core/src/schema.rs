@@ -18,6 +18,8 @@ diesel::table! {
         organisers -> Text,
         state -> Text,
         time_zone -> Text,
+        sender_name -> Text,
+        sender_address -> Text,
         setup_version -> Integer,
     }
 }
@@ -265,6 +267,8 @@ diesel::table! {
         claimed_by -> Nullable<Text>,
         sent_at -> Nullable<Timestamp>,
         last_error -> Nullable<Text>,
+        sender_name -> Nullable<Text>,
+        sender_address -> Nullable<Text>,
     }
 }
 
@@ -645,3 +649,20 @@ diesel::table! {
         created_at -> Timestamp,
     }
 }
+
+// ----- Mail texts per consultation (issue 17, item 6) -----
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    consultation_mail_texts (consultation_id, kind) {
+        consultation_id -> SqlUuid,
+        kind -> Text,
+        subject -> Text,
+        body -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(consultation_mail_texts -> consultations (consultation_id));
+diesel::allow_tables_to_appear_in_same_query!(consultation_mail_texts, consultations);

@@ -18,7 +18,9 @@ use essaim_core::validation::Email;
 use essaim_core::{CoreError, CoreResult};
 
 use super::links::{create_link, LinkTarget};
-use super::mail::{url, Message};
+use essaim_core::mail::texts::{mail_context, questionnaire_closing, MailContext, MailKind};
+
+use super::mail::{closing_value, url, Message};
 
 /// The most invitations one file may hold.
 pub const MAX_INVITATIONS: usize = 20_000;
@@ -199,6 +201,8 @@ pub fn invite(
 ) -> CoreResult<Invited> {
     write_transaction(conn, |conn| {
         let consultation = consultation_of(conn, questionnaire)?;
+        let mail = mail_context(conn, consultation.id, MailKind::Invitation)?;
+        let closing = closing_value(questionnaire_closing(conn, consultation.id)?);
         let mut done = Invited::default();
         for invitee in invitees {
             let exists: i64 = invitations::table
@@ -224,11 +228,11 @@ pub fn invite(
                 ))
                 .execute(conn)?;
             let token = create_link(conn, LinkTarget::Invitation(id), None)?;
-            invitation_message(&consultation, &invitee.organisation, title, &token, base_url, false).enqueue(
+            invitation_message(&mail, &invitee.organisation, (title, closing.clone()), &token, base_url).enqueue(
                 conn,
-                "invitation",
+                MailKind::Invitation,
                 &invitee.email,
-                &format!("Invitation : {title}"),
+                &mail.sender,
             )?;
             done.sent += 1;
         }
@@ -241,37 +245,27 @@ pub fn invite(
     })
 }
 
-/// The consultation a questionnaire belongs to: its organisers sign the invitations.
+/// The consultation a questionnaire belongs to: its texts, organisers and sender make the invitations.
 fn consultation_of(conn: &mut DbConnection, questionnaire: Id) -> CoreResult<Consultation> {
     let id = super::store::find_questionnaire(conn, questionnaire)?.consultation_id;
     essaim_core::domain::consultation::find_consultation_by_id(conn, id)
 }
 
+/// An invitation or a reminder (as `mail` says), rendered for one organisation.
 fn invitation_message(
-    consultation: &Consultation,
+    mail: &MailContext,
     organisation: &str,
-    title: &str,
+    (title, closing): (&str, Option<String>),
     token: &str,
     base_url: &str,
-    reminder: bool,
 ) -> Message {
-    let opening = if reminder {
-        format!("Nous n'avons pas encore reçu la réponse de {organisation} au questionnaire « {title} ». Il est encore temps : votre avis compte pour la future stratégie régionale.")
-    } else {
-        let by = match consultation.organisers.trim() {
-            "" => String::new(),
-            organisers => format!(", que mènent {organisers},"),
-        };
-        format!(
-            "Dans le cadre de « {} »{by} {organisation} est invitée à répondre au questionnaire « {title} ».",
-            consultation.title
-        )
-    };
-    Message::default()
-        .paragraph("Bonjour,")
-        .paragraph(&opening)
-        .link("Répondre au questionnaire", &url(base_url, &format!("/questionnaire/invitation/{token}")))
-        .paragraph("Ce lien est personnel : il vous ramène à vos réponses, enregistrées à chaque page, autant de fois que nécessaire. Ne le transférez qu'à la personne qui répond pour votre structure.")
+    let values = mail
+        .values()
+        .text("organisation", organisation)
+        .text("questionnaire", title)
+        .maybe_text("date_limite", closing)
+        .link("lien", url(base_url, &format!("/questionnaire/invitation/{token}")));
+    Message::from_rendered(mail.render(&values))
 }
 
 /// Sends a reminder to each invited organisation that has not submitted, and was not
@@ -286,6 +280,8 @@ pub fn remind(
 ) -> CoreResult<usize> {
     write_transaction(conn, |conn| {
         let consultation = consultation_of(conn, questionnaire)?;
+        let mail = mail_context(conn, consultation.id, MailKind::Relance)?;
+        let closing = closing_value(questionnaire_closing(conn, consultation.id)?);
         let cutoff = now() - interval;
         let due: Vec<Invitation> = invitations::table
             .filter(invitations::questionnaire_id.eq(questionnaire))
@@ -297,11 +293,11 @@ pub fn remind(
         for invitation in &due {
             // A new link: the first one keeps working too.
             let token = create_link(conn, LinkTarget::Invitation(invitation.id), None)?;
-            invitation_message(&consultation, &invitation.organisation, title, &token, base_url, true).enqueue(
+            invitation_message(&mail, &invitation.organisation, (title, closing.clone()), &token, base_url).enqueue(
                 conn,
-                "relance",
+                MailKind::Relance,
                 &invitation.email,
-                &format!("Relance : {title}"),
+                &mail.sender,
             )?;
             diesel::update(invitations::table.find(invitation.id))
                 .set(invitations::reminded_at.eq(now()))

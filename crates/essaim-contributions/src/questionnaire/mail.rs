@@ -1,10 +1,14 @@
 //! The e-mails of the questionnaire, in French, with a text part and an HTML part whose every
-//! piece of respondent or staff text is escaped. They go through the core's outbox, in the
-//! transaction of what causes them.
+//! piece of respondent or staff text is escaped. Their editable part is the consultation's text
+//! of each kind, or the default (`essaim_core::mail::texts`, docs/mails.md); what is not
+//! editable (the copy of the answers) is appended after it. They go through the core's outbox,
+//! in the transaction of what causes them, as the consultation's sender.
 
-use essaim_core::db::DbConnection;
+use chrono::NaiveDate;
+use essaim_core::db::{DbConnection, Id};
 use essaim_core::domain::consultation::ConsultationFrame;
-use essaim_core::mail::outbox::{enqueue_mail, OutgoingMail};
+use essaim_core::mail::outbox::{enqueue_mail_from, OutgoingMail};
+use essaim_core::mail::texts::{french_date, mail_context, MailContext, MailKind, Rendered, Sender};
 use essaim_core::CoreResult;
 use essaim_documents::xml::escape;
 
@@ -12,14 +16,21 @@ use super::answers::{readable, Answers};
 use super::definition::Definition;
 use super::responses::SubmitContext;
 
-/// A message being written: paragraphs and links, rendered to text and HTML alike.
+/// A message being written: the rendered editable text, then paragraphs and links, rendered
+/// to text and HTML alike.
 #[derive(Default)]
 pub struct Message {
+    subject: String,
     text: String,
     html: String,
 }
 
 impl Message {
+    /// A message that starts with a text of the consultation (its subject, its paragraphs).
+    pub fn from_rendered(rendered: Rendered) -> Self {
+        Message { subject: rendered.subject, text: rendered.text, html: rendered.html }
+    }
+
     /// A paragraph.
     pub fn paragraph(mut self, text: &str) -> Self {
         self.text.push_str(text);
@@ -46,22 +57,23 @@ impl Message {
         self
     }
 
-    /// Queues the message.
-    pub fn enqueue(self, conn: &mut DbConnection, topic: &str, recipient: &str, subject: &str) -> CoreResult<()> {
+    /// Queues the message, as `sender`, under its kind's code.
+    pub fn enqueue(self, conn: &mut DbConnection, kind: MailKind, recipient: &str, sender: &Sender) -> CoreResult<()> {
         let html = format!(
             "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\"><title>{}</title></head><body>\n{}</body></html>\n",
-            escape(subject),
+            escape(&self.subject),
             self.html
         );
-        enqueue_mail(
+        enqueue_mail_from(
             conn,
             &OutgoingMail {
-                topic: topic.into(),
+                topic: kind.code().into(),
                 recipient: recipient.into(),
-                subject: subject.into(),
+                subject: self.subject,
                 text: self.text,
                 html: Some(html),
             },
+            sender,
         )?;
         Ok(())
     }
@@ -72,27 +84,26 @@ pub fn url(base: &str, path: &str) -> String {
     format!("{}{path}", base.trim_end_matches('/'))
 }
 
-/// The confirmation of a submitted response, with a copy of the answers and the follow link.
+/// A closing date as the mails write it (« 15 mars 2027 »).
+pub fn closing_value(date: Option<NaiveDate>) -> Option<String> {
+    date.map(french_date)
+}
+
+/// The confirmation of a submitted response, with the follow link and a copy of the answers.
 pub fn enqueue_confirmation(
     conn: &mut DbConnection,
-    recipient: &str,
+    (consultation, recipient): (Id, &str),
     (definition, frame): (&Definition, &ConsultationFrame),
     answers: &Answers,
     follow_token: Option<&str>,
     context: &SubmitContext<'_>,
 ) -> CoreResult<()> {
-    let mut message = Message::default().paragraph("Bonjour,").paragraph(&format!(
-        "Nous avons bien reçu votre réponse au questionnaire « {} ». Merci de votre participation.",
-        definition.title
-    ));
+    let mail = mail_context(conn, consultation, MailKind::CopieReponses)?;
+    let mut values = mail.values().text("questionnaire", definition.title.clone());
     if let Some(token) = follow_token {
-        message = message
-            .paragraph(
-                "Vos réponses ouvertes deviennent des contributions à la stratégie. Ce lien vous montre où chacune en est : reçue, retenue, puis l'orientation qu'elle nourrit.",
-            )
-            .link("Suivre mes contributions", &url(context.base_url, &format!("/suivi/{token}")));
+        values = values.link("lien", url(context.base_url, &format!("/suivi/{token}")));
     }
-    message = message.paragraph("Copie de vos réponses :");
+    let mut message = Message::from_rendered(mail.render(&values)).paragraph("Copie de vos réponses :");
     for section in &definition.sections {
         let shown: Vec<(String, String)> = section
             .questions
@@ -108,46 +119,45 @@ pub fn enqueue_confirmation(
             message = message.answer(&label, &answer);
         }
     }
-    message
-        .paragraph("Ce message vous est envoyé parce que vous avez répondu au questionnaire. Vous n'avez rien à faire de plus.")
-        .enqueue(conn, "copie-reponses", recipient, &format!("Votre réponse : {}", definition.title))
+    message.enqueue(conn, MailKind::CopieReponses, recipient, &mail.sender)
 }
 
 /// A link to resume a draft, sent when a respondent asks for it.
 pub fn enqueue_resume_link(
     conn: &mut DbConnection,
-    recipient: &str,
+    (consultation, recipient): (Id, &str),
     title: &str,
     token: &str,
     base_url: &str,
 ) -> CoreResult<()> {
-    Message::default()
-        .paragraph("Bonjour,")
-        .paragraph(&format!(
-            "Vos réponses au questionnaire « {title} » sont enregistrées. Ce lien vous permet de les reprendre là où vous en étiez, autant de fois que nécessaire, jusqu'à la clôture du questionnaire."
-        ))
-        .link("Reprendre mes réponses", &url(base_url, &format!("/questionnaire/reprendre/{token}")))
-        .paragraph("Ne transférez pas ce message : le lien donne accès à vos réponses.")
-        .enqueue(conn, "lien-reprise", recipient, &format!("Reprendre vos réponses : {title}"))
+    let mail = mail_context(conn, consultation, MailKind::LienReprise)?;
+    let closing = essaim_core::mail::texts::questionnaire_closing(conn, consultation)?;
+    let values = mail
+        .values()
+        .text("questionnaire", title)
+        .maybe_text("date_limite", closing_value(closing))
+        .link("lien", url(base_url, &format!("/questionnaire/reprendre/{token}")));
+    Message::from_rendered(mail.render(&values)).enqueue(conn, MailKind::LienReprise, recipient, &mail.sender)
 }
 
-/// Fresh links to an address that lost its own, all in one mail: (questionnaire title, path).
+/// Fresh links to an address that lost its own, all in one mail: (consultation, questionnaire
+/// title, path). The consultation's text and sender when every link is of one consultation;
+/// the default text and the installation's sender when they are of several.
 pub fn enqueue_new_links(
     conn: &mut DbConnection,
     recipient: &str,
-    links: &[(String, String)],
+    links: &[(Id, String, String)],
     base_url: &str,
 ) -> CoreResult<()> {
-    let mut message = Message::default().paragraph("Bonjour,").paragraph(
-        "Vous avez demandé de nouveaux liens vers vos réponses. Les anciens restent valables jusqu'à leur échéance.",
+    let mail = match links.first() {
+        Some((first, _, _)) if links.iter().all(|(c, _, _)| c == first) => {
+            mail_context(conn, *first, MailKind::NouveauxLiens)?
+        }
+        _ => MailContext::installation(MailKind::NouveauxLiens),
+    };
+    let values = mail.values().links(
+        "liens",
+        links.iter().map(|(_, title, path)| (format!("Reprendre « {title} »"), url(base_url, path))).collect(),
     );
-    for (title, path) in links {
-        message = message.link(&format!("Reprendre « {title} »"), &url(base_url, path));
-    }
-    message.paragraph("Ne transférez pas ce message : ces liens donnent accès à vos réponses.").enqueue(
-        conn,
-        "lien-reprise",
-        recipient,
-        "Vos liens vers le questionnaire",
-    )
+    Message::from_rendered(mail.render(&values)).enqueue(conn, MailKind::NouveauxLiens, recipient, &mail.sender)
 }

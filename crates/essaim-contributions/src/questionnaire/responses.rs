@@ -439,7 +439,7 @@ pub fn submit_in(conn: &mut DbConnection, response: Id, context: &SubmitContext<
         if let Some(email) = &current.email {
             super::mail::enqueue_confirmation(
                 conn,
-                email,
+                (consultation, email),
                 (&definition, &frame),
                 &stored.answers,
                 follow_token.as_deref(),
@@ -587,7 +587,9 @@ pub fn mail_resume_link(
         if !may_mail(conn, email, requester)? {
             return Ok(Mailed::Withheld);
         }
-        super::mail::enqueue_resume_link(conn, email.trim(), title, token, base_url)?;
+        let questionnaire = find_response(conn, response)?.questionnaire_id;
+        let consultation = super::store::find_questionnaire(conn, questionnaire)?.consultation_id;
+        super::mail::enqueue_resume_link(conn, (consultation, email.trim()), title, token, base_url)?;
         Ok(Mailed::Queued)
     })
 }
@@ -631,6 +633,7 @@ pub fn send_new_links(
             else {
                 continue;
             };
+            let consultation = super::store::find_questionnaire(conn, questionnaire)?.consultation_id;
             let invitation = matches!(target, LinkTarget::Invitation(_));
             let valid_for = (!invitation).then(|| chrono::Duration::days(RESUME_LINK_DAYS));
             let token = create_link(conn, target, valid_for)?;
@@ -639,7 +642,7 @@ pub fn send_new_links(
             } else {
                 format!("/questionnaire/reprendre/{token}")
             };
-            links.push((title, path));
+            links.push((consultation, title, path));
         }
         if !links.is_empty() {
             super::mail::enqueue_new_links(conn, email.as_str(), &links, base_url)?;
@@ -655,6 +658,7 @@ pub const MAX_SUBMIT_KEY_CHARS: usize = 200;
 /// reads is done here, outside the writing transaction, so that storing it is a few inserts.
 pub struct PreparedResponse {
     questionnaire: Id,
+    consultation: Id,
     version: Id,
     response: Id,
     key: String,
@@ -743,6 +747,7 @@ pub fn prepare_whole(
     let answers_json = serde_json::to_string(&stored).unwrap_or_default();
     Ok(PreparedResponse {
         questionnaire,
+        consultation: questionnaire_row.consultation_id,
         version: version.id,
         response,
         key: key.to_owned(),
@@ -846,7 +851,7 @@ pub fn store_whole(
     if let (Some(email), Some((definition, frame))) = (&prepared.email, &prepared.confirmation) {
         super::mail::enqueue_confirmation(
             conn,
-            email,
+            (prepared.consultation, email),
             (definition, frame),
             &prepared.stored.answers,
             follow_token.as_deref(),

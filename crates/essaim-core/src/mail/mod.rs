@@ -5,6 +5,7 @@
 
 pub mod limits;
 pub mod outbox;
+pub mod texts;
 
 use std::path::PathBuf;
 

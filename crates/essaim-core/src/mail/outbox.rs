@@ -9,6 +9,7 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
+use super::texts::Sender;
 use super::Mailer;
 use crate::clock::now;
 use crate::db::{write_transaction, DbConnection, DbPool, Id};
@@ -80,11 +81,32 @@ pub struct QueuedMail {
     pub sent_at: Option<NaiveDateTime>,
     /// The last refusal or error, for staff.
     pub last_error: Option<String>,
+    /// The sender's name, when not the installation's (the consultation's, docs/mails.md).
+    pub sender_name: Option<String>,
+    /// The sender's address, when not the installation's.
+    pub sender_address: Option<String>,
+}
+
+impl QueuedMail {
+    /// Who it goes out as: its own sender's parts over the installation's `from`.
+    pub fn from_over(&self, from: &str) -> String {
+        let sender = Sender {
+            name: self.sender_name.clone().unwrap_or_default(),
+            address: self.sender_address.clone().unwrap_or_default(),
+        };
+        sender.mailbox_over(from)
+    }
 }
 
 /// Enqueues a message; call it inside the transaction of what causes it, so that the message
-/// exists exactly when that change does.
+/// exists exactly when that change does. It goes out as the installation's `from`.
 pub fn enqueue_mail(conn: &mut DbConnection, mail: &OutgoingMail) -> CoreResult<Id> {
+    enqueue_mail_from(conn, mail, &Sender::default())
+}
+
+/// Enqueues a message that goes out as `sender` (a consultation's; its empty parts are the
+/// installation's `from`).
+pub fn enqueue_mail_from(conn: &mut DbConnection, mail: &OutgoingMail, sender: &Sender) -> CoreResult<Id> {
     let recipient = Email::parse(&mail.recipient).map_err(|m| CoreError::invalid("recipient", m))?;
     let at = now();
     let row = QueuedMail {
@@ -102,6 +124,8 @@ pub fn enqueue_mail(conn: &mut DbConnection, mail: &OutgoingMail) -> CoreResult<
         claimed_by: None,
         sent_at: None,
         last_error: None,
+        sender_name: sender.name().map(str::to_owned),
+        sender_address: sender.address().map(str::to_owned),
     };
     diesel::insert_into(outbox::table).values(row.clone()).execute(conn)?;
     Ok(row.id)
@@ -173,8 +197,9 @@ pub fn mark_attempt_failed(
     })
 }
 
-/// Sends what is due, one message at a time; returns how many were accepted. The connection
-/// is given back to the pool while the mail server is talked to.
+/// Sends what is due, one message at a time, each as its own sender over `from` (the
+/// installation's); returns how many were accepted. The connection is given back to the pool
+/// while the mail server is talked to.
 pub fn deliver_due(
     pool: &DbPool,
     mailer: &Mailer,
@@ -185,7 +210,8 @@ pub fn deliver_due(
     let claimed = claim_due(&mut *pool.get()?, worker, 20)?;
     let mut sent = 0;
     for mail in claimed {
-        let outcome = mailer.send(from, &mail.recipient, &mail.subject, &mail.text_body, mail.html_body.as_deref());
+        let from = mail.from_over(from);
+        let outcome = mailer.send(&from, &mail.recipient, &mail.subject, &mail.text_body, mail.html_body.as_deref());
         let mut conn = pool.get()?;
         let conn = &mut *conn;
         match outcome {

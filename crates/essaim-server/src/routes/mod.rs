@@ -163,6 +163,11 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .service(post("/staff/consultations/{slug}/parametrage/territoires", staff::setup::save_territories))
         .service(post("/staff/consultations/{slug}/parametrage/familles", staff::setup::save_families))
         .service(post("/staff/consultations/{slug}/parametrage/etat", staff::setup::change_state))
+        // The consultation's mail texts and sender.
+        .service(get("/staff/consultations/{slug}/courriels-types", staff::mails::list))
+        .service(post("/staff/consultations/{slug}/courriels-types/expediteur", staff::mails::save_sender))
+        .service(get_post("/staff/consultations/{slug}/courriels-types/{kind}", staff::mails::edit, staff::mails::send))
+        .service(post("/staff/consultations/{slug}/courriels-types/{kind}/retablir", staff::mails::reset))
         .service(get("/staff/courriels", mail::outbox))
         .service(post("/staff/courriels/{id}/relancer", mail::retry))
         // The questionnaire aux acteurs.

@@ -10,6 +10,7 @@ mod contributions;
 mod errors;
 mod jobs;
 mod mail;
+mod mail_texts;
 mod pages;
 mod plenary;
 mod questionnaire;

@@ -53,6 +53,8 @@ pub fn create_blank(
             retention_until: None,
             state: ConsultationState::Draft,
             time_zone: DEFAULT_TIME_ZONE.to_owned(),
+            sender_name: String::new(),
+            sender_address: String::new(),
         },
         phases: PhaseKind::ALL
             .iter()
@@ -76,6 +78,7 @@ pub fn create_blank(
             .collect(),
         legal_families: LegalFamily::ALL.to_vec(),
         sections: Default::default(),
+        mails: Default::default(),
     };
     import(conn, &file, sections)
 }

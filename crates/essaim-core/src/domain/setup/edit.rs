@@ -22,7 +22,7 @@ use crate::schema::{
     synthesis_runs, themes, workshops,
 };
 
-use super::file::{ConsultationSetup, PhaseSetup, SetupFile, TerritorySetup, ThemeSetup};
+use super::file::{PhaseSetup, SetupFile, TerritorySetup, ThemeSetup};
 use super::import::check;
 
 /// The set-up of a consultation without its modules' sections: what these edits change.
@@ -100,20 +100,16 @@ pub fn edit_consultation(
         "consultation",
         actor,
         |file| {
-            let slug = std::mem::take(&mut file.consultation.slug);
-            let state = file.consultation.state;
-            file.consultation = ConsultationSetup {
-                slug,
-                state,
-                title: fields.title.trim().to_owned(),
-                region: fields.region.trim().to_owned(),
-                organisers: fields.organisers.trim().to_owned(),
-                description: fields.description.trim().to_owned(),
-                starts_on: fields.starts_on,
-                ends_on: fields.ends_on,
-                retention_until: fields.retention_until,
-                time_zone: time_zone.clone(),
-            };
+            // The short id, the state and the sender are not this form's.
+            let c = &mut file.consultation;
+            c.title = fields.title.trim().to_owned();
+            c.region = fields.region.trim().to_owned();
+            c.organisers = fields.organisers.trim().to_owned();
+            c.description = fields.description.trim().to_owned();
+            c.starts_on = fields.starts_on;
+            c.ends_on = fields.ends_on;
+            c.retention_until = fields.retention_until;
+            c.time_zone = time_zone.clone();
         },
         |conn, before, file| {
             let c = &file.consultation;

@@ -16,6 +16,7 @@ pub fn export(conn: &mut DbConnection, slug: &str, sections: &[&dyn SetupSection
     let consultation = find_consultation(conn, slug)?;
     let themes = themes_of(conn, consultation.id)?;
     let territories = territories_of(conn, consultation.id)?;
+    let sender = crate::mail::texts::sender_of(conn, consultation.id)?;
     let mut exported = BTreeMap::new();
     let context = SetupContext { consultation: &consultation, themes: &themes, territories: &territories };
     for section in sections {
@@ -48,6 +49,7 @@ pub fn export(conn: &mut DbConnection, slug: &str, sections: &[&dyn SetupSection
             .collect(),
         legal_families: legal_families_of(conn, consultation.id)?,
         sections: exported,
+        mails: crate::mail::texts::export_mails(conn, consultation.id)?,
         consultation: ConsultationSetup {
             slug: consultation.slug,
             title: consultation.title,
@@ -59,6 +61,8 @@ pub fn export(conn: &mut DbConnection, slug: &str, sections: &[&dyn SetupSection
             retention_until: consultation.retention_until,
             state: consultation.state,
             time_zone: consultation.time_zone,
+            sender_name: sender.name,
+            sender_address: sender.address,
         },
     })
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::domain::vocab::{ConsultationState, LegalFamily, PhaseKind};
+use crate::mail::texts::MailTextSetup;
 
 /// The format's name and version, first field of every file.
 pub const FORMAT: &str = "essaim-consultation/1";
@@ -37,6 +38,11 @@ pub struct SetupFile {
     /// `published`), `stands`. A key no module reads is refused.
     #[serde(default)]
     pub sections: BTreeMap<String, Value>,
+    /// The mails' own texts, by kind (`invitation`, `relance`, `lien-reprise`,
+    /// `nouveaux-liens`, `copie-reponses`, `contribution-en-ligne`): only those changed from
+    /// the default French text (docs/mails.md).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub mails: BTreeMap<String, MailTextSetup>,
 }
 
 fn all_legal_families() -> Vec<LegalFamily> {
@@ -75,6 +81,12 @@ pub struct ConsultationSetup {
     /// IANA time zone its dates and times are shown in.
     #[serde(default = "default_time_zone")]
     pub time_zone: String,
+    /// The name its mails come from (the installation's when empty).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub sender_name: String,
+    /// The address its mails come from (the installation's when empty).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub sender_address: String,
 }
 
 fn default_time_zone() -> String {

@@ -94,6 +94,12 @@ pub fn import(conn: &mut DbConnection, file: &SetupFile, sections: &[&dyn SetupS
             territories.push(territory);
         }
         territories.sort_by(|a, b| a.code.cmp(&b.code));
+        crate::mail::texts::import_mails(conn, consultation.id, &file.mails)?;
+        let sender = crate::mail::texts::Sender { name: c.sender_name.clone(), address: c.sender_address.clone() };
+        if sender != crate::mail::texts::Sender::default() {
+            crate::mail::texts::set_sender(conn, consultation.id, &sender, None)
+                .map_err(|e| prefixed(e, "consultation"))?;
+        }
         let context = SetupContext { consultation: &consultation, themes: &created_themes, territories: &territories };
         for (key, value) in &file.sections {
             let section = sections.iter().find(|s| s.key() == key).ok_or_else(|| unknown_section(key))?;
@@ -219,6 +225,13 @@ pub(super) fn check(file: &SetupFile, sections: &[&dyn SetupSection]) -> CoreRes
             errors.add("legal_families", format!("La famille « {} » est donnée deux fois.", family.label()));
         }
     }
+    let sender = crate::mail::texts::Sender { name: c.sender_name.clone(), address: c.sender_address.clone() };
+    if let Err(refused) = crate::mail::texts::check_sender(&sender) {
+        for e in refused.0 {
+            errors.add(&format!("consultation.{}", e.field), e.message);
+        }
+    }
+    crate::mail::texts::check_mails(&file.mails, &mut errors);
     for key in file.sections.keys() {
         if !sections.iter().any(|s| s.key() == key) {
             if let CoreError::Validation(refused) = unknown_section(key) {

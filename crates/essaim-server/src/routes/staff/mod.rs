@@ -2,6 +2,7 @@
 //! consultation's staff home, linking every staff page and giving a theme to contributions
 //! that came without one.
 
+pub(crate) mod mails;
 pub mod setup;
 
 use actix_web::{http::header, web, HttpRequest, HttpResponse};
