@@ -8,6 +8,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::domain::look::setup::{LegalPagesSetup, LookSetup};
 use crate::domain::vocab::{ConsultationState, LegalFamily, PhaseKind};
 
 /// The format's name and version, first field of every file.
@@ -37,6 +38,12 @@ pub struct SetupFile {
     /// `published`), `stands`. A key no module reads is refused.
     #[serde(default)]
     pub sections: BTreeMap<String, Value>,
+    /// Accent colour and logo (docs/look-and-legal.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub look: Option<LookSetup>,
+    /// The legal pages someone wrote; absent ones keep their default text.
+    #[serde(default, skip_serializing_if = "LegalPagesSetup::is_empty")]
+    pub legal_pages: LegalPagesSetup,
 }
 
 fn all_legal_families() -> Vec<LegalFamily> {
