@@ -53,6 +53,9 @@ async fn every_page_links_the_three_legal_pages_of_its_consultation_or_of_the_in
     }
     let page = b.get(&format!("/consultations/{DEMO_SLUG}")).await;
     assert_eq!(page.status, StatusCode::OK);
+    let questionnaire = b.get(&format!("/consultations/{DEMO_SLUG}/questionnaire")).await;
+    assert_eq!(questionnaire.status, StatusCode::OK);
+    assert!(footer(&questionnaire.body).contains(&format!("href=\"/consultations/{DEMO_SLUG}/accessibilite\"")));
     for kind in ["mentions-legales", "donnees-personnelles", "accessibilite"] {
         let link = format!("/consultations/{DEMO_SLUG}/{kind}");
         assert!(footer(&page.body).contains(&format!("href=\"{link}\"")), "{kind}");

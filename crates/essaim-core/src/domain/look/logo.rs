@@ -127,7 +127,7 @@ fn script_in(document: &roxmltree::Document<'_>) -> Option<String> {
         }
         for attribute in node.attributes() {
             let attr = attribute.name();
-            if attr.len() > 2 && attr[..2].eq_ignore_ascii_case("on") {
+            if attr.len() > 2 && attr.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("on")) {
                 return Some(format!("{attr}=…"));
             }
             let value: String = attribute.value().chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect();

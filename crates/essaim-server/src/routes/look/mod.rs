@@ -325,16 +325,24 @@ impl EditTarget {
     }
 }
 
+/// What the edit page shows besides the page: the text typed (after a refusal), the refusal,
+/// what was just done.
+#[derive(Default)]
+struct Shown<'a> {
+    typed: Option<String>,
+    error: Option<String>,
+    done: Option<&'a str>,
+}
+
 async fn edit_page(
     req: &HttpRequest,
     state: &AppState,
     slug: Option<String>,
     kind: LegalKind,
-    typed: Option<String>,
-    error: Option<String>,
-    done: Option<&str>,
+    shown: Shown<'_>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
+    let Shown { typed, error, done } = shown;
     let (target, page, look) = state
         .db(move |conn| -> Result<_, AppError> {
             let consultation = slug.map(|s| find_consultation(conn, &s)).transpose()?;
@@ -408,7 +416,15 @@ async fn save_page(
         }
         Err(CoreError::Validation(refused)) => {
             let message = refused.0.into_iter().next().map(|e| e.message);
-            edit_page(req, state, slug, kind, body, message, None, StatusCode::UNPROCESSABLE_ENTITY).await
+            edit_page(
+                req,
+                state,
+                slug,
+                kind,
+                Shown { typed: body, error: message, done: None },
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(other) => Err(other.into()),
     }
@@ -424,7 +440,8 @@ pub async fn page_form(
 ) -> Result<HttpResponse, AppError> {
     let kind = kind_in_path(&req)?;
     let (slug, _) = path.into_inner();
-    edit_page(&req, &state, Some(slug), kind, None, None, query.fait.as_deref(), StatusCode::OK).await
+    let shown = Shown { done: query.fait.as_deref(), ..Shown::default() };
+    edit_page(&req, &state, Some(slug), kind, shown, StatusCode::OK).await
 }
 
 /// `POST /staff/consultations/{slug}/pages-legales/{kind}`.
@@ -461,7 +478,8 @@ pub async fn installation_form(
     query: web::Query<EditQuery>,
 ) -> Result<HttpResponse, AppError> {
     let kind = kind_in_path(&req)?;
-    edit_page(&req, &state, None, kind, None, None, query.fait.as_deref(), StatusCode::OK).await
+    let shown = Shown { done: query.fait.as_deref(), ..Shown::default() };
+    edit_page(&req, &state, None, kind, shown, StatusCode::OK).await
 }
 
 /// `POST /admin/pages-legales/{kind}`.
