@@ -37,6 +37,9 @@ fn upload(path: &str, fields: &[(&str, &str)], logo: Option<(&str, &[u8])>) -> T
     TestRequest::post().uri(path).insert_header((header::CONTENT_TYPE, content_type)).set_payload(body)
 }
 
+/// A refused upload: its fields, its file, the answer's status and message.
+type Refusal<'a> = (&'a [(&'a str, &'a str)], Option<(&'a str, &'a [u8])>, StatusCode, &'a str);
+
 fn footer(body: &str) -> &str {
     &body[body.find("<footer").expect("a footer")..]
 }
@@ -105,7 +108,7 @@ async fn staff_set_a_colour_and_a_logo_and_bad_ones_are_refused_with_nothing_wri
     let forged = b.request(upload(&path, &[("accent_colour", "#1d4ed8")], None)).await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
 
-    let refusals: [(&[(&str, &str)], Option<(&str, &[u8])>, StatusCode, &str); 5] = [
+    let refusals: [Refusal; 5] = [
         (
             &[("accent_colour", "#777777")],
             None,
