@@ -666,3 +666,28 @@ diesel::table! {
 
 diesel::joinable!(consultation_mail_texts -> consultations (consultation_id));
 diesel::allow_tables_to_appear_in_same_query!(consultation_mail_texts, consultations);
+
+// ----- Look and legal pages (issue 17 item 8) -----
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    consultation_looks (consultation_id) {
+        consultation_id -> SqlUuid,
+        accent_colour -> Nullable<Text>,
+        logo -> Nullable<Binary>,
+        logo_alt -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    legal_pages (consultation_id, kind) {
+        consultation_id -> SqlUuid,
+        kind -> Text,
+        body -> Text,
+        updated_at -> Timestamp,
+    }
+}

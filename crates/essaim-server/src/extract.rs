@@ -165,3 +165,129 @@ async fn read_limited(payload: &mut Payload, limit: usize) -> Result<Vec<u8>, Ap
     }
     Ok(body)
 }
+
+/// One part of a `multipart/form-data` body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    /// The field's name.
+    pub name: String,
+    /// The file's name, for a file field.
+    pub filename: Option<String>,
+    /// Its bytes.
+    pub data: Vec<u8>,
+}
+
+/// A `multipart/form-data` form (a file upload) whose CSRF token was checked, or the news that
+/// it was larger than `LIMIT` bytes: then nothing of it was read further, nor checked, and
+/// the handler can only say so (it must write nothing).
+#[derive(Debug)]
+pub enum CsrfMultipart<const LIMIT: usize> {
+    /// The checked fields, in order.
+    Checked(Vec<Part>),
+    /// Over the limit.
+    TooLarge,
+}
+
+impl<const LIMIT: usize> CsrfMultipart<LIMIT> {
+    /// The first field named `name`, as text.
+    pub fn text(parts: &[Part], name: &str) -> Option<String> {
+        parts.iter().find(|p| p.name == name).map(|p| String::from_utf8_lossy(&p.data).into_owned())
+    }
+}
+
+impl<const LIMIT: usize> FromRequest for CsrfMultipart<LIMIT> {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let mut payload = payload.take();
+        Box::pin(async move {
+            let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+            let boundary = multipart_boundary(content_type).ok_or(AppError::UnsupportedMediaType)?;
+            let body = match read_limited(&mut payload, LIMIT).await {
+                Ok(body) => body,
+                Err(AppError::PayloadTooLarge) => return Ok(CsrfMultipart::TooLarge),
+                Err(other) => return Err(other),
+            };
+            let parts = parse_multipart(&body, &boundary)
+                .ok_or_else(|| AppError::BadRequest("formulaire multipart mal formé".into()))?;
+            let token = parts.iter().find(|p| p.name == "csrf_token").map(|p| String::from_utf8_lossy(&p.data));
+            verify_csrf(&req, token.as_deref().unwrap_or(""))?;
+            Ok(CsrfMultipart::Checked(parts))
+        })
+    }
+}
+
+/// The boundary of a `multipart/form-data` content type.
+fn multipart_boundary(content_type: &str) -> Option<String> {
+    let mut pieces = content_type.split(';').map(str::trim);
+    if !pieces.next()?.eq_ignore_ascii_case("multipart/form-data") {
+        return None;
+    }
+    pieces
+        .filter_map(|p| p.split_once('='))
+        .find(|(k, _)| k.trim().eq_ignore_ascii_case("boundary"))
+        .map(|(_, v)| v.trim().trim_matches('"').to_owned())
+        .filter(|b| !b.is_empty() && b.len() <= 70)
+}
+
+fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    haystack.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|i| i + from)
+}
+
+/// Reads a `multipart/form-data` body (RFC 7578): each part's name, file name and bytes.
+pub fn parse_multipart(body: &[u8], boundary: &str) -> Option<Vec<Part>> {
+    let delimiter = format!("--{boundary}").into_bytes();
+    let separator = format!("\r\n--{boundary}").into_bytes();
+    let mut at = find(body, &delimiter, 0)? + delimiter.len();
+    let mut parts = Vec::new();
+    loop {
+        if body.get(at..at + 2) == Some(b"--") {
+            return Some(parts);
+        }
+        at = find(body, b"\r\n", at)? + 2;
+        let headers_end = find(body, b"\r\n\r\n", at)?;
+        let headers = std::str::from_utf8(&body[at..headers_end]).ok()?;
+        let content_start = headers_end + 4;
+        let content_end = find(body, &separator, content_start)?;
+        let mut name = None;
+        let mut filename = None;
+        for line in headers.split("\r\n") {
+            let Some((key, value)) = line.split_once(':') else { continue };
+            if !key.trim().eq_ignore_ascii_case("content-disposition") {
+                continue;
+            }
+            for param in value.split(';').map(str::trim).skip(1) {
+                if let Some((k, v)) = param.split_once('=') {
+                    let v = v.trim().trim_matches('"').to_owned();
+                    match k.trim().to_ascii_lowercase().as_str() {
+                        "name" => name = Some(v),
+                        "filename" => filename = Some(v),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        parts.push(Part { name: name?, filename, data: body[content_start..content_end].to_vec() });
+        at = content_end + separator.len();
+    }
+}
+
+#[cfg(test)]
+mod multipart_tests {
+    use super::*;
+
+    #[test]
+    fn a_multipart_body_is_read_part_by_part() {
+        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\nabc\r\n--XyZ\r\nContent-Disposition: form-data; name=\"logo\"; filename=\"l.png\"\r\nContent-Type: image/png\r\n\r\n\x89PNG\r\n--X\r\n--XyZ--\r\n";
+        let parts = parse_multipart(body, "XyZ").unwrap();
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[0], Part { name: "csrf_token".into(), filename: None, data: b"abc".to_vec() });
+        assert_eq!(parts[1].filename.as_deref(), Some("l.png"));
+        assert_eq!(parts[1].data, b"\x89PNG\r\n--X");
+        assert_eq!(multipart_boundary("multipart/form-data; boundary=\"XyZ\"").as_deref(), Some("XyZ"));
+        assert_eq!(multipart_boundary("application/x-www-form-urlencoded"), None);
+        assert!(parse_multipart(b"--XyZ\r\nbroken", "XyZ").is_none());
+    }
+}

@@ -4,6 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use essaim_core::domain::look::Look;
 use essaim_core::domain::{Account, Role};
 
 use crate::auth::{csrf_token, current_user};
@@ -35,6 +36,24 @@ pub struct Layout {
     pub nav: &'static str,
     /// False on error pages, which do not know who is asking.
     pub show_account: bool,
+    /// Where the footer's legal pages are: `` (the installation's: `/mentions-legales`…) or
+    /// `/consultations/{slug}` (the consultation's).
+    pub legal_base: String,
+    /// The consultation's stylesheet (its accent colour), loaded after `essaim.css`.
+    pub stylesheet: Option<String>,
+    /// The organisers' logo in the header.
+    pub logo: Option<LogoView>,
+}
+
+/// The organisers' logo as the header shows it.
+#[derive(Debug, Clone)]
+pub struct LogoView {
+    /// Its address.
+    pub src: String,
+    /// Its text alternative.
+    pub alt: String,
+    /// Where it leads: the consultation's page.
+    pub href: String,
 }
 
 impl Layout {
@@ -51,7 +70,27 @@ impl Layout {
             csrf_token: csrf_token(req),
             nav,
             show_account: true,
+            legal_base: String::new(),
+            stylesheet: None,
+            logo: None,
         }
+    }
+
+    /// The layout of a page that belongs to a consultation: its legal pages in the footer, its
+    /// accent colour, its logo.
+    pub fn for_consultation(mut self, slug: &str, look: &Look) -> Self {
+        let base = format!("/consultations/{slug}");
+        let version = look.version();
+        if look.accent_colour.is_some() {
+            self.stylesheet = Some(format!("{base}/apparence.css?v={version}"));
+        }
+        self.logo = look.logo_alt.as_ref().map(|alt| LogoView {
+            src: format!("{base}/logo?v={version}"),
+            alt: alt.clone(),
+            href: base.clone(),
+        });
+        self.legal_base = base;
+        self
     }
 }
 
@@ -85,6 +124,9 @@ impl ErrorPage {
                 csrf_token: String::new(),
                 nav: "",
                 show_account: false,
+                legal_base: String::new(),
+                stylesheet: None,
+                logo: None,
             },
             code: status.as_u16(),
             heading,

@@ -7,6 +7,7 @@ mod account;
 mod admin;
 pub(crate) mod api;
 mod contributions;
+mod look;
 mod mail;
 pub(crate) mod plenary;
 mod public;
@@ -124,6 +125,8 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         // Public pages.
         .service(get("/", public::home))
         .service(get("/consultations/{slug}", public::consultation))
+        // Look and legal pages: the installation's and each consultation's.
+        .configure(look::register)
         // Accounts.
         .service(get_post("/login", account::login_form, account::login_submit))
         .service(post("/logout", account::logout))

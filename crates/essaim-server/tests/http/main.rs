@@ -9,6 +9,7 @@ mod admin;
 mod contributions;
 mod errors;
 mod jobs;
+mod look;
 mod mail;
 mod mail_texts;
 mod pages;

@@ -83,7 +83,7 @@ async fn accounts_limited_to_another_consultation_are_refused_on_every_staff_rou
             .replace("{format}", "csv")
             .replace("{entry}", &contribution)
             .replace("{question}", "identite")
-            .replace("{kind}", "invitation")
+            .replace("{kind}", if pattern.contains("courriels-types") { "invitation" } else { "accessibilite" })
     };
     let routes = staff_routes();
     assert!(routes.len() > 50, "the whole table is walked ({} routes)", routes.len());

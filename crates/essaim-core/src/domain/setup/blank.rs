@@ -79,6 +79,8 @@ pub fn create_blank(
         legal_families: LegalFamily::ALL.to_vec(),
         sections: Default::default(),
         mails: Default::default(),
+        look: None,
+        legal_pages: Default::default(),
     };
     import(conn, &file, sections)
 }

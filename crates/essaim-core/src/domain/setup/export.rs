@@ -24,7 +24,10 @@ pub fn export(conn: &mut DbConnection, slug: &str, sections: &[&dyn SetupSection
             exported.insert(section.key().to_owned(), value);
         }
     }
+    let (look, legal_pages) = crate::domain::look::setup::read(conn, consultation.id)?;
     Ok(SetupFile {
+        look,
+        legal_pages,
         format: FORMAT.to_owned(),
         phases: phases_of(conn, consultation.id)?
             .into_iter()

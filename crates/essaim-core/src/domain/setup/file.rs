@@ -8,6 +8,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::domain::look::setup::{LegalPagesSetup, LookSetup};
 use crate::domain::vocab::{ConsultationState, LegalFamily, PhaseKind};
 use crate::mail::texts::MailTextSetup;
 
@@ -43,6 +44,12 @@ pub struct SetupFile {
     /// the default French text (docs/mails.md).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub mails: BTreeMap<String, MailTextSetup>,
+    /// Accent colour and logo (docs/look-and-legal.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub look: Option<LookSetup>,
+    /// The legal pages someone wrote; absent ones keep their default text.
+    #[serde(default, skip_serializing_if = "LegalPagesSetup::is_empty")]
+    pub legal_pages: LegalPagesSetup,
 }
 
 fn all_legal_families() -> Vec<LegalFamily> {

@@ -26,7 +26,14 @@ pub const MAX_DESCRIPTION_CHARS: usize = 5_000;
 /// Creates the consultation a set-up file describes, all or nothing. A short id already
 /// taken is a [`CoreError::Conflict`]; every other refusal names its field.
 pub fn import(conn: &mut DbConnection, file: &SetupFile, sections: &[&dyn SetupSection]) -> CoreResult<Consultation> {
-    check(file, sections)?;
+    let mut errors = ValidationErrors::default();
+    let look = crate::domain::look::setup::check(file.look.as_ref(), &file.legal_pages, &mut errors);
+    match check(file, sections) {
+        Err(CoreError::Validation(refused)) => errors.0.extend(refused.0),
+        Err(other) => return Err(other),
+        Ok(()) => {}
+    }
+    errors.into_result()?;
     write_transaction(conn, |conn| {
         let c = &file.consultation;
         let input = NewConsultation {
@@ -105,6 +112,7 @@ pub fn import(conn: &mut DbConnection, file: &SetupFile, sections: &[&dyn SetupS
             let section = sections.iter().find(|s| s.key() == key).ok_or_else(|| unknown_section(key))?;
             section.import(conn, &context, value).map_err(|e| prefixed(e, &format!("sections.{key}")))?;
         }
+        crate::domain::look::setup::write(conn, consultation.id, &look)?;
         Ok(consultation)
     })
 }

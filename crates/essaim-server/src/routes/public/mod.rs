@@ -5,6 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use essaim_contributions::questionnaire::store::{questionnaire_of, QuestionnaireStatus};
 use essaim_core::domain::consultation::{find_visible_consultation, phases_of, public_consultations, territories_of};
+use essaim_core::domain::look::look_of;
 use essaim_core::domain::{ConsultationState, Role};
 use essaim_workshops::theme_overview;
 
@@ -123,7 +124,7 @@ pub async fn consultation(
     // Drafts and counts are for the people who run the consultation, not for facilitators
     // nor the public.
     let staff = current_user(&req).is_some_and(|a| matches!(a.role, Role::Admin | Role::Staff));
-    let (consultation, overview, phases, territories, questionnaire_open) = state
+    let (consultation, overview, phases, territories, questionnaire_open, look) = state
         .db(move |conn| -> Result<_, AppError> {
             let consultation = find_visible_consultation(conn, &slug, staff)?;
             let overview = theme_overview(conn, consultation.id)?;
@@ -131,7 +132,8 @@ pub async fn consultation(
             let territories = territories_of(conn, consultation.id)?;
             let questionnaire_open =
                 questionnaire_of(conn, consultation.id)?.is_some_and(|q| q.status == QuestionnaireStatus::Open);
-            Ok((consultation, overview, phases, territories, questionnaire_open))
+            let look = look_of(conn, consultation.id)?;
+            Ok((consultation, overview, phases, territories, questionnaire_open, look))
         })
         .await?;
     let show_counts = staff;
@@ -148,7 +150,8 @@ pub async fn consultation(
         n => format!("Les {n} thèmes du socle de la stratégie"),
     };
     let page = ConsultationPage {
-        layout: Layout::for_request(&req, consultation.title.clone(), "home"),
+        layout: Layout::for_request(&req, consultation.title.clone(), "home")
+            .for_consultation(&consultation.slug, &look),
         period: french_period(consultation.starts_on, consultation.ends_on),
         slug: consultation.slug,
         title: consultation.title,

@@ -34,6 +34,9 @@ struct Context {
     /// The consultation's themes, territories and legal families.
     frame: std::sync::Arc<ConsultationFrame>,
     open: bool,
+    /// The consultation's short id and look (its footer's legal pages, colour and logo).
+    slug: String,
+    look: essaim_core::domain::look::Look,
 }
 
 /// Why a link opens no response page.
@@ -52,7 +55,9 @@ fn load(conn: &mut DbConnection, token: &str) -> Result<Result<Context, Unopened
     let questionnaire = find_questionnaire(conn, response.questionnaire_id)?;
     let open = questionnaire.status == QuestionnaireStatus::Open;
     let frame = frame_of(conn, questionnaire.consultation_id)?;
-    Ok(Ok(Context { token: token.to_owned(), response, definition, frame, open }))
+    let slug = essaim_core::domain::consultation::find_consultation_by_id(conn, questionnaire.consultation_id)?.slug;
+    let look = essaim_core::domain::look::look_of(conn, questionnaire.consultation_id)?;
+    Ok(Ok(Context { token: token.to_owned(), response, definition, frame, open, slug, look }))
 }
 
 async fn context(state: &AppState, token: String) -> Result<Result<Context, Unopened>, AppError> {
@@ -107,18 +112,20 @@ pub async fn start_page(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let (consultation, definition, open) = state
+    let (consultation, definition, open, look) = state
         .db(move |conn| -> Result<_, AppError> {
             let consultation = find_consultation(conn, &slug)?;
             let questionnaire = questionnaire_of(conn, consultation.id)?.ok_or(AppError::NotFound)?;
             let published = published_version(conn, questionnaire.id)?.ok_or(AppError::NotFound)?;
-            Ok((consultation, published.parsed()?, questionnaire.status == QuestionnaireStatus::Open))
+            let look = essaim_core::domain::look::look_of(conn, consultation.id)?;
+            Ok((consultation, published.parsed()?, questionnaire.status == QuestionnaireStatus::Open, look))
         })
         .await?;
     let sections: Vec<String> = definition.sections.iter().map(|s| s.title.clone()).collect();
     render(
         &StartPage {
-            layout: Layout::for_request(&req, definition.title.clone(), "questionnaire"),
+            layout: Layout::for_request(&req, definition.title.clone(), "questionnaire")
+                .for_consultation(&consultation.slug, &look),
             slug: consultation.slug,
             consultation: consultation.title,
             title: definition.title,
@@ -220,7 +227,8 @@ fn section_page(
         .collect();
     let pages = c.definition.sections.len();
     Ok(SectionPage {
-        layout: Layout::for_request(req, format!("{} — page {page} sur {pages}", section.title), "questionnaire"),
+        layout: Layout::for_request(req, format!("{} — page {page} sur {pages}", section.title), "questionnaire")
+            .for_consultation(&c.slug, &c.look),
         token: c.token.clone(),
         title: c.definition.title.clone(),
         page,
@@ -416,7 +424,8 @@ fn review_page(
         })
         .collect();
     ReviewPage {
-        layout: Layout::for_request(req, format!("Vérifier et envoyer — {}", c.definition.title), "questionnaire"),
+        layout: Layout::for_request(req, format!("Vérifier et envoyer — {}", c.definition.title), "questionnaire")
+            .for_consultation(&c.slug, &c.look),
         token: c.token.clone(),
         title: c.definition.title.clone(),
         sections,
