@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use essaim_core::clock::now;
 use essaim_core::db::{write_transaction, DbConnection, Id};
 use essaim_core::demo::DEMO_SLUG;
-use essaim_core::domain::account::{create_account, find_account_by_email, NewAccount};
+use essaim_core::domain::account::{find_account_by_email, NewAccount};
 use essaim_core::domain::consultation::themes_of;
 use essaim_core::domain::Channel;
 use essaim_core::schema::{consultations, contributions, workshop_entries, workshop_facilitators, workshops};
@@ -76,7 +76,7 @@ pub fn seed_demo_workshops(conn: &mut DbConnection) -> CoreResult<usize> {
                         role: "facilitator".into(),
                         password: password.into(),
                     };
-                    create_account(conn, &input, None)?
+                    essaim_core::domain::scope::create_limited_account(conn, &input, &[consultation], None)?
                 }
             };
             people.push(account.id);

@@ -7,7 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::{write_transaction, DbConnection, Id};
-use crate::domain::account::{create_account, find_account_by_email, NewAccount};
+use crate::domain::account::{find_account_by_email, NewAccount};
 use crate::domain::consultation::{themes_of, Theme};
 use crate::domain::contribution::{record_bulk, Author, NewContribution, Submitter};
 use crate::domain::organisation::{create_organisation, NewOrganisation};
@@ -193,7 +193,9 @@ pub fn seed_demo(conn: &mut DbConnection, sections: &[&dyn SetupSection]) -> Cor
                         role: role.into(),
                         password: password.into(),
                     };
-                    create_account(conn, &input, None)?
+                    // A facilitator runs the plenaries of their own consultations only.
+                    let limits = if role == "facilitator" { vec![consultation.id] } else { Vec::new() };
+                    crate::domain::scope::create_limited_account(conn, &input, &limits, None)?
                 }
             };
             if role == "facilitator" {

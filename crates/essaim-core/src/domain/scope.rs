@@ -108,6 +108,17 @@ pub fn consultation_of(conn: &mut DbConnection, scoped: &Scoped) -> CoreResult<O
 /// Whether `account` may act on what a request names: a record of a consultation it may see,
 /// or a record that does not exist (the handler then answers 404 as for anyone).
 pub fn may_act_on_record(conn: &mut DbConnection, account: &Account, scoped: &Scoped) -> CoreResult<bool> {
+    if account.role == Role::Facilitator {
+        if let Scoped::Consultation(_) = scoped {
+            // A facilitator runs the plenaries of their own consultations only, those their
+            // account is limited to: a facilitator with no consultation runs none (their
+            // workshops stay theirs by assignment).
+            return Ok(match consultation_of(conn, scoped)? {
+                Some(consultation) => limits_of(conn, account)?.is_some_and(|ids| ids.contains(&consultation)),
+                None => true,
+            });
+        }
+    }
     if limits_of(conn, account)?.is_none() {
         return Ok(true);
     }
@@ -128,7 +139,8 @@ pub fn is_limited(conn: &mut DbConnection, account: &Account) -> CoreResult<bool
 /// which its staff alone see (and try out). An unknown slug is `true`: the page answers 404
 /// itself. A consultation seen once past draft is kept as such by the process: a draft opens,
 /// and nothing takes an open consultation back to draft (`ConsultationState::next_states`), so
-/// the public's hot paths (the questionnaire API) cost no query for it.
+/// the public's hot paths (the questionnaire API) cost no query for it. The memory is by short
+/// id, for the one database a server process serves.
 pub fn may_see_consultation(conn: &mut DbConnection, who: Option<&Account>, slug: &str) -> CoreResult<bool> {
     use std::collections::HashSet;
     use std::sync::{Mutex, OnceLock};
@@ -163,6 +175,28 @@ mod tests {
     fn account(conn: &mut DbConnection, role: &str) -> Account {
         let id = demo_account(conn, role);
         crate::domain::find_account(conn, id).unwrap().unwrap()
+    }
+
+    #[test]
+    fn a_facilitator_runs_the_plenaries_of_their_own_consultations_only() {
+        let db = TestDb::new();
+        let mut conn = db.conn();
+        let (demo_id, _) = demo(&mut conn);
+        let input = crate::domain::account::NewAccount {
+            email: "animatrice.sans.consultation@exemple.fr".into(),
+            display_name: "Animatrice".into(),
+            role: "facilitator".into(),
+            password: "une longue phrase de passe pour l'essai".into(),
+        };
+        let global = crate::domain::account::create_account(&mut conn, &input, None).unwrap();
+        let plenary = Scoped::Consultation(crate::demo::DEMO_SLUG.into());
+        assert!(!may_act_on_record(&mut conn, &global, &plenary).unwrap(), "no consultation: no plenary");
+        limit_account(&mut conn, global.id, &[demo_id], None).unwrap();
+        assert!(may_act_on_record(&mut conn, &global, &plenary).unwrap(), "their own");
+        let demo_facilitator = crate::domain::account::find_account_by_email(&mut conn, "animation@demo.essaim.fr")
+            .unwrap()
+            .unwrap();
+        assert!(may_act_on_record(&mut conn, &demo_facilitator, &plenary).unwrap(), "the demo's runs the demo's");
     }
 
     #[test]

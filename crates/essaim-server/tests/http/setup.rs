@@ -254,37 +254,39 @@ async fn an_administrator_starts_bretagne_from_nothing_and_it_waits_as_a_draft()
 #[actix_web::test]
 async fn a_draft_s_forms_and_api_answer_its_staff_only_even_by_address() {
     let mut b = browser().await;
+    // A short id no other test of this process opens: a process remembers, by short id, the
+    // consultations it saw past draft (one database per process in production).
     let mut file = essaim_core::demo::demo_setup();
     file.sections.clear();
-    file.consultation.slug = "ess-bretagne-2027".into();
+    file.consultation.slug = "brouillon-breton-par-adresse".into();
     file.consultation.state = ConsultationState::Draft;
     essaim_core::domain::setup::import(&mut b.db.conn(), &file, &[]).unwrap();
     for path in [
-        "/consultations/ess-bretagne-2027",
-        "/consultations/ess-bretagne-2027/contribuer/1",
-        "/consultations/ess-bretagne-2027/questionnaire",
-        "/consultations/ess-bretagne-2027/passeport",
-        "/api/v1/consultations/ess-bretagne-2027",
-        "/api/v1/consultations/ess-bretagne-2027/questionnaire",
+        "/consultations/brouillon-breton-par-adresse",
+        "/consultations/brouillon-breton-par-adresse/contribuer/1",
+        "/consultations/brouillon-breton-par-adresse/questionnaire",
+        "/consultations/brouillon-breton-par-adresse/passeport",
+        "/api/v1/consultations/brouillon-breton-par-adresse",
+        "/api/v1/consultations/brouillon-breton-par-adresse/questionnaire",
     ] {
         assert_eq!(b.get(path).await.status, StatusCode::NOT_FOUND, "{path}");
     }
     let token = b.csrf().await;
     let sent = b
         .post(
-            "/consultations/ess-bretagne-2027/contribuer/1",
+            "/consultations/brouillon-breton-par-adresse/contribuer/1",
             &[("csrf_token", &token), ("kind", "proposition"), ("body", "Une idée envoyée par l'adresse")],
         )
         .await;
     assert_eq!(sent.status, StatusCode::NOT_FOUND, "nothing recorded by the address");
-    let api = b.post("/api/v1/consultations/ess-bretagne-2027/questionnaire/drafts", &[]).await;
+    let api = b.post("/api/v1/consultations/brouillon-breton-par-adresse/questionnaire/drafts", &[]).await;
     assert_eq!(api.status, StatusCode::NOT_FOUND);
     assert!(api.content_type().starts_with("application/json"), "the API's own error");
     // Facilitators are not its staff; staff try its forms out.
     b.login(FACILITATOR).await;
-    assert_eq!(b.get("/consultations/ess-bretagne-2027/contribuer/1").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(b.get("/consultations/brouillon-breton-par-adresse/contribuer/1").await.status, StatusCode::NOT_FOUND);
     b.login(STAFF).await;
-    assert_eq!(b.get("/consultations/ess-bretagne-2027/contribuer/1").await.status, StatusCode::OK);
+    assert_eq!(b.get("/consultations/brouillon-breton-par-adresse/contribuer/1").await.status, StatusCode::OK);
     // The demo, open, is everyone's.
     let token = b.csrf().await;
     b.post("/logout", &[("csrf_token", &token)]).await;
