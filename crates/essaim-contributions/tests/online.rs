@@ -114,7 +114,10 @@ fn every_field_is_checked_at_once_and_nothing_is_recorded() {
     assert_eq!(errors.get("body"), Some("Écrivez votre contribution."));
     assert!(errors.get("organisation").unwrap().contains("200"));
     let territory = errors.get("territory").unwrap();
-    assert!(territory.starts_with("Choisissez un territoire de la consultation : ") && territory.contains("(44)"), "{territory}");
+    assert!(
+        territory.starts_with("Choisissez un territoire de la consultation : ") && territory.contains("(44)"),
+        "{territory}"
+    );
     assert!(errors.get("email").unwrap().contains("n'est pas valide"));
     let long = form(&"é".repeat(20_001), "k2");
     let Err(CoreError::Validation(errors)) = submit_online(&mut conn, &consultation, &theme, &long, "", &client())

@@ -151,7 +151,8 @@ impl ContributionForm<'_> {
         .map_err(|m| errors.add("organisation", m))
         .ok()
         .flatten();
-        let territory = ChosenTerritory::parse(self.territory, frame).map_err(|m| errors.add("territory", m)).ok().flatten();
+        let territory =
+            ChosenTerritory::parse(self.territory, frame).map_err(|m| errors.add("territory", m)).ok().flatten();
         match (kind, body) {
             (Some(kind), Some(body)) if errors.is_empty() => Ok(CheckedForm { kind, body, organisation, territory }),
             _ => Err(errors),
@@ -247,8 +248,12 @@ mod tests {
         assert_eq!(OrganisationName::parse_optional(" ").unwrap(), None);
         assert!(OrganisationName::parse("Les\nEcossolies").unwrap_err().contains("caractère de contrôle"));
         assert!(OrganisationName::parse("Les\u{0}Ecossolies").is_err());
-        let required = ContributionForm { organisation_field: OrganisationField::Required, ..form("constat", "x", "", "") };
-        assert_eq!(required.parse(&frame()).unwrap_err().get("organisation"), Some("Indiquez le nom de l'organisation."));
+        let required =
+            ContributionForm { organisation_field: OrganisationField::Required, ..form("constat", "x", "", "") };
+        assert_eq!(
+            required.parse(&frame()).unwrap_err().get("organisation"),
+            Some("Indiquez le nom de l'organisation.")
+        );
     }
 
     #[test]
