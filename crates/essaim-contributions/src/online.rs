@@ -11,23 +11,20 @@
 
 use diesel::prelude::*;
 use essaim_core::db::{write_transaction, DbConnection};
-use essaim_core::domain::consultation::{territories_of, Consultation, Theme};
+use essaim_core::domain::consultation::{frame_of, Consultation, Theme};
 use essaim_core::domain::contribution::{
-    clean_text, find_by_idempotency_key, record_contribution, Author, Contribution, NewContribution, Recorded,
+    find_by_idempotency_key, record_contribution, Contribution, ContributionForm, OrganisationField, Recorded,
     Submitter,
 };
-use essaim_core::domain::{Channel, ContributionKind};
+use essaim_core::domain::Channel;
 use essaim_core::mail::limits::{may_mail, Requester};
 use essaim_core::mail::texts::{mail_context, MailKind};
 use essaim_core::schema::follow_contributions;
 use essaim_core::validation::Email;
-use essaim_core::{CoreError, CoreResult, ValidationErrors};
+use essaim_core::{CoreError, CoreResult};
 
 use crate::questionnaire::follow::start_follow;
 use crate::questionnaire::mail::{url, Message};
-
-/// Longest organisation name.
-pub const MAX_ORGANISATION_CHARS: usize = 200;
 
 /// The public form as typed; every field a string, so that a refused page shows it back.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -61,7 +58,7 @@ pub struct Submitted {
     pub mail_withheld: bool,
 }
 
-/// Checks the form and records the contribution under `theme` (one of `consultation`'s).
+/// Checks the form (the core's [`ContributionForm`], plus the address) and records the contribution under `theme` (one of `consultation`'s).
 /// Refusals are [`CoreError::Validation`], field by field in French (`kind`, `body`,
 /// `organisation`, `territory`, `email`); a key already used for another text is a
 /// [`CoreError::Conflict`]. `base_url` makes the follow link of the e-mail; `requester` is the
@@ -77,35 +74,16 @@ pub fn submit_online(
     if theme.consultation_id != consultation.id {
         return Err(CoreError::NotFound("thème".into()));
     }
-    let mut errors = ValidationErrors::default();
-    let kind = ContributionKind::parse(form.kind.trim());
-    if kind.is_none() {
-        errors.add("kind", "Choisissez le type de votre contribution.");
+    let frame = frame_of(conn, consultation.id)?;
+    let checked = ContributionForm {
+        kind: &form.kind,
+        body: &form.body,
+        organisation: &form.organisation,
+        territory: &form.territory,
+        organisation_field: OrganisationField::Optional,
     }
-    let body = match clean_text(&form.body) {
-        Ok(body) => body,
-        Err(message) => {
-            errors.add("body", message);
-            String::new()
-        }
-    };
-    let organisation = form.organisation.trim();
-    if organisation.chars().count() > MAX_ORGANISATION_CHARS {
-        errors.add(
-            "organisation",
-            format!("Le nom de l'organisation compte au plus {MAX_ORGANISATION_CHARS} caractères."),
-        );
-    }
-    let territory = match form.territory.trim() {
-        "" => None,
-        code => match territories_of(conn, consultation.id)?.into_iter().find(|t| t.code == code) {
-            Some(t) => Some(t.id),
-            None => {
-                errors.add("territory", "Choisissez un département de la liste.");
-                None
-            }
-        },
-    };
+    .parse(&frame);
+    let mut errors = checked.as_ref().err().cloned().unwrap_or_default();
     let email = match form.email.trim() {
         "" => None,
         raw => match Email::parse(raw) {
@@ -116,17 +94,12 @@ pub fn submit_online(
             }
         },
     };
-    errors.clone().into_result()?;
-    let Some(kind) = kind else { return Err(CoreError::Validation(errors)) };
+    let checked = match checked {
+        Ok(checked) if errors.is_empty() => checked,
+        _ => return Err(CoreError::Validation(errors)),
+    };
 
-    let mut input =
-        NewContribution::new(consultation.id, Channel::Online, kind, body, Submitter::Public).theme(theme.id);
-    if !organisation.is_empty() {
-        input = input.author(Author::NamedOrganisation(organisation.to_owned()));
-    }
-    if let Some(territory) = territory {
-        input = input.territory(territory);
-    }
+    let mut input = checked.into_new(consultation.id, Channel::Online, Submitter::Public).theme(theme.id);
     if !form.idempotency_key.trim().is_empty() {
         input = input.idempotency_key(form.idempotency_key.trim());
     }

@@ -11,19 +11,20 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use essaim_core::clock::now;
 use essaim_core::db::{write_transaction, DbConnection, Id};
-use essaim_core::domain::consultation::territories_of;
+use essaim_core::domain::consultation::frame_of;
 use essaim_core::domain::contribution::{
-    delete_contribution, edit_contribution, find_contribution, record_contribution, Author, NewContribution, Recorded,
+    delete_contribution, edit_contribution, find_contribution, record_contribution, ContributionForm,
+    OrganisationField, Recorded, KIND_MESSAGE,
 };
 use essaim_core::domain::{Account, AuthorKind, ContributionKind, Submitter};
 use essaim_core::schema::{contributions, territories, workshop_entries};
-use essaim_core::{CoreError, ValidationErrors};
+use essaim_core::CoreError;
 use serde::{Deserialize, Serialize};
 
 use crate::workshops::{workshop_for, Workshop, WorkshopError, WorkshopState};
 
-/// Longest organisation name on an entry.
-pub const MAX_ENTRY_ORGANISATION_CHARS: usize = 200;
+/// Longest organisation name on an entry: the core's, one for every form.
+pub use essaim_core::domain::contribution::MAX_ORGANISATION_CHARS;
 /// How far back a device's capture time is believed (an entry typed offline during a
 /// workshop is sent within hours; an older or future time is replaced by the arrival time).
 pub const MAX_CAPTURE_AGE_HOURS: i64 = 72;
@@ -176,52 +177,26 @@ pub fn capture(
             return Ok(Captured::Again(entry_of(conn, row)?));
         }
         require_open(&workshop)?;
-        let mut errors = ValidationErrors::default();
-        let kind = ContributionKind::parse(input.kind.trim());
-        if kind.is_none() {
-            errors.add("kind", "Choisissez le type : constat, proposition, expérience ou question.");
+        let frame = frame_of(conn, workshop.consultation_id)?;
+        let checked = ContributionForm {
+            kind: &input.kind,
+            body: &input.body,
+            organisation: &input.organisation,
+            territory: &input.territory,
+            organisation_field: OrganisationField::Optional,
         }
-        let organisation = input.organisation.trim().to_owned();
-        if organisation.chars().count() > MAX_ENTRY_ORGANISATION_CHARS {
-            errors.add(
-                "organisation",
-                format!("Le nom de l'organisation compte au plus {MAX_ENTRY_ORGANISATION_CHARS} caractères."),
-            );
-        }
-        let territory = match input.territory.trim() {
-            "" => None,
-            code => {
-                let found = territories_of(conn, workshop.consultation_id)?.into_iter().find(|t| t.code == code);
-                if found.is_none() {
-                    errors.add("territory", "Choisissez un département de la consultation.");
-                }
-                found.map(|t| t.id)
-            }
-        };
+        .parse(&frame)
+        .map_err(CoreError::Validation)?;
         let at = now();
         let said_at = input
             .captured_at
             .filter(|t| *t <= at + Duration::minutes(5) && *t >= at - Duration::hours(MAX_CAPTURE_AGE_HOURS))
             .unwrap_or(at);
-        let mut new = NewContribution::new(
-            workshop.consultation_id,
-            workshop.phase.channel(),
-            kind.unwrap_or(ContributionKind::Constat),
-            input.body,
-            Submitter::Account(who.id),
-        )
-        .theme(workshop.theme_id)
-        .received_at(said_at)
-        .idempotency_key(contribution_key(device_id));
-        if !organisation.is_empty() {
-            new = new.author(Author::NamedOrganisation(organisation));
-        }
-        new.territory_id = territory;
-        // The core checks the text (one rule for every channel); its messages join ours.
-        if let Err(more) = new.clone().validate(&[workshop.theme_id]) {
-            errors.0.extend(more.0.into_iter().filter(|e| e.field != "idempotency_key"));
-        }
-        errors.into_result()?;
+        let new = checked
+            .into_new(workshop.consultation_id, workshop.phase.channel(), Submitter::Account(who.id))
+            .theme(workshop.theme_id)
+            .received_at(said_at)
+            .idempotency_key(contribution_key(device_id));
         let contribution = match record_contribution(conn, new)? {
             Recorded::New(c) | Recorded::Again(c) => c,
         };
@@ -307,11 +282,7 @@ pub fn edit_entry(
         let current = entry_for(conn, workshop.id, entry, who)?;
         require_open(&workshop)?;
         let Some(kind) = ContributionKind::parse(kind.trim()) else {
-            return Err(CoreError::invalid(
-                "kind",
-                "Choisissez le type : constat, proposition, expérience ou question.",
-            )
-            .into());
+            return Err(CoreError::invalid("kind", KIND_MESSAGE).into());
         };
         let contribution = current.contribution_id.ok_or(WorkshopError::NotFound)?;
         edit_contribution(conn, contribution, kind, body, Some(who.id))?;
@@ -432,7 +403,7 @@ mod tests {
             device_id: Id::new().to_string(),
             kind: "avis".into(),
             body: "   ".into(),
-            organisation: "o".repeat(MAX_ENTRY_ORGANISATION_CHARS + 1),
+            organisation: "o".repeat(MAX_ORGANISATION_CHARS + 1),
             territory: "75".into(),
             captured_at: None,
         };

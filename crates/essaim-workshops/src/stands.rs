@@ -25,8 +25,8 @@ pub use code::{normalize_code, ALPHABET, CODE_LEN};
 
 /// Longest title of a stand (the experience shown).
 pub const MAX_TITLE_CHARS: usize = 200;
-/// Longest organisation name.
-pub const MAX_ORGANISATION_CHARS: usize = 200;
+/// Longest organisation name: the core's, one for every form.
+pub use essaim_core::domain::contribution::MAX_ORGANISATION_CHARS;
 /// Longest presentation.
 pub const MAX_DESCRIPTION_CHARS: usize = 2_000;
 /// Longest location text.

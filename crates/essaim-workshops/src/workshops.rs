@@ -28,8 +28,8 @@ pub const MAX_PLACE_CHARS: usize = 200;
 pub const MAX_REPORT_CHARS: usize = 10_000;
 /// Most organisations listed as present.
 pub const MAX_ORGANISATIONS: usize = 300;
-/// Longest organisation name in the attendance.
-pub const MAX_ORGANISATION_CHARS: usize = 200;
+/// Longest organisation name in the attendance: the core's, one for every form.
+pub use essaim_core::domain::contribution::MAX_ORGANISATION_CHARS;
 /// Largest headcount accepted (a typing slip beyond it).
 pub const MAX_HEADCOUNT: i32 = 100_000;
 /// Most facilitators of one workshop.

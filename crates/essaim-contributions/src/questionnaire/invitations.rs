@@ -12,6 +12,7 @@ use essaim_core::db::{write_transaction, DbConnection, Id};
 use essaim_core::domain::audit::{record, AuditEvent};
 use essaim_core::domain::consultation::territories_of;
 use essaim_core::domain::consultation::Consultation;
+use essaim_core::domain::contribution::OrganisationName;
 use essaim_core::schema::invitations;
 use essaim_core::tabular::read_csv;
 use essaim_core::validation::Email;
@@ -24,8 +25,6 @@ use super::mail::{closing_value, url, Message};
 
 /// The most invitations one file may hold.
 pub const MAX_INVITATIONS: usize = 20_000;
-/// The longest organisation name.
-const MAX_ORGANISATION_CHARS: usize = 300;
 
 /// An invitation, as stored.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
@@ -139,10 +138,14 @@ pub fn parse_invitees(
             errors.push((row.line, "le nom de l'organisation manque".into()));
             continue;
         }
-        if name.chars().count() > MAX_ORGANISATION_CHARS {
-            errors.push((row.line, format!("nom d'organisation de plus de {MAX_ORGANISATION_CHARS} caractères")));
-            continue;
-        }
+        // The same name as everywhere else (the core's limit, one line).
+        let name = match OrganisationName::parse(name) {
+            Ok(name) => name.into_string(),
+            Err(message) => {
+                errors.push((row.line, message));
+                continue;
+            }
+        };
         let address = match Email::parse(field(email)) {
             Ok(address) => address.as_str().to_owned(),
             Err(message) => {
@@ -163,7 +166,7 @@ pub fn parse_invitees(
         // The same address twice is one invitation: the first line's organisation is kept.
         by_email
             .entry(address.clone())
-            .or_insert((row.line, Invitee { organisation: name.to_owned(), email: address, territory_id }));
+            .or_insert((row.line, Invitee { organisation: name, email: address, territory_id }));
     }
     if !errors.is_empty() {
         errors.sort();

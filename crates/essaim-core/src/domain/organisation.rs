@@ -46,7 +46,10 @@ pub struct NewOrganisation {
 /// Checks and records an organisation.
 pub fn create_organisation(conn: &mut DbConnection, input: &NewOrganisation) -> CoreResult<Organisation> {
     let mut errors = ValidationErrors::default();
-    let name = required_text(&input.name, "le nom de l'organisation", 200).map_err(|m| errors.add("name", m)).ok();
+    let name =
+        required_text(&input.name, "le nom de l'organisation", crate::domain::contribution::MAX_ORGANISATION_CHARS)
+            .map_err(|m| errors.add("name", m))
+            .ok();
     let family = LegalFamily::parse(input.legal_family.trim());
     if family.is_none() {
         errors.add("legal_family", "Choisissez la famille juridique : association, coopérative, mutuelle, fondation ou société commerciale de l'ESS.");

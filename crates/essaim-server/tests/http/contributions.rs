@@ -168,7 +168,10 @@ async fn a_refused_form_keeps_everything_typed_with_french_messages_tied_to_fiel
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     let body = &refused.body;
     assert!(body.contains("class=\"error-summary\""));
-    assert!(body.contains("href=\"#kind-constat\">Choisissez le type de votre contribution.</a>"), "{body}");
+    assert!(
+        body.contains("href=\"#kind-constat\">Choisissez le type : constat, proposition, expérience ou question.</a>"),
+        "{body}"
+    );
     assert!(body.contains("href=\"#email\">"));
     assert!(body.contains("id=\"email-error\""));
     assert!(body.contains("aria-invalid=\"true\""));

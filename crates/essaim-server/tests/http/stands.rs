@@ -125,7 +125,7 @@ async fn a_refused_idea_keeps_what_was_typed_with_messages_next_to_the_fields() 
         )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.body.contains("href=\"#body\">Écrivez votre idée.</a>"), "{}", refused.body);
+    assert!(refused.body.contains("href=\"#body\">Écrivez votre contribution.</a>"), "{}", refused.body);
     assert!(refused.body.contains("href=\"#kind-constat\">"));
     assert!(refused.body.contains("id=\"territory-error\""));
     assert!(refused.text().contains("value=\"Coopérative &#60;Alpha&#62;\""), "kept, escaped");

@@ -9,17 +9,17 @@
 
 use diesel::prelude::*;
 use essaim_core::db::{write_transaction, DbConnection};
-use essaim_core::domain::consultation::territories_of;
+use essaim_core::domain::consultation::frame_of;
 use essaim_core::domain::contribution::{
-    clean_text, find_by_idempotency_key, record_contribution, Author, Contribution, NewContribution, Recorded,
+    find_by_idempotency_key, record_contribution, Contribution, ContributionForm, OrganisationField, Recorded,
     Submitter,
 };
 use essaim_core::domain::throttle::{hit, throttle_key, Limit, Verdict};
-use essaim_core::domain::{Channel, ContributionKind};
+use essaim_core::domain::Channel;
 use essaim_core::schema::stand_contributions;
-use essaim_core::{CoreError, CoreResult, ValidationErrors};
+use essaim_core::{CoreError, CoreResult};
 
-use super::{Stand, MAX_ORGANISATION_CHARS};
+use super::Stand;
 
 /// Ideas one device may leave in ten minutes, all stands together.
 pub const DEVICE_LIMIT: Limit = Limit { max: 10, window_secs: 600 };
@@ -73,48 +73,24 @@ pub enum IdeaOutcome {
     },
 }
 
-/// Checks the form and leaves the idea at `stand` (an active one). Refusals are
+/// Checks the form (the core's [`ContributionForm`]) and leaves the idea at `stand` (an active one). Refusals are
 /// [`CoreError::Validation`], field by field in French (`kind`, `body`, `organisation`,
 /// `territory`); a key already used for another text is a [`CoreError::Conflict`].
 pub fn leave_idea(conn: &mut DbConnection, stand: &Stand, form: &IdeaForm, sender: &Sender) -> CoreResult<IdeaOutcome> {
     if !stand.is_active() {
         return Err(CoreError::NotFound("stand".into()));
     }
-    let mut errors = ValidationErrors::default();
-    let kind = ContributionKind::parse(form.kind.trim());
-    if kind.is_none() {
-        errors.add("kind", "Choisissez le type de votre idée.");
+    let frame = frame_of(conn, stand.consultation_id)?;
+    let checked = ContributionForm {
+        kind: &form.kind,
+        body: &form.body,
+        organisation: &form.organisation,
+        territory: &form.territory,
+        organisation_field: OrganisationField::Optional,
     }
-    let body = match clean_text(&form.body) {
-        Ok(body) => body,
-        Err(_) if form.body.trim().is_empty() => {
-            errors.add("body", "Écrivez votre idée.");
-            String::new()
-        }
-        Err(message) => {
-            errors.add("body", message);
-            String::new()
-        }
-    };
-    let organisation = form.organisation.trim();
-    if organisation.chars().count() > MAX_ORGANISATION_CHARS {
-        errors.add(
-            "organisation",
-            format!("Le nom de l'organisation compte au plus {MAX_ORGANISATION_CHARS} caractères."),
-        );
-    }
-    let territory = match form.territory.trim() {
-        "" => None,
-        code => match territories_of(conn, stand.consultation_id)?.into_iter().find(|t| t.code == code) {
-            Some(t) => Some(t.id),
-            None => {
-                errors.add("territory", "Choisissez un département de la liste.");
-                None
-            }
-        },
-    };
-    errors.clone().into_result()?;
-    let Some(kind) = kind else { return Err(CoreError::Validation(errors)) };
+    .parse(&frame)
+    .map_err(CoreError::Validation)?;
+    let body = checked.body.clone();
 
     let key = form.idempotency_key.trim();
     if !key.is_empty() {
@@ -130,14 +106,8 @@ pub fn leave_idea(conn: &mut DbConnection, stand: &Stand, form: &IdeaForm, sende
         return Ok(IdeaOutcome::Limited { retry_after_secs });
     }
 
-    let mut input = NewContribution::new(stand.consultation_id, Channel::TreasureHunt, kind, body, Submitter::Public)
-        .theme(stand.theme_id);
-    if !organisation.is_empty() {
-        input = input.author(Author::NamedOrganisation(organisation.to_owned()));
-    }
-    if let Some(territory) = territory {
-        input = input.territory(territory);
-    }
+    let mut input =
+        checked.into_new(stand.consultation_id, Channel::TreasureHunt, Submitter::Public).theme(stand.theme_id);
     if !key.is_empty() {
         input = input.idempotency_key(key);
     }
@@ -264,7 +234,8 @@ mod tests {
         let Err(CoreError::Validation(errors)) = leave_idea(&mut conn, &stand, &form, &sender("d")) else {
             panic!("refused")
         };
-        assert_eq!(errors.get("body"), Some("Écrivez votre idée."));
+        // One form for every channel (the core's): the same words as online.
+        assert_eq!(errors.get("body"), Some("Écrivez votre contribution."));
         assert!(errors.get("kind").is_some() && errors.get("territory").is_some());
         assert_eq!(stand_contributions::table.count().get_result::<i64>(&mut conn).unwrap(), 0);
     }

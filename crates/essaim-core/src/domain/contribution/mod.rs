@@ -6,6 +6,7 @@
 
 mod counts;
 mod edit;
+mod form;
 mod moderation;
 mod queue;
 mod record;
@@ -25,6 +26,10 @@ pub use counts::{
     ThemeChannelCount, ThemeCount,
 };
 pub use edit::{delete_contribution, edit_contribution};
+pub use form::{
+    CheckedForm, ChosenTerritory, ContributionForm, OrganisationField, OrganisationName, KIND_MESSAGE,
+    MAX_ORGANISATION_CHARS,
+};
 pub use moderation::{initial_status, moderate, Decision, Submitter, MAX_MODERATION_NOTE_CHARS};
 pub use queue::{
     accepted_of_theme, find_contribution_in, moderation_queue, Page, QueueCursor, QueueFilter, MAX_PAGE_SIZE, PAGE_SIZE,

@@ -9,7 +9,7 @@ use essaim_core::domain::contribution::MAX_CONTRIBUTION_CHARS;
 use essaim_core::domain::{Account, ContributionKind};
 use essaim_core::{CoreError, FieldError, ValidationErrors};
 use essaim_workshops::capture::{
-    capture, delete_entry, edit_entry, entries_of, entry_for, Entry, EntryInput, MAX_ENTRY_ORGANISATION_CHARS,
+    capture, delete_entry, edit_entry, entries_of, entry_for, Entry, EntryInput, MAX_ORGANISATION_CHARS,
 };
 use essaim_workshops::export::territory_names;
 use essaim_workshops::report::{workshop_report, ReportFormat};
@@ -365,7 +365,7 @@ fn capture_page_of(
         entries: lines_of(&loaded.entries, &loaded.territories, saved),
         api: format!("/api/v1/workshops/{}/entries", loaded.summary.workshop.id),
         max_chars: MAX_CONTRIBUTION_CHARS,
-        max_organisation: MAX_ENTRY_ORGANISATION_CHARS,
+        max_organisation: MAX_ORGANISATION_CHARS,
         form: EntryInput { device_id: Id(uuid::Uuid::new_v4()).to_string(), kind, ..form },
     }
 }
