@@ -187,6 +187,12 @@ pub fn french_in(consultation: &essaim_core::domain::consultation::Consultation,
     french_local(consultation.local(at))
 }
 
+/// "28 juin 2016 à 14 h 05": an instant stored in UTC, as read in Paris, for the pages that
+/// belong to no one consultation (the outbox), which say so.
+pub fn french_paris(at: NaiveDateTime) -> String {
+    french_local(at.and_utc().with_timezone(&chrono_tz::Europe::Paris).naive_local())
+}
+
 /// "28 juin 2016 à 14 h 05", an instant already in the consultation's time zone
 /// (`Consultation::local`).
 pub fn french_local(at: NaiveDateTime) -> String {
@@ -281,5 +287,8 @@ mod tests {
         assert_eq!(french_in(&consultation, at), "6 décembre 2026 à 14 h 05");
         consultation.time_zone = "America/Cayenne".into();
         assert_eq!(french_in(&consultation, at), "6 décembre 2026 à 10 h 05");
+        assert_eq!(french_paris(at), "6 décembre 2026 à 14 h 05");
+        let summer = NaiveDate::from_ymd_opt(2027, 7, 1).unwrap().and_hms_opt(13, 5, 0).unwrap();
+        assert_eq!(french_paris(summer), "1er juillet 2027 à 15 h 05");
     }
 }
