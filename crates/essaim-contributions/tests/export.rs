@@ -86,7 +86,15 @@ fn respond(conn: &mut DbConnection, questionnaire: Id, pages: &[Page]) -> Id {
             other => panic!("page {section} not saved: {other:?}"),
         }
     }
-    let submitted = submit(conn, response.id, &SubmitContext { base_url: "http://localhost" }).unwrap();
+    let submitted = submit(
+        conn,
+        response.id,
+        &SubmitContext {
+            base_url: "http://localhost",
+            requester: &essaim_core::mail::limits::Requester("test".into()),
+        },
+    )
+    .unwrap();
     assert!(submitted.is_ok(), "refused: {submitted:?}");
     response.id
 }

@@ -180,7 +180,13 @@ fn an_anonymous_response_keeps_no_link_to_its_invitation() {
         let current = essaim_contributions::questionnaire::responses::find_response(&mut conn, draft.id).unwrap();
         save_section(&mut conn, draft.id, section, &answers, current.revision).unwrap();
     }
-    let sent = submit(&mut conn, draft.id, &SubmitContext { base_url: BASE }).unwrap().unwrap();
+    let sent = submit(
+        &mut conn,
+        draft.id,
+        &SubmitContext { base_url: BASE, requester: &essaim_core::mail::limits::Requester("test".into()) },
+    )
+    .unwrap()
+    .unwrap();
     assert!(sent.first_time);
     assert_eq!(sent.response.invitation_id, None);
     assert_eq!(sent.response.email, None, "the address it was sent to is forgotten too");

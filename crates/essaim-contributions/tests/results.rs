@@ -105,7 +105,15 @@ fn fill_and_submit(conn: &mut DbConnection, response: Id, mut revision: i32, pag
             other => panic!("page {section} not saved: {other:?}"),
         }
     }
-    let submitted = submit(conn, response, &SubmitContext { base_url: "http://localhost" }).unwrap();
+    let submitted = submit(
+        conn,
+        response,
+        &SubmitContext {
+            base_url: "http://localhost",
+            requester: &essaim_core::mail::limits::Requester("test".into()),
+        },
+    )
+    .unwrap();
     assert!(submitted.is_ok(), "refused: {submitted:?}");
 }
 

@@ -175,9 +175,22 @@ pub fn french_period(start: Option<NaiveDate>, end: Option<NaiveDate>) -> Option
     }
 }
 
-/// "28 juin 2016 à 14 h 05 (UTC)".
+/// "28 juin 2016 à 14 h 05 (UTC)": for what belongs to no consultation (a staff account's
+/// last login).
 pub fn french_instant(at: NaiveDateTime) -> String {
     format!("{} à {} (UTC)", french_date(at.date()), at.format("%H h %M"))
+}
+
+/// "28 juin 2016 à 14 h 05": an instant stored in UTC, as the clocks of the consultation
+/// read it (its time zone, Europe/Paris unless it names another).
+pub fn french_in(consultation: &essaim_core::domain::consultation::Consultation, at: NaiveDateTime) -> String {
+    french_local(consultation.local(at))
+}
+
+/// "28 juin 2016 à 14 h 05": an instant stored in UTC, as read in Paris, for the pages that
+/// belong to no one consultation (the outbox), which say so.
+pub fn french_paris(at: NaiveDateTime) -> String {
+    french_local(at.and_utc().with_timezone(&chrono_tz::Europe::Paris).naive_local())
 }
 
 /// "28 juin 2016 à 14 h 05", an instant already in the consultation's time zone
@@ -250,5 +263,32 @@ mod tests {
         assert_eq!(french_period(d(2016, 11, 1), d(2016, 11, 30)).unwrap(), "du 1er novembre 2016 au 30 novembre 2016");
         assert_eq!(french_period(d(2016, 6, 28), d(2016, 6, 28)).unwrap(), "28 juin 2016");
         assert_eq!(french_period(None, None), None);
+    }
+
+    #[test]
+    fn an_instant_reads_in_the_consultation_s_time_zone_without_utc() {
+        use essaim_core::domain::consultation::Consultation;
+        use essaim_core::domain::vocab::ConsultationState;
+        let at = NaiveDate::from_ymd_opt(2026, 12, 6).unwrap().and_hms_opt(13, 5, 0).unwrap();
+        let mut consultation = Consultation {
+            id: essaim_core::db::Id::new(),
+            slug: "c".into(),
+            title: "C".into(),
+            region: String::new(),
+            description: String::new(),
+            starts_on: None,
+            ends_on: None,
+            retention_until: None,
+            created_at: at,
+            organisers: String::new(),
+            state: ConsultationState::Open,
+            time_zone: "Europe/Paris".into(),
+        };
+        assert_eq!(french_in(&consultation, at), "6 décembre 2026 à 14 h 05");
+        consultation.time_zone = "America/Cayenne".into();
+        assert_eq!(french_in(&consultation, at), "6 décembre 2026 à 10 h 05");
+        assert_eq!(french_paris(at), "6 décembre 2026 à 14 h 05");
+        let summer = NaiveDate::from_ymd_opt(2027, 7, 1).unwrap().and_hms_opt(13, 5, 0).unwrap();
+        assert_eq!(french_paris(summer), "1er juillet 2027 à 15 h 05");
     }
 }

@@ -326,12 +326,19 @@ pub struct Submitted {
     pub follow_token: Option<String>,
     /// The contributions its open answers recorded.
     pub contributions: Vec<Id>,
+    /// The copy of the answers was not mailed to the address given: too many mails to it, or
+    /// asked by this client, in the hour (`essaim_core::mail::limits`). The response is stored.
+    pub mail_withheld: bool,
 }
 
 /// What submitting needs to know beyond the response.
 pub struct SubmitContext<'a> {
     /// The platform's public address, for the links in the confirmation e-mail.
     pub base_url: &'a str,
+    /// The client submitting: a public response's copy of the answers counts against the
+    /// limits of anonymous mails (an invited organisation's goes to the address the staff
+    /// gave, once per invitation, and is not counted).
+    pub requester: &'a Requester,
 }
 
 /// Submits a response: once. Every later call (a refresh, a double click, a retry, a second
@@ -385,7 +392,13 @@ pub fn submit_in(conn: &mut DbConnection, response: Id, context: &SubmitContext<
                 .filter(response_contributions::response_id.eq(response))
                 .select(response_contributions::contribution_id)
                 .load(conn)?;
-            return Ok(Submitted { response: current, first_time: false, follow_token: None, contributions });
+            return Ok(Submitted {
+                response: current,
+                first_time: false,
+                follow_token: None,
+                contributions,
+                mail_withheld: false,
+            });
         }
         let (status, consultation): (String, Id) = questionnaires::table
             .find(current.questionnaire_id)
@@ -436,15 +449,21 @@ pub fn submit_in(conn: &mut DbConnection, response: Id, context: &SubmitContext<
                 responses::updated_at.eq(now()),
             ))
             .execute(conn)?;
+        let mut mail_withheld = false;
         if let Some(email) = &current.email {
-            super::mail::enqueue_confirmation(
-                conn,
-                (consultation, email),
-                (&definition, &frame),
-                &stored.answers,
-                follow_token.as_deref(),
-                context,
-            )?;
+            // An invitation's address is the staff's, mailed once per invitation: not counted.
+            if current.invitation_id.is_some() || may_mail(conn, email, context.requester)? {
+                super::mail::enqueue_confirmation(
+                    conn,
+                    (consultation, email),
+                    (&definition, &frame),
+                    &stored.answers,
+                    follow_token.as_deref(),
+                    context,
+                )?;
+            } else {
+                mail_withheld = true;
+            }
         }
         if anonymous {
             // The invitation only records that it was used; the response forgets it and the
@@ -456,7 +475,7 @@ pub fn submit_in(conn: &mut DbConnection, response: Id, context: &SubmitContext<
         // The resume link stays: opened again (a refresh, the back button), it shows the
         // confirmation, never "expired".
         let response = find_response(conn, response)?;
-        Ok(Submitted { response, first_time: true, follow_token, contributions })
+        Ok(Submitted { response, first_time: true, follow_token, contributions, mail_withheld })
     }
 }
 
@@ -848,15 +867,21 @@ pub fn store_whole(
         Some(follow) => Some(create_link(conn, LinkTarget::Follow(follow), None)?),
         None => None,
     };
+    // Counted only when an address is given: no extra statement otherwise.
+    let mut mail_withheld = false;
     if let (Some(email), Some((definition, frame))) = (&prepared.email, &prepared.confirmation) {
-        super::mail::enqueue_confirmation(
-            conn,
-            (prepared.consultation, email),
-            (definition, frame),
-            &prepared.stored.answers,
-            follow_token.as_deref(),
-            context,
-        )?;
+        if may_mail(conn, email.as_str(), context.requester)? {
+            super::mail::enqueue_confirmation(
+                conn,
+                (prepared.consultation, email),
+                (definition, frame),
+                &prepared.stored.answers,
+                follow_token.as_deref(),
+                context,
+            )?;
+        } else {
+            mail_withheld = true;
+        }
     }
     let response = Response {
         id: prepared.response,
@@ -875,7 +900,7 @@ pub fn store_whole(
         submitted_at: Some(at),
         follow_id: follow,
     };
-    Ok(Submitted { response, first_time: true, follow_token, contributions: ids })
+    Ok(Submitted { response, first_time: true, follow_token, contributions: ids, mail_withheld })
 }
 
 /// The key was used before: the same answers are the same response, other answers a conflict.
@@ -891,7 +916,7 @@ fn replay(conn: &mut DbConnection, prepared: &PreparedResponse) -> Result<Submit
         .filter(response_contributions::response_id.eq(existing.id))
         .select(response_contributions::contribution_id)
         .load(conn)?;
-    Ok(Submitted { response: existing, first_time: false, follow_token: None, contributions })
+    Ok(Submitted { response: existing, first_time: false, follow_token: None, contributions, mail_withheld: false })
 }
 
 /// Starts a public response with its resume link, in one transaction; returns the link's

@@ -344,3 +344,22 @@ async fn past_three_mails_to_one_address_the_contribution_is_kept_and_the_page_s
         .unwrap();
     assert_eq!(mails, 3);
 }
+
+#[actix_web::test]
+async fn the_queue_shows_when_a_contribution_came_in_the_consultation_s_time_zone() {
+    use essaim_core::schema::consultations;
+    let mut b = browser().await;
+    contribute(&mut b, "Une proposition reçue un dimanche.").await;
+    let at = chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap().and_hms_opt(13, 5, 0).unwrap();
+    diesel::update(contributions::table).set(contributions::created_at.eq(at)).execute(&mut b.db.conn()).unwrap();
+    b.login(STAFF).await;
+    let queue = b.get(QUEUE).await.text();
+    assert!(queue.contains("6 décembre 2026 à 14 h 05"), "Europe/Paris by default: {queue}");
+    assert!(!queue.contains("(UTC)"));
+    diesel::update(consultations::table.filter(consultations::slug.eq(SLUG)))
+        .set(consultations::time_zone.eq("America/Cayenne"))
+        .execute(&mut b.db.conn())
+        .unwrap();
+    let queue = b.get(QUEUE).await.text();
+    assert!(queue.contains("6 décembre 2026 à 10 h 05"), "UTC−3: {queue}");
+}

@@ -379,3 +379,44 @@ async fn fresh_links_for_twenty_drafts_go_in_one_mail_and_are_limited() {
         outbox::table.filter(outbox::recipient.eq("perdu@exemple.fr")).count().get_result(&mut b.db.conn()).unwrap();
     assert_eq!(mails, 3);
 }
+
+#[actix_web::test]
+async fn the_copy_of_the_answers_goes_three_times_an_hour_to_one_address_and_the_fourth_response_is_kept() {
+    use essaim_contributions::questionnaire::responses::set_email;
+    let mut b = browser().await;
+    for n in 1..=4 {
+        let base = start(&mut b).await;
+        for (i, fields) in demo_pages().iter().enumerate() {
+            let saved = answer_page(&mut b, &base, i + 1, fields, "suivante").await;
+            assert_eq!(saved.status, StatusCode::SEE_OTHER, "page {}: {}", i + 1, saved.body);
+        }
+        {
+            let mut conn = b.db.conn();
+            let draft: essaim_core::db::Id = responses::table
+                .filter(responses::status.eq(ResponseStatus::Draft))
+                .select(responses::id)
+                .first(&mut conn)
+                .unwrap();
+            set_email(&mut conn, draft, "copie@exemple.fr").unwrap();
+        }
+        let sent = b.post(&format!("{base}/envoi"), &[]).await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+        let thanks = b.get(sent.location()).await;
+        assert_eq!(thanks.status, StatusCode::OK);
+        assert!(thanks.text().contains("votre réponse est envoyée"));
+        if n <= 3 {
+            assert!(thanks.text().contains("Une copie de vos réponses est envoyée à copie@exemple.fr"), "{n}");
+        } else {
+            assert!(thanks.text().contains("la copie de vos réponses n'a pas été envoyée"), "{}", thanks.text());
+        }
+    }
+    let submitted: i64 = responses::table
+        .filter(responses::status.eq(ResponseStatus::Submitted))
+        .count()
+        .get_result(&mut b.db.conn())
+        .unwrap();
+    assert_eq!(submitted, 4, "the fourth response is stored");
+    let mails: i64 =
+        outbox::table.filter(outbox::recipient.eq("copie@exemple.fr")).count().get_result(&mut b.db.conn()).unwrap();
+    assert_eq!(mails, 3);
+}

@@ -185,3 +185,27 @@ async fn a_closed_consultation_refuses_a_response_sent_whole_in_french_and_keeps
     let stored: i64 = responses::table.count().get_result(&mut b.db.conn()).unwrap();
     assert_eq!(stored, 1);
 }
+
+#[actix_web::test]
+async fn the_copy_of_a_response_sent_whole_goes_three_times_an_hour_to_one_address() {
+    use essaim_core::schema::outbox;
+    let b = browser().await;
+    let mut withheld = Vec::new();
+    for n in 1..=4 {
+        // Four clients: the limit is the address's.
+        let body = json!({ "idempotency_key": format!("copie-{n}"), "answers": complete_answers(), "email": "copie@example.org" });
+        let reply = b.request_from(&format!("192.0.2.{n}"), json_post(RESPONSES, &body)).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+        withheld.push(reply.json()["mail_withheld"].as_bool().expect("mail_withheld"));
+    }
+    assert_eq!(withheld, [false, false, false, true]);
+    let stored: i64 = responses::table.count().get_result(&mut b.db.conn()).unwrap();
+    assert_eq!(stored, 4, "the fourth response is stored");
+    let mails: i64 =
+        outbox::table.filter(outbox::recipient.eq("copie@example.org")).count().get_result(&mut b.db.conn()).unwrap();
+    assert_eq!(mails, 3);
+    // Without an address, nothing is said to be withheld.
+    let body = json!({ "idempotency_key": "sans-adresse", "answers": complete_answers() });
+    let reply = b.request_from("192.0.2.9", json_post(RESPONSES, &body)).await;
+    assert_eq!(reply.json()["mail_withheld"], false);
+}

@@ -77,6 +77,15 @@ async fn staff_invite_a_pasted_list_and_a_bad_line_sends_nothing() {
     assert!(good.text().contains("2 invitation(s) en file d'envoi"));
     assert!(good.text().contains("2 structures invitées"));
     assert_eq!(mails(&b), 2);
+    // When each was sent, as the consultation's clocks read it (Europe/Paris), not in UTC.
+    let at = chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap().and_hms_opt(13, 5, 0).unwrap();
+    diesel::update(essaim_core::schema::invitations::table)
+        .set(essaim_core::schema::invitations::sent_at.eq(at))
+        .execute(&mut b.db.conn())
+        .unwrap();
+    let listed = b.get(PAGE).await.text();
+    assert!(listed.contains("6 décembre 2026 à 14 h 05"), "{listed}");
+    assert!(!listed.contains("(UTC)"));
     let zero = b.post(&format!("{PAGE}/relances"), &[("csrf_token", &token), ("interval_hours", "0")]).await;
     assert_eq!(zero.status, StatusCode::UNPROCESSABLE_ENTITY);
     let reminded = b.post(&format!("{PAGE}/relances"), &[("csrf_token", &token), ("interval_hours", "24")]).await;

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use essaim_contributions::questionnaire::answers::Answers;
 use essaim_contributions::questionnaire::responses::{
     prepare_whole, response_for_link, save_section, start_public_with_link, store_whole, submit_in, InvitationState,
@@ -13,6 +13,7 @@ use essaim_contributions::questionnaire::store::{published_version, questionnair
 use essaim_core::db::{DbConnection, Id};
 use essaim_core::domain::consultation::find_consultation;
 use essaim_core::error::ValidationErrors;
+use essaim_core::mail::limits::Requester;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -100,6 +101,9 @@ pub struct SubmittedView {
     pub contributions: usize,
     /// Submitted by an earlier call with the same key (or the same draft).
     pub replayed: bool,
+    /// An address was given but the copy of the answers was not mailed to it: too many mails
+    /// to that address, or asked by this client, in the hour. The response is stored.
+    pub mail_withheld: bool,
 }
 
 fn submitted(s: &Submitted) -> HttpResponse {
@@ -108,6 +112,7 @@ fn submitted(s: &Submitted) -> HttpResponse {
         status: "submitted",
         contributions: s.contributions.len(),
         replayed: !s.first_time,
+        mail_withheld: s.mail_withheld,
     };
     if s.first_time {
         HttpResponse::Created().json(body)
@@ -127,6 +132,7 @@ fn submitted(s: &Submitted) -> HttpResponse {
         (status = 409, description = "Questionnaire clos, ou clé déjà utilisée pour d'autres réponses", body = ApiErrorBody),
         (status = 422, description = "Réponses refusées, champ par champ", body = ApiErrorBody)))]
 pub async fn submit_response(
+    req: HttpRequest,
     state: web::Data<AppState>,
     slug: web::Path<String>,
     body: web::Json<WholeResponse>,
@@ -134,6 +140,12 @@ pub async fn submit_response(
     let slug = slug.into_inner();
     let body = body.into_inner();
     let base_url = state.config.base_url.clone();
+    // The client counts only against the limits of anonymous mails: not looked up without
+    // an address (the hot path).
+    let requester = match body.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+        Some(_) => Requester(state.client_pseudonym(&req).await?),
+        None => Requester(String::new()),
+    };
     // Reading and checking on any pooled connection, in parallel; only the inserts go
     // through the group commit.
     let done = state
@@ -145,7 +157,7 @@ pub async fn submit_response(
                 Ok(prepare_whole(conn, &questionnaire, &answers, &body.idempotency_key, body.email.as_deref())?)
             },
             move |conn, prepared| -> Result<Submitted, AppError> {
-                Ok(store_whole(conn, prepared, &SubmitContext { base_url: &base_url })?)
+                Ok(store_whole(conn, prepared, &SubmitContext { base_url: &base_url, requester: &requester })?)
             },
         )
         .await?;
@@ -263,13 +275,18 @@ pub async fn save_draft_section(
         (status = 200, description = "Déjà envoyée", body = SubmittedView),
         (status = 409, description = "Questionnaire clos", body = ApiErrorBody),
         (status = 422, description = "Réponses à compléter", body = ApiErrorBody)))]
-pub async fn submit_draft(state: web::Data<AppState>, token: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn submit_draft(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     let base_url = state.config.base_url.clone();
+    let requester = Requester(state.client_pseudonym(&req).await?);
     let done = state
         .commit(move |conn| -> Result<Submitted, AppError> {
             let response = response_of(conn, &token)?;
-            Ok(submit_in(conn, response.id, &SubmitContext { base_url: &base_url })?)
+            Ok(submit_in(conn, response.id, &SubmitContext { base_url: &base_url, requester: &requester })?)
         })
         .await?;
     Ok(submitted(&done))

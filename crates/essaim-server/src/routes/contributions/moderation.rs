@@ -20,7 +20,7 @@ use serde::Deserialize;
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::extract::{CsrfForm, Staff};
-use crate::views::{french_instant, render, Layout};
+use crate::views::{french_in, render, Layout};
 
 /// What the queue shows: the filters and the page, as in its address.
 #[derive(Debug, Clone, Default)]
@@ -188,7 +188,7 @@ fn load(conn: &mut DbConnection, slug: &str, view: &View) -> Result<Loaded, AppE
             kind: c.kind.label(),
             status: c.moderation_status.label(),
             pending: c.moderation_status == ModerationStatus::Pending,
-            received: french_instant(c.created_at),
+            received: french_in(&consultation, c.created_at),
             organisation: c.author_name,
             territory: c.territory_id.and_then(|id| territories.iter().find(|t| t.id == id)).map(|t| t.name.clone()),
             stand: stands.get(&c.id).map(|s| s.label()),

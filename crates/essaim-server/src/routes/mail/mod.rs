@@ -12,7 +12,7 @@ use serde::Deserialize;
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::extract::{CsrfForm, NoFields, Staff};
-use crate::views::{french_instant, render, Layout};
+use crate::views::{french_paris, render, Layout};
 
 /// Messages listed on the page, at most.
 const SHOWN: i64 = 200;
@@ -66,7 +66,7 @@ pub async fn outbox(
             .into_iter()
             .map(|m| MailLine {
                 id: m.id.to_string(),
-                created: french_instant(m.created_at),
+                created: french_paris(m.created_at),
                 topic: m.topic,
                 recipient: m.recipient,
                 subject: m.subject,

@@ -473,6 +473,7 @@ pub async fn send(
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     let base_url = state.config.base_url.clone();
+    let requester = Requester(state.client_pseudonym(&req).await?);
     let lookup = token.clone();
     let outcome = state
         .db(move |conn| -> Result<_, AppError> {
@@ -480,7 +481,7 @@ pub async fn send(
                 Ok(c) => c,
                 Err(why) => return Ok(Err(why)),
             };
-            let result = submit(conn, c.response.id, &SubmitContext { base_url: &base_url })?;
+            let result = submit(conn, c.response.id, &SubmitContext { base_url: &base_url, requester: &requester })?;
             Ok(Ok((c, result)))
         })
         .await?;
@@ -489,6 +490,7 @@ pub async fn send(
         Err(why) => return unopened(&req, why),
     };
     match result {
+        Ok(submitted) if submitted.mail_withheld => Ok(see_other(format!("/questionnaire/r/{token}/merci?courriel=retenu"))),
         Ok(_) => Ok(see_other(format!("/questionnaire/r/{token}/merci"))),
         Err(Refused::Closed) => render(
             &review_page(
@@ -513,7 +515,16 @@ struct ThanksPage {
     token: String,
     title: String,
     email: Option<String>,
+    /// The copy of the answers was not mailed (the limits of anonymous mails).
+    mail_withheld: bool,
     follows: bool,
+}
+
+/// The confirmation's query: `courriel=retenu` when the copy was not mailed.
+#[derive(Deserialize)]
+pub struct ThanksQuery {
+    #[serde(default)]
+    courriel: String,
 }
 
 /// `GET /questionnaire/r/{token}/merci`: the confirmation (as often as it is opened).
@@ -521,6 +532,7 @@ pub async fn thanks(
     req: HttpRequest,
     state: web::Data<AppState>,
     token: web::Path<String>,
+    query: web::Query<ThanksQuery>,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     let c = match context(&state, token.clone()).await? {
@@ -536,6 +548,7 @@ pub async fn thanks(
             token,
             title: c.definition.title.clone(),
             email: c.response.email.clone(),
+            mail_withheld: query.courriel == "retenu",
             follows: c.response.follow_id.is_some(),
         },
         StatusCode::OK,

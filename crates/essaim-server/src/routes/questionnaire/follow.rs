@@ -6,11 +6,13 @@ use askama::Template;
 use essaim_contributions::questionnaire::follow::{followed, revoke_follow, Followed, Stage};
 use essaim_contributions::questionnaire::links::{open_link, LinkTarget};
 use essaim_contributions::questionnaire::responses::{response_for_link, InvitationState};
+use essaim_core::db::DbConnection;
+use essaim_core::domain::consultation::find_consultation_by_id;
 
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::extract::LinkForm;
-use crate::views::{french_instant, render, Layout};
+use crate::views::{french_in, render, Layout};
 
 struct Line {
     theme: String,
@@ -28,7 +30,7 @@ struct FollowPage {
     revoke_action: Option<String>,
 }
 
-fn line(f: Followed) -> Line {
+fn line((f, received): (Followed, String)) -> Line {
     let (stage, detail) = match f.stage {
         Stage::Received => ("Reçue", Some("Elle attend la relecture d'un modérateur.".to_owned())),
         Stage::Accepted => ("Retenue", Some("Elle sera lue par la prochaine synthèse du thème.".to_owned())),
@@ -45,14 +47,32 @@ fn line(f: Followed) -> Line {
     };
     Line {
         theme: f.theme.unwrap_or_else(|| "Thème à préciser".into()),
-        received: french_instant(f.contribution.created_at),
+        received,
         text: f.contribution.body,
         stage,
         detail,
     }
 }
 
-fn page(req: &HttpRequest, items: Vec<Followed>, revoke_action: Option<String>) -> Result<HttpResponse, AppError> {
+/// Each contribution with when it was received, as the clocks of its consultation read it
+/// (a follow's contributions are those of one consultation: one look-up).
+fn dated(conn: &mut DbConnection, items: Vec<Followed>) -> Result<Vec<(Followed, String)>, AppError> {
+    let Some(first) = items.first() else { return Ok(Vec::new()) };
+    let consultation = find_consultation_by_id(conn, first.contribution.consultation_id)?;
+    Ok(items
+        .into_iter()
+        .map(|f| {
+            let received = french_in(&consultation, f.contribution.created_at);
+            (f, received)
+        })
+        .collect())
+}
+
+fn page(
+    req: &HttpRequest,
+    items: Vec<(Followed, String)>,
+    revoke_action: Option<String>,
+) -> Result<HttpResponse, AppError> {
     render(
         &FollowPage {
             layout: Layout::for_request(req, "Suivre mes contributions", "questionnaire"),
@@ -74,7 +94,10 @@ pub async fn by_follow_link(
     let items = state
         .db(move |conn| -> Result<_, AppError> {
             match open_link(conn, &lookup)? {
-                Ok(LinkTarget::Follow(follow)) => Ok(followed(conn, follow)?),
+                Ok(LinkTarget::Follow(follow)) => {
+                    let items = followed(conn, follow)?;
+                    dated(conn, items)
+                }
                 _ => Err(AppError::NotFound),
             }
         })
@@ -113,7 +136,10 @@ pub async fn by_response_link(
                 return Err(AppError::NotFound);
             };
             match response.follow_id {
-                Some(follow) => Ok(followed(conn, follow)?),
+                Some(follow) => {
+                    let items = followed(conn, follow)?;
+                    dated(conn, items)
+                }
                 None => Ok(Vec::new()),
             }
         })

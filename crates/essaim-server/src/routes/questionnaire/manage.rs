@@ -19,7 +19,7 @@ use super::form::{question_view, Control, QuestionView};
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::extract::{Admin, CsrfForm, NoFields, Staff};
-use crate::views::{french_instant, render, Layout};
+use crate::views::{french_in, render, Layout};
 
 struct InvitationLine {
     organisation: String,
@@ -61,7 +61,7 @@ fn overview(conn: &mut DbConnection, slug: &str) -> Result<Overview, AppError> {
         .map(|i| InvitationLine {
             organisation: i.organisation,
             email: i.email,
-            sent: i.sent_at.map(french_instant).unwrap_or_default(),
+            sent: i.sent_at.map(|at| french_in(&consultation, at)).unwrap_or_default(),
             opened: i.opened_at.is_some(),
             submitted: i.submitted_at.is_some(),
         })
