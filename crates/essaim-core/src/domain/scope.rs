@@ -193,9 +193,8 @@ mod tests {
         assert!(!may_act_on_record(&mut conn, &global, &plenary).unwrap(), "no consultation: no plenary");
         limit_account(&mut conn, global.id, &[demo_id], None).unwrap();
         assert!(may_act_on_record(&mut conn, &global, &plenary).unwrap(), "their own");
-        let demo_facilitator = crate::domain::account::find_account_by_email(&mut conn, "animation@demo.essaim.fr")
-            .unwrap()
-            .unwrap();
+        let demo_facilitator =
+            crate::domain::account::find_account_by_email(&mut conn, "animation@demo.essaim.fr").unwrap().unwrap();
         assert!(may_act_on_record(&mut conn, &demo_facilitator, &plenary).unwrap(), "the demo's runs the demo's");
     }
 
