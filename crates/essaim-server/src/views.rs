@@ -3,7 +3,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
-use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime};
 use essaim_core::domain::look::Look;
 use essaim_core::domain::{Account, Role};
 
@@ -143,26 +143,8 @@ pub fn render_error_page(page: &ErrorPage) -> HttpResponse {
     })
 }
 
-const MONTHS: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
-
-/// "28 juin 2016".
-pub fn french_date(date: NaiveDate) -> String {
-    let day = if date.day() == 1 { "1er".to_owned() } else { date.day().to_string() };
-    format!("{day} {} {}", MONTHS[date.month0() as usize], date.year())
-}
+/// "28 juin 2016", "1er avril 2016" (the core's, shared with mails and legal pages).
+pub use essaim_core::clock::french_date;
 
 /// "du 1er avril au 30 avril 2016", "28 juin 2016", or nothing.
 pub fn french_period(start: Option<NaiveDate>, end: Option<NaiveDate>) -> Option<String> {

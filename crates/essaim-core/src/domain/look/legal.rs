@@ -8,8 +8,6 @@
 //! line ends a paragraph, and an address starting `https://`, `http://` or `mailto:` is a link.
 //! [`blocks`] reads it; the server's template escapes every piece.
 
-use chrono::{Datelike, NaiveDate};
-
 use crate::domain::consultation::Consultation;
 
 /// Longest legal page, in characters.
@@ -198,25 +196,7 @@ fn spans(line: &str) -> Vec<Span> {
     out
 }
 
-const MONTHS: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
-
-fn french_date(date: NaiveDate) -> String {
-    let day = if date.day() == 1 { "1er".to_owned() } else { date.day().to_string() };
-    format!("{day} {} {}", MONTHS[date.month0() as usize], date.year())
-}
+use crate::clock::french_date;
 
 /// The default text of a page: a consultation's, or the installation's (`None`).
 pub fn default_page(kind: LegalKind, consultation: Option<&Consultation>) -> String {
