@@ -11,7 +11,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{web, Error, HttpMessage};
 use essaim_core::db::Id;
-use essaim_core::domain::scope::{is_limited, may_act_on_record, may_see_consultation, Scoped};
+use essaim_core::domain::scope::{is_limited, may_act_on_record, may_see_consultation, seen_past_draft, Scoped};
 use essaim_core::domain::Account;
 
 use crate::app::AppState;
@@ -94,7 +94,8 @@ pub async fn scope_middleware(
     if let Some(account) = &account {
         refusal = refuse_out_of_scope(&state, account, req.path()).await.err();
     }
-    if let (None, Some(slug)) = (&refusal, public_consultation(req.path())) {
+    let unseen = public_consultation(req.path()).filter(|slug| !seen_past_draft(slug));
+    if let (None, Some(slug)) = (&refusal, unseen) {
         let (slug, who) = (slug.to_owned(), account.clone());
         let seen =
             state.db(move |conn| may_see_consultation(conn, who.as_ref(), &slug).map_err(AppError::from)).await?;

@@ -134,6 +134,18 @@ pub fn is_limited(conn: &mut DbConnection, account: &Account) -> CoreResult<bool
     Ok(limits_of(conn, account)?.is_some())
 }
 
+fn past_draft() -> &'static std::sync::Mutex<std::collections::HashSet<String>> {
+    static PAST_DRAFT: std::sync::OnceLock<std::sync::Mutex<std::collections::HashSet<String>>> =
+        std::sync::OnceLock::new();
+    PAST_DRAFT.get_or_init(Default::default)
+}
+
+/// Whether this process already saw the consultation `slug` past draft: then
+/// [`may_see_consultation`] is `true` for everyone, and a caller may skip the database.
+pub fn seen_past_draft(slug: &str) -> bool {
+    past_draft().lock().is_ok_and(|seen| seen.contains(slug))
+}
+
 /// Whether `who` may open the public pages and forms of the consultation `slug` (its page,
 /// its online form, its questionnaire, its stands, its API): every one unless it is a draft,
 /// which its staff alone see (and try out). An unknown slug is `true`: the page answers 404
@@ -142,13 +154,10 @@ pub fn is_limited(conn: &mut DbConnection, account: &Account) -> CoreResult<bool
 /// the public's hot paths (the questionnaire API) cost no query for it. The memory is by short
 /// id, for the one database a server process serves.
 pub fn may_see_consultation(conn: &mut DbConnection, who: Option<&Account>, slug: &str) -> CoreResult<bool> {
-    use std::collections::HashSet;
-    use std::sync::{Mutex, OnceLock};
-    static PAST_DRAFT: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
-    let past_draft = PAST_DRAFT.get_or_init(|| Mutex::new(HashSet::new()));
-    if past_draft.lock().is_ok_and(|seen| seen.contains(slug)) {
+    if seen_past_draft(slug) {
         return Ok(true);
     }
+    let past_draft = past_draft();
     let found: Option<(Id, String)> = consultations::table
         .filter(consultations::slug.eq(slug))
         .select((consultations::id, consultations::state))
