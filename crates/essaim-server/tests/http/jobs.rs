@@ -134,3 +134,26 @@ async fn a_run_whose_server_died_is_reported_interrupted_and_a_small_run_waits_f
     let ran = b.post(&format!("{base}/3/run"), &[("csrf_token", &token)]).await;
     assert!(ran.location().ends_with("?fait=synthese"), "{}", ran.location());
 }
+
+#[actix_web::test]
+async fn a_run_under_way_says_since_when_in_the_consultation_s_time_zone() {
+    use diesel::prelude::*;
+    use essaim_core::schema::{consultations, jobs as job_rows};
+    // `browser()` runs no job worker: the queued run stays under way.
+    let mut b = crate::common::browser().await;
+    let theme = theme_three(&b.db).to_string();
+    jobs::enqueue(&mut b.db.conn(), JobKind::SynthesisRun, &theme, &serde_json::json!({}), None).unwrap();
+    let at = chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap().and_hms_opt(13, 5, 0).unwrap();
+    diesel::update(job_rows::table).set(job_rows::created_at.eq(at)).execute(&mut b.db.conn()).unwrap();
+    b.login(STAFF).await;
+    let page = format!("/staff/consultations/{DEMO_SLUG}/synthese/3");
+    let text = b.get(&page).await.text();
+    assert!(text.contains("Synthèse en cours depuis 14 h 05"), "Europe/Paris by default: {text}");
+    assert!(!text.contains("UTC"));
+    diesel::update(consultations::table.filter(consultations::slug.eq(DEMO_SLUG)))
+        .set(consultations::time_zone.eq("America/Cayenne"))
+        .execute(&mut b.db.conn())
+        .unwrap();
+    let text = b.get(&page).await.text();
+    assert!(text.contains("Synthèse en cours depuis 10 h 05"), "UTC−3: {text}");
+}

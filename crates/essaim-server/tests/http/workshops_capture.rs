@@ -255,3 +255,35 @@ async fn a_thousand_entries_sent_twice_each_concurrently_make_a_thousand_contrib
     assert_eq!(links, 1000);
     eprintln!("2,000 sends of 1,000 entries in {elapsed:?}");
 }
+
+#[actix_web::test]
+async fn entries_show_when_they_were_said_in_the_consultation_s_time_zone() {
+    use essaim_core::schema::consultations;
+    let mut b = browser().await;
+    let id = demo_workshop(&mut b.db.conn(), WorkshopPhase::Conference, 1);
+    b.login(FACILITATOR).await;
+    let token = b.csrf().await;
+    let device = Id(uuid::Uuid::new_v4()).to_string();
+    let form = [
+        ("csrf_token", token.as_str()),
+        ("device_id", device.as_str()),
+        ("kind", "constat"),
+        ("body", "Un fonds de garantie pour les coopératives naissantes."),
+    ];
+    assert_eq!(b.post(&format!("/ateliers/{id}/saisie"), &form).await.status, StatusCode::SEE_OTHER);
+    // Said at 13:05 UTC on a winter day: 14 h 05 in Paris, 10 h 05 in Cayenne.
+    let at = chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap().and_hms_opt(13, 5, 0).unwrap();
+    diesel::update(contributions::table).set(contributions::created_at.eq(at)).execute(&mut b.db.conn()).unwrap();
+    for page in [format!("/ateliers/{id}/saisie"), format!("/ateliers/{id}")] {
+        let text = b.get(&page).await.text();
+        assert!(text.contains("· 14 h 05"), "Europe/Paris by default on {page}: {text}");
+    }
+    diesel::update(consultations::table)
+        .set(consultations::time_zone.eq("America/Cayenne"))
+        .execute(&mut b.db.conn())
+        .unwrap();
+    for page in [format!("/ateliers/{id}/saisie"), format!("/ateliers/{id}")] {
+        let text = b.get(&page).await.text();
+        assert!(text.contains("· 10 h 05"), "UTC−3 on {page}: {text}");
+    }
+}

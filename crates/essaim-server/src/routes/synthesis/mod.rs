@@ -10,7 +10,7 @@ mod run;
 mod theme;
 
 use essaim_core::db::{DbConnection, Id};
-use essaim_core::domain::consultation::{find_consultation, themes_of};
+use essaim_core::domain::consultation::{find_consultation, themes_of, Consultation};
 use essaim_core::domain::Theme;
 
 use crate::app::AppState;
@@ -26,16 +26,16 @@ pub use run::run_theme;
 pub use theme::theme_view;
 
 /// A consultation's theme by its position, or 404.
-fn find_theme(conn: &mut DbConnection, slug: &str, position: i32) -> Result<(Id, Theme), AppError> {
+fn find_theme(conn: &mut DbConnection, slug: &str, position: i32) -> Result<(Consultation, Theme), AppError> {
     let consultation = find_consultation(conn, slug)?;
     let theme =
         themes_of(conn, consultation.id)?.into_iter().find(|t| t.position == position).ok_or(AppError::NotFound)?;
-    Ok((consultation.id, theme))
+    Ok((consultation, theme))
 }
 
 async fn theme_of(state: &AppState, slug: &str, position: i32) -> Result<(Id, Theme), AppError> {
     let slug = slug.to_owned();
-    state.db(move |conn| find_theme(conn, &slug, position)).await
+    state.db(move |conn| find_theme(conn, &slug, position).map(|(c, t)| (c.id, t))).await
 }
 
 fn theme_address(slug: &str, position: i32) -> String {

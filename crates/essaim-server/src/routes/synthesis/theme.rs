@@ -56,10 +56,12 @@ struct ThemeView {
     standing: essaim_core::domain::orientation::ThemeStanding,
     drafts: Vec<DraftLine>,
     run: Option<essaim_core::jobs::Job>,
+    /// The consultation, for its time zone.
+    consultation: essaim_core::domain::consultation::Consultation,
 }
 
 fn read_theme(conn: &mut essaim_core::db::DbConnection, slug: &str, position: i32) -> Result<ThemeView, AppError> {
-    let (_, theme) = find_theme(conn, slug, position)?;
+    let (consultation, theme) = find_theme(conn, slug, position)?;
     // The run's state first: a run stores its drafts and marks its job done in one
     // transaction, so drafts read after a job seen done are that run's. Read the other way
     // round, a run committing in between made the page say it had ended above the drafts of
@@ -91,7 +93,13 @@ fn read_theme(conn: &mut essaim_core::db::DbConnection, slug: &str, position: i3
     }
     // Largest first, then oldest first: the order the drafts have always been listed in.
     drafts.sort_by(|a, b| b.1.size.cmp(&a.1.size).then(a.0.cmp(&b.0)));
-    Ok(ThemeView { title: theme.title, standing, drafts: drafts.into_iter().map(|(_, d)| d).collect(), run })
+    Ok(ThemeView {
+        title: theme.title,
+        standing,
+        drafts: drafts.into_iter().map(|(_, d)| d).collect(),
+        run,
+        consultation,
+    })
 }
 
 /// The theme page with a notice or an error, at a status.
@@ -109,7 +117,9 @@ pub(super) async fn theme_page(
     if let Some(job) = &view.run {
         match job.state {
             JobState::Queued | JobState::Running => {
-                running = Some(job.started_at.unwrap_or(job.created_at).format("%H:%M").to_string())
+                // In the consultation's time zone, as staff read their clocks.
+                let since = view.consultation.local(job.started_at.unwrap_or(job.created_at));
+                running = Some(since.format("%H h %M").to_string())
             }
             JobState::Done => {
                 notice =

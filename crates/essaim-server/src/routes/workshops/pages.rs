@@ -5,6 +5,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use essaim_core::db::{DbConnection, Id};
+use essaim_core::domain::consultation::{find_consultation_by_id, Consultation};
 use essaim_core::domain::contribution::MAX_CONTRIBUTION_CHARS;
 use essaim_core::domain::{Account, ContributionKind};
 use essaim_core::{CoreError, FieldError, ValidationErrors};
@@ -125,7 +126,9 @@ pub(super) struct EntryLine {
     pub just_saved: bool,
 }
 
-fn lines_of(entries: &[Entry], territories: &[(String, String)], saved: Option<&str>) -> Vec<EntryLine> {
+/// The entries, newest first, their times in the consultation's time zone.
+fn lines_of(loaded: &Loaded, saved: Option<&str>) -> Vec<EntryLine> {
+    let (entries, territories) = (&loaded.entries, &loaded.territories);
     entries
         .iter()
         .rev()
@@ -142,7 +145,7 @@ fn lines_of(entries: &[Entry], territories: &[(String, String)], saved: Option<&
                 kind: e.kind.map(|k| k.label()).unwrap_or(""),
                 body: e.body.clone(),
                 speaker: who.join(", "),
-                time: e.created_at.format("%H h %M").to_string(),
+                time: loaded.consultation.local(e.created_at).format("%H h %M").to_string(),
                 just_saved: saved == Some(e.id.to_string().as_str()),
             }
         })
@@ -189,13 +192,15 @@ struct Loaded {
     summary: WorkshopSummary,
     entries: Vec<Entry>,
     territories: Vec<(String, String)>,
+    consultation: Consultation,
 }
 
 fn load(conn: &mut DbConnection, id: Id, who: &Account) -> Result<Loaded, AppError> {
     let summary = summary_for(conn, id, who)?;
     let entries = entries_of(conn, id, who)?;
     let territories = territory_names(conn, summary.workshop.consultation_id)?;
-    Ok(Loaded { summary, entries, territories })
+    let consultation = find_consultation_by_id(conn, summary.workshop.consultation_id)?;
+    Ok(Loaded { summary, entries, territories, consultation })
 }
 
 fn workshop_page(
@@ -216,7 +221,7 @@ fn workshop_page(
         form: form.unwrap_or_else(|| AttendanceForm::of(&loaded.summary.workshop)),
         errors: errors.0,
         flash: flash(done),
-        entries: lines_of(&loaded.entries, &loaded.territories, None),
+        entries: lines_of(&loaded, None),
         max_report: MAX_REPORT_CHARS,
     }
 }
@@ -362,7 +367,7 @@ fn capture_page_of(
         organisations: loaded.summary.workshop.organisations(),
         errors: errors.0,
         saved: saved.is_some(),
-        entries: lines_of(&loaded.entries, &loaded.territories, saved),
+        entries: lines_of(&loaded, saved),
         api: format!("/api/v1/workshops/{}/entries", loaded.summary.workshop.id),
         max_chars: MAX_CONTRIBUTION_CHARS,
         max_organisation: MAX_ORGANISATION_CHARS,
