@@ -112,7 +112,7 @@ pub fn submit_online(
             let (followed, mail_withheld) = match &email {
                 // The follow link is only ever given by mail: no mail, no follow.
                 Some(email) if may_mail(conn, email.as_str(), requester)? => {
-                    let (_, token) = start_follow(conn, &[contribution.id])?;
+                    let (_, token) = start_follow(conn, &[contribution.id], Some(email.as_str()))?;
                     enqueue_confirmation(conn, email, consultation, theme, &contribution, &token, base_url)?;
                     (true, false)
                 }

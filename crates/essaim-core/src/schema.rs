@@ -406,6 +406,7 @@ diesel::table! {
         id -> SqlUuid,
         created_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
+        email -> Nullable<Text>,
     }
 }
 
@@ -691,3 +692,116 @@ diesel::table! {
         updated_at -> Timestamp,
     }
 }
+
+// ----- The published strategy and the suite donnée (issue 18, items 1 and 2) -----
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    publications (id) {
+        id -> SqlUuid,
+        consultation_id -> SqlUuid,
+        version -> Integer,
+        published_at -> Timestamp,
+        published_by -> Nullable<SqlUuid>,
+        withdrawn_at -> Nullable<Timestamp>,
+        withdrawn_by -> Nullable<SqlUuid>,
+        snapshot -> Text,
+        changes -> Text,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    contribution_answers (contribution_id) {
+        contribution_id -> SqlUuid,
+        consultation_id -> SqlUuid,
+        answer -> Text,
+        orientation_id -> Nullable<SqlUuid>,
+        text -> Text,
+        origin -> Text,
+        set_by -> Nullable<SqlUuid>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    answer_texts (id) {
+        id -> SqlUuid,
+        consultation_id -> SqlUuid,
+        answer -> Text,
+        title -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    answer_notices (follow_id, contribution_id) {
+        follow_id -> SqlUuid,
+        contribution_id -> SqlUuid,
+        announced -> Text,
+        announced_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(publications -> consultations (consultation_id));
+diesel::joinable!(contribution_answers -> contributions (contribution_id));
+diesel::joinable!(contribution_answers -> orientations (orientation_id));
+diesel::joinable!(answer_texts -> consultations (consultation_id));
+diesel::joinable!(answer_notices -> follows (follow_id));
+diesel::allow_tables_to_appear_in_same_query!(publications, contribution_answers, answer_texts, answer_notices);
+diesel::allow_tables_to_appear_in_same_query!(publications, consultations);
+diesel::allow_tables_to_appear_in_same_query!(publications, contributions);
+diesel::allow_tables_to_appear_in_same_query!(publications, orientations);
+diesel::allow_tables_to_appear_in_same_query!(publications, orientation_members);
+diesel::allow_tables_to_appear_in_same_query!(publications, follows);
+diesel::allow_tables_to_appear_in_same_query!(publications, follow_contributions);
+diesel::allow_tables_to_appear_in_same_query!(publications, responses);
+diesel::allow_tables_to_appear_in_same_query!(publications, response_contributions);
+diesel::allow_tables_to_appear_in_same_query!(publications, themes);
+diesel::allow_tables_to_appear_in_same_query!(publications, territories);
+diesel::allow_tables_to_appear_in_same_query!(publications, organisations);
+diesel::allow_tables_to_appear_in_same_query!(publications, accounts);
+diesel::allow_tables_to_appear_in_same_query!(contribution_answers, consultations);
+diesel::allow_tables_to_appear_in_same_query!(contribution_answers, contributions);
+diesel::allow_tables_to_appear_in_same_query!(contribution_answers, orientations);
+diesel::allow_tables_to_appear_in_same_query!(contribution_answers, orientation_members);
+diesel::allow_tables_to_appear_in_same_query!(contribution_answers, follows);
+diesel::allow_tables_to_appear_in_same_query!(contribution_answers, follow_contributions);
+diesel::allow_tables_to_appear_in_same_query!(contribution_answers, responses);
+diesel::allow_tables_to_appear_in_same_query!(contribution_answers, response_contributions);
+diesel::allow_tables_to_appear_in_same_query!(contribution_answers, themes);
+diesel::allow_tables_to_appear_in_same_query!(contribution_answers, territories);
+diesel::allow_tables_to_appear_in_same_query!(contribution_answers, organisations);
+diesel::allow_tables_to_appear_in_same_query!(contribution_answers, accounts);
+diesel::allow_tables_to_appear_in_same_query!(answer_texts, consultations);
+diesel::allow_tables_to_appear_in_same_query!(answer_texts, contributions);
+diesel::allow_tables_to_appear_in_same_query!(answer_texts, orientations);
+diesel::allow_tables_to_appear_in_same_query!(answer_texts, orientation_members);
+diesel::allow_tables_to_appear_in_same_query!(answer_texts, follows);
+diesel::allow_tables_to_appear_in_same_query!(answer_texts, follow_contributions);
+diesel::allow_tables_to_appear_in_same_query!(answer_texts, responses);
+diesel::allow_tables_to_appear_in_same_query!(answer_texts, response_contributions);
+diesel::allow_tables_to_appear_in_same_query!(answer_texts, themes);
+diesel::allow_tables_to_appear_in_same_query!(answer_texts, territories);
+diesel::allow_tables_to_appear_in_same_query!(answer_texts, organisations);
+diesel::allow_tables_to_appear_in_same_query!(answer_texts, accounts);
+diesel::allow_tables_to_appear_in_same_query!(answer_notices, consultations);
+diesel::allow_tables_to_appear_in_same_query!(answer_notices, contributions);
+diesel::allow_tables_to_appear_in_same_query!(answer_notices, orientations);
+diesel::allow_tables_to_appear_in_same_query!(answer_notices, orientation_members);
+diesel::allow_tables_to_appear_in_same_query!(answer_notices, follows);
+diesel::allow_tables_to_appear_in_same_query!(answer_notices, follow_contributions);
+diesel::allow_tables_to_appear_in_same_query!(answer_notices, responses);
+diesel::allow_tables_to_appear_in_same_query!(answer_notices, response_contributions);
+diesel::allow_tables_to_appear_in_same_query!(answer_notices, themes);
+diesel::allow_tables_to_appear_in_same_query!(answer_notices, territories);
+diesel::allow_tables_to_appear_in_same_query!(answer_notices, organisations);
+diesel::allow_tables_to_appear_in_same_query!(answer_notices, accounts);

@@ -16,6 +16,7 @@ use essaim_core::CoreError;
 mod consultation;
 mod french;
 mod import;
+mod publication;
 mod questionnaire;
 mod responses;
 mod serve;
@@ -112,6 +113,29 @@ enum Command {
     Invitations {
         #[command(subcommand)]
         action: InvitationsCommand,
+    },
+    /// Publication de la stratégie : publier (une nouvelle version), retirer (docs/publication.md).
+    Publication {
+        #[command(subcommand)]
+        action: PublicationCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum PublicationCommand {
+    /// Publie les orientations de la consultation (celles du projet, non écartées) comme nouvelle
+    /// version ; les contributions des orientations publiées sans réponse deviennent « retenues »
+    /// et chaque personne qui suit ses contributions reçoit un courriel, une fois.
+    Publish {
+        /// Identifiant court de la consultation.
+        #[arg(long)]
+        consultation: String,
+    },
+    /// Retire la stratégie publiée : elle n'est plus affichée au public.
+    Withdraw {
+        /// Identifiant court de la consultation.
+        #[arg(long)]
+        consultation: String,
     },
 }
 
@@ -466,6 +490,19 @@ fn execute(cli: Cli) -> Result<(), String> {
                 InvitationsCommand::Remind { consultation, interval_hours } => {
                     questionnaire::send_reminders(&mut conn, &consultation, interval_hours, &base_url)?
                 }
+            };
+            println!("{out}");
+            Ok(())
+        }
+        Command::Publication { action } => {
+            let pool = open_database(&config.database_url).map_err(|e| e.to_string())?;
+            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            let out = match action {
+                PublicationCommand::Publish { consultation } => {
+                    let given = std::env::var("ESSAIM_BASE_URL").ok();
+                    publication::publish(&mut conn, &consultation, given.as_deref())?
+                }
+                PublicationCommand::Withdraw { consultation } => publication::withdraw(&mut conn, &consultation)?,
             };
             println!("{out}");
             Ok(())

@@ -221,6 +221,17 @@ impl From<DraftError> for AppError {
     }
 }
 
+impl From<essaim_synthesis::publication::PublicationError> for AppError {
+    fn from(e: essaim_synthesis::publication::PublicationError) -> Self {
+        use essaim_synthesis::publication::PublicationError;
+        match e {
+            PublicationError::NotFound => AppError::NotFound,
+            PublicationError::Refused(message) => AppError::invalid("form", message),
+            PublicationError::Store(s) => s.into(),
+        }
+    }
+}
+
 impl From<actix_web::error::BlockingError> for AppError {
     fn from(e: actix_web::error::BlockingError) -> Self {
         AppError::Internal(format!("tâche interrompue : {e}"))

@@ -376,3 +376,57 @@ fn user_add_limits_an_account_to_its_consultations_or_creates_nothing() {
     let limits = essaim_core::domain::scope::limits_of(&mut db.conn(), &account).unwrap().expect("limited");
     assert_eq!(limits.len(), 1);
 }
+
+#[test]
+fn publication_publish_and_withdraw_from_the_command_line_in_french() {
+    use essaim_core::domain::publication::{current_publication, latest_publication};
+    use essaim_core::schema::orientations;
+    let db = TestDb::new();
+    let (consultation, themes) = essaim_core::testing::demo(&mut db.conn());
+    let run = |args: &[&str]| {
+        let out = essaim(&db).env("ESSAIM_BASE_URL", "https://essaim.exemple.fr").args(args).output().unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let slug = essaim_core::demo::DEMO_SLUG;
+    let (ok, _, err) = run(&["publication", "publish", "--consultation", slug]);
+    assert!(!ok);
+    assert!(err.contains("Aucune orientation à publier"), "{err}");
+    let (ok, _, err) = run(&["publication", "publish", "--consultation", "inconnue"]);
+    assert!(!ok && err.contains("consultation « inconnue » introuvable"), "{err}");
+
+    let at = essaim_core::clock::now();
+    diesel::insert_into(orientations::table)
+        .values(essaim_core::domain::Orientation {
+            id: essaim_core::db::Id::new(),
+            consultation_id: consultation,
+            theme_id: themes[0].id,
+            run_id: None,
+            title: "Une orientation".into(),
+            body: String::new(),
+            key_phrases: "[]".into(),
+            quotes: "[]".into(),
+            origin: essaim_core::domain::OrientationOrigin::Manual,
+            status: essaim_core::domain::OrientationStatus::Draft,
+            created_at: at,
+            updated_at: at,
+        })
+        .execute(&mut db.conn())
+        .unwrap();
+    let (ok, out, err) = run(&["publication", "publish", "--consultation", slug]);
+    assert!(ok, "{err}");
+    assert!(out.contains("Stratégie publiée : version 1 (1 orientation(s)). Première publication."), "{out}");
+    assert_eq!(current_publication(&mut db.conn(), consultation).unwrap().map(|p| p.version), Some(1));
+    let (ok, out, err) = run(&["publication", "withdraw", "--consultation", slug]);
+    assert!(ok, "{err}");
+    assert!(out.contains("Stratégie retirée"), "{out}");
+    assert!(current_publication(&mut db.conn(), consultation).unwrap().is_none());
+    assert!(latest_publication(&mut db.conn(), consultation).unwrap().unwrap().is_withdrawn());
+    let (ok, _, err) = run(&["publication", "withdraw", "--consultation", slug]);
+    assert!(!ok && err.contains("Aucune stratégie publiée à retirer"), "{err}");
+    let help = essaim(&db).args(["publication", "--help"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&help.stdout).contains("Publie les orientations"));
+}

@@ -9,6 +9,7 @@ pub mod drafts;
 pub mod export;
 pub mod import;
 pub mod pipeline;
+pub mod publication;
 pub mod run;
 pub mod scrub;
 pub mod text;

@@ -6,7 +6,8 @@ use diesel::prelude::*;
 use essaim_core::clock::now;
 use essaim_core::db::{DbConnection, Id};
 use essaim_core::domain::contribution::{find_contribution, Contribution};
-use essaim_core::domain::orientation::{standing_of, FedOrientation};
+use essaim_core::domain::orientation::{find_orientation, standing_of, FedOrientation};
+use essaim_core::domain::publication::answers::{answers_of, Answer};
 use essaim_core::domain::ModerationStatus;
 use essaim_core::schema::{follow_contributions, follows, response_contributions, responses, themes};
 use essaim_core::{CoreError, CoreResult};
@@ -25,9 +26,14 @@ pub fn start_response_follow(conn: &mut DbConnection) -> CoreResult<(Id, String)
 }
 
 /// Starts following these contributions, which no response holds (an online contribution);
-/// returns the follow and its link's token.
-pub fn start_follow(conn: &mut DbConnection, contributions: &[Id]) -> CoreResult<(Id, String)> {
+/// returns the follow and its link's token. `email` is where its link is mailed: kept so the
+/// publication of the strategy can tell the follower what became of them
+/// (docs/publication.md), erased with the person's other data.
+pub fn start_follow(conn: &mut DbConnection, contributions: &[Id], email: Option<&str>) -> CoreResult<(Id, String)> {
     let (follow, token) = start_response_follow(conn)?;
+    if let Some(email) = email {
+        diesel::update(follows::table.find(follow)).set(follows::email.eq(email)).execute(conn)?;
+    }
     for contribution in contributions {
         diesel::insert_into(follow_contributions::table)
             .values((
@@ -52,6 +58,17 @@ pub enum Stage {
     NotKept(Option<String>),
 }
 
+/// The public answer a followed contribution got (suite donnée).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowedAnswer {
+    /// « Retenue », « Fusionnée », « Non retenue » or « Hors sujet ».
+    pub label: &'static str,
+    /// The orientation it feeds or was merged into, by its title.
+    pub orientation: Option<String>,
+    /// The reason or answer (plain text, escaped where shown).
+    pub text: String,
+}
+
 /// One followed contribution.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Followed {
@@ -61,6 +78,8 @@ pub struct Followed {
     pub theme: Option<String>,
     /// Where it stands.
     pub stage: Stage,
+    /// The answer it got, once staff or the publication gave one.
+    pub answer: Option<FollowedAnswer>,
 }
 
 /// What a follow link lists, in the order the contributions arrived.
@@ -86,6 +105,7 @@ pub fn followed(conn: &mut DbConnection, follow: Id) -> CoreResult<Vec<Followed>
         }
     }
     let standings = standing_of(conn, &ids)?;
+    let mut answers = answers_of(conn, &ids)?;
     let mut out = Vec::new();
     for standing in standings {
         let Some(contribution) = find_contribution(conn, standing.contribution_id)? else { continue };
@@ -99,7 +119,18 @@ pub fn followed(conn: &mut DbConnection, follow: Id) -> CoreResult<Vec<Followed>
             (ModerationStatus::Accepted, Some(orientation)) => Stage::Feeds(orientation),
             (ModerationStatus::Accepted, None) => Stage::Accepted,
         };
-        out.push(Followed { contribution, theme, stage });
+        let answer = match answers.remove(&contribution.id) {
+            Some(a) => {
+                let orientation =
+                    match a.orientation_id.filter(|_| matches!(a.answer, Answer::Retained | Answer::Merged)) {
+                        Some(id) => find_orientation(conn, id)?.map(|o| o.title),
+                        None => None,
+                    };
+                Some(FollowedAnswer { label: a.answer.label(), orientation, text: a.text })
+            }
+            None => None,
+        };
+        out.push(Followed { contribution, theme, stage, answer });
     }
     out.sort_by_key(|f| f.contribution.created_at);
     Ok(out)

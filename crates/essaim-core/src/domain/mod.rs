@@ -10,6 +10,7 @@ pub mod look;
 pub mod organisation;
 pub mod orientation;
 pub mod plenary;
+pub mod publication;
 pub mod scope;
 pub mod session;
 pub mod setup;

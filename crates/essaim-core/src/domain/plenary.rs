@@ -112,7 +112,7 @@ impl PlenaryItem {
 }
 
 /// The votes on one orientation, by choice.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Tally {
     /// Votes "confirmée".
     pub confirmed: i64,

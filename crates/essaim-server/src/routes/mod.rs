@@ -11,6 +11,7 @@ mod look;
 mod mail;
 pub(crate) mod plenary;
 mod public;
+mod publication;
 mod questionnaire;
 mod staff;
 pub(crate) mod stands;
@@ -183,5 +184,7 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .configure(stands::register)
         // The plenary: projection, votes, tally, verdicts.
         .configure(plenary::register)
+        // The published strategy and the suite donnée.
+        .configure(publication::register)
         .default_service(web::to(not_found));
 }

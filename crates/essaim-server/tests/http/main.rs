@@ -14,6 +14,7 @@ mod mail;
 mod mail_texts;
 mod pages;
 mod plenary;
+mod publication;
 mod questionnaire;
 mod questionnaire_api;
 mod questionnaire_export;

@@ -4,7 +4,7 @@
 //! ([`strategy_document`]) rendered by `essaim-documents`.
 
 pub mod csv;
-mod labels;
+pub(crate) mod labels;
 mod report;
 
 use std::path::{Path, PathBuf};

@@ -40,8 +40,8 @@ pub struct SetupFile {
     #[serde(default)]
     pub sections: BTreeMap<String, Value>,
     /// The mails' own texts, by kind (`invitation`, `relance`, `lien-reprise`,
-    /// `nouveaux-liens`, `copie-reponses`, `contribution-en-ligne`): only those changed from
-    /// the default French text (docs/mails.md).
+    /// `nouveaux-liens`, `copie-reponses`, `contribution-en-ligne`, `strategie-publiee`): only
+    /// those changed from the default French text (docs/mails.md).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub mails: BTreeMap<String, MailTextSetup>,
     /// Accent colour and logo (docs/look-and-legal.md).

@@ -40,6 +40,8 @@ pub enum MailKind {
     CopieReponses,
     /// The confirmation of an online contribution, with its follow link.
     ContributionEnLigne,
+    /// The strategy is published: what became of each followed contribution.
+    StrategiePubliee,
 }
 
 /// A placeholder a kind of mail allows.
@@ -95,6 +97,11 @@ const LIENS: Placeholder = Placeholder {
     description: "la liste des liens, un par questionnaire",
     sample: "Reprendre « Questionnaire aux acteurs de l'ESS » : https://essaim.exemple.fr/questionnaire/reprendre/0123456789abcdef0123456789abcdef",
 };
+const LIEN_STRATEGIE: Placeholder = Placeholder {
+    name: "lien",
+    description: "l'adresse publique de la stratégie publiée",
+    sample: "https://essaim.exemple.fr/consultations/ess-bretagne-2027/strategie",
+};
 const THEME: Placeholder =
     Placeholder {
         name: "theme", description: "l'intitulé du thème de la contribution", sample: "Emploi et formation"
@@ -102,13 +109,14 @@ const THEME: Placeholder =
 
 impl MailKind {
     /// Every kind, in the order the pages list them.
-    pub const ALL: [MailKind; 6] = [
+    pub const ALL: [MailKind; 7] = [
         MailKind::Invitation,
         MailKind::Relance,
         MailKind::LienReprise,
         MailKind::NouveauxLiens,
         MailKind::CopieReponses,
         MailKind::ContributionEnLigne,
+        MailKind::StrategiePubliee,
     ];
 
     /// The stable code: `invitation`, `relance`, `lien-reprise`, `nouveaux-liens`,
@@ -121,6 +129,7 @@ impl MailKind {
             MailKind::NouveauxLiens => "nouveaux-liens",
             MailKind::CopieReponses => "copie-reponses",
             MailKind::ContributionEnLigne => "contribution-en-ligne",
+            MailKind::StrategiePubliee => "strategie-publiee",
         }
     }
 
@@ -138,6 +147,7 @@ impl MailKind {
             MailKind::NouveauxLiens => "Nouveaux liens demandés",
             MailKind::CopieReponses => "Confirmation d'une réponse au questionnaire (avec la copie des réponses)",
             MailKind::ContributionEnLigne => "Confirmation d'une contribution en ligne (avec le lien de suivi)",
+            MailKind::StrategiePubliee => "Stratégie publiée : la suite donnée aux contributions suivies",
         }
     }
 
@@ -146,6 +156,7 @@ impl MailKind {
         match self {
             MailKind::CopieReponses => Some("la copie des réponses, question par question"),
             MailKind::ContributionEnLigne => Some("le texte de la contribution"),
+            MailKind::StrategiePubliee => Some("la suite donnée à chacune des contributions suivies"),
             _ => None,
         }
     }
@@ -160,15 +171,18 @@ impl MailKind {
             MailKind::NouveauxLiens => &[CONSULTATION, ORGANISATEURS, LIENS],
             MailKind::CopieReponses => &[CONSULTATION, ORGANISATEURS, QUESTIONNAIRE, LIEN_SUIVI],
             MailKind::ContributionEnLigne => &[CONSULTATION, ORGANISATEURS, THEME, LIEN_SUIVI],
+            MailKind::StrategiePubliee => &[CONSULTATION, ORGANISATEURS, LIEN_STRATEGIE],
         }
     }
 
     /// The placeholder the body must use, without which the mail is useless.
     pub fn required(self) -> Option<&'static str> {
         match self {
-            MailKind::Invitation | MailKind::Relance | MailKind::LienReprise | MailKind::ContributionEnLigne => {
-                Some("lien")
-            }
+            MailKind::Invitation
+            | MailKind::Relance
+            | MailKind::LienReprise
+            | MailKind::ContributionEnLigne
+            | MailKind::StrategiePubliee => Some("lien"),
             MailKind::NouveauxLiens => Some("liens"),
             MailKind::CopieReponses => None,
         }
@@ -183,6 +197,7 @@ impl MailKind {
             MailKind::NouveauxLiens => "Vos liens vers le questionnaire",
             MailKind::CopieReponses => "Votre réponse : {questionnaire}",
             MailKind::ContributionEnLigne => "Votre contribution : {theme}",
+            MailKind::StrategiePubliee => "La stratégie est publiée : {consultation}",
         }
     }
 
@@ -195,6 +210,7 @@ impl MailKind {
             MailKind::NouveauxLiens => include_str!("defaults/nouveaux-liens.txt"),
             MailKind::CopieReponses => include_str!("defaults/copie-reponses.txt"),
             MailKind::ContributionEnLigne => include_str!("defaults/contribution-en-ligne.txt"),
+            MailKind::StrategiePubliee => include_str!("defaults/strategie-publiee.txt"),
         }
     }
 

@@ -98,6 +98,8 @@ struct ConsultationPage {
     /// « Les 6 thèmes du socle de la stratégie ».
     themes_heading: String,
     phases: Vec<PhaseLine>,
+    /// The published strategy's version, when one is current.
+    strategy_version: Option<i32>,
 }
 
 fn time_element(date: chrono::NaiveDate) -> String {
@@ -124,7 +126,7 @@ pub async fn consultation(
     // Drafts and counts are for the people who run the consultation, not for facilitators
     // nor the public.
     let staff = current_user(&req).is_some_and(|a| matches!(a.role, Role::Admin | Role::Staff));
-    let (consultation, overview, phases, territories, questionnaire_open, look) = state
+    let (consultation, overview, phases, territories, questionnaire_open, look, strategy_version) = state
         .db(move |conn| -> Result<_, AppError> {
             let consultation = find_visible_consultation(conn, &slug, staff)?;
             let overview = theme_overview(conn, consultation.id)?;
@@ -133,7 +135,9 @@ pub async fn consultation(
             let questionnaire_open =
                 questionnaire_of(conn, consultation.id)?.is_some_and(|q| q.status == QuestionnaireStatus::Open);
             let look = look_of(conn, consultation.id)?;
-            Ok((consultation, overview, phases, territories, questionnaire_open, look))
+            let strategy_version =
+                essaim_core::domain::publication::current_publication(conn, consultation.id)?.map(|p| p.version);
+            Ok((consultation, overview, phases, territories, questionnaire_open, look, strategy_version))
         })
         .await?;
     let show_counts = staff;
@@ -173,6 +177,7 @@ pub async fn consultation(
         accepting,
         closed_notice,
         themes_heading,
+        strategy_version,
         phases: phases
             .into_iter()
             .map(|p| PhaseLine {

@@ -20,6 +20,8 @@ struct Line {
     text: String,
     stage: &'static str,
     detail: Option<String>,
+    /// The suite donnée: its label, and what follows it.
+    answer: Option<(&'static str, String)>,
 }
 
 #[derive(Template)]
@@ -45,7 +47,21 @@ fn line((f, received): (Followed, String)) -> Line {
         ),
         Stage::NotKept(reason) => ("Non retenue", reason.map(|r| format!("Motif : {r}"))),
     };
+    let answer = f.answer.map(|a| {
+        let mut detail = match a.orientation {
+            Some(title) => format!("Orientation « {title} »."),
+            None => String::new(),
+        };
+        if !a.text.is_empty() {
+            if !detail.is_empty() {
+                detail.push(' ');
+            }
+            detail.push_str(&a.text);
+        }
+        (a.label, detail)
+    });
     Line {
+        answer,
         theme: f.theme.unwrap_or_else(|| "Thème à préciser".into()),
         received,
         text: f.contribution.body,

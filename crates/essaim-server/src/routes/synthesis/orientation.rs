@@ -7,6 +7,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use essaim_core::db::Id;
 use essaim_core::domain::orientation::{member_count, members_page, orientation_in_context, orientations_of_theme};
+use essaim_core::domain::publication::answers::{answer_texts_of, answers_of, Answer};
 use essaim_core::domain::OrientationStatus;
 use serde::Deserialize;
 
@@ -20,6 +21,8 @@ struct MemberLine {
     reference: String,
     text: String,
     channel: &'static str,
+    /// The answer it got (suite donnée), in French, if any.
+    answer: Option<String>,
 }
 
 /// Contributions shown per page of an orientation.
@@ -47,6 +50,8 @@ fn paginate(total: usize, requested: Option<&str>, per_page: usize) -> Paginatio
 #[derive(Deserialize)]
 pub struct OrientationQuery {
     page: Option<String>,
+    /// How many contributions were just given an answer together.
+    reponses: Option<usize>,
 }
 
 #[derive(Template)]
@@ -62,6 +67,13 @@ struct OrientationPage {
     members: Vec<MemberLine>,
     targets: Vec<(String, String)>,
     error: Option<String>,
+    /// The answers a contribution may get (code, label).
+    answers: Vec<(&'static str, &'static str)>,
+    /// The consultation's reusable answer texts (id, label).
+    answer_texts: Vec<(String, String)>,
+    /// This page's own address, to come back to after answering.
+    back: String,
+    done: Option<String>,
 }
 
 /// The orientation page, with an error if an action failed.
@@ -73,8 +85,21 @@ pub(super) async fn orientation_page(
     error: Option<String>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
+    orientation_page_with(req, state, id, page, error, None, status).await
+}
+
+/// [`orientation_page`] with a notice.
+pub(super) async fn orientation_page_with(
+    req: &HttpRequest,
+    state: &AppState,
+    id: Id,
+    page: Option<&str>,
+    error: Option<String>,
+    done: Option<String>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
     let requested = page.map(str::to_owned);
-    let (context, total, pagination, members, targets) = state
+    let (context, total, pagination, members, targets, answers, texts) = state
         .db(move |conn| -> Result<_, AppError> {
             let context = orientation_in_context(conn, id)?;
             if context.orientation.status != OrientationStatus::Draft {
@@ -89,7 +114,10 @@ pub(super) async fn orientation_page(
                     .filter(|o| o.id != id)
                     .map(|o| (o.id.to_string(), o.title))
                     .collect();
-            Ok((context, total, pagination, members, targets))
+            let ids: Vec<Id> = members.iter().map(|m| m.id).collect();
+            let answers = answers_of(conn, &ids)?;
+            let texts = answer_texts_of(conn, context.orientation.consultation_id)?;
+            Ok((context, total, pagination, members, targets, answers, texts))
         })
         .await?;
     let page = OrientationPage {
@@ -106,11 +134,25 @@ pub(super) async fn orientation_page(
                 reference: m.reference,
                 text: m.text,
                 channel: m.channel.label(),
+                answer: answers.get(&m.id).map(|a| {
+                    if a.text.is_empty() {
+                        a.answer.label().to_owned()
+                    } else {
+                        format!("{} — {}", a.answer.label(), a.text)
+                    }
+                }),
             })
             .collect(),
         targets,
+        back: format!("/staff/orientations/{id}?page={}", pagination.page),
         pagination,
         error,
+        answers: Answer::ALL.iter().map(|a| (a.as_str(), a.label())).collect(),
+        answer_texts: texts
+            .into_iter()
+            .map(|t| (t.id.to_string(), format!("{} ({})", t.title, t.answer.label())))
+            .collect(),
+        done,
     };
     render(&page, status)
 }
@@ -123,7 +165,8 @@ pub async fn orientation_view(
     id: web::Path<Id>,
     query: web::Query<OrientationQuery>,
 ) -> Result<HttpResponse, AppError> {
-    orientation_page(&req, &state, id.into_inner(), query.page.as_deref(), None, StatusCode::OK).await
+    let done = query.reponses.map(|n| format!("{n} contribution(s) ont reçu cette réponse."));
+    orientation_page_with(&req, &state, id.into_inner(), query.page.as_deref(), None, done, StatusCode::OK).await
 }
 
 #[cfg(test)]
