@@ -805,3 +805,39 @@ diesel::allow_tables_to_appear_in_same_query!(answer_notices, themes);
 diesel::allow_tables_to_appear_in_same_query!(answer_notices, territories);
 diesel::allow_tables_to_appear_in_same_query!(answer_notices, organisations);
 diesel::allow_tables_to_appear_in_same_query!(answer_notices, accounts);
+
+// ----- Commitments of the published strategy (issue 18 item 3) -----
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    commitments (id) {
+        id -> SqlUuid,
+        consultation_id -> SqlUuid,
+        orientation_id -> SqlUuid,
+        action -> Text,
+        carrier -> Text,
+        status -> Text,
+        progress -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    commitment_news (id) {
+        id -> SqlUuid,
+        commitment_id -> SqlUuid,
+        happened_on -> Date,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(commitments -> orientations (orientation_id));
+diesel::joinable!(commitment_news -> commitments (commitment_id));
+diesel::allow_tables_to_appear_in_same_query!(commitments, commitment_news);
+diesel::allow_tables_to_appear_in_same_query!(commitments, orientations);
+diesel::allow_tables_to_appear_in_same_query!(commitments, themes);

@@ -11,9 +11,11 @@
 //!
 //! Also here, because every renderer needs them and so do the modules' own exports: one XML
 //! escaper ([`xml`]), one chart drawer ([`charts`]), French figures ([`numbers`]), cells a
-//! spreadsheet will not run as formulas ([`spreadsheet`]) and atomic file writing ([`files`]).
+//! spreadsheet will not run as formulas ([`spreadsheet`]), open data as a Data Package
+//! ([`datapackage`]) and atomic file writing ([`files`]).
 
 pub mod charts;
+pub mod datapackage;
 mod docx;
 pub mod files;
 pub mod fonts;

@@ -3,11 +3,13 @@
 //! orientations and exports come with their issue (docs/architecture.md).
 
 pub mod cluster;
+pub mod commitments;
 pub mod content;
 pub mod dedup;
 pub mod drafts;
 pub mod export;
 pub mod import;
+pub mod opendata;
 pub mod pipeline;
 pub mod publication;
 pub mod run;

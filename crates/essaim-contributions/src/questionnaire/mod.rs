@@ -11,6 +11,7 @@ pub mod invitations;
 pub mod limesurvey;
 pub mod links;
 pub mod mail;
+pub mod opendata;
 pub mod responses;
 pub mod results;
 pub mod setup;

@@ -6,9 +6,11 @@
 mod account;
 mod admin;
 pub(crate) mod api;
+mod commitments;
 mod contributions;
 mod look;
 mod mail;
+mod opendata;
 pub(crate) mod plenary;
 mod public;
 mod publication;
@@ -186,5 +188,8 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .configure(plenary::register)
         // The published strategy and the suite donnée.
         .configure(publication::register)
+        // After publication: the commitments, and the open data.
+        .configure(commitments::register)
+        .configure(opendata::register)
         .default_service(web::to(not_found));
 }

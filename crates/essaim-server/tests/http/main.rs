@@ -6,12 +6,14 @@ mod common;
 
 mod account;
 mod admin;
+mod commitments;
 mod contributions;
 mod errors;
 mod jobs;
 mod look;
 mod mail;
 mod mail_texts;
+mod opendata;
 mod pages;
 mod plenary;
 mod publication;

@@ -16,12 +16,12 @@ use crate::plenary::add_orientation;
 
 const SLUG: &str = "ess-pays-de-la-loire-2016";
 
-struct Fixture {
-    kept: Orientation,
-    discarded: Orientation,
-    accepted: Vec<Id>,
-    pending: Id,
-    rejected: Id,
+pub(crate) struct Fixture {
+    pub kept: Orientation,
+    pub discarded: Orientation,
+    pub accepted: Vec<Id>,
+    pub pending: Id,
+    pub rejected: Id,
 }
 
 fn place(conn: &mut DbConnection, contribution: Id, orientation: Id) {
@@ -44,7 +44,7 @@ fn with_status(conn: &mut DbConnection, id: Id, status: &str) {
 
 /// One orientation of theme 1 with three accepted contributions (one naming an address), a
 /// pending and a rejected one placed in it too, and a discarded orientation with its own.
-fn fixture(conn: &mut DbConnection) -> Fixture {
+pub(crate) fn fixture(conn: &mut DbConnection) -> Fixture {
     let (consultation, themes) = demo(conn);
     let theme = themes[0].id;
     let kept = add_orientation(conn, 1, "Reconnaître les acteurs de l'ESS");

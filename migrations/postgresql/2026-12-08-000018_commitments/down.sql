@@ -1,0 +1,2 @@
+DROP TABLE commitment_news;
+DROP TABLE commitments;
