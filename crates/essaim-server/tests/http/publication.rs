@@ -359,3 +359,23 @@ async fn answers_one_by_one_in_bulk_and_by_rule_reach_the_follow_page_and_one_ma
     let public = b.get(&format!("/consultations/{SLUG}/strategie/orientations/{}", f.kept.id)).await;
     assert!(public.body.contains("Suite donnée :</strong> Fusionnée"), "{}", public.body);
 }
+
+#[actix_web::test]
+async fn a_draft_consultations_published_strategy_stays_404_for_visitors() {
+    use essaim_core::schema::consultations;
+    let mut b = browser().await;
+    let f = fixture(&mut b.db.conn());
+    essaim_synthesis::publication::publish(&mut b.db.conn(), SLUG, None, None, "https://essaim.exemple.fr").unwrap();
+    assert_eq!(b.get(&format!("/consultations/{SLUG}/strategie")).await.status, StatusCode::OK);
+    diesel::update(consultations::table.filter(consultations::slug.eq(SLUG)))
+        .set(consultations::state.eq("draft"))
+        .execute(&mut b.db.conn())
+        .unwrap();
+    for path in [
+        format!("/consultations/{SLUG}/strategie"),
+        format!("/consultations/{SLUG}/strategie/orientations/{}", f.kept.id),
+        format!("/consultations/{SLUG}/strategie/telecharger/pdf"),
+    ] {
+        assert_eq!(b.get(&path).await.status, StatusCode::NOT_FOUND, "{path}");
+    }
+}
