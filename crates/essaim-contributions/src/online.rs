@@ -23,7 +23,7 @@ use essaim_core::schema::follow_contributions;
 use essaim_core::validation::Email;
 use essaim_core::{CoreError, CoreResult};
 
-use crate::questionnaire::follow::start_follow;
+use crate::questionnaire::follow::{set_follow_address, start_follow};
 use crate::questionnaire::mail::{url, Message};
 
 /// The public form as typed; every field a string, so that a refused page shows it back.
@@ -112,7 +112,8 @@ pub fn submit_online(
             let (followed, mail_withheld) = match &email {
                 // The follow link is only ever given by mail: no mail, no follow.
                 Some(email) if may_mail(conn, email.as_str(), requester)? => {
-                    let (_, token) = start_follow(conn, &[contribution.id])?;
+                    let (follow, token) = start_follow(conn, &[contribution.id])?;
+                    set_follow_address(conn, follow, email.as_str())?;
                     enqueue_confirmation(conn, email, consultation, theme, &contribution, &token, base_url)?;
                     (true, false)
                 }

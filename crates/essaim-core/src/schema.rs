@@ -21,6 +21,9 @@ diesel::table! {
         sender_name -> Text,
         sender_address -> Text,
         setup_version -> Integer,
+        personal_data_days -> Integer,
+        closed_at -> Nullable<Timestamp>,
+        personal_data_purged_at -> Nullable<Timestamp>,
     }
 }
 
@@ -406,6 +409,7 @@ diesel::table! {
         id -> SqlUuid,
         created_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
+        email -> Nullable<Text>,
     }
 }
 

@@ -9,6 +9,7 @@ pub(crate) mod api;
 mod contributions;
 mod look;
 mod mail;
+mod personal_data;
 pub(crate) mod plenary;
 mod public;
 mod questionnaire;
@@ -132,6 +133,8 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .service(post("/logout", account::logout))
         .service(get("/admin", admin::accounts))
         .service(get("/admin/accounts/new", admin::new_account_form))
+        .service(get("/admin/journal", admin::journal::page))
+        .service(get("/admin/journal.csv", admin::journal::csv))
         .service(get_post(
             "/admin/consultations/nouvelle",
             admin::consultations::new_form,
@@ -175,6 +178,8 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .service(post("/staff/courriels/{id}/relancer", mail::retry))
         // The questionnaire aux acteurs.
         .configure(questionnaire::register)
+        // "Mes données": a person's download and erasure; the administrators' page.
+        .configure(personal_data::register)
         // Online contributions and their moderation.
         .configure(contributions::register)
         // Workshops: capture, attendance, reports; staff overview and exports.
