@@ -18,4 +18,6 @@
 
 pub mod demo;
 pub mod online;
+pub mod personal_data;
 pub mod questionnaire;
+pub mod retention;

@@ -10,6 +10,7 @@ pub mod domain;
 pub mod error;
 pub mod jobs;
 pub mod mail;
+pub mod privacy;
 pub mod schema;
 pub mod security;
 pub mod tabular;

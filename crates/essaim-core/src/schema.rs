@@ -21,6 +21,9 @@ diesel::table! {
         sender_name -> Text,
         sender_address -> Text,
         setup_version -> Integer,
+        personal_data_days -> Integer,
+        closed_at -> Nullable<Timestamp>,
+        personal_data_purged_at -> Nullable<Timestamp>,
     }
 }
 

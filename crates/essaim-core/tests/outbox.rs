@@ -106,3 +106,26 @@ fn an_unreachable_server_delays_the_next_attempt() {
     assert_eq!(deliver_due(&db.pool, &smtp(port), FROM, "w1", &[Duration::hours(1)]).unwrap(), 0);
     assert_eq!(recent_mail(&mut db.conn(), None, 10).unwrap()[0].attempts, 1, "not due yet: not tried again");
 }
+
+#[test]
+fn a_sent_mail_keeps_no_usable_link_in_its_row() {
+    use essaim_core::mail::outbox::{mask_links, LINK_MARKER};
+    let db = TestDb::new();
+    let (port, received) = smtp_sink(false);
+    let token = essaim_core::security::random_token();
+    let mut linked = mail("claire@exemple.fr");
+    linked.text =
+        format!("Reprendre : https://essaim.exemple.fr/questionnaire/reprendre/{token}\nSIRET 12345678901234");
+    linked.html = Some(format!("<a href=\"https://essaim.exemple.fr/suivi/{token}\">suivre</a>"));
+    enqueue_mail(&mut db.conn(), &linked).unwrap();
+    let queued = &recent_mail(&mut db.conn(), None, 10).unwrap()[0];
+    assert!(queued.text_body.contains(&token), "a waiting mail keeps its link: it has yet to go");
+    assert_eq!(deliver_due(&db.pool, &smtp(port), FROM, "w1", &[Duration::zero()]).unwrap(), 1);
+    assert!(received.lock().unwrap()[0].contains(&token), "the recipient got the link");
+    let sent = &recent_mail(&mut db.conn(), None, 10).unwrap()[0];
+    assert!(!sent.text_body.contains(&token), "{}", sent.text_body);
+    assert!(!sent.html_body.as_deref().unwrap().contains(&token));
+    assert!(sent.text_body.contains(&format!("/questionnaire/reprendre/{LINK_MARKER}")), "{}", sent.text_body);
+    assert!(sent.text_body.contains("12345678901234"), "other figures stay");
+    assert_eq!(mask_links(&format!("x{token}")), format!("x{token}"), "only a token standing alone");
+}

@@ -52,10 +52,14 @@ pub async fn session_middleware(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
-    let path = req.path();
+    let path = req.path().to_owned();
     // Machine routes carry no cookies worth reading.
     if path.starts_with("/static/") || path == "/healthz" || path.starts_with("/api/") {
-        return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
+        let mut res = next.call(req).await?.map_into_boxed_body();
+        if carries_personal_token(&path) {
+            res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+        }
+        return Ok(res);
     }
     let state =
         req.app_data::<web::Data<AppState>>().cloned().ok_or_else(|| AppError::Internal("état absent".into()))?;
@@ -100,7 +104,30 @@ pub async fn session_middleware(
     if logged_in && !res.headers().contains_key(header::CACHE_CONTROL) {
         res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
     }
+    // An answer reached by a respondent's link (or one handing out such a link) holds their
+    // answers, their address or the link itself: never stored by a cache, whatever the handler
+    // said, errors included.
+    if carries_personal_token(&path) {
+        res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    }
     Ok(res)
+}
+
+/// The addresses that carry a respondent's link (`/questionnaire/r/{token}/…`, `/suivi/{token}`,
+/// the e-mailed links, the draft API), or answer with a new one (the public start, the API's
+/// new draft): one list, so no handler can forget its `Cache-Control: no-store`.
+pub fn carries_personal_token(path: &str) -> bool {
+    const PREFIXES: [&str; 5] = [
+        "/questionnaire/r/",
+        "/questionnaire/invitation/",
+        "/questionnaire/reprendre/",
+        "/suivi/",
+        "/api/v1/questionnaire/drafts/",
+    ];
+    PREFIXES.iter().any(|p| path.starts_with(p))
+        || (path.starts_with("/consultations/") && path.ends_with("/questionnaire"))
+        || (path.starts_with("/api/v1/consultations/")
+            && (path.ends_with("/questionnaire/drafts") || path.ends_with("/questionnaire/responses")))
 }
 
 /// The form token of a session: derived from the session token, never stored.

@@ -114,6 +114,17 @@ enum Command {
         #[command(subcommand)]
         action: InvitationsCommand,
     },
+    /// Purge les données personnelles de contact d'une consultation (adresses, liens, copies
+    /// des courriels, compteurs), quelle que soit sa durée de conservation
+    /// (docs/personal-data.md). Les contributions et les réponses restent.
+    Purge {
+        /// Identifiant court de la consultation.
+        #[arg(long)]
+        consultation: String,
+        /// Affiche ce qui serait purgé, sans rien effacer.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Publication de la stratégie : publier (une nouvelle version), retirer (docs/publication.md).
     Publication {
         #[command(subcommand)]
@@ -165,6 +176,15 @@ enum ConsultationCommand {
         slug: String,
         /// draft, open, closed ou archived.
         state: String,
+    },
+    /// Durée de conservation des données personnelles de contact (adresses, liens, copies des
+    /// courriels) après la clôture, en jours : 365 par défaut, de 0 à 3 650
+    /// (docs/personal-data.md).
+    Retention {
+        /// Identifiant court de la consultation.
+        slug: String,
+        /// Nombre de jours.
+        days: i32,
     },
 }
 
@@ -457,6 +477,25 @@ fn execute(cli: Cli) -> Result<(), String> {
             print!("{}", if out.ends_with('\n') { out } else { format!("{out}\n") });
             Ok(())
         }
+        Command::Purge { consultation, dry_run } => {
+            let pool = open_database(&config.database_url).map_err(|e| e.to_string())?;
+            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            let id = essaim_core::domain::consultation::find_consultation(&mut conn, &consultation)
+                .map_err(|e| refusal_line(&e))?
+                .id;
+            let done = essaim_contributions::retention::purge_consultation(&mut conn, id, dry_run)
+                .map_err(|e| refusal_line(&e))?;
+            let verb = if dry_run { "Seraient purgés" } else { "Purgés" };
+            println!("{verb} pour « {consultation} » :");
+            println!("  adresses e-mail : {}", done.addresses);
+            println!("  liens (invitation, reprise, suivi) : {}", done.links);
+            println!("  courriels envoyés (copies) : {}", done.mails);
+            println!("  compteurs d'envoi : {}", done.counters);
+            if dry_run {
+                println!("Rien n'a été effacé (--dry-run).");
+            }
+            Ok(())
+        }
         Command::PublicAddress { url } => {
             let pool = open_database(&config.database_url).map_err(|e| e.to_string())?;
             let mut conn = pool.get().map_err(|e| e.to_string())?;
@@ -520,6 +559,7 @@ fn execute(cli: Cli) -> Result<(), String> {
                 ConsultationCommand::Import { file } => consultation::import(&mut conn, &file)?,
                 ConsultationCommand::Schema => essaim_core::domain::setup::schema(),
                 ConsultationCommand::State { slug, state } => consultation::set_state(&mut conn, &slug, &state)?,
+                ConsultationCommand::Retention { slug, days } => consultation::set_retention(&mut conn, &slug, days)?,
             };
             print!("{out}");
             Ok(())

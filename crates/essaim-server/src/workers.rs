@@ -3,7 +3,9 @@
 //! tables, so several servers on one database share the work.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use essaim_core::config::Config;
 use essaim_core::db::DbPool;
@@ -18,12 +20,15 @@ pub struct Workers {
     pub jobs: JobWorker,
     /// Sends e-mail.
     pub mail: MailWorker,
+    /// Queues the daily purge of personal data.
+    pub retention: RetentionClock,
 }
 
 /// Every kind of job and who runs it.
 pub fn job_handlers() -> HashMap<JobKind, JobHandler> {
     let synthesis: JobHandler = Arc::new(essaim_synthesis::drafts::run_job);
-    HashMap::from([(JobKind::SynthesisRun, synthesis)])
+    let purge: JobHandler = Arc::new(essaim_contributions::retention::run_job);
+    HashMap::from([(JobKind::SynthesisRun, synthesis), (JobKind::RetentionPurge, purge)])
 }
 
 /// Starts both workers on `pool`.
@@ -31,5 +36,44 @@ pub fn start(pool: &DbPool, config: &Config, mailer: Mailer) -> std::io::Result<
     let options = WorkerOptions { stale_after: config.job_stale_after, ..WorkerOptions::default() };
     let jobs = JobWorker::start(pool.clone(), job_handlers(), options)?;
     let mail = MailWorker::start(pool.clone(), mailer, config.mail_from.clone(), MailWorkerOptions::default())?;
-    Ok(Workers { jobs, mail })
+    let retention = RetentionClock::start(pool.clone(), Duration::from_secs(3600))?;
+    Ok(Workers { jobs, mail, retention })
+}
+
+/// Every `every`, queues the day's purge of personal data past their retention
+/// (`essaim_contributions::retention::schedule_daily`): with several servers, the first to
+/// look queues it, the others find it queued, and one job worker runs it.
+pub struct RetentionClock {
+    stop: Arc<AtomicBool>,
+}
+
+impl RetentionClock {
+    /// Starts the clock's thread; it looks at once, then every `every`.
+    pub fn start(pool: DbPool, every: Duration) -> std::io::Result<Self> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = stop.clone();
+        std::thread::Builder::new().name("essaim-retention".into()).spawn(move || {
+            let tick = Duration::from_secs(1);
+            let mut waited = every;
+            while !stopped.load(Ordering::SeqCst) {
+                if waited >= every {
+                    waited = Duration::ZERO;
+                    if let Ok(mut conn) = pool.get() {
+                        if let Err(e) = essaim_contributions::retention::schedule_daily(&mut conn) {
+                            tracing::warn!(error = %e, "purge des données personnelles : mise en file impossible");
+                        }
+                    }
+                }
+                std::thread::sleep(tick);
+                waited += tick;
+            }
+        })?;
+        Ok(RetentionClock { stop })
+    }
+}
+
+impl Drop for RetentionClock {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+    }
 }

@@ -430,3 +430,25 @@ fn publication_publish_and_withdraw_from_the_command_line_in_french() {
     let help = essaim(&db).args(["publication", "--help"]).output().unwrap();
     assert!(String::from_utf8_lossy(&help.stdout).contains("Publie les orientations"));
 }
+
+#[test]
+fn purge_dry_run_counts_what_would_go_and_writes_nothing() {
+    let db = TestDb::new();
+    essaim_core::demo::seed_demo(&mut db.conn(), &[]).unwrap();
+    let slug = essaim_core::demo::DEMO_SLUG;
+    let retention = essaim(&db).args(["consultation", "retention", slug, "-3"]).output().unwrap();
+    assert!(!retention.status.success(), "a negative duration is refused");
+    let retention = essaim(&db).args(["consultation", "retention", slug, "30"]).output().unwrap();
+    assert!(retention.status.success(), "{}", String::from_utf8_lossy(&retention.stderr));
+    assert!(String::from_utf8_lossy(&retention.stdout).contains("30 jours"));
+    let dry = essaim(&db).args(["purge", "--consultation", slug, "--dry-run"]).output().unwrap();
+    assert!(dry.status.success(), "{}", String::from_utf8_lossy(&dry.stderr));
+    let out = String::from_utf8_lossy(&dry.stdout);
+    assert!(
+        out.contains("Seraient purgés") && out.contains("adresses e-mail : 0") && out.contains("--dry-run"),
+        "{out}"
+    );
+    let unknown = essaim(&db).args(["purge", "--consultation", "inconnue", "--dry-run"]).output().unwrap();
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("inconnue"));
+}

@@ -25,6 +25,15 @@ pub fn start_response_follow(conn: &mut DbConnection) -> CoreResult<(Id, String)
     Ok((follow, create_link(conn, LinkTarget::Follow(follow), None)?))
 }
 
+/// Keeps the address a follow's link is mailed to: the person "Mes données" answers for
+/// (`personal_data`). Not for an anonymous questionnaire, whose responses keep no address.
+pub fn set_follow_address(conn: &mut DbConnection, follow: Id, email: &str) -> CoreResult<()> {
+    diesel::update(follows::table.find(follow))
+        .set(follows::email.eq(essaim_core::privacy::normalised(email)))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Starts following these contributions, which no response holds (an online contribution);
 /// returns the follow and its link's token. `email` is where its link is mailed: kept so the
 /// publication of the strategy can tell the follower what became of them

@@ -155,7 +155,8 @@ fn insert_draft(
 pub enum InvitationState {
     /// Its response (a draft to go on with, or submitted in a named questionnaire).
     Response(Box<Response>),
-    /// Submitted in an anonymous questionnaire: nothing links back to the response.
+    /// Submitted in an anonymous questionnaire: nothing links back to the response (an
+    /// invitation forgot it; a resume link opens the confirmation only).
     SubmittedAnonymously,
 }
 
@@ -449,6 +450,9 @@ pub fn submit_in(conn: &mut DbConnection, response: Id, context: &SubmitContext<
                 responses::updated_at.eq(now()),
             ))
             .execute(conn)?;
+        if let (Some(follow), Some(email), false) = (follow_id, &current.email, anonymous) {
+            super::follow::set_follow_address(conn, follow, email)?;
+        }
         let mut mail_withheld = false;
         if let Some(email) = &current.email {
             // An invitation's address is the staff's, mailed once per invitation: not counted.
@@ -575,7 +579,16 @@ pub fn response_for_link(
     use super::links::{open_link, LinkProblem, LinkTarget};
     Ok(match open_link(conn, token)? {
         Ok(LinkTarget::Invitation(invitation)) => Ok(open_invitation(conn, invitation)?),
-        Ok(LinkTarget::Resume(response)) => Ok(InvitationState::Response(Box::new(find_response(conn, response)?))),
+        Ok(LinkTarget::Resume(response)) => {
+            let response = find_response(conn, response)?;
+            // Once an anonymous response is sent, its resume link (mailed to an address) must
+            // not read it back: it opens the confirmation only.
+            if response.status == ResponseStatus::Submitted && version(conn, response.version_id)?.parsed()?.anonymous {
+                Ok(InvitationState::SubmittedAnonymously)
+            } else {
+                Ok(InvitationState::Response(Box::new(response)))
+            }
+        }
         Ok(LinkTarget::Follow(_)) => Err(LinkProblem::Unknown),
         Err(problem) => Err(problem),
     })

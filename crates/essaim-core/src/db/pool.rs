@@ -48,7 +48,9 @@ impl DbManager {
                 // acknowledged commit durable across a power cut, not only a process crash.
                 // The page cache (SQLite's default is 2 MiB) holds the indexes that inserts
                 // touch all over (idempotency keys, token hashes): without it a busy writer
-                // rereads their pages from the OS (docs/benchmarks.md).
+                // rereads their pages from the OS (docs/benchmarks.md). secure_delete
+                // overwrites what a delete or an update frees, so an erased address does not
+                // stay in the file's free pages (docs/personal-data.md).
                 conn.batch_execute(&format!(
                     "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS};
                      PRAGMA journal_mode = WAL;
@@ -56,7 +58,8 @@ impl DbManager {
                      PRAGMA foreign_keys = ON;
                      PRAGMA cache_size = -{SQLITE_CACHE_KIB};
                      PRAGMA mmap_size = {SQLITE_MMAP_BYTES};
-                     PRAGMA temp_store = MEMORY;"
+                     PRAGMA temp_store = MEMORY;
+                     PRAGMA secure_delete = ON;"
                 ))
                 .map_err(|e| fail(first_line(&e.to_string())))?;
                 Ok(DbConnection::Sqlite(conn))

@@ -215,6 +215,23 @@ pub fn set_state(
             )));
         }
         diesel::update(consultations::table.find(consultation)).set(consultations::state.eq(state)).execute(conn)?;
+        // The retention of personal data counts from the closing (docs/personal-data.md).
+        match (before.state, state) {
+            (
+                ConsultationState::Draft | ConsultationState::Open,
+                ConsultationState::Closed | ConsultationState::Archived,
+            ) => {
+                diesel::update(consultations::table.find(consultation))
+                    .set(consultations::closed_at.eq(crate::clock::now()))
+                    .execute(conn)?;
+            }
+            (_, ConsultationState::Open) => {
+                diesel::update(consultations::table.find(consultation))
+                    .set(consultations::closed_at.eq(None::<chrono::NaiveDateTime>))
+                    .execute(conn)?;
+            }
+            _ => {}
+        }
         crate::domain::audit::record(
             conn,
             crate::domain::audit::AuditEvent::new(

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod consultation;
 pub mod contribution;
 pub mod installation;
+pub mod journal;
 pub mod look;
 pub mod organisation;
 pub mod orientation;

@@ -188,6 +188,8 @@ text_enum! {
     JobKind {
         /// The synthesis of one theme; the subject is the theme's id.
         SynthesisRun => ("synthesis_run", "Synthèse d'un thème"),
+        /// The periodic purge of personal data past their retention; the subject is the day.
+        RetentionPurge => ("retention_purge", "Purge des données personnelles"),
     }
 }
 

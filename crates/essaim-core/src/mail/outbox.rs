@@ -161,12 +161,53 @@ pub fn claim_due(conn: &mut DbConnection, worker: &str, limit: i64) -> CoreResul
     Ok(claimed)
 }
 
-/// Records that the mail server accepted the message.
+/// Records that the mail server accepted the message, and, in the same transaction, takes
+/// the links out of its stored copy: a sent mail's row never keeps a usable link (a copy of
+/// the database opens no draft, invitation or follow).
 pub fn mark_sent(conn: &mut DbConnection, id: Id) -> CoreResult<()> {
-    diesel::update(outbox::table.find(id))
-        .set((outbox::state.eq(MailState::Sent), outbox::sent_at.eq(now()), outbox::attempts.eq(outbox::attempts + 1)))
-        .execute(conn)?;
-    Ok(())
+    write_transaction(conn, |conn| {
+        let bodies: Option<(String, Option<String>)> =
+            outbox::table.find(id).select((outbox::text_body, outbox::html_body)).first(conn).optional()?;
+        let Some((text, html)) = bodies else { return Ok(()) };
+        diesel::update(outbox::table.find(id))
+            .set((
+                outbox::state.eq(MailState::Sent),
+                outbox::sent_at.eq(now()),
+                outbox::attempts.eq(outbox::attempts + 1),
+                outbox::text_body.eq(mask_links(&text)),
+                outbox::html_body.eq(html.as_deref().map(mask_links)),
+            ))
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
+/// What replaces a link's token in a stored mail.
+pub const LINK_MARKER: &str = "[lien retiré]";
+
+/// `text` with every link token (32 hexadecimal characters standing alone, as
+/// `security::random_token` makes them) replaced by [`LINK_MARKER`].
+pub fn mask_links(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.len() == 32 && run.bytes().all(|b| b.is_ascii_hexdigit()) {
+            out.push_str(LINK_MARKER);
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if c.is_alphanumeric() || c == '_' {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
 }
 
 /// Records a failed attempt: retried after the next delay of `backoff`, or failed for good

@@ -58,6 +58,17 @@ pub fn set_state(conn: &mut DbConnection, slug: &str, state: &str) -> Result<Str
     Ok(format!("Consultation « {} » : {}.\n", changed.title, changed.state.label().to_lowercase()))
 }
 
+/// Sets how many days the consultation keeps its personal contact data after closing.
+pub fn set_retention(conn: &mut DbConnection, slug: &str, days: i32) -> Result<String, String> {
+    let consultation = find_consultation(conn, slug).map_err(|_| format!("consultation « {slug} » introuvable"))?;
+    essaim_contributions::retention::set_personal_data_days(conn, consultation.id, days, None)
+        .map_err(|e| e.to_string())?;
+    Ok(format!(
+        "Consultation « {} » : données personnelles de contact conservées {days} jours après sa clôture.\n",
+        consultation.title
+    ))
+}
+
 /// The refusals of a set-up file, one per line, each naming its field.
 fn refusal(error: CoreError) -> String {
     match error {

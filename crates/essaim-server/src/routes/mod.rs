@@ -11,6 +11,7 @@ mod contributions;
 mod look;
 mod mail;
 mod opendata;
+mod personal_data;
 pub(crate) mod plenary;
 mod public;
 mod publication;
@@ -135,6 +136,8 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .service(post("/logout", account::logout))
         .service(get("/admin", admin::accounts))
         .service(get("/admin/accounts/new", admin::new_account_form))
+        .service(get("/admin/journal", admin::journal::page))
+        .service(get("/admin/journal.csv", admin::journal::csv))
         .service(get_post(
             "/admin/consultations/nouvelle",
             admin::consultations::new_form,
@@ -178,6 +181,8 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .service(post("/staff/courriels/{id}/relancer", mail::retry))
         // The questionnaire aux acteurs.
         .configure(questionnaire::register)
+        // "Mes données": a person's download and erasure; the administrators' page.
+        .configure(personal_data::register)
         // Online contributions and their moderation.
         .configure(contributions::register)
         // Workshops: capture, attendance, reports; staff overview and exports.

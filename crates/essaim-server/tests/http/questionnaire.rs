@@ -16,7 +16,7 @@ use crate::common::{browser, Browser};
 const START: &str = "/consultations/ess-pays-de-la-loire-2016/questionnaire";
 
 /// Starts a public response; returns its pages' base address.
-async fn start<S>(b: &mut Browser<S>) -> String
+pub(crate) async fn start<S>(b: &mut Browser<S>) -> String
 where
     S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
 {
@@ -39,7 +39,7 @@ fn revision(body: &str) -> String {
 }
 
 /// The complete answers of each page of the demo questionnaire.
-fn demo_pages() -> Vec<Vec<(&'static str, &'static str)>> {
+pub(crate) fn demo_pages() -> Vec<Vec<(&'static str, &'static str)>> {
     vec![
         vec![
             ("identite.nom", "Les Écossolies"),
@@ -79,7 +79,7 @@ fn demo_pages() -> Vec<Vec<(&'static str, &'static str)>> {
 }
 
 /// Posts a page as read now (its current revision), going on.
-async fn answer_page<S>(
+pub(crate) async fn answer_page<S>(
     b: &mut Browser<S>,
     base: &str,
     page: usize,

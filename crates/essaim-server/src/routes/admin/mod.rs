@@ -1,6 +1,7 @@
 //! Administration: accounts (admin only).
 
 pub mod consultations;
+pub mod journal;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};

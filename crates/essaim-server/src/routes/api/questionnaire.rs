@@ -205,21 +205,40 @@ fn draft_view(response: &Response) -> DraftView {
     DraftView { status: response.status.as_str(), revision: response.revision, answers: response.stored().answers.0 }
 }
 
+/// The refusal for a sent anonymous response: its link reads and changes nothing.
+fn sent_anonymously() -> AppError {
+    AppError::Conflict(
+        "Cette réponse est déjà envoyée ; le questionnaire est anonyme, elle ne peut plus être relue.".into(),
+    )
+}
+
 fn response_of(conn: &mut DbConnection, token: &str) -> Result<Response, AppError> {
     match response_for_link(conn, token)? {
         Ok(InvitationState::Response(response)) => Ok(*response),
-        _ => Err(AppError::NotFound),
+        Ok(InvitationState::SubmittedAnonymously) => Err(sent_anonymously()),
+        Err(_) => Err(AppError::NotFound),
     }
 }
 
 /// `GET /api/v1/questionnaire/drafts/{token}`
 #[utoipa::path(get, path = "/api/v1/questionnaire/drafts/{token}", tag = "questionnaire",
     params(("token" = String, Path, description = "Le jeton du brouillon ou de l'invitation")),
-    responses((status = 200, description = "Le brouillon", body = DraftView),
+    responses((status = 200, description = "Le brouillon ; une réponse anonyme envoyée : `submitted`, sans réponses", body = DraftView),
         (status = 404, description = "Lien inconnu ou expiré", body = ApiErrorBody)))]
 pub async fn get_draft(state: web::Data<AppState>, token: web::Path<String>) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
-    let view = state.db(move |conn| response_of(conn, &token).map(|r| draft_view(&r))).await?;
+    let view = state
+        .db(move |conn| -> Result<DraftView, AppError> {
+            match response_for_link(conn, &token)? {
+                Ok(InvitationState::Response(response)) => Ok(draft_view(&response)),
+                // The confirmation only: no answer, no organisation, no revision to tie it to.
+                Ok(InvitationState::SubmittedAnonymously) => {
+                    Ok(DraftView { status: "submitted", revision: 0, answers: BTreeMap::new() })
+                }
+                Err(_) => Err(AppError::NotFound),
+            }
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(view))
 }
 

@@ -94,13 +94,15 @@ fn unopened(req: &HttpRequest, why: Unopened) -> Result<HttpResponse, AppError> 
             StatusCode::NOT_FOUND,
         ),
         Unopened::AnsweredAnonymously => (
-            "Votre structure a déjà répondu",
-            "La réponse envoyée avec ce lien a bien été reçue. Ce questionnaire est anonyme : elle n'est plus rattachée à votre invitation, et personne ne peut la relire ni la modifier.",
+            "Votre réponse a bien été reçue",
+            "La réponse envoyée avec ce lien a bien été reçue, et ne sera pas comptée deux fois. Ce questionnaire est anonyme : elle n'est plus rattachée à ce lien ni à une adresse, et personne ne peut la relire ni la modifier.",
             StatusCode::OK,
         ),
     };
+    // A sent anonymous response has nothing to resume: no form for a new link.
+    let sent = matches!(why, Unopened::AnsweredAnonymously);
     render(
-        &LinkProblemPage { layout: Layout::for_request(req, heading, "questionnaire"), heading, message, sent: false },
+        &LinkProblemPage { layout: Layout::for_request(req, heading, "questionnaire"), heading, message, sent },
         status,
     )
 }

@@ -30,6 +30,8 @@ struct FollowPage {
     layout: Layout,
     items: Vec<Line>,
     revoke_action: Option<String>,
+    /// "Mes données" under the same link.
+    data_link: String,
 }
 
 fn line((f, received): (Followed, String)) -> Line {
@@ -88,12 +90,14 @@ fn page(
     req: &HttpRequest,
     items: Vec<(Followed, String)>,
     revoke_action: Option<String>,
+    data_link: String,
 ) -> Result<HttpResponse, AppError> {
     render(
         &FollowPage {
             layout: Layout::for_request(req, "Suivre mes contributions", "questionnaire"),
             items: items.into_iter().map(line).collect(),
             revoke_action,
+            data_link,
         },
         StatusCode::OK,
     )
@@ -118,7 +122,7 @@ pub async fn by_follow_link(
             }
         })
         .await?;
-    page(&req, items, Some(format!("/suivi/{token}/desactiver")))
+    page(&req, items, Some(format!("/suivi/{token}/desactiver")), format!("/suivi/{token}/mes-donnees"))
 }
 
 /// `POST /suivi/{token}/desactiver`: the link stops working.
@@ -146,6 +150,7 @@ pub async fn by_response_link(
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
+    let data_link = format!("/questionnaire/r/{token}/mes-donnees");
     let items = state
         .db(move |conn| -> Result<_, AppError> {
             let Ok(InvitationState::Response(response)) = response_for_link(conn, &token)? else {
@@ -160,5 +165,5 @@ pub async fn by_response_link(
             }
         })
         .await?;
-    page(&req, items, None)
+    page(&req, items, None, data_link)
 }
