@@ -309,3 +309,60 @@ fn a_backup_file_appears_complete_and_private() {
     backup::restore_file(&mut target.conn(), "cible", &path).expect("restore");
     let _ = Id::new();
 }
+
+/// The archive as an older Essaim, before the consultations' `setup_version` column
+/// (migration 20261207000013), would have written it: header, rows and trailer.
+fn as_older_schema(archive: &[u8]) -> Vec<u8> {
+    use serde_json::Value;
+    use sha2::{Digest, Sha256};
+    let lines = lines_of(archive);
+    let mut out = Vec::new();
+    let mut header: Value = serde_json::from_str(&lines[0]).expect("header");
+    header["schema_version"] = Value::from("20261207000012");
+    for table in header["tables"].as_array_mut().expect("tables") {
+        if table["name"] == "consultations" {
+            table["columns"].as_array_mut().expect("columns").retain(|c| c["name"] != "setup_version");
+        }
+    }
+    out.push(header.to_string());
+    let mut in_consultations = false;
+    for line in &lines[1..lines.len() - 1] {
+        let mut value: Value = serde_json::from_str(line).expect("line");
+        let object = value.as_object_mut().expect("object");
+        if object.len() == 2 && object.contains_key("table") && object.contains_key("rows") {
+            in_consultations = object["table"] == "consultations";
+        } else if in_consultations {
+            object.remove("setup_version");
+        }
+        out.push(value.to_string());
+    }
+    let mut hash = Sha256::new();
+    for line in &out {
+        hash.update(line.as_bytes());
+        hash.update(b"\n");
+    }
+    let lines_before = out.len();
+    out.push(serde_json::json!({"sha256": hex::encode(hash.finalize()), "lines": lines_before}).to_string());
+    gzip(&out)
+}
+
+#[test]
+fn an_archive_of_an_older_schema_is_restored_then_migrated_forward() {
+    let source = TestDb::new();
+    fill(&source);
+    let older = as_older_schema(&archive_of(&mut source.conn()));
+
+    let target = TestDb::unmigrated();
+    let report = restore(&target, &older).expect("older archive restored");
+    assert_eq!(report.schema_version, "20261207000012");
+    assert_eq!(report.later_migrations, 1, "this binary's newer migration ran over the rows");
+    let restored = rows_of(&archive_of(&mut target.conn()));
+    assert_eq!(restored, rows_of(&archive_of(&mut source.conn())), "every row, with the new column's default");
+
+    // A target already migrated past the archive is refused, untouched.
+    let ahead = TestDb::new();
+    let error = restore(&ahead, &older).expect_err("refused");
+    let message = error.to_string();
+    assert!(message.contains("20261207000012") && message.contains("déjà au schéma"), "{message}");
+    assert_eq!(total_rows(&ahead), 0);
+}
