@@ -2,6 +2,7 @@
 //! configuration, and storage on SQLite and PostgreSQL through one code path.
 #![warn(missing_docs)]
 
+pub mod backup;
 pub mod clock;
 pub mod config;
 pub mod db;

@@ -33,14 +33,33 @@ impl TestDb {
 
     /// A fresh, migrated SQLite database, whatever the environment says.
     pub fn sqlite() -> Self {
+        Self::sqlite_with(true)
+    }
+
+    /// A fresh database without any table (no migration run), on the backend the environment
+    /// names: what an operator creates before a restore.
+    pub fn unmigrated() -> Self {
+        match std::env::var("ESSAIM_TEST_DATABASE_URL").ok().filter(|v| !v.is_empty()) {
+            Some(admin_url) if admin_url.starts_with("postgres") => Self::postgres_with(admin_url, false),
+            _ => Self::sqlite_with(false),
+        }
+    }
+
+    fn sqlite_with(migrate: bool) -> Self {
         let dir = tempfile::tempdir().expect("temporary directory");
         let url = DatabaseUrl::Sqlite(dir.path().join("test.db").to_string_lossy().into_owned());
         let pool = connect(&url, 4).expect("open SQLite test database");
-        run_migrations(&mut pool.get().expect("connection"), &url.redacted()).expect("migrate");
+        if migrate {
+            run_migrations(&mut pool.get().expect("connection"), &url.redacted()).expect("migrate");
+        }
         TestDb { pool, url, cleanup: Cleanup::Sqlite(dir) }
     }
 
     fn postgres(admin_url: String) -> Self {
+        Self::postgres_with(admin_url, true)
+    }
+
+    fn postgres_with(admin_url: String, migrate: bool) -> Self {
         let name = format!("essaim_test_{}", uuid::Uuid::new_v4().simple());
         // Before libpq's first TLS connection, as the pool does (see the function).
         crate::db::init_openssl_without_exit_handler();
@@ -50,7 +69,9 @@ impl TestDb {
         parsed.set_path(&name);
         let url = DatabaseUrl::Postgresql(parsed.to_string());
         let pool = connect(&url, 4).expect("open PostgreSQL test database");
-        run_migrations(&mut pool.get().expect("connection"), &url.redacted()).expect("migrate");
+        if migrate {
+            run_migrations(&mut pool.get().expect("connection"), &url.redacted()).expect("migrate");
+        }
         TestDb { pool, url, cleanup: Cleanup::Postgres { admin_url, name } }
     }
 

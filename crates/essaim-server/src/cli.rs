@@ -13,6 +13,7 @@ use essaim_core::domain::{list_accounts, NewAccount};
 use essaim_core::mail::Mailer;
 use essaim_core::CoreError;
 
+mod backup;
 mod consultation;
 mod french;
 mod import;
@@ -55,6 +56,17 @@ enum Command {
     },
     /// Applique les migrations en attente.
     Migrate,
+    /// Sauvegarde toute la base, serveur en marche, dans une archive portable (docs/backup.md).
+    Backup {
+        /// Fichier de l'archive à écrire (par exemple essaim.sauvegarde.gz).
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Restaure une archive dans une base vide, SQLite ou PostgreSQL (--database-url), et la vérifie.
+    Restore {
+        /// Fichier de l'archive.
+        file: std::path::PathBuf,
+    },
     /// Charge des données.
     Seed {
         #[command(subcommand)]
@@ -389,6 +401,14 @@ fn execute(cli: Cli) -> Result<(), String> {
             }
             let mailer = Mailer::from_config(&config).map_err(|e| e.to_string())?;
             serve::serve(config, pool, mailer, demo)
+        }
+        Command::Backup { out } => {
+            print!("{}", backup::backup(&config.database_url, &out)?);
+            Ok(())
+        }
+        Command::Restore { file } => {
+            print!("{}", backup::restore(&config.database_url, &file)?);
+            Ok(())
         }
         Command::Migrate => {
             let pool = connect(&config.database_url, 1).map_err(|e| e.to_string())?;

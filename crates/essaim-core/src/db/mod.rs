@@ -11,7 +11,7 @@ mod url;
 
 pub use group_commit::GroupCommit;
 pub use id::{Id, SqlUuid};
-pub use migrate::run_migrations;
+pub use migrate::{latest_schema_version, run_migrations, run_migrations_up_to};
 #[cfg(feature = "testing")]
 pub(crate) use pool::init_openssl_without_exit_handler;
 pub use pool::{configure_sqlite_for_process, connect, DbPool, PooledConn, SQLITE_CACHE_KIB};
