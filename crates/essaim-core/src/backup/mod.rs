@@ -30,7 +30,7 @@ use flate2::write::GzEncoder;
 use flate2::Compression;
 
 pub use archive::{Header, FORMAT_NAME, FORMAT_VERSION};
-pub use catalog::tables as database_tables;
+pub use catalog::{columns as database_columns, tables as database_tables};
 
 use crate::db::DbConnection;
 
