@@ -57,7 +57,7 @@ test('staff run a theme, then rename, merge, split and move', async () => {
   await page.getByRole('link', { name: "Voir les contributions de l'orientation 1" }).click();
   await page.waitForLoadState('load');
   const row = page.locator('tbody tr').first();
-  await row.locator('select').selectOption({ label: 'Former les dirigeants bénévoles' });
+  await row.locator('select[name=target]').selectOption({ label: 'Former les dirigeants bénévoles' });
   await row.getByRole('button', { name: /Déplacer/ }).click();
   await page.waitForLoadState('load');
   assert.match(await page.locator('[role=status]').innerText(), /déplacée/);
