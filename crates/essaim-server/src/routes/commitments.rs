@@ -6,7 +6,7 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
-use essaim_core::db::Id;
+use essaim_core::db::{DbConnection, Id};
 use essaim_core::domain::consultation::{find_consultation, find_visible_consultation, Consultation};
 use essaim_core::domain::Role;
 use essaim_core::FieldError;
@@ -338,6 +338,21 @@ fn id_in(raw: &str) -> Result<Id, AppError> {
     raw.parse().map_err(|_| AppError::NotFound)
 }
 
+/// Runs one change of the commitments on the consultation named by `slug`: the store's
+/// failures are the request's, a refusal is the change's outcome.
+async fn change<F>(state: &AppState, slug: &str, work: F) -> Result<Result<(), CommitmentError>, AppError>
+where
+    F: FnOnce(&mut DbConnection, Id) -> Result<(), CommitmentError> + Send + 'static,
+{
+    let lookup = slug.to_owned();
+    state
+        .db(move |conn| -> Result<_, AppError> {
+            let consultation = find_consultation(conn, &lookup)?;
+            Ok(work(conn, consultation.id))
+        })
+        .await
+}
+
 /// `POST /staff/consultations/{slug}/engagements/orientations/{orientation}`: a new commitment.
 pub async fn add(
     req: HttpRequest,
@@ -349,13 +364,12 @@ pub async fn add(
     let (slug, raw) = path.into_inner();
     let orientation = id_in(&raw)?;
     let typed = form.into_inner();
-    let (lookup, sent, actor) = (slug.clone(), typed.clone(), staff.0.id);
-    let outcome = state
-        .db(move |conn| -> Result<_, AppError> {
-            let consultation = find_consultation(conn, &lookup)?;
-            Ok(add_commitment(conn, consultation.id, orientation, &sent, actor).map(|_| "ajoute"))
-        })
-        .await?;
+    let (sent, actor) = (typed.clone(), staff.0.id);
+    let outcome = change(&state, &slug, move |conn, consultation| {
+        add_commitment(conn, consultation, orientation, &sent, actor).map(|_| ())
+    })
+    .await?
+    .map(|_| "ajoute");
     let form = format!("ajout-{orientation}");
     answer(
         &req,
@@ -379,13 +393,11 @@ pub async fn edit(
     let (slug, raw) = path.into_inner();
     let id = id_in(&raw)?;
     let typed = form.into_inner();
-    let (lookup, sent, actor) = (slug.clone(), typed.clone(), staff.0.id);
-    let outcome = state
-        .db(move |conn| -> Result<_, AppError> {
-            let consultation = find_consultation(conn, &lookup)?;
-            Ok(edit_commitment(conn, consultation.id, id, &sent, actor).map(|_| "modifie"))
-        })
-        .await?;
+    let (sent, actor) = (typed.clone(), staff.0.id);
+    let outcome =
+        change(&state, &slug, move |conn, consultation| edit_commitment(conn, consultation, id, &sent, actor))
+            .await?
+            .map(|_| "modifie");
     let form = format!("modifier-{id}");
     answer(
         &req,
@@ -407,16 +419,13 @@ pub async fn delete(
 ) -> Result<HttpResponse, AppError> {
     let (slug, raw) = path.into_inner();
     let id = id_in(&raw)?;
-    let (lookup, actor) = (slug.clone(), staff.0.id);
-    state
-        .db(move |conn| -> Result<_, AppError> {
-            let consultation = find_consultation(conn, &lookup)?;
-            delete_commitment(conn, consultation.id, id, actor).map_err(|e| match e {
-                CommitmentError::Store(store) => AppError::from(store),
-                _ => AppError::NotFound,
-            })
-        })
-        .await?;
+    let actor = staff.0.id;
+    change(&state, &slug, move |conn, consultation| delete_commitment(conn, consultation, id, actor)).await?.map_err(
+        |e| match e {
+            CommitmentError::Store(store) => AppError::from(store),
+            _ => AppError::NotFound,
+        },
+    )?;
     Ok(back(&slug, "supprime", "engagements"))
 }
 
@@ -431,13 +440,11 @@ pub async fn news(
     let (slug, raw) = path.into_inner();
     let id = id_in(&raw)?;
     let typed = form.into_inner();
-    let (lookup, sent, actor) = (slug.clone(), typed.clone(), staff.0.id);
-    let outcome = state
-        .db(move |conn| -> Result<_, AppError> {
-            let consultation = find_consultation(conn, &lookup)?;
-            Ok(add_news(conn, consultation.id, id, &sent, actor).map(|_| "actualite"))
-        })
-        .await?;
+    let (sent, actor) = (typed.clone(), staff.0.id);
+    let outcome =
+        change(&state, &slug, move |conn, consultation| add_news(conn, consultation, id, &sent, actor).map(|_| ()))
+            .await?
+            .map(|_| "actualite");
     let form = format!("actualite-{id}");
     answer(&req, &state, slug, outcome, format!("engagement-{id}"), Refused { form, news: typed, ..Default::default() })
         .await
