@@ -6,6 +6,7 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
+use essaim_contributions::questionnaire::opendata::QUESTIONNAIRE_RESULTS;
 use essaim_core::domain::consultation::{find_visible_consultation, Consultation};
 use essaim_core::domain::Role;
 use essaim_documents::datapackage::{descriptor, file_of, DataTable, FieldType, LICENCE_PATH, LICENCE_TITLE};
@@ -23,16 +24,24 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .service(super::get("/consultations/{slug}/donnees/{file}", file));
 }
 
-/// The consultation and every table of its current publication; 404 when nothing is
-/// published (never, or withdrawn).
-async fn tables_of(req: &HttpRequest, state: &AppState, slug: String) -> Result<(Consultation, OpenData), AppError> {
+/// The consultation and the tables of its current publication — every one, or only the one
+/// named `only` (a file's download builds just its table); 404 when nothing is published
+/// (never, or withdrawn).
+async fn tables_of(
+    req: &HttpRequest,
+    state: &AppState,
+    slug: String,
+    only: Option<String>,
+) -> Result<(Consultation, OpenData), AppError> {
     let staff = current_user(req).is_some_and(|a| matches!(a.role, Role::Admin | Role::Staff));
     state
         .db(move |conn| -> Result<_, AppError> {
             let consultation = find_visible_consultation(conn, &slug, staff)?;
-            let mut data = open_data(conn, &consultation)?.ok_or(AppError::NotFound)?;
-            if let Some(results) = essaim_contributions::questionnaire::opendata::results_table(conn, &slug)? {
-                data.tables.push(results);
+            let mut data = open_data(conn, &consultation, only.as_deref())?.ok_or(AppError::NotFound)?;
+            if only.as_deref().is_none_or(|o| o == QUESTIONNAIRE_RESULTS) {
+                if let Some(results) = essaim_contributions::questionnaire::opendata::results_table(conn, &slug)? {
+                    data.tables.push(results);
+                }
             }
             Ok((consultation, data))
         })
@@ -96,7 +105,7 @@ pub async fn page(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (consultation, data) = tables_of(&req, &state, path.into_inner()).await?;
+    let (consultation, data) = tables_of(&req, &state, path.into_inner(), None).await?;
     let view = Page {
         layout: Layout::for_request(&req, format!("Données ouvertes — {}", consultation.title), ""),
         version: data.publication.version,
@@ -116,7 +125,7 @@ pub async fn package(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (consultation, data) = tables_of(&req, &state, path.into_inner()).await?;
+    let (consultation, data) = tables_of(&req, &state, path.into_inner(), None).await?;
     let homepage = format!("{}/consultations/{}/donnees", state.config.base_url, consultation.slug);
     let meta = package_meta(&consultation, &data.publication, homepage);
     let body = serde_json::to_vec_pretty(&descriptor(&meta, &data.tables))
@@ -131,7 +140,8 @@ pub async fn file(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, name) = path.into_inner();
-    let (_, data) = tables_of(&req, &state, slug).await?;
+    let table = name.rsplit_once('.').map(|(table, _)| table.to_owned()).ok_or(AppError::NotFound)?;
+    let (_, data) = tables_of(&req, &state, slug, Some(table)).await?;
     let (body, media_type) = file_of(&data.tables, &name).ok_or(AppError::NotFound)?;
     Ok(HttpResponse::Ok()
         .content_type(media_type)

@@ -42,20 +42,39 @@ pub struct OpenData {
 
 /// The synthesis module's tables of the consultation's current publication: orientations, the
 /// links from orientations to contributions, the accepted contributions, the plenary's votes
-/// and the commitments. The questionnaire's aggregated results are the questionnaire module's
+/// and the commitments — or only the one named `only` (a file's download: the contributions,
+/// scrubbed in full, are read only for the two tables that need them). The questionnaire's
+/// aggregated results are the questionnaire module's
 /// (`essaim_contributions::questionnaire::opendata`).
-pub fn open_data(conn: &mut DbConnection, consultation: &Consultation) -> Result<Option<OpenData>, CoreError> {
+pub fn open_data(
+    conn: &mut DbConnection,
+    consultation: &Consultation,
+    only: Option<&str>,
+) -> Result<Option<OpenData>, CoreError> {
     let Some(publication) = current_publication(conn, consultation.id)? else { return Ok(None) };
     let snapshot = publication.snapshot()?;
-    let contributions = tables::accepted_contributions(conn, consultation)?;
-    let commitments = commitments_of(conn, consultation.id)?;
-    let tables = vec![
-        orientations_table(&publication, &snapshot),
-        links_table(&snapshot, &contributions),
-        contributions_table(consultation, &contributions),
-        votes_table(&snapshot),
-        commitments_table(&snapshot, &commitments),
-    ];
+    let wanted = |name: &str| only.is_none_or(|o| o == name);
+    let contributions = if wanted(LINKS) || wanted(CONTRIBUTIONS) {
+        tables::accepted_contributions(conn, consultation)?
+    } else {
+        Vec::new()
+    };
+    let mut tables = Vec::new();
+    if wanted(ORIENTATIONS) {
+        tables.push(orientations_table(&publication, &snapshot));
+    }
+    if wanted(LINKS) {
+        tables.push(links_table(&snapshot, &contributions));
+    }
+    if wanted(CONTRIBUTIONS) {
+        tables.push(contributions_table(consultation, &contributions));
+    }
+    if wanted(VOTES) {
+        tables.push(votes_table(&snapshot));
+    }
+    if wanted(COMMITMENTS) {
+        tables.push(commitments_table(&snapshot, &commitments_of(conn, consultation.id)?));
+    }
     Ok(Some(OpenData { publication, snapshot, tables }))
 }
 
