@@ -15,7 +15,7 @@ use crate::charts::{bar_chart_png, bar_chart_size, text_alternative};
 use crate::table::Grid;
 use crate::text::Metrics;
 use crate::xml::escape as xml;
-use crate::{heading_level, Block, Document, DocumentError};
+use crate::{contents_entries, heading_level, Block, Document, DocumentError, Picture, CONTENTS_TITLE};
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 const R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
@@ -44,6 +44,11 @@ const STYLES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>
 <w:style w:type="numbering" w:default="1" w:styleId="NoList"><w:name w:val="No List"/><w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/></w:style>
 <w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:uiPriority w:val="10"/><w:qFormat/><w:pPr><w:keepNext/><w:spacing w:before="0" w:after="240"/></w:pPr><w:rPr><w:b/><w:bCs/><w:color w:val="0B5E57"/><w:sz w:val="40"/><w:szCs w:val="40"/></w:rPr></w:style>
+<w:style w:type="paragraph" w:styleId="Subtitle"><w:name w:val="Subtitle"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:uiPriority w:val="11"/><w:qFormat/><w:pPr><w:spacing w:after="480"/></w:pPr><w:rPr><w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr></w:style>
+<w:style w:type="paragraph" w:customStyle="1" w:styleId="Cover"><w:name w:val="Cover"/><w:basedOn w:val="Normal"/><w:pPr><w:spacing w:before="3400" w:after="0"/></w:pPr></w:style>
+<w:style w:type="paragraph" w:styleId="TOCHeading"><w:name w:val="TOC Heading"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:uiPriority w:val="39"/><w:pPr><w:keepNext/><w:pageBreakBefore/><w:spacing w:before="0" w:after="240"/></w:pPr><w:rPr><w:b/><w:bCs/><w:color w:val="0B5E57"/><w:sz w:val="32"/><w:szCs w:val="32"/></w:rPr></w:style>
+<w:style w:type="paragraph" w:styleId="TOC1"><w:name w:val="toc 1"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:uiPriority w:val="39"/><w:pPr><w:spacing w:before="120" w:after="40"/></w:pPr><w:rPr><w:b/><w:bCs/></w:rPr></w:style>
+<w:style w:type="paragraph" w:styleId="TOC2"><w:name w:val="toc 2"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:uiPriority w:val="39"/><w:pPr><w:spacing w:after="40"/><w:ind w:left="340"/></w:pPr></w:style>
 <w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:uiPriority w:val="9"/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/><w:pageBreakBefore/><w:spacing w:before="280" w:after="140"/><w:outlineLvl w:val="0"/></w:pPr><w:rPr><w:b/><w:bCs/><w:color w:val="0B5E57"/><w:sz w:val="32"/><w:szCs w:val="32"/></w:rPr></w:style>
 <w:style w:type="paragraph" w:styleId="Heading2"><w:name w:val="heading 2"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:uiPriority w:val="9"/><w:unhideWhenUsed/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/><w:spacing w:before="280" w:after="140"/><w:outlineLvl w:val="1"/></w:pPr><w:rPr><w:b/><w:bCs/><w:color w:val="0B5E57"/><w:sz w:val="26"/><w:szCs w:val="26"/></w:rPr></w:style>
 <w:style w:type="paragraph" w:styleId="Heading3"><w:name w:val="heading 3"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:uiPriority w:val="9"/><w:unhideWhenUsed/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/><w:spacing w:before="240" w:after="120"/><w:outlineLvl w:val="2"/></w:pPr><w:rPr><w:b/><w:bCs/><w:color w:val="0B5E57"/><w:sz w:val="23"/><w:szCs w:val="23"/></w:rPr></w:style>
@@ -164,32 +169,66 @@ impl<'m> Body<'m> {
     }
 
     fn chart(&mut self, title: &str, bars: &[(String, usize)]) -> Result<(), DocumentError> {
-        let n = self.pictures.len() + 1;
-        // Relationships 1 to 3 are the styles, settings and numbering.
-        let id = format!("rId{}", n + 3);
-        let file = format!("graphique-{n}.png");
         let (w, h) = bar_chart_size(bars);
         let (mut cx, mut cy) = ((w as f64 * EMU_PER_PX).round() as u64, (h as f64 * EMU_PER_PX).round() as u64);
         if cx > MAX_PICTURE_WIDTH {
             cy = (cy as f64 * MAX_PICTURE_WIDTH as f64 / cx as f64).round() as u64;
             cx = MAX_PICTURE_WIDTH;
         }
+        let png = bar_chart_png(title, bars)?;
+        self.drawing("graphique", title, &text_alternative(title, bars), (cx, cy), png);
+        Ok(())
+    }
+
+    fn picture(&mut self, picture: &Picture) -> Result<(), DocumentError> {
+        // 914,400 EMU per inch, 25.4 mm per inch.
+        let side = (f64::from(picture.width_mm) * 36_000.0).round() as u64;
+        let png = picture.png(8)?;
+        self.drawing("image", &picture.alt, &picture.alt, (side, side), png);
+        Ok(())
+    }
+
+    /// A PNG picture in its own paragraph, kept with what follows.
+    fn drawing(&mut self, kind: &str, title: &str, description: &str, (cx, cy): (u64, u64), png: Vec<u8>) {
+        let n = self.pictures.len() + 1;
+        // Relationships 1 to 3 are the styles, settings and numbering.
+        let id = format!("rId{}", n + 3);
+        let file = format!("{kind}-{n}.png");
         let t = xml(title);
-        let d = xml(&text_alternative(title, bars));
-        // The chart keeps with the table of its figures that follows.
+        let d = xml(description);
+        // A chart keeps with the table of its figures that follows.
         self.xml.push_str(&format!(
             "<w:p><w:pPr><w:keepNext/><w:spacing w:before=\"120\"/></w:pPr><w:r><w:drawing><wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\"><wp:extent cx=\"{cx}\" cy=\"{cy}\"/><wp:effectExtent l=\"0\" t=\"0\" r=\"0\" b=\"0\"/><wp:docPr id=\"{n}\" name=\"Graphique {n}\" descr=\"{d}\" title=\"{t}\"/><wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect=\"1\"/></wp:cNvGraphicFramePr><a:graphic><a:graphicData uri=\"{PIC}\"><pic:pic><pic:nvPicPr><pic:cNvPr id=\"{n}\" name=\"{file}\" descr=\"{d}\"/><pic:cNvPicPr><a:picLocks noChangeAspect=\"1\" noChangeArrowheads=\"1\"/></pic:cNvPicPr></pic:nvPicPr><pic:blipFill><a:blip r:embed=\"{id}\"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{cx}\" cy=\"{cy}\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>"
         ));
-        self.pictures.push((id, format!("media/{file}"), bar_chart_png(title, bars)?));
-        Ok(())
+        self.pictures.push((id, format!("media/{file}"), png));
     }
 }
 
 fn content<'m>(metrics: &'m Metrics, blocks: &[Block]) -> Result<Body<'m>, DocumentError> {
     let mut body = Body::new(metrics);
-    for block in blocks {
+    for (at, block) in blocks.iter().enumerate() {
         match block {
             Block::Title(text) => body.paragraph("Title", text),
+            Block::Cover { title, subtitle, details } => {
+                body.paragraph("Cover", "");
+                body.paragraph("Title", title);
+                if !subtitle.is_empty() {
+                    body.paragraph("Subtitle", subtitle);
+                }
+                for line in details {
+                    body.paragraph("Normal", line);
+                }
+                // The first part starts a page of its own, after the cover.
+                body.parts = body.parts.max(1);
+            }
+            Block::Contents => {
+                body.paragraph("TOCHeading", CONTENTS_TITLE);
+                for (level, text) in contents_entries(blocks, at) {
+                    body.paragraph(&format!("TOC{level}"), text);
+                }
+                body.parts = body.parts.max(1);
+            }
+            Block::Image(picture) => body.picture(picture)?,
             Block::Heading { level, text } => body.heading(*level, text),
             Block::Paragraph(text) => body.paragraph("Normal", text),
             Block::Quote(text) => body.paragraph("Quote", text),

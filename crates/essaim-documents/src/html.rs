@@ -6,7 +6,7 @@
 
 use crate::charts::bar_chart_svg;
 use crate::table::Grid;
-use crate::{heading_level, Block, Document};
+use crate::{heading_level, Block, Document, CONTENTS_TITLE};
 
 /// Escapes text for HTML content and attribute values; drops the control characters HTML
 /// forbids (line breaks and tabs become spaces: a block's text is one paragraph).
@@ -33,7 +33,9 @@ blockquote{border-left:4px solid #0b5e57;margin:.8rem 0;padding:.2rem 1rem;backg
 table{border-collapse:collapse;margin:1rem 0}caption{text-align:left;font-weight:bold}\
 th,td{border:1px solid #767881;padding:.25rem .5rem;text-align:left;vertical-align:top}thead th{background:#e3efed}\
 .n{text-align:right;font-variant-numeric:tabular-nums}figure{margin:1rem 0}svg{max-width:100%;height:auto}\
-@media print{body{margin:0;max-width:none}h2{break-before:page}h2.first{break-before:avoid}h2,h3,h4{break-after:avoid}\
+.cover{margin:3rem 0 4rem}.cover h1{font-size:2.25rem;color:#0b5e57}.cover .subtitle{font-size:1.25rem}\
+.contents ul{list-style:none;padding:0}.contents .level-2{padding-left:1.5rem}\
+@media print{body{margin:0;max-width:none}.cover{break-after:page}h2{break-before:page}h2.first{break-before:avoid}h2,h3,h4{break-after:avoid}\
 blockquote,li,tr,figure{break-inside:avoid}figure{break-after:avoid}thead{display:table-header-group}a{color:inherit}}\
 @page{size:A4;margin:2cm}";
 
@@ -69,6 +71,23 @@ fn table(out: &mut String, name: &str, header: &[String], rows: &[Vec<String>]) 
     out.push_str("</tbody></table>");
 }
 
+/// Each heading's id, numbered by level (part 2, its section 3: "s2-3"), for links into the
+/// page and from the table of contents.
+fn heading_ids(blocks: &[Block]) -> Vec<String> {
+    let mut numbers = [0usize; 3];
+    let mut ids = Vec::new();
+    for block in blocks {
+        if let Block::Heading { level, .. } = block {
+            let level = usize::from(heading_level(*level));
+            numbers[level - 1] += 1;
+            numbers[level..].fill(0);
+            let id: Vec<String> = numbers[..level].iter().map(usize::to_string).collect();
+            ids.push(format!("s{}", id.join("-")));
+        }
+    }
+    ids
+}
+
 /// The HTML page.
 pub(crate) fn render(document: &Document) -> String {
     let mut out = format!(
@@ -76,25 +95,50 @@ pub(crate) fn render(document: &Document) -> String {
         lang(&document.language),
         escape(&document.title)
     );
-    // Headings numbered by level (part 2, its section 3: "s2-3"), for links into the page.
-    let mut numbers = [0usize; 3];
-    for block in &document.blocks {
+    let ids = heading_ids(&document.blocks);
+    let mut headings = 0;
+    // After a cover, the first part starts a page too, in print.
+    let mut covered = false;
+    for (at, block) in document.blocks.iter().enumerate() {
         match block {
             Block::Title(text) => out.push_str(&format!("<h1>{}</h1>", escape(text))),
+            Block::Cover { title, subtitle, details } => {
+                covered = true;
+                out.push_str(&format!("<header class=\"cover\"><h1>{}</h1>", escape(title)));
+                if !subtitle.is_empty() {
+                    out.push_str(&format!("<p class=\"subtitle\">{}</p>", escape(subtitle)));
+                }
+                for line in details {
+                    out.push_str(&format!("<p>{}</p>", escape(line)));
+                }
+                out.push_str("</header>");
+            }
+            Block::Contents => {
+                out.push_str(&format!(
+                    "<nav class=\"contents\" aria-labelledby=\"sommaire\"><h2 id=\"sommaire\" class=\"first\">{CONTENTS_TITLE}</h2><ul>"
+                ));
+                let later = document.blocks[at..].iter().filter_map(|b| match b {
+                    Block::Heading { level, text } => Some((heading_level(*level), text)),
+                    _ => None,
+                });
+                for ((level, text), id) in later.zip(&ids[headings..]).filter(|((level, _), _)| *level <= 2) {
+                    out.push_str(&format!("<li class=\"level-{level}\"><a href=\"#{id}\">{}</a></li>", escape(text)));
+                }
+                out.push_str("</ul></nav>");
+            }
+            Block::Image(picture) => out.push_str(&format!(
+                "<figure role=\"img\" aria-label=\"{}\">{}</figure>",
+                escape(&picture.alt),
+                picture.svg().replacen("<svg ", "<svg aria-hidden=\"true\" ", 1)
+            )),
             Block::Heading { level, text } => {
                 // The title is the h1: parts are h2, and so on.
                 let level = usize::from(heading_level(*level));
-                let first = level == 1 && numbers[0] == 0;
-                numbers[level - 1] += 1;
-                numbers[level..].fill(0);
-                let id: Vec<String> = numbers[..level].iter().map(usize::to_string).collect();
+                let first = level == 1 && headings == 0 && !covered;
+                let id = &ids[headings];
+                headings += 1;
                 let class = if first { " class=\"first\"" } else { "" };
-                out.push_str(&format!(
-                    "<h{n} id=\"s{id}\"{class}>{}</h{n}>",
-                    escape(text),
-                    n = level + 1,
-                    id = id.join("-")
-                ));
+                out.push_str(&format!("<h{n} id=\"{id}\"{class}>{}</h{n}>", escape(text), n = level + 1));
             }
             Block::Paragraph(text) => out.push_str(&format!("<p>{}</p>", escape(text))),
             Block::Quote(text) => out.push_str(&format!("<blockquote><p>{}</p></blockquote>", escape(text))),

@@ -78,6 +78,24 @@ pub enum Block {
         /// The rows, one string per cell.
         rows: Vec<Vec<String>>,
     },
+    /// A cover page: the visible title and what identifies the document (who made it, when,
+    /// which version). The first level-1 part then starts a page of its own. Use it instead of
+    /// [`Block::Title`], first.
+    Cover {
+        /// The visible title.
+        title: String,
+        /// A line under it (e.g. « Projet de stratégie régionale de l'ESS »); may be empty.
+        subtitle: String,
+        /// Lines below, each on its own: organisers, date, version.
+        details: Vec<String>,
+    },
+    /// A table of contents: the level-1 and level-2 headings that follow it, in order, with
+    /// their page in PDF (the other formats have no fixed pages: the entries alone; HTML links
+    /// them).
+    Contents,
+    /// A picture made of dark and light squares, such as a QR code: drawn as squares in PDF
+    /// (crisp at any zoom, so a phone reads it from paper), as SVG or PNG elsewhere.
+    Image(Picture),
     /// A horizontal bar chart. Its figures must also be given as a table that follows it (the
     /// chart is a picture; the table is what every reader can read). Beyond
     /// [`charts::MAX_BARS`] bars, the first ones are drawn and the rest summed into one
@@ -89,6 +107,99 @@ pub enum Block {
         bars: Vec<(String, usize)>,
     },
 }
+
+/// A square picture of dark and light modules (a QR code), row by row from the top left.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Picture {
+    /// Text alternative (what the picture says: « Code QR de l'adresse … »).
+    pub alt: String,
+    /// Printed width, in millimetres.
+    pub width_mm: u32,
+    /// Modules per side.
+    pub side: usize,
+    /// `side × side` modules, true for dark, row by row.
+    pub dark: Vec<bool>,
+}
+
+impl Picture {
+    /// Whether the module at column `x`, row `y` is dark (outside is light).
+    pub fn is_dark(&self, x: usize, y: usize) -> bool {
+        x < self.side && y < self.side && self.dark.get(y * self.side + x).copied().unwrap_or(false)
+    }
+
+    /// The picture as an SVG element, one unit per module, each dark run of a row one rectangle.
+    pub fn svg(&self) -> String {
+        let mut out = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {s} {s}\" width=\"{w}mm\" height=\"{w}mm\" shape-rendering=\"crispEdges\"><rect width=\"{s}\" height=\"{s}\" fill=\"#fff\"/>",
+            s = self.side,
+            w = self.width_mm
+        );
+        for (y, x, run) in self.dark_runs() {
+            out.push_str(&format!("<rect x=\"{x}\" y=\"{y}\" width=\"{run}\" height=\"1\"/>"));
+        }
+        out.push_str("</svg>");
+        out
+    }
+
+    /// Each horizontal run of dark modules: (row, first column, length).
+    pub(crate) fn dark_runs(&self) -> Vec<(usize, usize, usize)> {
+        let mut runs = Vec::new();
+        for y in 0..self.side {
+            let mut x = 0;
+            while x < self.side {
+                if self.is_dark(x, y) {
+                    let start = x;
+                    while x < self.side && self.is_dark(x, y) {
+                        x += 1;
+                    }
+                    runs.push((y, start, x - start));
+                } else {
+                    x += 1;
+                }
+            }
+        }
+        runs
+    }
+
+    /// The picture as a PNG, `scale` pixels per module (for DOCX). Deterministic.
+    pub(crate) fn png(&self, scale: u32) -> Result<Vec<u8>, DocumentError> {
+        let error = |reason: String| DocumentError::Chart { title: self.alt.clone(), reason };
+        let size = u32::try_from(self.side).map_err(|e| error(e.to_string()))?.max(1) * scale;
+        let mut pixmap = resvg::tiny_skia::Pixmap::new(size, size).ok_or_else(|| error("taille invalide".into()))?;
+        pixmap.fill(resvg::tiny_skia::Color::WHITE);
+        let mut paint = resvg::tiny_skia::Paint::default();
+        paint.set_color(resvg::tiny_skia::Color::BLACK);
+        for (y, x, run) in self.dark_runs() {
+            let rect = resvg::tiny_skia::Rect::from_xywh(
+                (x as u32 * scale) as f32,
+                (y as u32 * scale) as f32,
+                (run as u32 * scale) as f32,
+                scale as f32,
+            );
+            if let Some(rect) = rect {
+                pixmap.fill_rect(rect, &paint, resvg::tiny_skia::Transform::identity(), None);
+            }
+        }
+        pixmap.encode_png().map_err(|e| error(e.to_string()))
+    }
+}
+
+/// The entries of a table of contents placed at `blocks[at]`: the level-1 and level-2
+/// headings after it.
+pub(crate) fn contents_entries(blocks: &[Block], at: usize) -> Vec<(u8, &str)> {
+    blocks[at..]
+        .iter()
+        .filter_map(|b| match b {
+            Block::Heading { level, text } if heading_level(*level) <= 2 => {
+                Some((heading_level(*level), text.as_str()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The heading over a table of contents.
+pub(crate) const CONTENTS_TITLE: &str = "Sommaire";
 
 /// A heading level as the renderers use it: 1 to 3.
 pub(crate) fn heading_level(level: u8) -> u8 {

@@ -14,7 +14,7 @@
 //!   fenced by more backticks than any run inside them.
 
 use crate::table::Grid;
-use crate::{heading_level, Block, Document};
+use crate::{contents_entries, heading_level, Block, Document, CONTENTS_TITLE};
 
 /// Spaces that join words: kept as they are (French figures and punctuation use them).
 fn no_break_space(c: char) -> bool {
@@ -116,9 +116,25 @@ fn table(out: &mut String, name: &str, header: &[String], rows: &[Vec<String>]) 
 /// The Markdown text.
 pub(crate) fn render(document: &Document) -> String {
     let mut out = String::new();
-    for block in &document.blocks {
+    for (at, block) in document.blocks.iter().enumerate() {
         match block {
             Block::Title(text) => out.push_str(&format!("# {}\n\n", inline(text, false))),
+            Block::Cover { title, subtitle, details } => {
+                out.push_str(&format!("# {}\n\n", inline(title, false)));
+                for line in std::iter::once(subtitle).chain(details).filter(|l| !l.is_empty()) {
+                    out.push_str(&format!("{}\n\n", inline(line, false)));
+                }
+            }
+            Block::Contents => {
+                out.push_str(&format!("## {CONTENTS_TITLE}\n\n"));
+                for (level, text) in contents_entries(&document.blocks, at) {
+                    let indent = if level == 2 { "  " } else { "" };
+                    out.push_str(&format!("{indent}- {}\n", inline(text, false)));
+                }
+                out.push('\n');
+            }
+            // The picture's text alternative stands for it.
+            Block::Image(picture) => out.push_str(&format!("*{}*\n\n", inline(&picture.alt, false))),
             Block::Heading { level, text } => {
                 let marks = "#".repeat(usize::from(heading_level(*level)) + 1);
                 out.push_str(&format!("{marks} {}\n\n", inline(text, false)));

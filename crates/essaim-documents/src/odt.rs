@@ -13,7 +13,7 @@ use crate::charts::{bar_chart_size, bar_chart_svg, text_alternative};
 use crate::table::Grid;
 use crate::text::Metrics;
 use crate::xml::escape as xml;
-use crate::{heading_level, Block, Document, DocumentError};
+use crate::{contents_entries, heading_level, Block, Document, DocumentError, Picture, CONTENTS_TITLE};
 
 /// Tables of this many rows or fewer are kept on one page.
 const SHORT_TABLE: usize = 15;
@@ -51,6 +51,11 @@ fn styles(language: &str) -> String {
 <style:style style:name="Table_20_Contents" style:display-name="Table Contents" style:family="paragraph" style:parent-style-name="Standard" style:class="extra"/>
 <style:style style:name="Table_20_Heading_20_Figure" style:display-name="Table Heading Figure" style:family="paragraph" style:parent-style-name="Table_20_Heading" style:class="extra"><style:paragraph-properties fo:text-align="end"/></style:style>
 <style:style style:name="Table_20_Figure" style:display-name="Table Figure" style:family="paragraph" style:parent-style-name="Table_20_Contents" style:class="extra"><style:paragraph-properties fo:text-align="end"/></style:style>
+<style:style style:name="Subtitle" style:family="paragraph" style:parent-style-name="Standard" style:class="chapter"><style:paragraph-properties fo:margin-bottom="1cm"/><style:text-properties fo:font-size="14pt"/></style:style>
+<style:style style:name="Cover" style:family="paragraph" style:parent-style-name="Standard" style:class="extra"><style:paragraph-properties fo:margin-top="6cm"/></style:style>
+<style:style style:name="Contents_20_Heading" style:display-name="Contents Heading" style:family="paragraph" style:parent-style-name="Heading" style:class="index"><style:paragraph-properties fo:break-before="page"/><style:text-properties fo:font-size="16pt"/></style:style>
+<style:style style:name="Contents_20_1" style:display-name="Contents 1" style:family="paragraph" style:parent-style-name="Standard" style:class="index"><style:paragraph-properties fo:margin-top="0.2cm"/><style:text-properties fo:font-weight="bold"/></style:style>
+<style:style style:name="Contents_20_2" style:display-name="Contents 2" style:family="paragraph" style:parent-style-name="Standard" style:class="index"><style:paragraph-properties fo:margin-left="0.6cm" fo:margin-bottom="0.05cm"/></style:style>
 </office:styles>
 <office:automatic-styles><style:page-layout style:name="A4"><style:page-layout-properties fo:page-width="21cm" fo:page-height="29.7cm" fo:margin-top="2cm" fo:margin-bottom="2cm" fo:margin-left="2cm" fo:margin-right="2cm"/></style:page-layout></office:automatic-styles>
 <office:master-styles><style:master-page style:name="Standard" style:page-layout-name="A4"/></office:master-styles>
@@ -142,6 +147,16 @@ impl Body<'_> {
         self.xml.push_str("</table:table>");
     }
 
+    fn picture(&mut self, picture: &Picture) {
+        let name = format!("Pictures/image-{}.svg", self.pictures.len() + 1);
+        let cm = picture.width_mm as f64 / 10.0;
+        self.xml.push_str(&format!(
+            "<text:p text:style-name=\"Figure\"><draw:frame draw:name=\"{t}\" text:anchor-type=\"as-char\" svg:width=\"{cm:.1}cm\" svg:height=\"{cm:.1}cm\"><draw:image xlink:href=\"{name}\" xlink:type=\"simple\" xlink:show=\"embed\" xlink:actuate=\"onLoad\" draw:mime-type=\"image/svg+xml\"/><svg:title>{t}</svg:title></draw:frame></text:p>",
+            t = xml(&picture.alt),
+        ));
+        self.pictures.push((name, picture.svg()));
+    }
+
     fn chart(&mut self, title: &str, bars: &[(String, usize)]) {
         let name = format!("Pictures/graphique-{}.svg", self.pictures.len() + 1);
         // The picture's size in cm, keeping the drawing's proportions at 15.5 cm wide.
@@ -160,9 +175,29 @@ impl Body<'_> {
 fn content<'m>(metrics: &'m Metrics, blocks: &[Block]) -> Body<'m> {
     let mut body =
         Body { metrics, xml: String::new(), styles: String::new(), pictures: Vec::new(), parts: 0, tables: 0 };
-    for block in blocks {
+    for (at, block) in blocks.iter().enumerate() {
         match block {
             Block::Title(text) => body.paragraph("Title", text),
+            Block::Cover { title, subtitle, details } => {
+                body.paragraph("Cover", "");
+                body.paragraph("Title", title);
+                if !subtitle.is_empty() {
+                    body.paragraph("Subtitle", subtitle);
+                }
+                for line in details {
+                    body.paragraph("Text_20_body", line);
+                }
+                // The first part starts a page of its own, after the cover.
+                body.parts = body.parts.max(1);
+            }
+            Block::Contents => {
+                body.paragraph("Contents_20_Heading", CONTENTS_TITLE);
+                for (level, text) in contents_entries(blocks, at) {
+                    body.paragraph(&format!("Contents_20_{level}"), text);
+                }
+                body.parts = body.parts.max(1);
+            }
+            Block::Image(picture) => body.picture(picture),
             Block::Heading { level, text } => body.heading(*level, text),
             Block::Paragraph(text) => body.paragraph("Text_20_body", text),
             Block::Quote(text) => body.paragraph("Quotations", text),

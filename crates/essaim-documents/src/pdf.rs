@@ -30,7 +30,7 @@ use crate::charts::{chart_bars, text_alternative};
 use crate::fonts;
 use crate::table::Grid;
 use crate::text::{Face, Metrics};
-use crate::{heading_level, Block, Document, DocumentError};
+use crate::{contents_entries, heading_level, Block, Document, DocumentError, Picture, CONTENTS_TITLE};
 
 const PAGE_WIDTH: f32 = 595.28;
 const PAGE_HEIGHT: f32 = 841.89;
@@ -59,8 +59,27 @@ struct Style {
 
 /// One shape of a page, in points from the top-left corner.
 enum Prim {
-    Text { x: f32, baseline: f32, face: Face, size: f32, color: (u8, u8, u8), text: String },
-    Rect { x: f32, y: f32, width: f32, height: f32, color: (u8, u8, u8) },
+    Text {
+        x: f32,
+        baseline: f32,
+        face: Face,
+        size: f32,
+        color: (u8, u8, u8),
+        text: String,
+    },
+    Rect {
+        x: f32,
+        y: f32,
+        width: f32,
+        height: f32,
+        color: (u8, u8, u8),
+    },
+    /// Rectangles filled as one path (x, y, width, height), so that squares side by side show
+    /// no seam between them when the page is rasterised (a QR code must scan from paper).
+    Rects {
+        rects: Vec<(f32, f32, f32, f32)>,
+        color: (u8, u8, u8),
+    },
 }
 
 /// What a run of shapes is, for the tag tree.
@@ -117,6 +136,12 @@ struct Layout<'m> {
     headings: Vec<Heading>,
     /// While set, each line drawn gets a rule at this x beside it (quotes).
     rule_beside: Option<f32>,
+    /// Whether the first page is a cover (it has no footer).
+    cover: bool,
+    /// The printed page of each entry of the table of contents, known from a first pass.
+    contents_pages: Vec<usize>,
+    /// Where the headings of the table of contents start in `headings`.
+    contents_from: Option<usize>,
 }
 
 impl<'m> Layout<'m> {
@@ -131,7 +156,117 @@ impl<'m> Layout<'m> {
             parts: 0,
             headings: Vec::new(),
             rule_beside: None,
+            cover: false,
+            contents_pages: Vec::new(),
+            contents_from: None,
         }
+    }
+
+    /// Lays out every block; `contents_pages` are the pages of the table of contents' entries
+    /// (empty on the first pass: the entries take the same room without their numbers).
+    fn of(metrics: &'m Metrics, document: &Document, contents_pages: Vec<usize>) -> Self {
+        let mut layout = Layout::new(metrics);
+        layout.contents_pages = contents_pages;
+        for (at, block) in document.blocks.iter().enumerate() {
+            match block {
+                Block::Title(text) => layout.title(text),
+                Block::Cover { title, subtitle, details } => layout.cover(title, subtitle, details),
+                Block::Contents => layout.contents(&contents_entries(&document.blocks, at)),
+                Block::Image(picture) => layout.picture(picture),
+                Block::Heading { level, text } => layout.heading(*level, text),
+                Block::Paragraph(text) => layout.paragraph(text),
+                Block::Quote(text) => layout.quote(text),
+                Block::List(lines) => layout.list(lines),
+                Block::Table { name, header, rows } => layout.table(name, header, rows),
+                Block::Chart { title, bars } => layout.chart(title, bars),
+            }
+        }
+        layout
+    }
+
+    /// The printed page of each heading listed by the table of contents.
+    fn pages_of_contents(&self) -> Vec<usize> {
+        let Some(from) = self.contents_from else { return Vec::new() };
+        self.headings[from..].iter().filter(|h| h.level <= 2).map(|h| h.page + 1).collect()
+    }
+
+    fn cover(&mut self, title: &str, subtitle: &str, details: &[String]) {
+        self.cover = self.page() == 0;
+        self.y = PAGE_HEIGHT * 0.28;
+        self.rule(MARGIN, self.y - 18.0, 64.0, 5.0, ACCENT);
+        let g = self.group(Tag::Hn(NonZeroU16::MIN, Some(title.to_owned())), None);
+        self.lines(g, (MARGIN, CONTENT_WIDTH), Style { face: Face::Bold, size: 26.0, color: ACCENT }, title);
+        self.y += 12.0;
+        if !subtitle.is_empty() {
+            let p = self.group(Tag::P, None);
+            self.lines(p, (MARGIN, CONTENT_WIDTH), Style { face: Face::Regular, size: 15.0, color: INK }, subtitle);
+            self.y += 28.0;
+        }
+        for line in details {
+            let p = self.group(Tag::P, None);
+            self.lines(p, (MARGIN, CONTENT_WIDTH), Style { face: Face::Regular, size: 11.5, color: MUTED }, line);
+            self.y += 4.0;
+        }
+        self.new_page();
+        // The first part then starts on a page of its own.
+        self.parts = self.parts.max(1);
+    }
+
+    fn contents(&mut self, entries: &[(u8, &str)]) {
+        if !self.at_top() {
+            self.new_page();
+        }
+        let h = self.group(Tag::Hn(NonZeroU16::new(2).expect("not zero"), Some(CONTENTS_TITLE.to_owned())), None);
+        self.lines(h, (MARGIN, CONTENT_WIDTH), Style { face: Face::Bold, size: 16.0, color: ACCENT }, CONTENTS_TITLE);
+        self.y += 8.0;
+        self.contents_from = Some(self.headings.len());
+        let toc = self.group(Tag::TOC, None);
+        // Room on the right for the page numbers.
+        let number_width = 34.0;
+        for (i, (level, text)) in entries.iter().enumerate() {
+            let (face, size, indent) =
+                if *level == 1 { (Face::Bold, 11.0, 0.0) } else { (Face::Regular, BODY_SIZE, 18.0) };
+            if *level == 1 {
+                self.space(5.0);
+            }
+            let item = self.group(Tag::TOCI, Some(toc));
+            let p = self.group(Tag::P, Some(item));
+            self.lines(
+                p,
+                (MARGIN + indent, CONTENT_WIDTH - indent - number_width),
+                Style { face, size, color: INK },
+                text,
+            );
+            let Some(page) = self.contents_pages.get(i) else { continue };
+            let number = page.to_string();
+            let height = size * LEADING;
+            let baseline = self.y - height + (height - size) / 2.0 + size * ASCENT;
+            let x = MARGIN + CONTENT_WIDTH - self.metrics.width(face, size, &number);
+            self.op(Mark::Span(p), vec![Prim::Text { x, baseline, face, size, color: INK, text: number }]);
+        }
+        self.parts = self.parts.max(1);
+    }
+
+    fn picture(&mut self, picture: &Picture) {
+        let side = (picture.width_mm as f32 * 72.0 / 25.4).min(CONTENT_WIDTH);
+        self.space(6.0);
+        self.ensure(side + 6.0);
+        let figure = self.group(Tag::Figure(Some(self.metrics.printable(&picture.alt))), None);
+        let module = side / picture.side.max(1) as f32;
+        let (left, top) = (MARGIN + (CONTENT_WIDTH - side) / 2.0, self.y);
+        let rects = picture
+            .dark_runs()
+            .into_iter()
+            .map(|(y, x, run)| (left + x as f32 * module, top + y as f32 * module, run as f32 * module, module))
+            .collect();
+        self.op(
+            Mark::Other(figure),
+            vec![
+                Prim::Rect { x: left, y: top, width: side, height: side, color: (255, 255, 255) },
+                Prim::Rects { rects, color: (0, 0, 0) },
+            ],
+        );
+        self.y = top + side + 6.0;
     }
 
     fn page(&self) -> usize {
@@ -469,6 +604,18 @@ fn draw(surface: &mut Surface<'_>, prims: &[Prim], fonts: &[Font; 2]) {
                     surface.draw_path(&path);
                 }
             }
+            Prim::Rects { rects, color } => {
+                let mut path = PathBuilder::new();
+                for (x, y, width, height) in rects {
+                    if let Some(rect) = Rect::from_xywh(*x, *y, *width, *height) {
+                        path.push_rect(rect);
+                    }
+                }
+                if let Some(path) = path.finish() {
+                    fill(surface, *color);
+                    surface.draw_path(&path);
+                }
+            }
         }
     }
 }
@@ -515,17 +662,12 @@ fn outline(headings: &[Heading]) -> Outline {
 /// The `.pdf` bytes. Deterministic: no date is written, the same document gives the same bytes.
 pub(crate) fn render(document: &Document) -> Result<Vec<u8>, DocumentError> {
     let metrics = Metrics::new()?;
-    let mut layout = Layout::new(&metrics);
-    for block in &document.blocks {
-        match block {
-            Block::Title(text) => layout.title(text),
-            Block::Heading { level, text } => layout.heading(*level, text),
-            Block::Paragraph(text) => layout.paragraph(text),
-            Block::Quote(text) => layout.quote(text),
-            Block::List(lines) => layout.list(lines),
-            Block::Table { name, header, rows } => layout.table(name, header, rows),
-            Block::Chart { title, bars } => layout.chart(title, bars),
-        }
+    let mut layout = Layout::of(&metrics, document, Vec::new());
+    // A table of contents needs the pages of what follows it: a second pass writes them in
+    // (they take no more room than the first pass left, so nothing moves).
+    if layout.contents_from.is_some() {
+        let pages = layout.pages_of_contents();
+        layout = Layout::of(&metrics, document, pages);
     }
 
     let configuration = ConfigurationBuilder::new()
@@ -559,6 +701,11 @@ pub(crate) fn render(document: &Document) -> Result<Vec<u8>, DocumentError> {
             if !matches!(op.mark, Mark::Artifact(_)) {
                 ids[op.id] = Some(id);
             }
+        }
+        if index == 0 && layout.cover {
+            surface.finish();
+            page.finish();
+            continue;
         }
         let footer = format!("{footer_title} — page {} / {total}", index + 1);
         let width = metrics.width(Face::Regular, 8.5, &footer);
@@ -640,7 +787,7 @@ mod tests {
             .flat_map(|op| &op.prims)
             .map(|p| match p {
                 Prim::Text { text, .. } => text.matches('x').count(),
-                Prim::Rect { .. } => 0,
+                Prim::Rect { .. } | Prim::Rects { .. } => 0,
             })
             .sum();
         assert_eq!(drawn, 30_000);
@@ -657,7 +804,7 @@ mod tests {
         ops.flat_map(|op| &op.prims)
             .filter_map(|p| match p {
                 Prim::Text { text, .. } => Some(text.clone()),
-                Prim::Rect { .. } => None,
+                Prim::Rect { .. } | Prim::Rects { .. } => None,
             })
             .collect()
     }
@@ -733,7 +880,7 @@ mod tests {
                 .flat_map(|op| &op.prims)
                 .filter_map(|p| match p {
                     Prim::Text { text, .. } => Some(text.as_str()),
-                    Prim::Rect { .. } => None,
+                    Prim::Rect { .. } | Prim::Rects { .. } => None,
                 })
                 .collect();
             assert_eq!(furniture, ["Référence", "Canal", "Territoire"], "page {page}");
