@@ -1,6 +1,7 @@
 //! Domain types and their storage, named after PRODUCT.md's words.
 
 pub mod account;
+pub mod agreement;
 pub mod attention;
 pub mod audit;
 pub mod consultation;
