@@ -307,6 +307,8 @@ diesel::table! {
         status -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        body_proposed -> Bool,
+        stances -> Text,
     }
 }
 

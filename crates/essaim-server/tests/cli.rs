@@ -408,6 +408,8 @@ fn publication_publish_and_withdraw_from_the_command_line_in_french() {
             title: "Une orientation".into(),
             body: String::new(),
             key_phrases: "[]".into(),
+            body_proposed: false,
+            stances: String::new(),
             quotes: "[]".into(),
             origin: essaim_core::domain::OrientationOrigin::Manual,
             status: essaim_core::domain::OrientationStatus::Draft,

@@ -30,6 +30,9 @@ pub struct RunInfo {
     pub parameters: Params,
     /// The method, in one line.
     pub method: String,
+    /// Who organised the consultation, for the documents' cover (empty if not set).
+    #[serde(default)]
+    pub organisers: String,
 }
 
 /// The whole synthesis, as written to `synthesis.json`.
@@ -158,6 +161,10 @@ impl SynthesisOutput {
                 for quote in &mut orientation.quotes {
                     quote.text = scrubber.scrub(&quote.text);
                 }
+                for side in orientation.stances.iter_mut().flat_map(|s| s.sides.iter_mut()) {
+                    side.position = scrubber.scrub(&side.position);
+                    side.quote.text = scrubber.scrub(&side.quote.text);
+                }
                 if let Some(plenary) = &mut orientation.plenary {
                     for amendment in &mut plenary.amendments {
                         *amendment = scrubber.scrub(amendment);
@@ -255,6 +262,7 @@ pub fn synthesize(
             input_sha256,
             parameters: params.clone(),
             method: METHOD.to_owned(),
+            organisers: consultation.organisers.clone(),
         },
         themes: results,
     };

@@ -340,3 +340,38 @@ fn a_run_never_clobbers_what_staff_changed_while_it_computed() {
     assert!(after.iter().any(|p| p.contribution_id == into_discarded && p.orientation_id != Some(housing)));
     assert!(after.iter().all(|p| p.contribution_id != rejected));
 }
+
+#[test]
+fn a_run_proposes_titles_and_texts_people_wrote_and_staff_rewriting_ends_the_proposal() {
+    let s = setup();
+    let mut conn = s.db.conn();
+    drafts::run_theme(&mut conn, s.consultation, s.theme, &s.theme_name, &Params::default(), None).unwrap();
+    let view = drafts::theme_drafts(&mut conn, s.consultation, s.theme).unwrap();
+    let fold = |t: &str| t.to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ");
+    let with_text: Vec<_> = view.drafts.iter().filter(|d| !d.orientation.body.is_empty()).collect();
+    assert!(!with_text.is_empty(), "some orientation gets a proposed text");
+    for d in &view.drafts {
+        assert!(!d.orientation.title.contains(" — "), "no keyword pairs: {}", d.orientation.title);
+        assert_eq!(d.orientation.body_proposed, !d.orientation.body.is_empty());
+    }
+    let d = with_text[0];
+    let first_sentence = d.orientation.body.split_inclusive(['.', '!', '?']).next().unwrap().trim();
+    let wanted = fold(first_sentence.trim_end_matches(['.', '!', '?']));
+    let texts: Vec<String> = essaim_core::schema::contributions::table
+        .filter(essaim_core::schema::contributions::theme_id.eq(s.theme))
+        .select(essaim_core::schema::contributions::body)
+        .load::<String>(&mut conn)
+        .unwrap();
+    assert!(texts.iter().any(|t| fold(t).contains(&wanted)), "drawn from a contribution: {first_sentence}");
+
+    // Saving the same text keeps it marked as proposed; rewriting it ends the proposal.
+    let id = d.orientation.id;
+    drafts::edit(&mut conn, id, &d.orientation.title, &d.orientation.body, s.staff).unwrap();
+    let again = drafts::theme_drafts(&mut conn, s.consultation, s.theme).unwrap();
+    assert!(again.drafts.iter().find(|x| x.orientation.id == id).unwrap().orientation.body_proposed);
+    drafts::edit(&mut conn, id, &d.orientation.title, "Texte de l'équipe.", s.staff).unwrap();
+    let again = drafts::theme_drafts(&mut conn, s.consultation, s.theme).unwrap();
+    let edited = &again.drafts.iter().find(|x| x.orientation.id == id).unwrap().orientation;
+    assert!(!edited.body_proposed);
+    assert_eq!(edited.body, "Texte de l'équipe.");
+}

@@ -38,13 +38,18 @@ fn the_odt_holds_the_strategy_with_escaped_text_and_chart_pictures() {
     let content = part(&path, "content.xml");
     roxmltree::Document::parse(&content).expect("well-formed content.xml");
     for heading in [
+        "text:outline-level=\"1\">Comment ce projet a été construit<",
         "text:outline-level=\"1\">Participation<",
         "text:outline-level=\"1\">Thème 1 — Acteurs de l&apos;ESS et institutions publiques",
-        "text:outline-level=\"1\">Annexe 1 — Méthode<",
-        "text:outline-level=\"1\">Annexe 2 — Traçabilité<",
+        "text:outline-level=\"1\">Annexe — Méthode technique<",
     ] {
         assert!(content.contains(heading), "{heading}");
     }
+    // A cover, then the contents listing every part.
+    assert!(content.contains("<text:p text:style-name=\"Contents_20_Heading\">Sommaire</text:p>"));
+    assert!(content.contains("<text:p text:style-name=\"Contents_20_1\">Participation</text:p>"));
+    assert!(content.find("text:style-name=\"Title\"") < content.find("Contents_20_Heading"));
+    assert!(!content.contains("<text:h text:style-name=\"FirstHeading\""), "after a cover, every part starts a page");
     assert!(content.contains("&lt;text:p&gt;injection &amp; &quot;guillemets&quot;"));
     assert!(!content.contains("<text:p>injection"));
     assert_eq!(content.matches("draw:mime-type=\"image/svg+xml\"").count(), 3, "channel, département, family");
@@ -66,9 +71,10 @@ fn the_docx_holds_the_strategy_with_escaped_text_and_chart_pictures() {
     assert!(document.contains(
         "<w:pStyle w:val=\"Heading1\"/></w:pPr><w:r><w:t xml:space=\"preserve\">Thème 1 — Acteurs de l&apos;ESS et institutions publiques"
     ));
-    // Only the first part (Participation) is told not to start a page.
-    assert_eq!(document.matches("<w:pageBreakBefore w:val=\"0\"/>").count(), 1);
-    assert!(document.contains("<w:pStyle w:val=\"Heading1\"/><w:pageBreakBefore w:val=\"0\"/></w:pPr><w:r><w:t xml:space=\"preserve\">Participation<"));
+    // After the cover and the contents, every part starts a page.
+    assert_eq!(document.matches("<w:pageBreakBefore w:val=\"0\"/>").count(), 0);
+    assert!(document.contains("<w:pStyle w:val=\"TOCHeading\"/></w:pPr><w:r><w:t xml:space=\"preserve\">Sommaire<"));
+    assert!(document.contains("<w:pStyle w:val=\"TOC1\"/></w:pPr><w:r><w:t xml:space=\"preserve\">Participation<"));
     assert!(document.contains("&lt;w:p&gt;injection &amp; &quot;guillemets&quot;"));
     assert!(!document.contains("<w:p>injection"));
     assert_eq!(document.matches("<w:drawing>").count(), 3);

@@ -45,6 +45,11 @@ pub struct Orientation {
     pub created_at: NaiveDateTime,
     /// Last changed.
     pub updated_at: NaiveDateTime,
+    /// Whether `body` is still the text the run proposed (drawn from the contributions), not
+    /// yet rewritten by staff.
+    pub body_proposed: bool,
+    /// Opposite stances the run found in the group (JSON, empty when none).
+    pub stances: String,
 }
 
 /// A quote of a contribution chosen to stand for an orientation.

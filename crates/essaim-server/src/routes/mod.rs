@@ -158,6 +158,7 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .service(post("/staff/orientations/{id}/merge", synthesis::merge_orientation))
         .service(post("/staff/orientations/{id}/discard", synthesis::discard_orientation))
         .service(post("/staff/orientations/{id}/split", synthesis::split_orientation))
+        .service(post("/staff/orientations/{id}/split-stances", synthesis::split_stances))
         .service(post("/staff/contributions/{id}/move", synthesis::move_contribution))
         // E-mail (staff).
         .service(get("/staff", staff::dashboard))

@@ -36,6 +36,8 @@ pub fn add_orientation(conn: &mut DbConnection, theme: i32, title: &str) -> Orie
         title: title.into(),
         body: "Soutenir dans la durée les postes des structures d'utilité sociale.".into(),
         key_phrases: "[]".into(),
+        body_proposed: false,
+        stances: String::new(),
         quotes: "[]".into(),
         origin: OrientationOrigin::Manual,
         status: OrientationStatus::Draft,
@@ -199,6 +201,15 @@ async fn two_devices_vote_one_changes_the_vote_closes_and_the_draft_strategy_car
     let item = item_of(&mut b.db.conn(), plenary.id, o.id).unwrap().unwrap();
     let proposed = essaim_workshops::plenary::votes::amendments_proposed(&mut b.db.conn(), item.id).unwrap();
     let vote_id = proposed[0].id.to_string();
+    // "Retenir" with nothing ticked nor typed says so, instead of reporting success.
+    let nothing = b
+        .post(
+            &format!("/pleniere/{SLUG}/orientations/{}/amendements", o.id),
+            &[("csrf_token", &token), ("texte", "  "), ("cle", "k0")],
+        )
+        .await;
+    assert_ne!(nothing.status, StatusCode::SEE_OTHER, "{}", nothing.body);
+    assert!(nothing.text().contains("Aucun amendement à retenir"), "{}", nothing.body);
     let kept = b
         .post(
             &format!("/pleniere/{SLUG}/orientations/{}/amendements", o.id),
@@ -256,11 +267,17 @@ async fn two_devices_vote_one_changes_the_vote_closes_and_the_draft_strategy_car
         .get(header::CONTENT_DISPOSITION)
         .is_some_and(|v| v.to_str().unwrap().contains("resultats-pleniere-")));
     let line = results.body.lines().find(|l| l.contains("Pérenniser les emplois aidés")).expect("a row");
-    assert!(line.contains("\"Vote clos\"") && line.contains("\"0\",\"1\",\"1\",\"2\",\"À amender\""), "{line}");
+    // Counts, then the room's agreement (two votes say nothing yet), then the verdict.
+    assert!(
+        line.contains("\"Vote clos\"")
+            && line.contains("\"0\",\"1\",\"1\",\"2\",\"\",\"Trop peu de votes pour conclure\",\"À amender\""),
+        "{line}"
+    );
     assert!(!line.contains("\"closed\"") && !line.contains("to_amend"), "no raw code in a French file: {line}");
     let results = b.get(&format!("/staff/consultations/{SLUG}/pleniere/export/json")).await.json();
     let row = results.as_array().unwrap().iter().find(|r| r["orientation_id"] == o.id.to_string()).unwrap().clone();
     assert_eq!((row["votes_total"].as_i64(), row["verdict"].as_str()), (Some(2), Some("to_amend")));
+    assert_eq!((row["agreement"].as_str(), row["consensus"].is_null()), (Some("too_few_votes"), true));
     assert_eq!(row["amendments_retained"][0], "Ajouter les SCIC d'insertion");
     assert_eq!(b.get(&format!("/staff/consultations/{SLUG}/pleniere/export/xlsx")).await.status, StatusCode::NOT_FOUND);
     let history =
@@ -375,6 +392,11 @@ async fn facilitators_run_the_plenary_staff_set_it_up_and_visitors_are_refused()
     let slide = b.get(&format!("/pleniere/{SLUG}/projection/2")).await;
     assert_eq!(slide.status, StatusCode::OK);
     assert!(slide.text().contains("Essaimer les coopératives") && slide.text().contains("orientation 1 sur 1"));
+    // The room's screen: the QR code to vote, nothing of the signed-in account, no footer.
+    assert!(slide.body.contains("<svg") && slide.body.contains(&format!("code <strong>{}</strong>", plenary.code)));
+    for hidden in ["Fatou Animatrice", "Se déconnecter", "Mentions légales", "réf. "] {
+        assert!(!slide.text().contains(hidden), "{hidden} on the projection");
+    }
     assert!(
         slide.body.contains("rel=\"next\" href=\"/pleniere/ess-pays-de-la-loire-2016/projection/3\""),
         "next theme"
@@ -397,6 +419,14 @@ async fn facilitators_run_the_plenary_staff_set_it_up_and_visitors_are_refused()
         (tally["total"].as_i64(), tally["shown"].as_bool(), tally["confirmed"].is_null()),
         (Some(1), Some(false), true)
     );
+    // Closed, the tally page says so and no longer promises live results.
+    b.post(&format!("/pleniere/{SLUG}/orientations/{}/clore", o.id), &[("csrf_token", &token)]).await;
+    let closed = b.get(&format!("/p/{}/decompte/{}", plenary.code, o.id)).await;
+    assert!(closed.text().contains("Vote clos"), "{}", closed.body);
+    assert!(!closed.text().contains("en direct"), "{}", closed.body);
+    assert!(closed.text().contains("Trop peu de votes pour conclure"), "{}", closed.body);
+    let item = b.get(&format!("/pleniere/{SLUG}/orientations/{}", o.id)).await;
+    assert!(!item.text().contains("s'affichent en direct") && item.text().contains("Les votes sont figés"));
     let doc = b.get("/api/openapi.json").await.json();
     assert!(
         doc["paths"]["/api/v1/plenaries/{code}/orientations/{orientation}/vote"]["put"]["responses"]["409"].is_object()

@@ -345,6 +345,20 @@ async fn the_poster_carries_the_qr_code_and_the_short_address_of_the_stand() {
     let all = b.get(&format!("/staff/consultations/{SLUG}/stands/affiches")).await;
     assert_eq!(all.status, StatusCode::OK);
     assert_eq!(all.body.matches("<article class=\"poster\"").count(), 13, "one poster per active stand");
+    // The same posters as an A4 PDF, one page per stand (the QR code scans back: see
+    // essaim-documents' tests/pdf.rs, with pdftoppm and zbarimg).
+    assert!(all.body.contains(&format!("/staff/consultations/{SLUG}/stands/affiches.pdf")));
+    let pdf = b.get(&format!("/staff/consultations/{SLUG}/stands/affiches.pdf")).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.headers.get("content-type").unwrap(), "application/pdf");
+    assert!(pdf.body.starts_with("%PDF-"));
+    // Thirteen pages (each "/Type/Page") and their tree ("/Type/Pages").
+    assert_eq!(pdf.body.matches("/Type/Page").count(), 14, "one page per active stand");
+    let one = b.get(&format!("/staff/stands/{}/affiche.pdf", stand.id)).await;
+    assert_eq!(one.status, StatusCode::OK);
+    assert!(one.headers.get("content-disposition").unwrap().to_str().unwrap().contains("affiche-stand-"));
+    b.login(FACILITATOR).await;
+    assert_eq!(b.get(&format!("/staff/stands/{}/affiche.pdf", stand.id)).await.status, StatusCode::FORBIDDEN);
 }
 
 #[actix_web::test]

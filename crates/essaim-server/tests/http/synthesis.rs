@@ -210,7 +210,10 @@ async fn staff_export_the_drafts_as_they_edited_them() {
     assert!(html.text().contains("Titre de l'équipe"));
     let csv = b.get(&format!("{base}/export/csv")).await;
     assert!(csv.body.contains("Titre de l'équipe"));
-    assert!(csv.body.contains("arrivée après la dernière synthèse"), "themes not yet run are listed as not placed");
+    // Themes never synthesised say so; "arrivée après la dernière synthèse" is for a theme
+    // that had one.
+    assert!(csv.body.contains("thème pas encore synthétisé"), "themes not yet run are listed as not placed");
+    assert!(!csv.body.contains("arrivée après la dernière synthèse"), "no theme had a contribution after its run");
     let json = b.get(&format!("{base}/export/json")).await.json();
     let theme = &json["themes"][2];
     assert_eq!(theme["orientations"][0]["title"], "Titre de l'équipe");
@@ -381,4 +384,94 @@ async fn a_theme_of_national_size_keeps_every_staff_page_and_export_answering() 
     assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.body);
     assert_eq!(pdf.headers.get("content-type").unwrap(), "application/pdf");
     assert!(pdf.body.starts_with("%PDF-1.7"));
+}
+
+#[actix_web::test]
+async fn a_group_holding_opposite_stances_says_so_and_staff_split_it_in_one_click() {
+    use essaim_synthesis::pipeline::{Quote, StanceSide, Stances};
+    let base = base();
+    let mut b = browser().await;
+    b.login(STAFF).await;
+    let token = b.csrf().await;
+    let added = b
+        .post(&format!("{base}/3/orientations"), &[("csrf_token", &token), ("title", "Cotisations"), ("body", "")])
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER);
+    let texts = [
+        "Baisser les cotisations des associations employeuses",
+        "Il faut baisser les cotisations sociales",
+        "Diminuer les cotisations des petites structures",
+        "Augmenter les cotisations des grandes entreprises",
+        "Augmenter les cotisations pour financer la protection sociale",
+        "Ne pas baisser les cotisations, elles financent nos droits",
+    ];
+    let (whole, ids) = {
+        let mut conn = b.db.conn();
+        let (consultation, themes) = demo(&mut conn);
+        let ids: Vec<Id> = texts
+            .iter()
+            .map(|t| {
+                essaim_core::testing::record(
+                    &mut conn,
+                    essaim_core::testing::contribution(consultation, themes[2].id, t),
+                )
+                .id
+            })
+            .collect();
+        (orientation_titled(&mut conn, "Cotisations"), ids)
+    };
+    for id in &ids {
+        let moved = b
+            .post(&format!("/staff/contributions/{id}/move"), &[("csrf_token", &token), ("target", &whole.to_string())])
+            .await;
+        assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.text());
+    }
+    // Splitting an orientation that holds no opposite stances is refused in French.
+    let refused = b.post(&format!("/staff/orientations/{whole}/split-stances"), &[("csrf_token", &token)]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text().contains("ne réunit pas de positions opposées"));
+
+    // What a run found in the group, as it stores it.
+    let side = |position: &str, n: usize, reference: &str| StanceSide {
+        position: position.into(),
+        contributions: n,
+        percent: 50,
+        quote: Quote { reference: reference.into(), text: format!("Il faut {position}") },
+    };
+    let stances = Stances {
+        axis: 0,
+        // The stem of "cotisations", as the synthesis's analyser gives it.
+        object: "coti".into(),
+        taking_position: 6,
+        sides: vec![side("baisser les cotisations", 3, "a"), side("augmenter les cotisations", 3, "b")],
+    };
+    diesel::update(orientations::table.find(whole))
+        .set(orientations::stances.eq(serde_json::to_string(&stances).unwrap()))
+        .execute(&mut b.db.conn())
+        .unwrap();
+    let page = b.get(&format!("{base}/3")).await;
+    assert!(page.text().contains("Positions opposées dans ce groupe"), "{}", page.text());
+    assert!(page.text().contains("« baisser les cotisations » (50 %, 3 contributions)"));
+    assert!(page.body.contains(&format!("/staff/orientations/{whole}/split-stances")));
+
+    let mut f = browser().await;
+    f.login(FACILITATOR).await;
+    let f_token = f.csrf().await;
+    let forbidden = f.post(&format!("/staff/orientations/{whole}/split-stances"), &[("csrf_token", &f_token)]).await;
+    assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+
+    let split = b.post(&format!("/staff/orientations/{whole}/split-stances"), &[("csrf_token", &token)]).await;
+    assert_eq!(split.status, StatusCode::SEE_OTHER, "{}", split.text());
+    assert!(split.location().ends_with("?fait=positions-separees"));
+    let mut conn = b.db.conn();
+    let raised = orientation_titled(&mut conn, "Augmenter les cotisations");
+    let mut expected = vec![ids[3], ids[4], ids[5]];
+    expected.sort();
+    assert_eq!(members_of(&mut conn, raised), expected, "the second side, the negated « ne pas baisser » included");
+    let mut left = vec![ids[0], ids[1], ids[2]];
+    left.sort();
+    assert_eq!(members_of(&mut conn, whole), left);
+    drop(conn);
+    let page = b.get(&format!("{base}/3")).await;
+    assert!(!page.body.contains(&format!("/staff/orientations/{whole}/split-stances")), "the sides now stand apart");
 }

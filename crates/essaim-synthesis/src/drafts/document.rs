@@ -6,7 +6,7 @@ use essaim_core::domain::contribution::moderation_counts;
 use essaim_core::domain::plenary::{outcomes_of_consultation, OrientationOutcome, VoteState};
 use essaim_core::CoreError;
 
-use super::{drafts_of, placed_items, DraftError};
+use super::{drafts_of, placed_items, theme_was_synthesised, DraftError};
 use crate::pipeline::{Item, NotGrouped, Params, PlenaryOutcome, ProposedOrientation, ThemeSynthesis};
 use crate::run::{input_hash, person_names, RunInfo, SynthesisDocument, SynthesisOutput, METHOD};
 
@@ -23,6 +23,10 @@ pub fn drafts_document(conn: &mut DbConnection, slug: &str) -> Result<SynthesisO
     for theme in themes_of(conn, consultation.id)? {
         let placed = placed_items(conn, consultation.id, theme.id)?;
         let view = drafts_of(conn, theme.id, &placed)?;
+        // A contribution is "arrived after the last synthesis" only if there was one: in a
+        // theme never synthesised, every contribution is simply waiting for the first run.
+        let synthesised = theme_was_synthesised(conn, theme.id)?;
+        let unplaced_reason = if synthesised { "not_yet_placed" } else { "theme_not_synthesised" };
         let items: Vec<Item> = placed.into_iter().map(|p| p.item).collect();
         let mut not_grouped: Vec<NotGrouped> = view
             .set_aside
@@ -31,7 +35,7 @@ pub fn drafts_document(conn: &mut DbConnection, slug: &str) -> Result<SynthesisO
             .chain(
                 view.unplaced
                     .iter()
-                    .map(|m| NotGrouped { reference: m.reference.clone(), reason: "not_yet_placed".into() }),
+                    .map(|m| NotGrouped { reference: m.reference.clone(), reason: unplaced_reason.into() }),
             )
             .chain(
                 view.discarded_members
@@ -54,6 +58,8 @@ pub fn drafts_document(conn: &mut DbConnection, slug: &str) -> Result<SynthesisO
                 .map(|d| ProposedOrientation {
                     title: d.orientation.title.clone(),
                     text: d.orientation.body.clone(),
+                    text_proposed: d.orientation.body_proposed,
+                    stances: d.stances.clone(),
                     key_phrases: d.key_phrases.clone(),
                     quotes: d.quotes.clone(),
                     contributions: d.members.iter().map(|m| m.reference.clone()).collect(),
@@ -63,7 +69,7 @@ pub fn drafts_document(conn: &mut DbConnection, slug: &str) -> Result<SynthesisO
                 })
                 .collect(),
             not_grouped,
-            notes: if view.drafts.is_empty() {
+            notes: if !synthesised {
                 vec!["Aucune synthèse n'a encore été faite pour ce thème.".into()]
             } else {
                 Vec::new()
@@ -79,6 +85,7 @@ pub fn drafts_document(conn: &mut DbConnection, slug: &str) -> Result<SynthesisO
             input_sha256: input_hash(&inputs),
             parameters: Params::default(),
             method: format!("{METHOD} Orientations relues et modifiées par l'équipe (journal d'audit)."),
+            organisers: consultation.organisers.clone(),
         },
         themes,
     };

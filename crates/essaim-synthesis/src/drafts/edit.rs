@@ -68,8 +68,15 @@ pub fn edit(conn: &mut DbConnection, id: Id, title: &str, body: &str, actor: Id)
     let body = checked_body(body)?;
     write_transaction(conn, |conn| {
         let before = draft(conn, id)?;
+        // The run's proposed text stays marked as such until staff change it.
+        let still_proposed = before.body_proposed && before.body == body;
         diesel::update(orientations::table.find(id))
-            .set((orientations::title.eq(&title), orientations::body.eq(&body), orientations::updated_at.eq(now())))
+            .set((
+                orientations::title.eq(&title),
+                orientations::body.eq(&body),
+                orientations::body_proposed.eq(still_proposed),
+                orientations::updated_at.eq(now()),
+            ))
             .execute(conn)?;
         audit(conn, actor, "orientation.edit", id, serde_json::json!({ "before": before.title, "after": title }))
     })
@@ -140,6 +147,8 @@ pub fn split(conn: &mut DbConnection, id: Id, chosen: &[Id], title: &str, actor:
             title: title.clone(),
             body: String::new(),
             key_phrases: "[]".into(),
+            body_proposed: false,
+            stances: String::new(),
             quotes: "[]".into(),
             origin: OrientationOrigin::Split,
             status: OrientationStatus::Draft,
@@ -226,6 +235,8 @@ pub fn add(
             title: title.clone(),
             body,
             key_phrases: "[]".into(),
+            body_proposed: false,
+            stances: String::new(),
             quotes: "[]".into(),
             origin: OrientationOrigin::Manual,
             status: OrientationStatus::Draft,
@@ -236,4 +247,28 @@ pub fn add(
         audit(conn, actor, "orientation.add", orientation.id, serde_json::json!({ "title": title }))?;
         Ok(orientation.id)
     })
+}
+
+/// Splits an orientation whose contributions hold opposite stances: the contributions on the
+/// second side ("augmenter les impôts") go to a new orientation titled with that position, so
+/// that the plenary votes on each side apart. Returns the new orientation.
+pub fn split_stances(conn: &mut DbConnection, id: Id, actor: Id) -> Result<Id, DraftError> {
+    let original = draft(conn, id)?;
+    let stances = super::stances_of(&original)
+        .ok_or_else(|| DraftError::Invalid("Cette orientation ne réunit pas de positions opposées.".into()))?;
+    let members: Vec<(Id, String)> = orientation_members::table
+        .inner_join(contributions::table)
+        .filter(orientation_members::orientation_id.eq(id))
+        .select((contributions::id, contributions::body))
+        .order(contributions::id)
+        .load(conn)?;
+    let texts: Vec<&str> = members.iter().map(|(_, body)| body.as_str()).collect();
+    let chosen: Vec<Id> = crate::pipeline::second_side(&stances, &texts).into_iter().map(|i| members[i].0).collect();
+    let position = stances.sides.get(1).map(|s| s.position.as_str()).unwrap_or_default();
+    let mut title = position.chars();
+    let title = title.next().map(|c| c.to_uppercase().collect::<String>() + title.as_str()).unwrap_or_default();
+    let new = split(conn, id, &chosen, &title, actor)?;
+    // Both sides now stand apart: the original no longer holds them both.
+    diesel::update(orientations::table.find(id)).set(orientations::stances.eq("")).execute(conn)?;
+    Ok(new)
 }

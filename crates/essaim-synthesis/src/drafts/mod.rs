@@ -13,13 +13,20 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 use essaim_core::db::{DbConnection, Id};
 use essaim_core::domain::{ModerationStatus, OrientationStatus, PlacedBy};
-use essaim_core::schema::{contributions, organisations, orientation_members, orientations, territories};
+use essaim_core::schema::{
+    contributions, organisations, orientation_members, orientations, synthesis_runs, territories,
+};
 use essaim_core::CoreError;
 
 pub use document::drafts_document;
-pub use edit::{add, discard, edit, merge, move_contribution, split, MAX_BODY_CHARS, MAX_TITLE_CHARS};
+pub use edit::{add, discard, edit, merge, move_contribution, split, split_stances, MAX_BODY_CHARS, MAX_TITLE_CHARS};
 pub use job::{queue_run, run_job, run_now, run_status, user_message, BACKGROUND_FROM};
 pub use model::{Draft, Member, Orientation, ThemeDrafts};
+
+/// The opposite stances the run found in an orientation's group (none when unreadable).
+pub fn stances_of(orientation: &Orientation) -> Option<crate::pipeline::Stances> {
+    serde_json::from_str(&orientation.stances).ok()
+}
 pub use run::{plan_run, read_theme, run_theme, store_run, RunPlan, RunReport, ThemeState, ATTACH_THRESHOLD};
 
 use crate::pipeline::{support, Item, Quote, SynthesisError};
@@ -141,6 +148,12 @@ pub(crate) fn placed_items(
         .collect())
 }
 
+/// Whether a synthesis ever ran on the theme (whatever became of its drafts since).
+pub fn theme_was_synthesised(conn: &mut DbConnection, theme: Id) -> Result<bool, DraftError> {
+    use diesel::dsl::exists;
+    Ok(diesel::select(exists(synthesis_runs::table.filter(synthesis_runs::theme_id.eq(theme)))).get_result(conn)?)
+}
+
 /// The drafts of a theme with everything behind them (for exports and runs; the staff pages
 /// use the core's counting queries instead, so they stay fast on national-size themes).
 pub fn theme_drafts(conn: &mut DbConnection, consultation: Id, theme: Id) -> Result<ThemeDrafts, DraftError> {
@@ -183,6 +196,7 @@ pub(crate) fn drafts_of(conn: &mut DbConnection, theme: Id, items: &[PlacedItem]
             .collect();
         result.drafts.push(Draft {
             key_phrases: orientation.key_phrase_list(),
+            stances: stances_of(&orientation),
             quotes,
             support: support(&items_behind, items_behind.len()),
             members: behind.into_iter().map(|(m, _)| m).collect(),

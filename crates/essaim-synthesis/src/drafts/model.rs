@@ -34,6 +34,8 @@ pub struct Draft {
     pub key_phrases: Vec<String>,
     /// Quotes still behind the orientation (a quote whose contribution moved away is dropped).
     pub quotes: Vec<Quote>,
+    /// Opposite stances the run found in the group.
+    pub stances: Option<crate::pipeline::Stances>,
     /// Contributions behind it, by reference.
     pub members: Vec<Member>,
     /// Figures.

@@ -17,6 +17,7 @@ pub fn reason_label(code: &str) -> &'static str {
         "no_shared_terms" => "aucun terme partagé avec d'autres contributions",
         "too_few" => "trop peu de contributions dans le thème",
         "not_yet_placed" => "arrivée après la dernière synthèse, pas encore placée",
+        "theme_not_synthesised" => "thème pas encore synthétisé",
         "discarded" => "son orientation a été écartée par l'équipe",
         _ => "autre",
     }
@@ -126,6 +127,7 @@ mod tests {
                 input_sha256: String::new(),
                 parameters: crate::pipeline::Params::default(),
                 method: String::new(),
+                organisers: String::new(),
             },
             themes: vec![crate::pipeline::ThemeSynthesis {
                 theme: "T".into(),

@@ -3,6 +3,7 @@
 //! CSV are the synthesis's own; the five document formats are the draft strategy
 //! ([`strategy_document`]) rendered by `essaim-documents`.
 
+pub(crate) mod account;
 pub mod csv;
 pub(crate) mod labels;
 mod report;
@@ -11,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use essaim_documents::files::{write_atomic, CONTRIBUTIONS_MODE};
 
-pub use report::strategy_document;
+pub use report::{stances_line, strategy_document, PROPOSED_TEXT};
 
 use crate::pipeline::Item;
 use crate::run::SynthesisDocument;
@@ -163,6 +164,7 @@ mod tests {
                 input_sha256: "ab".repeat(32),
                 parameters: Params::default(),
                 method: "Méthode.".into(),
+                organisers: String::new(),
             },
             themes: vec![ThemeSynthesis {
                 theme: "Emploi".into(),

@@ -1,5 +1,6 @@
-//! The draft strategy as a reader sees it, independent of the file format: participation,
-//! each theme's orientations, and the two annexes (method, traceability), as one
+//! The draft strategy as a reader sees it, independent of the file format: a cover and a table
+//! of contents, how the draft was made in plain words, participation, each theme's
+//! orientations, and the technical method in an annex, as one
 //! [`essaim_documents::Document`] that every document format (Markdown, HTML, ODT, DOCX, PDF)
 //! renders, so they cannot drift apart.
 
@@ -8,7 +9,11 @@ use std::collections::BTreeMap;
 use essaim_documents::charts::bars;
 use essaim_documents::{Block, Document};
 
-use super::csv::reason_label;
+use essaim_core::clock::{french_date, now};
+use essaim_core::domain::agreement::room_agreement;
+use essaim_core::domain::plenary::Tally;
+
+use super::account::{opening, plain_account, AccountFigures, CoverLines, AGREEMENT_METHOD};
 use super::labels;
 use crate::pipeline::{Item, PlenaryOutcome};
 use crate::run::SynthesisDocument;
@@ -108,9 +113,42 @@ pub fn moderation_line(pending: usize, rejected: usize) -> Option<String> {
     })
 }
 
-/// "non groupée : motif" lines of a theme.
-pub fn not_grouped_lines(theme: &crate::pipeline::ThemeSynthesis) -> Vec<String> {
-    theme.not_grouped.iter().map(|n| format!("{} ({})", n.reference, reason_label(&n.reason))).collect()
+/// Says that the text below is the run's, for staff to rewrite.
+pub const PROPOSED_TEXT: &str = "Texte proposé, tiré des contributions, à réécrire par l'équipe :";
+
+/// The two sides a group holds, with a quote of each.
+fn stance_blocks(blocks: &mut Vec<Block>, stances: &crate::pipeline::Stances) {
+    blocks.push(Block::Paragraph(stances_line(stances)));
+    for side in &stances.sides {
+        // The reference stays in the CSV and the JSON: the document is for people.
+        blocks.push(Block::Quote(format!("« {} » — {}", side.quote.text, side.position)));
+    }
+}
+
+/// "Positions opposées : baisser les impôts (62 %, 31 contributions) et augmenter les impôts
+/// (38 %, 19 contributions), sur 50 qui prennent position."
+pub fn stances_line(stances: &crate::pipeline::Stances) -> String {
+    let sides: Vec<String> = stances
+        .sides
+        .iter()
+        .map(|s| {
+            format!(
+                "« {} » ({} %, {})",
+                s.position,
+                s.percent,
+                if s.contributions == 1 {
+                    "1 contribution".to_owned()
+                } else {
+                    format!("{} contributions", labels::number(s.contributions))
+                }
+            )
+        })
+        .collect();
+    format!(
+        "Positions opposées dans ce groupe : {}, sur {} qui prennent position. À séparer avant la plénière ?",
+        sides.join(" et "),
+        labels::number(stances.taking_position)
+    )
 }
 
 fn heading(level: u8, text: String) -> Block {
@@ -152,26 +190,50 @@ pub fn plenary_line(plenary: &PlenaryOutcome) -> String {
     )
 }
 
+/// « Accord de la salle : accord large (consensus 0,73). », once there are votes.
+pub fn agreement_line(plenary: &PlenaryOutcome) -> Option<String> {
+    let tally = Tally {
+        confirmed: plenary.votes_confirmed,
+        to_amend: plenary.votes_to_amend,
+        not_confirmed: plenary.votes_not_confirmed,
+    };
+    (tally.total() > 0).then(|| format!("Accord de la salle : {}.", room_agreement(&tally).describe()))
+}
+
 fn plenary_blocks(blocks: &mut Vec<Block>, plenary: &PlenaryOutcome) {
     blocks.push(Block::Paragraph(plenary_line(plenary)));
+    blocks.extend(agreement_line(plenary).map(Block::Paragraph));
     if !plenary.amendments.is_empty() {
         blocks.push(Block::Paragraph(format!("Amendements retenus en plénière ({}) :", plenary.amendments.len())));
         blocks.push(Block::List(plenary.amendments.clone()));
     }
 }
 
-/// The draft strategy as a document: title, participation, one part per theme, the two
-/// annexes.
+/// The draft strategy as a document: cover, contents, how it was made, participation, one
+/// part per theme, the technical method in an annex. No reference list in it: which
+/// contributions make each orientation is in the CSV and the open data (the account says so).
 pub fn strategy_document(document: &SynthesisDocument, inputs: &[(String, Vec<Item>)]) -> Document {
     let run = &document.run;
     let title = format!("Projet de stratégie — {}", run.consultation_title);
-    let mut blocks = vec![
-        Block::Title(title.clone()),
-        Block::Paragraph(
-            "Synthèse des contributions, pour la revue en plénière. Chaque orientation renvoie aux contributions dont elle est tirée (annexe 2).".into(),
-        ),
-    ];
+    let mut blocks = opening(CoverLines {
+        title: title.clone(),
+        subtitle: "Synthèse des contributions, pour la revue en plénière".into(),
+        organisers: run.organisers.clone(),
+        version: format!("Version de travail du {}", french_date(now().date())),
+    });
     let p = participation(inputs);
+    let orientations = document.themes.iter().map(|t| t.orientations.len()).sum();
+    let territories = p.by_territory.iter().filter(|(label, _)| label != &labels::territory("non_renseigne")).count();
+    blocks.extend(plain_account(
+        &AccountFigures {
+            contributions: p.total,
+            by_channel: &p.by_channel,
+            territories,
+            themes: document.themes.len(),
+            orientations,
+        },
+        "Comment ce projet a été construit",
+    ));
     blocks.push(heading(1, "Participation".into()));
     blocks.push(Block::Paragraph(format!("{} contributions lues.", labels::number(p.total))));
     let (pending, rejected) =
@@ -199,44 +261,34 @@ pub fn strategy_document(document: &SynthesisDocument, inputs: &[(String, Vec<It
         for (o, orientation) in theme.orientations.iter().enumerate() {
             blocks.push(heading(2, format!("Orientation {}.{} — {}", t + 1, o + 1, orientation.title)));
             if !orientation.text.is_empty() {
+                if orientation.text_proposed {
+                    blocks.push(Block::Paragraph(PROPOSED_TEXT.to_owned()));
+                }
                 blocks.push(Block::Paragraph(orientation.text.clone()));
+            }
+            if let Some(stances) = &orientation.stances {
+                stance_blocks(&mut blocks, stances);
             }
             if !orientation.key_phrases.is_empty() {
                 blocks.push(Block::Paragraph(format!("Mots-clés : {}", orientation.key_phrases.join(", "))));
             }
             blocks.push(Block::List(support_lines(&orientation.support)));
             for quote in &orientation.quotes {
-                blocks.push(Block::Quote(format!("« {} » (réf. {})", quote.text, quote.reference)));
+                blocks.push(Block::Quote(format!("« {} »", quote.text)));
             }
             if let Some(plenary) = &orientation.plenary {
                 plenary_blocks(&mut blocks, plenary);
             }
         }
     }
-    blocks.push(heading(1, "Annexe 1 — Méthode".into()));
+    blocks.push(heading(1, "Annexe — Méthode technique".into()));
     blocks.push(Block::Paragraph(run.method.clone()));
+    blocks.push(Block::Paragraph(AGREEMENT_METHOD.to_owned()));
     blocks.push(Block::Table {
         name: "Paramètres".into(),
         header: vec!["Paramètre".into(), "Valeur".into()],
         rows: parameter_lines(document).into_iter().map(|(name, value)| vec![name, value]).collect(),
     });
-    blocks.push(heading(1, "Annexe 2 — Traçabilité".into()));
-    for (t, theme) in document.themes.iter().enumerate() {
-        blocks.push(heading(2, format!("Thème {} — {}", t + 1, theme.theme)));
-        let mut lines: Vec<String> = theme
-            .orientations
-            .iter()
-            .enumerate()
-            .map(|(o, orientation)| {
-                format!("Orientation {}.{} : {}", t + 1, o + 1, orientation.contributions.join(", "))
-            })
-            .collect();
-        let left = not_grouped_lines(theme);
-        if !left.is_empty() {
-            lines.push(format!("Non groupées : {}", left.join(", ")));
-        }
-        blocks.push(Block::List(lines));
-    }
     Document { title, language: "fr-FR".to_owned(), blocks }
 }
 
@@ -244,6 +296,22 @@ pub fn strategy_document(document: &SynthesisDocument, inputs: &[(String, Vec<It
 mod tests {
     use super::*;
     use crate::pipeline::Support;
+
+    #[test]
+    fn the_room_agreement_follows_the_votes_once_there_are_any() {
+        let outcome = |c, a, n| PlenaryOutcome {
+            verdict: None,
+            vote_closed: true,
+            votes_confirmed: c,
+            votes_to_amend: a,
+            votes_not_confirmed: n,
+            amendments: Vec::new(),
+        };
+        assert_eq!(agreement_line(&outcome(0, 0, 0)), None);
+        assert_eq!(agreement_line(&outcome(2, 0, 0)).unwrap(), "Accord de la salle : Trop peu de votes pour conclure.");
+        assert_eq!(agreement_line(&outcome(6, 0, 6)).unwrap(), "Accord de la salle : Salle divisée (consensus 0,00).");
+        assert_eq!(agreement_line(&outcome(16, 4, 0)).unwrap(), "Accord de la salle : Accord large (consensus 0,73).");
+    }
 
     #[test]
     fn support_figures_read_in_french() {
@@ -255,7 +323,7 @@ mod tests {
     }
 
     #[test]
-    fn the_strategy_document_has_participation_themes_and_both_annexes() {
+    fn the_strategy_document_has_a_cover_contents_an_account_participation_themes_and_the_method() {
         use crate::pipeline::{NotGrouped, Params, ThemeSynthesis};
         use crate::run::RunInfo;
         let document = SynthesisDocument {
@@ -266,6 +334,7 @@ mod tests {
                 input_sha256: "ab".repeat(32),
                 parameters: Params::default(),
                 method: "Méthode.".into(),
+                organisers: "Région et État".into(),
             },
             themes: vec![ThemeSynthesis {
                 theme: "Emploi".into(),
@@ -294,7 +363,10 @@ mod tests {
         };
         assert_eq!(said("2 en attente de modération et 1 rejetée(s) ne sont ni lues"), 2, "overall and in the theme");
         assert_eq!(strategy.language, "fr-FR");
-        assert_eq!(strategy.blocks[0], Block::Title(strategy.title.clone()));
+        assert!(matches!(&strategy.blocks[0], Block::Cover { title, details, .. }
+            if title == &strategy.title && details[0] == "Consultation organisée par Région et État"
+                && details[1].starts_with("Version de travail du ")));
+        assert_eq!(strategy.blocks[1], Block::Contents);
         let headings: Vec<(u8, &str)> = strategy
             .blocks
             .iter()
@@ -306,11 +378,10 @@ mod tests {
         assert_eq!(
             headings,
             [
+                (1, "Comment ce projet a été construit"),
                 (1, "Participation"),
                 (1, "Thème 1 — Emploi"),
-                (1, "Annexe 1 — Méthode"),
-                (1, "Annexe 2 — Traçabilité"),
-                (2, "Thème 1 — Emploi")
+                (1, "Annexe — Méthode technique"),
             ]
         );
         // Each facet: its chart, then the table of its figures.
@@ -334,8 +405,8 @@ mod tests {
         });
         assert!(parameters.unwrap().iter().all(|row| row.len() == 2));
         assert!(strategy.blocks.contains(&Block::Paragraph("Remarque : Trop peu de contributions.".into())));
-        assert!(strategy
-            .blocks
-            .contains(&Block::List(vec!["Non groupées : r1 (sans contenu (RAS, non, je ne sais pas…))".into()])));
+        // No raw reference in the document: they stay in the CSV and the open data.
+        let text = essaim_documents::render(&strategy, essaim_documents::Format::Markdown).unwrap();
+        assert!(!String::from_utf8(text).unwrap().contains("r1"), "no reference list");
     }
 }

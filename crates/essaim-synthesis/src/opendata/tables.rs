@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use essaim_core::db::{DbConnection, Id};
+use essaim_core::domain::agreement::{room_agreement, Agreement};
 use essaim_core::domain::consultation::Consultation;
 use essaim_core::domain::plenary::Judgement;
 use essaim_core::domain::publication::{Publication, Snapshot};
@@ -272,6 +273,7 @@ pub fn votes_table(snapshot: &Snapshot) -> DataTable {
         .orientations()
         .filter_map(|(_, o)| {
             let votes = o.votes?;
+            let room = room_agreement(&votes);
             Some(vec![
                 o.id.to_string().into(),
                 Cell::Integer(votes.confirmed),
@@ -279,6 +281,8 @@ pub fn votes_table(snapshot: &Snapshot) -> DataTable {
                 Cell::Integer(votes.not_confirmed),
                 Cell::Integer(votes.total()),
                 o.verdict.map(|v| v.as_str().to_owned()).into(),
+                room.consensus.map_or(Cell::Empty, Cell::Number),
+                room.agreement.as_str().to_owned().into(),
             ])
         })
         .collect();
@@ -296,6 +300,22 @@ pub fn votes_table(snapshot: &Snapshot) -> DataTable {
             count("total", "Total", "Toutes les voix exprimées."),
             Field::new("verdict", FieldType::String, "Verdict (code)", "Verdict enregistré par la plénière.")
                 .one_of(codes(Judgement::ALL, Judgement::as_str)),
+            Field::new(
+                "consensus",
+                FieldType::Number,
+                "Consensus",
+                "Mesure de consensus de Tastle et Wierman : de 0 (salle coupée en deux aux extrêmes) à 1 \
+                 (unanimité) ; vide en dessous de 10 voix.",
+            ),
+            Field::new(
+                "agreement",
+                FieldType::String,
+                "Accord de la salle (code)",
+                "broad_agreement (consensus ≥ 0,65), divided (≤ 0,35), nuanced entre les deux, too_few_votes \
+                 en dessous de 10 voix.",
+            )
+            .required()
+            .one_of(codes(Agreement::ALL, Agreement::as_str)),
         ],
         primary_key: vec!["orientation_id"],
         foreign_keys: vec![ForeignKey { field: "orientation_id", resource: ORIENTATIONS, reference: "id" }],

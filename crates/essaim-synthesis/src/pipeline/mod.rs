@@ -5,12 +5,20 @@
 //! 2. Duplicates and near-duplicates are grouped; each group is one voice in the grouping.
 //! 3. TF-IDF on French stems and stem pairs; spherical k-means (k-means++ seeding, several
 //!    restarts) learnt on a fixed sample, then every text assigned to its nearest centre.
-//! 4. Each group proposes an orientation: key phrases, a title, quotes, support figures.
+//!    The stance a text takes ("baisser" or "augmenter les impôts") is a feature too, so that
+//!    opposite stances tend to fall apart.
+//! 4. Each group proposes an orientation: key phrases, a title written by its contributors,
+//!    a text drawn from them, quotes, opposite stances it still holds, support figures.
 
+mod centre;
 mod choose_k;
 pub mod model;
 mod phrases;
 mod quotes;
+mod spans;
+mod stances;
+mod summary;
+mod titles;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -18,12 +26,15 @@ use crate::cluster::kmeans::{assign, spherical_kmeans, KMeansParams};
 use crate::cluster::sparse::{tfidf, TfIdfParams};
 use crate::content::is_empty_content;
 use crate::dedup::duplicate_groups;
-use crate::scrub::scrub;
+use crate::scrub::Scrubber;
 use crate::text::space::{FeatureKey, FeatureSpace, WordRef};
 use crate::text::Analyzer;
 
 pub use choose_k::stride_sample;
-pub use model::{Item, NotGrouped, Params, PlenaryOutcome, ProposedOrientation, Quote, Support, ThemeSynthesis};
+pub use model::{
+    Item, NotGrouped, Params, PlenaryOutcome, ProposedOrientation, Quote, StanceSide, Stances, Support, ThemeSynthesis,
+};
+pub use stances::second_side;
 
 /// Longest quote, in characters.
 const QUOTE_CHARS: usize = 600;
@@ -49,14 +60,27 @@ pub enum SynthesisError {
 /// no term kept): what new contributions are compared with when placed in existing orientations.
 pub fn vectorise(texts: &[&str], params: &Params) -> crate::cluster::sparse::SparseRows {
     let mut space = FeatureSpace::new();
-    let features: Vec<Vec<FeatureKey>> =
-        texts.iter().map(|t| FeatureSpace::features(&space.words(&Analyzer::normalise(t)), params.bigrams)).collect();
+    let mut stances = stances::Reader::default();
+    let features: Vec<Vec<FeatureKey>> = texts
+        .iter()
+        .map(|t| {
+            let text = Analyzer::normalise(t);
+            features_of(&text, &space.words(&text), params.bigrams, &mut stances)
+        })
+        .collect();
     tfidf(
         &features,
         &[],
         TfIdfParams { min_df: params.min_df, max_df: params.max_df_per_mille as f64 / 1000.0, sublinear_tf: true },
     )
     .rows
+}
+
+/// A text's features: its words, pairs of words, and the stances it takes.
+fn features_of(text: &str, words: &[WordRef], bigrams: bool, stances: &mut stances::Reader) -> Vec<FeatureKey> {
+    let mut features = FeatureSpace::features(words, bigrams);
+    features.extend(stances.features(text, words));
+    features
 }
 
 /// The support figures of a set of contributions (`distinct`: how many distinct voices).
@@ -122,7 +146,12 @@ pub fn synthesize_theme(
     let mut space = FeatureSpace::new();
     let normalised: Vec<String> = representatives.iter().map(|&r| Analyzer::normalise(texts[r])).collect();
     let tokens: Vec<Vec<WordRef>> = normalised.iter().map(|t| space.words(t)).collect();
-    let features: Vec<Vec<FeatureKey>> = tokens.iter().map(|t| FeatureSpace::features(t, params.bigrams)).collect();
+    let mut stance_reader = stances::Reader::default();
+    let features: Vec<Vec<FeatureKey>> = normalised
+        .iter()
+        .zip(&tokens)
+        .map(|(text, words)| features_of(text, words, params.bigrams, &mut stance_reader))
+        .collect();
     let copies: Vec<u32> = representatives.iter().map(|r| members[r].len() as u32).collect();
     let weights = tfidf(
         &features,
@@ -190,8 +219,10 @@ pub fn synthesize_theme(
     for (row, (label, _)) in assigned.iter().enumerate() {
         groups[*label].push(row);
     }
+    let scrubber = Scrubber::new(known_names);
+    let mut proposed: Vec<(ProposedOrientation, Vec<titles::Candidate>)> = Vec::new();
     for rows in groups.into_iter().filter(|g| !g.is_empty()) {
-        result.orientations.push(orientation(
+        proposed.push(orientation(
             &rows,
             &assigned,
             &clusterable,
@@ -201,12 +232,18 @@ pub fn synthesize_theme(
             (&normalised, &tokens),
             (&data, &weights.keys),
             params,
-            known_names,
+            &scrubber,
         ));
     }
-    result
-        .orientations
-        .sort_by(|a, b| b.support.total.cmp(&a.support.total).then(a.contributions.cmp(&b.contributions)));
+    proposed
+        .sort_by(|(a, _), (b, _)| b.support.total.cmp(&a.support.total).then(a.contributions.cmp(&b.contributions)));
+    // Largest first, each orientation takes its best title not alike a larger one's.
+    let candidates: Vec<Vec<titles::Candidate>> = proposed.iter().map(|(_, c)| c.clone()).collect();
+    let fallback: Vec<String> = proposed.iter().map(|(o, _)| o.title.clone()).collect();
+    for ((mut orientation, _), title) in proposed.into_iter().zip(titles::distinct(&candidates, &fallback)) {
+        orientation.title = title;
+        result.orientations.push(orientation);
+    }
     result.not_grouped.sort_by(|a, b| a.reference.cmp(&b.reference));
     Ok(result)
 }
@@ -222,8 +259,8 @@ fn orientation(
     (normalised, tokens): (&[String], &[Vec<WordRef>]),
     (data, keys): (&crate::cluster::sparse::SparseRows, &[FeatureKey]),
     params: &Params,
-    known_names: &[String],
-) -> ProposedOrientation {
+    scrubber: &Scrubber,
+) -> (ProposedOrientation, Vec<titles::Candidate>) {
     // Centre weights, to rank features.
     let mut centre: HashMap<u32, f32> = HashMap::new();
     for &row in rows {
@@ -232,8 +269,10 @@ fn orientation(
             *centre.entry(*c).or_insert(0.0) += v;
         }
     }
-    let mut ranked: Vec<(u32, f32)> = centre.into_iter().collect();
+    let mut ranked: Vec<(u32, f32)> =
+        centre.into_iter().filter(|(c, _)| !stances::is_stance(keys[*c as usize])).collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let centre = centre::Centre::new(ranked.iter().map(|(c, v)| (keys[*c as usize], *v)), params.bigrams);
     let ranked: Vec<FeatureKey> = ranked.iter().take(RANKED_FEATURES).map(|(c, _)| keys[*c as usize]).collect();
     let reps_of_group: Vec<usize> = rows.iter().map(|&row| clusterable[row]).collect();
     // Key phrases are people's words too (a name repeated by many would surface): scrubbed,
@@ -241,8 +280,24 @@ fn orientation(
     let key_phrases: Vec<String> =
         phrases::key_phrases(&ranked, reps_of_group.iter().map(|&r| (normalised[r].as_str(), tokens[r].as_slice())))
             .into_iter()
-            .map(|phrase| scrub(&phrase, known_names))
+            .map(|phrase| scrubber.scrub(&phrase))
             .collect();
+    let sources: Vec<centre::Source<'_>> = rows
+        .iter()
+        .map(|&row| {
+            let r = clusterable[row];
+            centre::Source {
+                text: &normalised[r],
+                words: &tokens[r],
+                centrality: assigned[row].1,
+                copies: members[&representatives[r]].len(),
+                reference: &items[representatives[r]].reference,
+            }
+        })
+        .collect();
+    let title_candidates = titles::candidates(&sources, &centre, scrubber);
+    let text = summary::proposed_text(&sources, &centre, scrubber);
+    let stances = stances::opposite(&sources, scrubber);
 
     let candidates: Vec<quotes::Candidate<'_>> = rows
         .iter()
@@ -264,7 +319,7 @@ fn orientation(
             let item = items[representatives[clusterable[candidates[c].row]]];
             Quote {
                 reference: item.reference.clone(),
-                text: quotes::shorten(&scrub(item.text.trim(), known_names), QUOTE_CHARS),
+                text: quotes::shorten(&scrubber.scrub(item.text.trim()), QUOTE_CHARS),
             }
         })
         .collect();
@@ -283,14 +338,18 @@ fn orientation(
     duplicate_groups.sort();
     let mut contributions: Vec<String> = all.iter().map(|i| i.reference.clone()).collect();
     contributions.sort();
-    ProposedOrientation {
-        title: phrases::proposed_title(&key_phrases),
-        text: String::new(),
+    let orientation = ProposedOrientation {
+        // Replaced by a title people wrote, once the theme's titles are made distinct.
+        title: key_phrases.first().cloned().unwrap_or_else(|| "Orientation sans titre".to_owned()),
+        text_proposed: !text.is_empty(),
+        text,
+        stances,
         key_phrases,
         quotes,
         contributions,
         duplicate_groups,
         support: support_of(&all, reps_of_group.len()),
         plenary: None,
-    }
+    };
+    (orientation, title_candidates)
 }

@@ -92,9 +92,13 @@ pub struct Support {
 pub struct ProposedOrientation {
     /// Proposed title (or staff's, once edited).
     pub title: String,
-    /// The orientation's text, written by staff (absent from a fresh run).
+    /// The orientation's text: on a fresh run, two to four sentences drawn from its
+    /// contributions (`text_proposed`), for staff to rewrite; once edited, staff's.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub text: String,
+    /// Whether `text` is the run's proposal, not yet rewritten by staff.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub text_proposed: bool,
     /// Key phrases, as people wrote them.
     pub key_phrases: Vec<String>,
     /// Representative quotes: central first, then diverse.
@@ -105,9 +109,40 @@ pub struct ProposedOrientation {
     pub duplicate_groups: Vec<Vec<String>>,
     /// Figures.
     pub support: Support,
+    /// Opposite positions held within the group, when both sides are held by enough of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stances: Option<Stances>,
     /// What the plenary said of it (only in the staff export, once it was put to the plenary).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plenary: Option<PlenaryOutcome>,
+}
+
+/// Opposite positions within one group ("baisser les impôts" / "augmenter les impôts").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stances {
+    /// Which pair of opposite verbs: 0 lower / raise, 1 abolish / keep.
+    #[serde(default)]
+    pub axis: usize,
+    /// The object's stem ("impot"), to find each contribution's side again when staff split.
+    #[serde(default)]
+    pub object: String,
+    /// Contributions of the group that take a position on the object, one side or the other.
+    pub taking_position: usize,
+    /// The two sides.
+    pub sides: Vec<StanceSide>,
+}
+
+/// One side of opposite stances.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StanceSide {
+    /// The position as most of its contributions wrote it, lowercase ("baisser les impôts").
+    pub position: String,
+    /// Contributions holding it.
+    pub contributions: usize,
+    /// Their share of those taking a position, in per cent (rounded).
+    pub percent: u32,
+    /// A quote of its most central contribution, scrubbed.
+    pub quote: Quote,
 }
 
 /// The plenary's outcome for one orientation: the room's verdict, the phones' votes, the

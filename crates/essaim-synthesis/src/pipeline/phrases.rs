@@ -95,16 +95,6 @@ pub fn key_phrases<'a>(ranked: &[FeatureKey], texts: impl Iterator<Item = (&'a s
     chosen.into_iter().map(|(p, _)| p).collect()
 }
 
-/// A title from the first key phrases: "Transports en commun — voiture électrique".
-pub fn proposed_title(phrases: &[String]) -> String {
-    let joined = phrases.iter().take(2).cloned().collect::<Vec<_>>().join(" — ");
-    let mut chars = joined.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().collect::<String>() + chars.as_str(),
-        None => "Orientation sans titre".to_owned(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,7 +130,5 @@ mod tests {
         let ranked = [unigram(transport), unigram(campagne), unigram(commun), bigram(transport, commun)];
         let phrases = key_phrases(&ranked, texts.iter().map(String::as_str).zip(words.iter().map(Vec::as_slice)));
         assert_eq!(phrases, ["transports en commun", "campagne"]);
-        assert_eq!(proposed_title(&phrases), "Transports en commun — campagne");
-        assert_eq!(proposed_title(&[]), "Orientation sans titre");
     }
 }

@@ -1,12 +1,13 @@
 //! The plenary's results as staff download them: one row per orientation put to the room —
 //! its theme, where its vote stands and when it opened and closed, the counts, the room's
 //! verdict and when it was recorded, how many amendments phones proposed and the texts of
-//! those retained. CSV (every cell through the spreadsheet rule) or JSON; each download is
+//! those retained, and how far the room agrees (`essaim_core::domain::agreement`). CSV (every cell through the spreadsheet rule) or JSON; each download is
 //! recorded in the audit log (`plenary.export`), as the workshop contributions' export is.
 
 use std::collections::HashMap;
 
 use essaim_core::db::{DbConnection, Id};
+use essaim_core::domain::agreement::{room_agreement, Agreement};
 use essaim_core::domain::audit::{record, AuditEvent};
 use essaim_core::domain::consultation::{themes_of, Consultation};
 use essaim_core::domain::orientation::find_orientation;
@@ -45,6 +46,11 @@ pub struct PlenaryResultRow {
     pub votes_not_confirmed: i64,
     /// Every vote.
     pub votes_total: i64,
+    /// How far the room agrees, 0 to 1 (Tastle and Wierman's consensus; `None` below
+    /// `essaim_core::domain::agreement::MIN_VOTES` votes).
+    pub consensus: Option<f64>,
+    /// How the room stands: `broad_agreement`, `nuanced`, `divided` or `too_few_votes`.
+    pub agreement: &'static str,
     /// The room's verdict code (`confirmed`, `to_amend`, `not_confirmed`; empty if none yet).
     pub verdict: &'static str,
     /// Its French wording.
@@ -59,7 +65,7 @@ pub struct PlenaryResultRow {
 
 /// The CSV's columns: a French file, so states and verdicts are written in words (the JSON
 /// keeps the codes, for programs).
-const HEADERS: [&str; 15] = [
+const HEADERS: [&str; 17] = [
     "theme",
     "theme_intitule",
     "orientation",
@@ -71,6 +77,8 @@ const HEADERS: [&str; 15] = [
     "votes_a_amender",
     "votes_non_confirmee",
     "votes_total",
+    "consensus",
+    "accord_de_la_salle",
     "verdict",
     "verdict_le_utc",
     "amendements_proposes",
@@ -95,6 +103,7 @@ pub fn plenary_results(conn: &mut DbConnection, consultation: Id) -> PlenaryResu
         let (theme, theme_title) = themes.get(&orientation.theme_id).cloned().unwrap_or((0, String::new()));
         let tally = tallies.get(&item.id).copied().unwrap_or_default();
         let verdict = item.verdict();
+        let room = room_agreement(&tally);
         rows.push(PlenaryResultRow {
             theme,
             theme_title,
@@ -107,6 +116,8 @@ pub fn plenary_results(conn: &mut DbConnection, consultation: Id) -> PlenaryResu
             votes_to_amend: tally.to_amend,
             votes_not_confirmed: tally.not_confirmed,
             votes_total: tally.total(),
+            consensus: room.consensus,
+            agreement: room.agreement.as_str(),
             verdict: verdict.map(|v| v.as_str()).unwrap_or(""),
             verdict_label: verdict.map(|v| v.label()).unwrap_or(""),
             verdict_at: item.verdict_at.map(iso).unwrap_or_default(),
@@ -142,6 +153,8 @@ pub fn render_results(rows: &[PlenaryResultRow], format: ExportFormat) -> Plenar
                     r.votes_to_amend.to_string(),
                     r.votes_not_confirmed.to_string(),
                     r.votes_total.to_string(),
+                    r.consensus.map(|c| c.to_string()).unwrap_or_default(),
+                    Agreement::parse(r.agreement).map_or(r.agreement, Agreement::label).to_owned(),
                     r.verdict_label.to_owned(),
                     r.verdict_at.clone(),
                     r.amendments_proposed.to_string(),

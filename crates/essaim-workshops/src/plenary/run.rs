@@ -189,6 +189,15 @@ pub fn retain_amendments(
     runner(actor)?;
     let orientation = orientation_of(conn, plenary, orientation)?;
     let typed = retained.typed.trim();
+    if retained.votes.is_empty() && typed.is_empty() {
+        // "Retenir" with nothing ticked nor typed: saying it worked would hide a missed click.
+        let mut errors = ValidationErrors::default();
+        errors.add(
+            "retenir",
+            "Aucun amendement à retenir : cochez un amendement proposé ou saisissez celui entendu dans la salle.",
+        );
+        return Err(CoreError::Validation(errors).into());
+    }
     if typed.chars().count() > MAX_AMENDMENT_CHARS {
         let mut errors = ValidationErrors::default();
         errors.add("typed", format!("L'amendement compte au plus {MAX_AMENDMENT_CHARS} caractères."));

@@ -29,6 +29,8 @@ pub(crate) fn orientation(conn: &mut DbConnection, title: &str) -> Orientation {
         title: title.into(),
         body: String::new(),
         key_phrases: "[]".into(),
+        body_proposed: false,
+        stances: String::new(),
         quotes: "[]".into(),
         origin: OrientationOrigin::Manual,
         status: OrientationStatus::Draft,
@@ -257,4 +259,44 @@ fn the_results_export_has_one_row_per_orientation_with_counts_verdict_and_amendm
     let audit =
         essaim_core::domain::audit::history_of(&mut conn, "consultation", &consultation.id.to_string()).unwrap();
     assert_eq!(audit.iter().filter(|e| e.action == "plenary.export").count(), 2);
+}
+
+#[test]
+fn the_results_say_which_orientations_the_room_agrees_on_and_which_divide_it() {
+    use super::results::plenary_results;
+    let db = TestDb::new();
+    let mut conn = db.conn();
+    let (plenary, agreed, staff) = setup(&mut conn);
+    let split = orientation(&mut conn, "Fusionner les deux fonds régionaux");
+    let few = orientation(&mut conn, "Un guichet unique");
+    let limits = VoteLimits::default();
+    for o in [&agreed, &split, &few] {
+        open_vote(&mut conn, &plenary, o.id, &staff).unwrap();
+    }
+    // Twelve phones: 10 confirm and 2 ask to amend the first; the second splits them 6/6 at
+    // both ends; only three vote on the third.
+    for n in 0..12 {
+        let phone = device(&mut conn);
+        let first = if n < 10 { "confirmed" } else { "to_amend" };
+        let second = if n < 6 { "confirmed" } else { "not_confirmed" };
+        cast_vote(&mut conn, &plenary.code, agreed.id, &phone, &ballot(first, ""), "192.0.2.1", limits).unwrap();
+        cast_vote(&mut conn, &plenary.code, split.id, &phone, &ballot(second, ""), "192.0.2.1", limits).unwrap();
+        if n < 3 {
+            cast_vote(&mut conn, &plenary.code, few.id, &phone, &ballot("confirmed", ""), "192.0.2.1", limits).unwrap();
+        }
+    }
+    let consultation = find_consultation(&mut conn, essaim_core::demo::DEMO_SLUG).unwrap();
+    let rows = plenary_results(&mut conn, consultation.id).unwrap();
+    let row = |title: &str| rows.iter().find(|r| r.orientation_title == title).unwrap();
+    let agreed = row("Pérenniser les emplois aidés");
+    assert_eq!(agreed.agreement, "broad_agreement");
+    assert_eq!(agreed.consensus, Some(0.77), "10 confirmed, 2 to amend");
+    let split = row("Fusionner les deux fonds régionaux");
+    assert_eq!((split.agreement, split.consensus), ("divided", Some(0.0)));
+    let few = row("Un guichet unique");
+    assert_eq!((few.agreement, few.consensus), ("too_few_votes", None));
+    let csv =
+        String::from_utf8(super::results::render_results(&rows, crate::export::ExportFormat::Csv).unwrap()).unwrap();
+    assert!(csv.lines().next().unwrap().contains("consensus,accord_de_la_salle"), "{csv}");
+    assert!(csv.contains("Accord large") && csv.contains("Salle divisée") && csv.contains("Trop peu de votes"));
 }

@@ -59,12 +59,22 @@ struct AgendaLine {
     open: bool,
     verdict: Option<&'static str>,
     total: i64,
+    /// How far the room agrees (docs/plenary.md), once there are votes.
+    agreement: String,
 }
 
 struct AgendaTheme {
     position: i32,
     title: String,
     lines: Vec<AgendaLine>,
+}
+
+/// « Accord large (consensus 0,82) », or empty before any vote.
+fn agreement_of(tally: &essaim_core::domain::plenary::Tally) -> String {
+    if tally.total() == 0 {
+        return String::new();
+    }
+    essaim_core::domain::agreement::room_agreement(tally).describe()
 }
 
 fn agenda_of(themes: Vec<ThemeSlides>) -> Vec<AgendaTheme> {
@@ -86,6 +96,7 @@ fn agenda_of(themes: Vec<ThemeSlides>) -> Vec<AgendaTheme> {
                     open: s.item.as_ref().is_some_and(|i| i.vote_state == VoteState::Open),
                     verdict: s.item.as_ref().and_then(|i| i.verdict()).map(|v| v.label()),
                     total: s.tally.total(),
+                    agreement: agreement_of(&s.tally),
                 })
                 .collect(),
         })
@@ -233,6 +244,7 @@ struct ItemPage {
     state: &'static str,
     open: bool,
     ever_opened: bool,
+    agreement: String,
     total: i64,
     counts: Vec<(&'static str, &'static str, i64)>,
     live: bool,
@@ -313,6 +325,7 @@ pub async fn item_page(
                 open: live.item.as_ref().is_some_and(|i| i.vote_state == VoteState::Open),
                 ever_opened: live.item.is_some(),
                 total: live.tally.total(),
+                agreement: agreement_of(&live.tally),
                 counts: Judgement::ALL.iter().map(|j| (j.as_str(), j.label(), live.tally.of(*j))).collect(),
                 live: plenary.results_mode == ResultsMode::Live,
                 verdicts: Judgement::ALL.iter().map(|j| (j.as_str(), j.label(), verdict == Some(*j))).collect(),
@@ -433,6 +446,10 @@ struct ProjectionPage {
     prev: Option<String>,
     next: Option<String>,
     next_theme: Option<String>,
+    /// The vote page's address and its QR code, on every slide so the room can vote.
+    address: String,
+    short_address: String,
+    qr: String,
 }
 
 struct SlideView {
@@ -441,7 +458,8 @@ struct SlideView {
     body: String,
     contributions: i64,
     by_channel: Vec<(&'static str, i64)>,
-    quotes: Vec<(String, String)>,
+    /// The quotes' texts: their references stay on staff pages, not on the room's screen.
+    quotes: Vec<String>,
 }
 
 fn slide_view(slide: &Slide) -> SlideView {
@@ -451,7 +469,7 @@ fn slide_view(slide: &Slide) -> SlideView {
         body: slide.orientation.body.clone(),
         contributions: slide.contributions,
         by_channel: slide.by_channel.iter().map(|(c, n)| (c.label(), *n)).collect(),
-        quotes: slide.quotes.iter().take(3).map(|q| (q.text.clone(), q.reference.clone())).collect(),
+        quotes: slide.quotes.iter().take(3).map(|q| q.text.clone()).collect(),
     }
 }
 
@@ -502,6 +520,8 @@ async fn show(
         return Err(AppError::NotFound);
     }
     let base = format!("/pleniere/{}/projection/{}", consultation.slug, position);
+    let address = plenary.address(&state.config.base_url);
+    let qr = essaim_workshops::stands::poster::qr_svg(&address)?;
     let next_theme =
         (position < themes as i32).then(|| format!("/pleniere/{}/projection/{}", consultation.slug, position + 1));
     let page = ProjectionPage {
@@ -523,6 +543,9 @@ async fn show(
         prev: (number > 1).then(|| format!("{base}/{}", number - 1)),
         next: (number < count).then(|| format!("{base}/{}", number + 1)),
         next_theme,
+        short_address: essaim_workshops::plenary::short_address(&address),
+        address,
+        qr,
     };
     render(&page, StatusCode::OK)
 }

@@ -315,6 +315,8 @@ struct TallyPage {
     rows: Vec<TallyRow>,
     stream: String,
     refresh: String,
+    /// How far the room agrees, once the vote is closed (docs/plenary.md).
+    agreement: Option<String>,
 }
 
 /// One line of the tally.
@@ -343,6 +345,17 @@ fn rows_of(tally: &TallyView) -> Vec<TallyRow> {
             },
         })
         .collect()
+}
+
+/// « Accord large (consensus 0,82) » once the vote is closed and counted.
+fn agreement_of(tally: &TallyView) -> Option<String> {
+    let (Some(confirmed), Some(to_amend), Some(not_confirmed)) = (tally.confirmed, tally.to_amend, tally.not_confirmed)
+    else {
+        return None;
+    };
+    let counts = essaim_core::domain::plenary::Tally { confirmed, to_amend, not_confirmed };
+    (tally.state == "closed" && counts.total() > 0)
+        .then(|| essaim_core::domain::agreement::room_agreement(&counts).describe())
 }
 
 /// `GET /p/{code}/decompte/{orientation}`: the tally for projection, with the QR code of the
@@ -379,6 +392,7 @@ pub async fn tally_page(
         theme: theme.title,
         title: o.title,
         rows: rows_of(&tally),
+        agreement: agreement_of(&tally),
         stream: format!("/p/{}/decompte/{}/flux", plenary.code, orientation),
         refresh: format!("/p/{}/decompte/{}", plenary.code, orientation),
         code: plenary.code,

@@ -19,8 +19,10 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .service(get("/staff/consultations/{slug}/stands", staff::list))
         .service(get_post("/staff/consultations/{slug}/stands/nouveau", staff::new_form, staff::create))
         .service(get("/staff/consultations/{slug}/stands/affiches", staff::posters_page))
+        .service(get("/staff/consultations/{slug}/stands/affiches.pdf", staff::posters_pdf_all))
         .service(get_post("/staff/stands/{id}", staff::edit_form, staff::update))
         .service(get("/staff/stands/{id}/affiche", staff::poster_page))
+        .service(get("/staff/stands/{id}/affiche.pdf", staff::poster_pdf))
         .service(post("/staff/stands/{id}/revoquer", staff::revoke))
         .service(post("/staff/stands/{id}/retablir", staff::restore));
 }

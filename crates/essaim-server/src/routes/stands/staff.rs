@@ -8,7 +8,7 @@ use essaim_core::db::Id;
 use essaim_core::domain::consultation::{find_consultation, themes_of};
 use essaim_core::domain::{Consultation, Theme};
 use essaim_core::{CoreError, FieldError, ValidationErrors};
-use essaim_workshops::stands::poster::qr_svg;
+use essaim_workshops::stands::poster::{posters_pdf, qr_svg, PosterSheet};
 use essaim_workshops::stands::{
     consultation_of, create_stand, find_stand, idea_counts, set_stand_revoked, stands_of, update_stand, Stand,
     StandForm, MAX_DESCRIPTION_CHARS, MAX_POSITION,
@@ -378,6 +378,8 @@ struct PosterPage {
     title: String,
     consultation: String,
     back: String,
+    /// The same posters as an A4 PDF.
+    pdf: String,
     posters: Vec<Poster>,
 }
 
@@ -401,6 +403,74 @@ fn poster(base_url: &str, themes: &[Theme], stand: &Stand) -> Result<Poster, App
     })
 }
 
+/// What a stand's printed poster says.
+fn sheet(base_url: &str, themes: &[Theme], stand: &Stand) -> PosterSheet {
+    let address = stand.address(base_url);
+    let theme = themes.iter().find(|t| t.id == stand.theme_id);
+    PosterSheet {
+        position: stand.position,
+        title: stand.title.clone(),
+        organisation: stand.organisation.clone(),
+        location: stand.location.clone(),
+        theme: theme.map(|t| format!("Thème {} : {}", t.position, t.title)).unwrap_or_default(),
+        short_address: address
+            .trim_start_matches("https://")
+            .trim_start_matches("http://")
+            .trim_start_matches("www.")
+            .to_owned(),
+        address,
+        code: stand.code.clone(),
+    }
+}
+
+fn pdf(name: String, bytes: Vec<u8>) -> HttpResponse {
+    crate::views::download("application/pdf", &name, bytes)
+}
+
+/// `GET /staff/stands/{id}/affiche.pdf`: the stand's poster as an A4 PDF.
+pub async fn poster_pdf(
+    _staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = stand_id(&id)?;
+    let base_url = state.config.base_url.clone();
+    let (name, bytes) = state
+        .db(move |conn| -> Result<_, AppError> {
+            let stand = find_stand(conn, id)?;
+            let consultation = consultation_of(conn, &stand)?;
+            let themes = themes_of(conn, consultation.id)?;
+            let bytes = posters_pdf(&consultation.title, &[sheet(&base_url, &themes, &stand)])?;
+            Ok((format!("affiche-stand-{}.pdf", stand.position), bytes))
+        })
+        .await?;
+    Ok(pdf(name, bytes))
+}
+
+/// `GET /staff/consultations/{slug}/stands/affiches.pdf`: every active stand's poster, one A4
+/// page each.
+pub async fn posters_pdf_all(
+    _staff: Staff,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let base_url = state.config.base_url.clone();
+    let (name, bytes) = state
+        .db(move |conn| -> Result<_, AppError> {
+            let consultation = find_consultation(conn, &slug)?;
+            let themes = themes_of(conn, consultation.id)?;
+            let sheets: Vec<PosterSheet> = stands_of(conn, consultation.id)?
+                .iter()
+                .filter(|s| s.is_active())
+                .map(|s| sheet(&base_url, &themes, s))
+                .collect();
+            Ok((format!("affiches-stands-{}.pdf", consultation.slug), posters_pdf(&consultation.title, &sheets)?))
+        })
+        .await?;
+    Ok(pdf(name, bytes))
+}
+
 /// `GET /staff/stands/{id}/affiche`: the stand's A4 poster, to print.
 pub async fn poster_page(
     _staff: Staff,
@@ -417,6 +487,7 @@ pub async fn poster_page(
             Ok(PosterPage {
                 title: format!("Affiche du stand {} — {}", stand.position, stand.title),
                 back: format!("/staff/stands/{}", stand.id),
+                pdf: format!("/staff/stands/{}/affiche.pdf", stand.id),
                 posters: vec![poster(&base_url, &themes, &stand)?],
                 consultation: consultation.title,
             })
@@ -445,6 +516,7 @@ pub async fn posters_page(
             Ok(PosterPage {
                 title: "Affiches des stands de la chasse aux trésors".into(),
                 back: format!("/staff/consultations/{}/stands", consultation.slug),
+                pdf: format!("/staff/consultations/{}/stands/affiches.pdf", consultation.slug),
                 posters,
                 consultation: consultation.title,
             })

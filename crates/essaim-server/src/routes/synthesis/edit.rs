@@ -108,6 +108,21 @@ pub async fn discard_orientation(
     after_change(&req, &state, outcome, (&slug, position), "ecartee").await
 }
 
+/// `POST /staff/orientations/{id}/split-stances`: the contributions on the second of two
+/// opposite stances become a new orientation.
+pub async fn split_stances(
+    req: HttpRequest,
+    Staff(actor): Staff,
+    state: web::Data<AppState>,
+    id: web::Path<Id>,
+    _form: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let (slug, position) = place_of(&state, id).await?;
+    let outcome = state.db(move |conn| drafts::split_stances(conn, id, actor.id).map(|_| ())).await;
+    after_change(&req, &state, outcome, (&slug, position), "positions-separees").await
+}
+
 /// `POST /staff/consultations/{slug}/synthese/{position}/orientations`: adds one by hand.
 pub async fn add_orientation(
     req: HttpRequest,

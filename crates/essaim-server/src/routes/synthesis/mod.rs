@@ -18,6 +18,7 @@ use crate::error::AppError;
 
 pub use edit::{
     add_orientation, discard_orientation, edit_orientation, merge_orientation, move_contribution, split_orientation,
+    split_stances,
 };
 pub use export::export_drafts;
 pub use orientation::orientation_view;

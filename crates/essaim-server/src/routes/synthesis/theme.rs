@@ -21,6 +21,11 @@ pub(super) struct DraftLine {
     id: String,
     title: String,
     body: String,
+    /// The body is still the run's proposed text.
+    proposed: bool,
+    /// Opposite stances held in the group, as a sentence, and a quote of each side.
+    stances: Option<String>,
+    stance_quotes: Vec<(String, Quote)>,
     key_phrases: String,
     size: i64,
     channels: String,
@@ -78,6 +83,7 @@ fn read_theme(conn: &mut essaim_core::db::DbConnection, slug: &str, position: i3
         let quotes = orientation.quote_list();
         let wanted: Vec<String> = quotes.iter().map(|q| q.reference.clone()).collect();
         let behind = references_behind(conn, orientation.id, &wanted)?;
+        let stances = essaim_synthesis::drafts::stances_of(&orientation);
         drafts.push((
             orientation.created_at,
             DraftLine {
@@ -86,6 +92,11 @@ fn read_theme(conn: &mut essaim_core::db::DbConnection, slug: &str, position: i3
                 size: channels.iter().map(|(_, n)| n).sum(),
                 channels: channel_summary(&channels),
                 quotes: quotes.into_iter().filter(|q| behind.contains(&q.reference)).collect(),
+                proposed: orientation.body_proposed,
+                stances: stances.as_ref().map(essaim_synthesis::export::stances_line),
+                stance_quotes: stances
+                    .map(|s| s.sides.into_iter().map(|side| (side.position, side.quote)).collect())
+                    .unwrap_or_default(),
                 title: orientation.title,
                 body: orientation.body,
             },
@@ -162,6 +173,7 @@ fn notice_for(code: Option<&str>) -> Option<String> {
             "ecartee" => "L'orientation a été écartée.",
             "ajoutee" => "L'orientation a été ajoutée.",
             "scindee" => "Les contributions cochées forment une nouvelle orientation.",
+            "positions-separees" => "Les deux positions forment désormais deux orientations.",
             "deplacee" => "La contribution a été déplacée.",
             _ => return None,
         }
