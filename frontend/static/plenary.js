@@ -13,7 +13,8 @@
     source.addEventListener("tally", function (event) {
       var t;
       try { t = JSON.parse(event.data); } catch (e) { return; }
-      if (live) live.hidden = false;
+      // "Mis à jour en direct" only while votes can still change.
+      if (live) live.hidden = t.state !== "open";
       var state = tally.querySelector("[data-tally-state]");
       var text = (states[t.state] || "") + (t.verdict ? " — verdict de la salle enregistré" : "");
       if (state && state.textContent !== text) state.textContent = text;

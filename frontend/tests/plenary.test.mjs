@@ -47,6 +47,21 @@ test('two phones vote, one changes its vote, the vote closes, the tally follows 
   await staff.goto(`${base}/pleniere/${SLUG}/projection/3`);
   assert.match(await staff.locator('.plenary-slide-kicker').innerText(), /orientation 1 sur \d+/);
   await expectAccessible(staff, 'projection');
+  // The room's screen: a QR code to vote, nothing of the staff account, no footer, no
+  // references — at a projector's width and at a phone's (a facilitator checking the slide).
+  for (const width of [1280, 375]) {
+    await staff.setViewportSize({ width, height: 800 });
+    const shown = await staff.locator('body').innerText();
+    for (const hidden of [ACCOUNTS.staff.name, 'Se déconnecter', 'Mentions légales', 'réf. ']) {
+      assert.ok(!shown.includes(hidden), `« ${hidden} » on the projection at ${width}px`);
+    }
+    assert.ok(await staff.locator('.plenary-join .plenary-qr svg').isVisible(), `QR code at ${width}px`);
+    assert.match(await staff.locator('.plenary-join').innerText(), new RegExp(`code ${code}`));
+    const overflow = await staff.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `no horizontal scrolling at ${width}px (${overflow}px)`);
+    await expectAccessible(staff, `projection à ${width}px`);
+  }
+  await staff.setViewportSize({ width: 1280, height: 900 });
   const hasNext = await staff.locator('a[data-key="ArrowRight"]').count();
   if (hasNext) {
     const nextHref = await staff.locator('a[data-key="ArrowRight"]').getAttribute('href');
@@ -122,6 +137,12 @@ test('two phones vote, one changes its vote, the vote closes, the tally follows 
   await staff.getByRole('button', { name: 'Enregistrer le verdict' }).click();
   await staff.waitForLoadState('load');
   assert.match(await staff.locator('main').innerText(), /Verdict enregistré : À amender/);
+  // "Retenir" with nothing ticked says so, instead of reporting success.
+  await staff.getByRole('button', { name: 'Retenir' }).click();
+  await staff.waitForLoadState('load');
+  assert.match(await staff.locator('main').innerText(), /Aucun amendement à retenir/);
+  await expectAccessible(staff, 'aucun amendement coché');
+  await staff.goto(`${base}${href}`);
   await staff.getByLabel(/Ajouter les groupements/).check();
   await staff.getByRole('button', { name: 'Retenir' }).click();
   await staff.waitForLoadState('load');
@@ -130,6 +151,10 @@ test('two phones vote, one changes its vote, the vote closes, the tally follows 
 
   await screen.waitForFunction(() => /Vote clos/.test(document.querySelector('[data-tally-state]').textContent));
   assert.deepEqual(await counts(screen), { confirmed: '0', to_amend: '1', not_confirmed: '1' });
+  assert.ok(!/en direct/.test(await screen.locator('main').innerText()), 'a closed vote is not live');
+  await screen.reload();
+  assert.match(await screen.locator('main').innerText(), /Accord de la salle : Trop peu de votes pour conclure/);
+  assert.ok(!/en direct/.test(await screen.locator('main').innerText()));
   await expectAccessible(screen, 'décompte clos');
 
   // A phone that votes after the close: refused, with a French message, what it typed kept.
