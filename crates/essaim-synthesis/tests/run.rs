@@ -84,15 +84,17 @@ fn markdown_and_html_exports_carry_orientations_charts_and_both_annexes() {
     let md = std::fs::read_to_string(dir.path().join("synthese.md")).unwrap();
     assert!(md.starts_with("# Projet de stratégie — Stratégie régionale de l'ESS — Pays de la Loire 2016"));
     for heading in [
+        "## Sommaire",
+        "## Comment ce projet a été construit",
         "## Participation",
         "## Thème 5 — Communication et promotion de l'ESS",
-        "## Annexe 1 — Méthode",
-        "## Annexe 2 — Traçabilité",
+        "## Annexe — Méthode technique",
     ] {
         assert!(md.contains(heading), "{heading}");
     }
     assert!(md.contains("\\<script\\>") && md.contains("\\*gras\\*") && md.contains("\\[lien\\]"));
-    assert!(md.contains("demo-057 (sans contenu"), "the RAS answer is traced as not grouped");
+    // References stay in the CSV and the open data, not in the document people read.
+    assert!(!md.contains("demo-0"), "no reference in the document");
 
     let html = std::fs::read_to_string(dir.path().join("synthese.html")).unwrap();
     assert!(html.starts_with("<!doctype html>\n<html lang=\"fr\">"));

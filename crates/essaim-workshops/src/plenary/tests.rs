@@ -297,6 +297,6 @@ fn the_results_say_which_orientations_the_room_agrees_on_and_which_divide_it() {
     assert_eq!((few.agreement, few.consensus), ("too_few_votes", None));
     let csv =
         String::from_utf8(super::results::render_results(&rows, crate::export::ExportFormat::Csv).unwrap()).unwrap();
-    assert!(csv.lines().next().unwrap().contains("consensus,accord_de_la_salle"), "{csv}");
+    assert!(csv.lines().next().unwrap().contains("\"consensus\",\"accord_de_la_salle\""), "{csv}");
     assert!(csv.contains("Accord large") && csv.contains("Salle divisée") && csv.contains("Trop peu de votes"));
 }
