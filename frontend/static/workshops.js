@@ -3,7 +3,10 @@
 // made on the device, goes first into a queue kept in IndexedDB, then to the server through
 // the JSON API; when the network drops, entries wait and are sent on `online`, on page load,
 // on returning to the tab, every 20 s, and from the "Envoyer maintenant" button. A page
-// reloaded offline keeps its queue. Two tabs of the same workshop send under one Web Lock,
+// reloaded offline keeps its queue, and shows the entries already sent, marked so: an entry
+// sent is kept on the device (flagged `sent`) until the next day or the logout, because the
+// copy of the page the service worker serves offline only lists what was sent before it was
+// made. Two tabs of the same workshop send under one Web Lock,
 // so an entry is not sent twice (the server's unique id is the final guard anyway).
 (function () {
   'use strict';
@@ -49,8 +52,29 @@
       });
     });
   }
-  function queued() {
+  /** Every entry of this workshop kept on the device: waiting ones, and sent ones. */
+  function kept() {
     return tx('readonly', function (store) { return store.index('workshop').getAll(workshop); });
+  }
+  /** The entries still to send. */
+  function queued() {
+    return kept().then(function (entries) { return entries.filter(function (e) { return !e.sent; }); });
+  }
+  /** Sent: kept, flagged, so that an offline reload still lists it. */
+  function markSent(entry) {
+    var copy = Object.assign({}, entry, { sent: true, sent_at: Date.now() });
+    return put(copy);
+  }
+  /** Sent entries older than a day, or all of them (logout), leave the device. */
+  function forgetSent(all) {
+    var day = 24 * 3600 * 1000;
+    return kept().then(function (entries) {
+      return tx('readwrite', function (store) {
+        entries.forEach(function (e) {
+          if (e.sent && (all || Date.now() - (e.sent_at || 0) > day)) store.delete(e.device_id);
+        });
+      });
+    });
   }
   function put(entry) { return tx('readwrite', function (store) { store.put(entry); }); }
   function remove(id) { return tx('readwrite', function (store) { store.delete(id); }); }
@@ -123,7 +147,7 @@
       body: JSON.stringify(payload)
     }).then(function (response) {
       if (response.ok) {
-        return remove(entry.device_id).then(function () { show(entry, 'enregistrée'); return true; });
+        return markSent(entry).then(function () { show(entry, 'enregistrée'); return true; });
       }
       return response.json().catch(function () { return {}; }).then(function (answer) {
         var message = (answer.error && answer.error.message) || 'Envoi refusé.';
@@ -147,7 +171,7 @@
           if (!goOn) return false;
           // Another tab may have sent it meanwhile: only what is still queued goes.
           return tx('readonly', function (store) { return store.get(entry.device_id); }).then(function (still) {
-            return still ? sendOne(still) : true;
+            return still && !still.sent ? sendOne(still) : true;
           });
         });
       });
@@ -244,11 +268,13 @@
     }
     // Logging out forgets the copy (entries still queued stay queued, to be sent later).
     document.querySelectorAll('form[action="/logout"]').forEach(function (logout) {
-      logout.addEventListener('submit', function () { caches.delete('essaim-saisie-v1'); });
+      logout.addEventListener('submit', function () { caches.delete('essaim-saisie-v1'); forgetSent(true); });
     });
   }
 
-  queued().then(function (entries) {
-    entries.forEach(function (entry) { show(entry, 'en attente'); });
+  // Sent and waiting entries both, each marked: a reload offline loses neither from sight.
+  forgetSent(false).catch(function () {}).then(kept).then(function (entries) {
+    entries.sort(function (a, b) { return a.captured_at < b.captured_at ? -1 : 1; });
+    entries.forEach(function (entry) { show(entry, entry.sent ? 'enregistrée' : 'en attente'); });
   }).then(flush);
 })();

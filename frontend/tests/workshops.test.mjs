@@ -91,10 +91,20 @@ test('offline capture with a reload keeps every entry and sends each once', asyn
   await page.getByText('2 entrées en attente d\'envoi.', { exact: false }).waitFor();
   assert.equal(await page.getByLabel(/Ce qui est dit/).inputValue(), '', 'the box is emptied for the next one');
 
-  // Reloaded while offline: the page comes from the service worker, its queue from IndexedDB.
+  // Reloaded while offline: the page comes from the service worker, its queue from IndexedDB —
+  // and the entry sent before the network dropped is still listed, marked as sent.
   await page.reload();
   await page.waitForLoadState('load');
   await page.getByText('2 entrées en attente d\'envoi.', { exact: false }).waitFor();
+  const sent = page.locator('#capture-entries li[data-status="sent"]').filter({ hasText: texts[0] });
+  assert.equal(await sent.count(), 1, 'the entry sent before going offline is still shown');
+  assert.match(await sent.locator('.card-meta').innerText(), /enregistrée/);
+  for (const text of texts.slice(1, 3)) {
+    const waiting = page.locator('#capture-entries li[data-status="waiting"]').filter({ hasText: text });
+    assert.equal(await waiting.count(), 1, `${text} shown as waiting`);
+    assert.match(await waiting.locator('.card-meta').innerText(), /en attente/);
+  }
+  await expectAccessible(page, 'saisie rechargée hors ligne');
   await type(page, texts[3]);
   await page.getByText('3 entrées en attente d\'envoi.', { exact: false }).waitFor();
 
