@@ -147,9 +147,12 @@ async function journey(javaScriptEnabled) {
   await expectAccessible(page, `page 2 (${mode})`);
   await context.close();
 
-  // Back through the e-mailed link, in a new browser: the answers are there.
+  // Back through the e-mailed link, in a new browser: at the page saved last, its answers
+  // there, and those of page 1 too.
   [context, page] = await newPage({ javaScriptEnabled });
   await page.goto(link);
+  assert.match(await page.locator('#progression').innerText(), /Page 2 sur/, 'where the actor stopped');
+  await page.goto(link.replace(/\/(invitation|reprendre)\/([^/?#]+).*$/, '/r/$2/page/1'));
   assert.equal(await page.locator('input[name="identite.nom"]').inputValue(), ANSWERS['identite.nom'][0]);
   await page.getByRole('button', { name: 'Enregistrer et continuer' }).click();
   await page.waitForLoadState('load');
@@ -167,6 +170,15 @@ async function journey(javaScriptEnabled) {
   assert.equal(await heading(page), 'Vérifier et envoyer');
   assert.match(await page.locator('main').innerText(), /Coopérative <b>du Jeu<\/b>/, 'markup shown as typed');
   await expectAccessible(page, `vérification (${mode})`);
+  // The answers have room: at 1280px their column is wider than the questions' (it was ~120px).
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const widths = await page.locator('.review-answers dd').evaluateAll((dds) => dds.map((dd) => dd.getBoundingClientRect().width));
+  assert.ok(widths.length > 0 && Math.min(...widths) >= 500, `answer column at 1280px: ${Math.min(...widths)}px`);
+  await expectAccessible(page, `vérification à 1280px (${mode})`);
+  await page.setViewportSize({ width: 375, height: 800 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no horizontal scroll at 375px (${overflow}px)`);
+  await expectAccessible(page, `vérification à 375px (${mode})`);
   await page.getByRole('button', { name: 'Envoyer ma réponse' }).click();
   await page.waitForLoadState('load');
   assert.equal(await heading(page), 'Merci : votre réponse est envoyée');
