@@ -168,7 +168,7 @@ impl<'m> Body<'m> {
         // Relationships 1 to 3 are the styles, settings and numbering.
         let id = format!("rId{}", n + 3);
         let file = format!("graphique-{n}.png");
-        let (w, h) = bar_chart_size(bars);
+        let (w, h) = bar_chart_size(title, bars);
         let (mut cx, mut cy) = ((w as f64 * EMU_PER_PX).round() as u64, (h as f64 * EMU_PER_PX).round() as u64);
         if cx > MAX_PICTURE_WIDTH {
             cy = (cy as f64 * MAX_PICTURE_WIDTH as f64 / cx as f64).round() as u64;
