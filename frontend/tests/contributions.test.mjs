@@ -48,7 +48,7 @@ test('a visitor contributes online, staff accept it, it is shown on the public p
   await desk.waitForLoadState('load');
   assert.equal(await desk.locator('h1').innerText(), 'Modération des contributions');
   await expectAccessible(desk, 'file de modération');
-  const card = desk.locator('li.card').filter({ hasText: marker });
+  const card = desk.locator('li.moderation-item').filter({ hasText: marker });
   assert.equal(await card.count(), 1, 'the contribution is in the queue, its markup shown as text');
   await card.getByRole('button', { name: /^Accepter/ }).click();
   await desk.waitForLoadState('load');
@@ -64,4 +64,67 @@ test('a visitor contributes online, staff accept it, it is shown on the public p
   assert.ok((await page.locator('main').innerText()).includes(marker), 'shown once accepted');
   await expectAccessible(page, 'contributions retenues');
   await visitor.close();
+});
+
+test('staff moderate a long queue: compact cards, a ticked selection accepted at once, a duplicate found by its text', async () => {
+  const stamp = Date.now();
+  const texts = [
+    `Mutualiser les achats des recycleries ${stamp}`,
+    `Ouvrir les cantines aux producteurs locaux ${stamp}`,
+    `Des recycleries qui mutualisent leurs achats, encore ${stamp}`,
+  ];
+  const visitor = await env.browser.newContext();
+  visitor.setDefaultTimeout(10_000);
+  const page = await visitor.newPage();
+  for (const text of texts) {
+    await page.goto(`${env.server.base}/consultations/${SLUG}/contribuer/2`);
+    await page.locator('input[name=kind]').first().check();
+    await page.getByLabel(/Votre contribution/).fill(text);
+    await page.getByRole('button', { name: 'Envoyer ma contribution' }).click();
+    await page.waitForLoadState('load');
+  }
+  await visitor.close();
+
+  const staff = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  staff.setDefaultTimeout(10_000);
+  const desk = await staff.newPage();
+  await logIn(desk, env.server.base, ACCOUNTS.staff);
+  const queue = `${env.server.base}/staff/consultations/${SLUG}/moderation?statut=pending&theme=2`;
+  for (const width of [375, 1280]) {
+    await desk.setViewportSize({ width, height: 900 });
+    await desk.goto(queue);
+    const overflow = await desk.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `no horizontal scroll at ${width}px (${overflow}px too wide)`);
+    // A card was ~700px tall with every form open; now the rarer decisions are folded away.
+    const card = desk.locator('li.moderation-item').filter({ hasText: texts[0] });
+    const box = await card.boundingBox();
+    assert.ok(box.height < (width === 375 ? 420 : 260), `a compact card at ${width}px: ${box.height}px`);
+    assert.ok(box.width <= width, `the card fits at ${width}px`);
+    await expectAccessible(desk, `file de modération à ${width}px`);
+  }
+
+  // Tick two cards and accept them with one button.
+  for (const text of texts.slice(0, 2)) {
+    await desk.locator('li.moderation-item').filter({ hasText: text }).getByRole('checkbox').check();
+  }
+  await desk.getByRole('button', { name: 'Accepter la sélection' }).click();
+  await desk.waitForLoadState('load');
+  assert.match(await desk.locator('main').innerText(), /2 contributions acceptées/);
+  await expectAccessible(desk, 'file après une décision groupée');
+
+  // The third repeats the first: find it by a few words and pick it.
+  const repeat = desk.locator('li.moderation-item').filter({ hasText: texts[2] });
+  await repeat.locator('summary').first().click();
+  await repeat.getByLabel(/chercher la contribution qu'elle répète/).fill('MUTUALISER les achats');
+  await repeat.getByRole('button', { name: /^Chercher/ }).click();
+  await desk.waitForLoadState('load');
+  const opened = desk.locator('li.moderation-item').filter({ hasText: texts[2] });
+  const choice = opened.getByRole('radio', { name: new RegExp(texts[0]) });
+  assert.equal(await choice.count(), 1, 'the original is offered');
+  await expectAccessible(desk, 'recherche de l’original');
+  await choice.check();
+  await opened.getByRole('button', { name: /^Marquer comme doublon/ }).click();
+  await desk.waitForLoadState('load');
+  assert.match(await desk.locator('main').innerText(), /marquée comme doublon/);
+  await staff.close();
 });

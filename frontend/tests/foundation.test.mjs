@@ -194,3 +194,20 @@ test('an administrator sets up Bretagne 2027 from the pages, opens it, and it ru
   await visitor.close();
   await context.close();
 });
+
+test('the public consultation page fits a phone: no element wider than the screen, no sideways scroll', async () => {
+  for (const width of [375, 1280]) {
+    const context = await env.browser.newContext({ viewport: { width, height: 900 } });
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    await page.goto(`${env.server.base}/consultations/ess-pays-de-la-loire-2016`);
+    const wide = await page.evaluate(() => [...document.querySelectorAll('body *')]
+      .filter((e) => { const r = e.getBoundingClientRect(); return r.width > 0 && (r.left < -0.5 || r.right > window.innerWidth + 0.5); })
+      .map((e) => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}px`));
+    assert.deepEqual(wide, [], `elements past the screen's edge at ${width}px`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `no horizontal scroll at ${width}px (${overflow}px)`);
+    await expectAccessible(page, `page publique de la consultation à ${width}px`);
+    await context.close();
+  }
+});

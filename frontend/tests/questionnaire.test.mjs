@@ -147,9 +147,12 @@ async function journey(javaScriptEnabled) {
   await expectAccessible(page, `page 2 (${mode})`);
   await context.close();
 
-  // Back through the e-mailed link, in a new browser: the answers are there.
+  // Back through the e-mailed link, in a new browser: at the page saved last, its answers
+  // there, and those of page 1 too.
   [context, page] = await newPage({ javaScriptEnabled });
   await page.goto(link);
+  assert.match(await page.locator('#progression').innerText(), /Page 2 sur/, 'where the actor stopped');
+  await page.goto(link.replace(/\/(invitation|reprendre)\/([^/?#]+).*$/, '/r/$2/page/1'));
   assert.equal(await page.locator('input[name="identite.nom"]').inputValue(), ANSWERS['identite.nom'][0]);
   await page.getByRole('button', { name: 'Enregistrer et continuer' }).click();
   await page.waitForLoadState('load');
@@ -167,6 +170,15 @@ async function journey(javaScriptEnabled) {
   assert.equal(await heading(page), 'Vérifier et envoyer');
   assert.match(await page.locator('main').innerText(), /Coopérative <b>du Jeu<\/b>/, 'markup shown as typed');
   await expectAccessible(page, `vérification (${mode})`);
+  // The answers have room: at 1280px their column is wider than the questions' (it was ~120px).
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const widths = await page.locator('.review-answers dd').evaluateAll((dds) => dds.map((dd) => dd.getBoundingClientRect().width));
+  assert.ok(widths.length > 0 && Math.min(...widths) >= 500, `answer column at 1280px: ${Math.min(...widths)}px`);
+  await expectAccessible(page, `vérification à 1280px (${mode})`);
+  await page.setViewportSize({ width: 375, height: 800 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no horizontal scroll at 375px (${overflow}px)`);
+  await expectAccessible(page, `vérification à 375px (${mode})`);
   await page.getByRole('button', { name: 'Envoyer ma réponse' }).click();
   await page.waitForLoadState('load');
   assert.equal(await heading(page), 'Merci : votre réponse est envoyée');
@@ -207,6 +219,29 @@ test('the staff results page counts the responses, with charts and tables', asyn
   assert.ok(submitted >= 2, `submitted responses: ${submitted}`);
   assert.ok((await page.locator('svg[role=img] title').count()) > 0, 'charts with a title');
   await expectAccessible(page, 'résultats du questionnaire');
+  for (const width of [1280, 375]) {
+    await page.setViewportSize({ width, height: 900 });
+    // Every label and title of every chart is drawn inside its picture, never cut at an edge
+    // ("e ou administrateur·rice bénévole"); a cut one keeps its full text as a tooltip.
+    const outside = await page.locator('.results-chart svg').evaluateAll((svgs) => svgs.flatMap((svg) => {
+      const [, , w, h] = svg.getAttribute('viewBox').split(' ').map(Number);
+      return [...svg.querySelectorAll('text')].map((t) => [t.textContent, t.getBBox()])
+        .filter(([, b]) => b.x < -0.5 || b.y < -0.5 || b.x + b.width > w + 0.5 || b.y + b.height > h + 0.5)
+        .map(([text, b]) => `${text} (${Math.round(b.x)}…${Math.round(b.x + b.width)} / ${w})`);
+    }));
+    assert.deepEqual(outside, [], `chart texts outside their picture at ${width}px`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `no horizontal scroll of the page at ${width}px (${overflow}px)`);
+    await expectAccessible(page, `résultats à ${width}px`);
+  }
+  // At 1280px the coverage table fits: its last column, « Réponses (total) », is in view
+  // without scrolling (it hid behind the region's scroll); narrower, the region scrolls.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const coverage = await page.locator('.table-scroll:has(.coverage-table)').evaluate((region) => {
+    const last = [...region.querySelectorAll('thead th')].find((th) => th.textContent.includes('Réponses (total)'));
+    return { scroll: region.scrollWidth - region.clientWidth, right: last.getBoundingClientRect().right, edge: region.getBoundingClientRect().right };
+  });
+  assert.ok(coverage.scroll <= 0 && coverage.right <= coverage.edge + 0.5, `coverage table at 1280px: ${JSON.stringify(coverage)}`);
   await page.getByLabel('Département', { exact: true }).selectOption('49');
   await page.getByRole('button', { name: 'Filtrer' }).click();
   await page.waitForLoadState('load');

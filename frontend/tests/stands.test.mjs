@@ -76,7 +76,7 @@ test('a visitor leaves an idea at a stand from a phone; staff find it in the mod
   const desk = await staff.newPage();
   await logIn(desk, env.server.base, ACCOUNTS.staff);
   await desk.goto(`${env.server.base}/staff/consultations/${SLUG}/moderation`);
-  const card = desk.locator('li.card').filter({ hasText: marker });
+  const card = desk.locator('li.moderation-item').filter({ hasText: marker });
   assert.equal(await card.count(), 1, 'the idea is in the queue, waiting');
   assert.match(await card.innerText(), /En attente de modération/);
   await desk.goto(`${env.server.base}/consultations/${SLUG}`);

@@ -167,3 +167,23 @@ test('without JavaScript the plain form records the entry and lists it', async (
   assert.equal(stored.filter((s) => s === text).length, 1);
   await context.close();
 });
+
+test('« Mes ateliers » on a phone shows each workshop’s state, facilitation and entries', async () => {
+  for (const width of [375, 1280]) {
+    const { context, page } = await facilitatorContext({ viewport: { width, height: 900 } });
+    await page.goto(`${env.server.base}/ateliers`);
+    // Every cell in view: none hidden past the screen's edge behind a sideways scroll.
+    const hidden = await page.locator('table tbody td').evaluateAll((cells) => cells
+      .filter((td) => { const r = td.getBoundingClientRect(); return r.width === 0 || r.left < 0 || r.right > window.innerWidth + 0.5; })
+      .map((td) => `${td.dataset.label}: ${td.textContent.trim()}`));
+    assert.deepEqual(hidden, [], `cells out of view at ${width}px`);
+    const first = page.locator('table tbody tr').first();
+    for (const label of ['État', 'Animation', 'Entrées']) {
+      assert.ok(await first.locator(`td[data-label="${label}"]`).isVisible(), `${label} shown at ${width}px`);
+    }
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `no horizontal scroll at ${width}px (${overflow}px)`);
+    await expectAccessible(page, `mes ateliers à ${width}px`);
+    await context.close();
+  }
+});

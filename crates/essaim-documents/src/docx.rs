@@ -169,7 +169,7 @@ impl<'m> Body<'m> {
     }
 
     fn chart(&mut self, title: &str, bars: &[(String, usize)]) -> Result<(), DocumentError> {
-        let (w, h) = bar_chart_size(bars);
+        let (w, h) = bar_chart_size(title, bars);
         let (mut cx, mut cy) = ((w as f64 * EMU_PER_PX).round() as u64, (h as f64 * EMU_PER_PX).round() as u64);
         if cx > MAX_PICTURE_WIDTH {
             cy = (cy as f64 * MAX_PICTURE_WIDTH as f64 / cx as f64).round() as u64;

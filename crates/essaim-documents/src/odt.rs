@@ -160,7 +160,7 @@ impl Body<'_> {
     fn chart(&mut self, title: &str, bars: &[(String, usize)]) {
         let name = format!("Pictures/graphique-{}.svg", self.pictures.len() + 1);
         // The picture's size in cm, keeping the drawing's proportions at 15.5 cm wide.
-        let (w, h) = bar_chart_size(bars);
+        let (w, h) = bar_chart_size(title, bars);
         let height_cm = 15.5 * h as f64 / w as f64;
         // The frame keeps with the table of its figures that follows.
         self.xml.push_str(&format!(

@@ -116,7 +116,10 @@ pub fn report_document(
         ],
     ];
     facts.push(vec!["Entrées".to_owned(), french_count(entries.len())]);
-    doc.blocks.push(Block::Table { name: "L'atelier".to_owned(), header: vec!["".into(), "".into()], rows: facts });
+    // Real column headers: blank ones were drawn as an empty shaded first row in the PDF (and
+    // an empty header row in ODT and DOCX), and a table needs headers to be read aloud (issue 19).
+    let header = vec!["Rubrique".to_owned(), "Détail".to_owned()];
+    doc.blocks.push(Block::Table { name: "L'atelier".to_owned(), header, rows: facts });
 
     doc.blocks.push(Block::Heading { level: 2, text: "Organisations présentes".to_owned() });
     let organisations = w.organisations();
@@ -221,6 +224,12 @@ mod tests {
         record_attendance(&mut conn, w.id, &fatou, &attendance).unwrap();
 
         let report = workshop_report(&mut conn, w.id, &fatou).unwrap();
+        // No table starts with an empty header row (the PDF drew it as a blank shaded band).
+        for block in &report.document.blocks {
+            if let essaim_documents::Block::Table { name, header, .. } = block {
+                assert!(header.iter().all(|h| !h.trim().is_empty()), "a blank header in « {name} »: {header:?}");
+            }
+        }
         let text = format!("{:?}", report.document.blocks);
         for expected in [
             "Angers, salle Loire",

@@ -879,7 +879,7 @@ pub fn seed_submitted(conn: &mut DbConnection, slug: &str, count: usize) -> Resu
                 };
                 let territory_id = identity("departement").and_then(|code| territories.get(&code).copied());
                 let legal_family = identity("famille");
-                let stored = StoredAnswers { answers, changed: Default::default() };
+                let stored = StoredAnswers { answers, changed: Default::default(), last_page: None };
                 SeededResponse {
                     id: Id::new(),
                     questionnaire_id: questionnaire.id,

@@ -80,6 +80,18 @@ pub struct StoredAnswers {
     /// Question → revision of its last change.
     #[serde(default)]
     pub changed: BTreeMap<String, i32>,
+    /// The page (1-based) the respondent saved last: where the resume link reopens the
+    /// questionnaire, rather than at page 1 (issue 19).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_page: Option<usize>,
+}
+
+impl StoredAnswers {
+    /// The page to reopen a draft at: the last one saved, if the questionnaire of `pages`
+    /// pages still has it, else the first.
+    pub fn resume_page(&self, pages: usize) -> usize {
+        self.last_page.filter(|p| (1..=pages).contains(p)).unwrap_or(1)
+    }
 }
 
 impl Response {
@@ -292,6 +304,9 @@ pub fn save_section(
             stored.changed.insert(question.id.clone(), revision);
             changed = true;
         }
+        // Saving a page, even unchanged, is where the respondent stopped.
+        let moved = stored.last_page != Some(section + 1);
+        stored.last_page = Some(section + 1);
         if changed {
             stored.answers.clear_hidden(&definition);
             diesel::update(responses::table.find(response))
@@ -300,6 +315,11 @@ pub fn save_section(
                     responses::revision.eq(revision),
                     responses::updated_at.eq(now()),
                 ))
+                .execute(conn)?;
+        } else if moved {
+            // No answer changed: the revision stays, so another tab's save is no conflict.
+            diesel::update(responses::table.find(response))
+                .set(responses::answers.eq(serde_json::to_string(&stored).unwrap_or_default()))
                 .execute(conn)?;
         }
         let now_stored = find_response(conn, response)?;
@@ -775,7 +795,7 @@ pub fn prepare_whole(
         contributions.push((question, valid));
     }
     let legal_family = identity.legal_family.map(str::to_owned);
-    let stored = StoredAnswers { answers, changed: BTreeMap::new() };
+    let stored = StoredAnswers { answers, changed: BTreeMap::new(), last_page: None };
     let answers_json = serde_json::to_string(&stored).unwrap_or_default();
     Ok(PreparedResponse {
         questionnaire,

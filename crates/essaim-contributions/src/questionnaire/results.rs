@@ -711,3 +711,117 @@ fn question_results(
     }
     Ok(results)
 }
+
+/// Open answers a page of the results shows.
+pub const OPEN_ANSWERS_PAGE: usize = 20;
+
+/// One answer to a text question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenAnswer {
+    /// The question's label (in the version the respondent answered).
+    pub question: String,
+    /// The answer, as written.
+    pub text: String,
+}
+
+/// A page of the open answers, and how many match in all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OpenAnswers {
+    /// The answers of the page, in the order the responses arrived, then of the questions.
+    pub items: Vec<OpenAnswer>,
+    /// Answers matching the filter and the words, on every page.
+    pub total: usize,
+    /// The page asked for (1-based; past the last, it is empty).
+    pub page: usize,
+    /// Pages in all (at least 1).
+    pub pages: usize,
+}
+
+/// The answers to the text questions (short and long) of the submitted responses that
+/// `filter` keeps, whose text contains `words` (compared in Rust's lowercase, so the same on
+/// both backends), [`OPEN_ANSWERS_PAGE`] a page: until issue 19 only the export had them.
+/// Streams the responses as [`results_for`] does; only the page's answers stay in memory.
+pub fn open_answers(
+    conn: &mut DbConnection,
+    slug: &str,
+    filter: &ResultsFilter,
+    words: &str,
+    page: usize,
+) -> CoreResult<OpenAnswers> {
+    let consultation = find_consultation(conn, slug)?;
+    let page = page.max(1);
+    let Some(questionnaire) = questionnaire_of(conn, consultation.id)? else {
+        return Ok(OpenAnswers { page, pages: 1, ..Default::default() });
+    };
+    let territories = territories_of(conn, consultation.id)?;
+    let known: HashMap<Id, String> = territories.iter().map(|t| (t.id, t.code.clone())).collect();
+    let place = match filter.departement.as_deref() {
+        None => Place::Any,
+        Some(NO_DEPARTEMENT) => Place::None,
+        Some(code) => territories.iter().find(|t| t.code == code).map_or(Place::Nowhere, |t| Place::Territory(t.id)),
+    };
+    let words = words.trim().to_lowercase();
+    let (skip, mut total, mut items) = ((page - 1) * OPEN_ANSWERS_PAGE, 0, Vec::new());
+    let versions: Vec<Version> = questionnaire_versions::table
+        .filter(questionnaire_versions::questionnaire_id.eq(questionnaire.id))
+        .filter(questionnaire_versions::published_at.is_not_null())
+        .select(Version::as_select())
+        .load(conn)?;
+    let mut definitions: HashMap<Id, Definition> = HashMap::new();
+    for version in &versions {
+        definitions.insert(version.id, version.parsed()?);
+    }
+    if place == Place::Nowhere {
+        return Ok(OpenAnswers { page, pages: 1, ..Default::default() });
+    }
+    let mut after: Option<Id> = None;
+    loop {
+        let mut query = responses::table
+            .filter(responses::questionnaire_id.eq(questionnaire.id))
+            .filter(responses::status.eq(ResponseStatus::Submitted))
+            .into_boxed();
+        if let Place::Territory(t) = place {
+            query = query.filter(responses::territory_id.eq(t));
+        }
+        if let Some(f) = filter.famille {
+            query = query.filter(responses::legal_family.eq(f.as_str()));
+        }
+        if let Some(id) = after {
+            query = query.filter(responses::id.gt(id));
+        }
+        let rows: Vec<(Id, Id, Option<Id>, String)> = query
+            .order(responses::id.asc())
+            .limit(PAGE)
+            .select((responses::id, responses::version_id, responses::territory_id, responses::answers))
+            .load(conn)?;
+        for (_, version, territory, json) in &rows {
+            if !place.matches(*territory, &known) {
+                continue;
+            }
+            let Some(definition) = definitions.get(version) else { continue };
+            let mut answers = serde_json::from_str::<StoredAnswers>(json)
+                .map_err(|e| CoreError::Internal(format!("réponse illisible : {e}")))?
+                .answers;
+            answers.clear_hidden(definition);
+            for (_, question) in definition.questions() {
+                let open = matches!(question.kind, QuestionKind::ShortText | QuestionKind::LongText);
+                if !open || !answers.shows(question) {
+                    continue;
+                }
+                let Some(text) = answers.value(&question.id) else { continue };
+                if !words.is_empty() && !text.to_lowercase().contains(&words) {
+                    continue;
+                }
+                if total >= skip && items.len() < OPEN_ANSWERS_PAGE {
+                    items.push(OpenAnswer { question: question.label.clone(), text: text.to_owned() });
+                }
+                total += 1;
+            }
+        }
+        match rows.last() {
+            Some((id, ..)) if rows.len() as i64 == PAGE => after = Some(*id),
+            _ => break,
+        }
+    }
+    Ok(OpenAnswers { items, total, page, pages: total.div_ceil(OPEN_ANSWERS_PAGE).max(1) })
+}

@@ -363,3 +363,201 @@ async fn the_queue_shows_when_a_contribution_came_in_the_consultation_s_time_zon
     let queue = b.get(QUEUE).await.text();
     assert!(queue.contains("6 décembre 2026 à 10 h 05"), "UTC−3: {queue}");
 }
+
+/// The ids the queue's selection form offers to tick, in page order.
+fn ticked_ids(body: &str) -> Vec<String> {
+    body.match_indices("name=\"selection\" value=\"")
+        .map(|(at, m)| body[at + m.len()..at + m.len() + 36].to_owned())
+        .collect()
+}
+
+/// The contributions of the demo consultation waiting for a moderator, in the queue's order.
+fn waiting<S>(b: &Browser<S>) -> Vec<essaim_core::domain::Contribution> {
+    contributions::table
+        .filter(contributions::moderation_status.eq("pending"))
+        .order(contributions::id.asc())
+        .select(essaim_core::domain::Contribution::as_select())
+        .load(&mut b.db.conn())
+        .unwrap()
+}
+
+#[actix_web::test]
+async fn a_queue_of_2000_is_paged_and_a_selection_is_accepted_or_rejected_at_once() {
+    use essaim_core::domain::consultation::{find_consultation, themes_of};
+    use essaim_core::domain::contribution::{MAX_BULK, PAGE_SIZE};
+    use essaim_core::schema::audit_log;
+    let mut b = browser().await;
+    {
+        let mut conn = b.db.conn();
+        let consultation = find_consultation(&mut conn, SLUG).unwrap();
+        let theme = themes_of(&mut conn, consultation.id).unwrap()[1].id;
+        essaim_core::testing::record_many(&mut conn, consultation.id, theme, 2000, |n| {
+            format!("Idée laissée sans compte numéro {n}")
+        });
+        diesel::update(contributions::table.filter(contributions::consultation_id.eq(consultation.id)))
+            .set(contributions::moderation_status.eq("pending"))
+            .execute(&mut conn)
+            .unwrap();
+    }
+    let all = waiting(&b);
+    assert!(all.len() >= 2000);
+    b.login(STAFF).await;
+
+    let queue = b.get(QUEUE).await;
+    assert_eq!(queue.status, StatusCode::OK, "{}", queue.body);
+    let offered = ticked_ids(&queue.body);
+    assert_eq!(offered.len(), PAGE_SIZE, "one page, not 2,000 cards");
+    assert!(queue.text().contains(&format!("{} en attente de modération", all.len())));
+    assert!(queue.body.contains("Contributions suivantes"), "the rest is on the next pages");
+    // Bounded: a page of 50 compact cards, whatever the size of the queue.
+    assert!(queue.body.len() < 50 * 9_000, "{} bytes", queue.body.len());
+    assert!(!queue.body.contains(" checked>"), "nothing ticked by default");
+    let ticked = b.get(&format!("{QUEUE}?statut=pending&cocher=tout")).await;
+    assert_eq!(ticked.body.matches("name=\"selection\" value=\"").count(), PAGE_SIZE);
+    assert_eq!(ticked.body.matches(" checked>").count(), PAGE_SIZE, "the whole page ticked");
+    let csrf = value_of(&queue.body, "csrf_token");
+
+    // Accept the most a decision covers, at once.
+    let chosen: Vec<String> = all.iter().take(MAX_BULK).map(|c| c.id.to_string()).collect();
+    let mut fields: Vec<(&str, &str)> = vec![("csrf_token", &csrf), ("decision", "accepter"), ("statut", "pending")];
+    fields.extend(chosen.iter().map(|id| ("selection", id.as_str())));
+    let accepted = b.post(&format!("{QUEUE}/selection"), &fields).await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
+    let back = b.get(accepted.location()).await;
+    assert!(back.text().contains(&format!("{MAX_BULK} contributions acceptées")), "{}", back.text());
+    assert_eq!(waiting(&b).len(), all.len() - MAX_BULK);
+    let audited: i64 = audit_log::table
+        .filter(audit_log::action.eq("contribution.accept"))
+        .count()
+        .get_result(&mut b.db.conn())
+        .unwrap();
+    assert_eq!(audited, MAX_BULK as i64, "each decision audited as if taken alone");
+
+    // Rejecting needs one reason; the ticks are kept with the message.
+    let page_ids = ticked_ids(&back.body);
+    let mut fields: Vec<(&str, &str)> = vec![("csrf_token", &csrf), ("decision", "rejeter"), ("reason", " ")];
+    fields.extend(page_ids.iter().map(|id| ("selection", id.as_str())));
+    let refused = b.post(&format!("{QUEUE}/selection"), &fields).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("href=\"#selection-reason\""), "{}", refused.body);
+    assert_eq!(refused.body.matches(" checked>").count(), PAGE_SIZE, "the selection is kept");
+    assert_eq!(waiting(&b).len(), all.len() - MAX_BULK, "nothing decided");
+    let fields: Vec<(&str, &str)> =
+        fields.into_iter().map(|(k, v)| if k == "reason" { (k, "Hors sujet") } else { (k, v) }).collect();
+    let rejected = b.post(&format!("{QUEUE}/selection"), &fields).await;
+    assert_eq!(rejected.status, StatusCode::SEE_OTHER, "{}", rejected.body);
+    assert!(b.get(rejected.location()).await.text().contains(&format!("{PAGE_SIZE} contributions rejetées")));
+    let one = find_contribution(&mut b.db.conn(), page_ids[0].parse().unwrap()).unwrap().unwrap();
+    assert_eq!(
+        (one.moderation_status, one.moderation_note.as_deref()),
+        (ModerationStatus::Rejected, Some("Hors sujet"))
+    );
+
+    // More than a decision covers, or nothing ticked, is refused in French.
+    let many: Vec<String> = all.iter().rev().take(MAX_BULK + 1).map(|c| c.id.to_string()).collect();
+    let mut fields: Vec<(&str, &str)> = vec![("csrf_token", &csrf), ("decision", "accepter")];
+    fields.extend(many.iter().map(|id| ("selection", id.as_str())));
+    let refused = b.post(&format!("{QUEUE}/selection"), &fields).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text().contains(&format!("Cochez {MAX_BULK} contributions au plus")));
+    let none = b.post(&format!("{QUEUE}/selection"), &[("csrf_token", &csrf), ("decision", "accepter")]).await;
+    assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(none.text().contains("Cochez au moins une contribution."));
+    // Without its token, nothing.
+    let forged = b.post(&format!("{QUEUE}/selection"), &[("decision", "accepter"), ("selection", &many[0])]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert_eq!(waiting(&b).len(), all.len() - MAX_BULK - PAGE_SIZE);
+}
+
+#[actix_web::test]
+async fn a_selection_with_a_contribution_of_another_consultation_decides_nothing() {
+    let mut b = browser().await;
+    let (other, themes) = create_consultation(
+        &mut b.db.conn(),
+        &NewConsultation { slug: "autre-region-2016".into(), title: "Autre région".into(), ..Default::default() },
+        &["Un thème".to_owned()],
+    )
+    .unwrap();
+    let foreign = record(&mut b.db.conn(), contribution(other.id, themes[0].id, "Ailleurs"));
+    contribute(&mut b, "Ici même 4471").await;
+    let here = stored_with_text(&b, "Ici même 4471").remove(0);
+    b.login(STAFF).await;
+    let csrf = value_of(&b.get(QUEUE).await.body, "csrf_token");
+    let reply = b
+        .post(
+            &format!("{QUEUE}/selection"),
+            &[
+                ("csrf_token", &csrf),
+                ("decision", "rejeter"),
+                ("reason", "Hors sujet"),
+                ("selection", &here.id.to_string()),
+                ("selection", &foreign.id.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND, "checked contribution by contribution");
+    assert_eq!(
+        find_contribution(&mut b.db.conn(), here.id).unwrap().unwrap().moderation_status,
+        ModerationStatus::Pending
+    );
+    assert_eq!(find_contribution(&mut b.db.conn(), foreign.id).unwrap().unwrap().moderated_by, None);
+    let reply = b
+        .post(
+            &format!("{QUEUE}/selection"),
+            &[("csrf_token", &csrf), ("decision", "accepter"), ("selection", "pas-un-id")],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    // Facilitators do not moderate.
+    b.login(FACILITATOR).await;
+    let csrf = b.csrf().await;
+    let reply = b
+        .post(
+            &format!("{QUEUE}/selection"),
+            &[("csrf_token", &csrf), ("decision", "accepter"), ("selection", &here.id.to_string())],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        find_contribution(&mut b.db.conn(), here.id).unwrap().unwrap().moderation_status,
+        ModerationStatus::Pending
+    );
+}
+
+#[actix_web::test]
+async fn the_original_of_a_duplicate_is_found_by_its_text_and_picked() {
+    let mut b = browser().await;
+    contribute(&mut b, "Créer un Fonds régional d'amorçage pour les coopératives 7204").await;
+    contribute(&mut b, "Un fonds d'amorçage, encore, pour les coopératives 7204").await;
+    contribute(&mut b, "Sans rapport : des vélos pour les tiers-lieux 7204").await;
+    let original = stored_with_text(&b, "Créer un Fonds régional d'amorçage pour les coopératives 7204").remove(0);
+    let repeat = stored_with_text(&b, "Un fonds d'amorçage, encore, pour les coopératives 7204").remove(0);
+    let unrelated = stored_with_text(&b, "Sans rapport : des vélos pour les tiers-lieux 7204").remove(0);
+    b.login(STAFF).await;
+    let queue = b.get(QUEUE).await;
+    assert!(queue.body.contains(&format!("name=\"doublon\" value=\"{}\"", repeat.id)), "a search form per card");
+    assert!(queue.body.contains("name=\"recherche\""));
+
+    // Without case, among this consultation's contributions, never the duplicate itself.
+    let found = b.get(&format!("{QUEUE}?statut=pending&doublon={}&recherche=FONDS", repeat.id)).await;
+    assert_eq!(found.status, StatusCode::OK, "{}", found.body);
+    assert!(found.body.contains(&format!("name=\"original\" value=\"{}\"", original.id)), "{}", found.body);
+    assert!(!found.body.contains(&format!("name=\"original\" value=\"{}\"", repeat.id)));
+    assert!(!found.body.contains(&format!("name=\"original\" value=\"{}\"", unrelated.id)));
+    assert!(found.body.contains("value=\"FONDS\""), "the words are kept");
+    let nothing = b.get(&format!("{QUEUE}?doublon={}&recherche=100%25_introuvable", repeat.id)).await;
+    assert!(nothing
+        .text()
+        .contains("Aucune autre contribution de cette consultation ne contient « 100%_introuvable »"));
+
+    let csrf = value_of(&found.body, "csrf_token");
+    let marked = b
+        .post(
+            &format!("{QUEUE}/{}/doublon", repeat.id),
+            &[("csrf_token", &csrf), ("original", &original.id.to_string()), ("statut", "pending")],
+        )
+        .await;
+    assert_eq!(marked.status, StatusCode::SEE_OTHER, "{}", marked.body);
+    let repeat = find_contribution(&mut b.db.conn(), repeat.id).unwrap().unwrap();
+    assert_eq!((repeat.moderation_status, repeat.duplicate_of), (ModerationStatus::Rejected, Some(original.id)));
+}

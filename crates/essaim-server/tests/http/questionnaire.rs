@@ -291,6 +291,32 @@ async fn a_draft_is_resumed_from_its_emailed_link_as_often_as_needed() {
 }
 
 #[actix_web::test]
+async fn the_resume_link_reopens_the_page_saved_last() {
+    let mut b = browser().await;
+    let base = start(&mut b).await;
+    let token = base.rsplit('/').next().unwrap().to_owned();
+    let resume = format!("/questionnaire/reprendre/{token}");
+    // A draft never saved opens at page 1.
+    let opened = b.get(&resume).await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER);
+    assert!(opened.location().ends_with("/page/1"), "{}", opened.location());
+    for (i, fields) in demo_pages().iter().enumerate().take(3) {
+        answer_page(&mut b, &base, i + 1, fields, "suivante").await;
+    }
+    for path in [resume.clone(), format!("/questionnaire/invitation/{token}")] {
+        b.cookies.clear();
+        let opened = b.get(&path).await;
+        assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
+        assert_eq!(opened.location(), format!("{base}/page/3"), "where the respondent stopped, not page 1");
+        let page = b.get(opened.location()).await;
+        assert!(page.body.contains("Une épicerie solidaire à Nantes."), "with its answers");
+    }
+    // Back to page 2, saved again without any change: that is where one stopped now.
+    answer_page(&mut b, &base, 2, &demo_pages()[1], "enregistrer").await;
+    assert!(b.get(&resume).await.location().ends_with("/page/2"));
+}
+
+#[actix_web::test]
 async fn a_questionnaire_closed_while_answering_refuses_the_sending_and_keeps_the_draft() {
     let mut b = browser().await;
     let base = start(&mut b).await;

@@ -86,10 +86,9 @@ async fn staff_see_the_figures_with_charts_and_tables_escaped_and_filtered() {
     assert!(body.contains("Parfois &lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(!body.contains("<script>alert(1)"));
 
-    // Scale: a mean; texts: only a count.
+    // Scale: a mean; texts: a count, and the texts in « Réponses ouvertes » (issue 19).
     assert!(body.contains("Moyenne : "));
-    assert!(body.contains("Les textes ne sont pas montrés ici"));
-    assert!(!body.contains("Mutualiser les fonctions support"), "no answer text on the page");
+    assert!(body.contains("Les textes sont plus bas, dans « Réponses ouvertes »"));
     assert!(body.contains("Invitations et réponses envoyées, par département et famille juridique"));
 
     // Filtered by the GET form: the figures of the filter, and missing voices said in words.
@@ -110,4 +109,50 @@ async fn staff_see_the_figures_with_charts_and_tables_escaped_and_filtered() {
 
     let unknown = b.get("/staff/consultations/nulle-part/questionnaire/resultats").await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+}
+
+#[actix_web::test]
+async fn the_open_answers_are_on_the_page_searchable_and_paginated() {
+    use essaim_contributions::questionnaire::results::{open_answers, OPEN_ANSWERS_PAGE};
+    let mut b = browser().await;
+    seed_submitted(&mut b.db.conn(), DEMO_SLUG, 40).unwrap();
+    let all = open_answers(&mut b.db.conn(), DEMO_SLUG, &ResultsFilter::default(), "", 1).unwrap();
+    assert!(all.total > OPEN_ANSWERS_PAGE, "more than a page: {}", all.total);
+    b.login(STAFF).await;
+
+    let page = b.get(&address("")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let text = page.text();
+    assert!(text.contains("Réponses ouvertes"));
+    assert!(!text.contains("Les textes ne sont pas montrés ici"), "no longer only in the export");
+    assert!(text.contains(&all.items[0].text), "the first answer is shown");
+    assert_eq!(page.body.matches("<li><p class=\"card-meta\">").count(), OPEN_ANSWERS_PAGE, "one page of them");
+    assert!(text.contains(&format!("{} réponses ouvertes — page 1 sur {}", all.total, all.pages)));
+    assert!(page.body.contains("Réponses suivantes"));
+
+    // The next page: the answers after the first page's.
+    let second = b.get(&address("?page=2")).await;
+    let second_page = open_answers(&mut b.db.conn(), DEMO_SLUG, &ResultsFilter::default(), "", 2).unwrap();
+    assert!(second.text().contains(&second_page.items[0].text));
+    assert!(second.body.contains("Réponses précédentes"));
+
+    // Searched by a GET query, without case.
+    let target = all.items[0].text.clone();
+    let words = target.to_uppercase();
+    let query: String = url::form_urlencoded::byte_serialize(words.as_bytes()).collect();
+    let searched = b.get(&address(&format!("?texte={query}"))).await;
+    let found = searched.text();
+    let start = found.find("Réponses ouvertes</h2>").unwrap();
+    let found = &found[start..];
+    assert!(found.contains(&target), "{found}");
+    assert!(found.contains(&format!("contenant « {words} »")));
+    let matching = open_answers(&mut b.db.conn(), DEMO_SLUG, &ResultsFilter::default(), &words, 1).unwrap();
+    assert!(matching.total >= 1 && matching.total < all.total, "only what matches: {}", matching.total);
+    assert_eq!(found.matches("<li><p class=\"card-meta\">").count(), matching.items.len());
+    let none = b.get(&address("?texte=introuvable-%3Cb%3E")).await.text();
+    assert!(none.contains("Aucune réponse ouverte ne contient « introuvable-&#60;b&#62; »"), "escaped: {none}");
+    // The département filter applies to them too; a page past the last is empty, not an error.
+    let filtered = b.get(&address("?departement=00&page=999")).await;
+    assert_eq!(filtered.status, StatusCode::OK);
+    assert!(filtered.text().contains("Aucune réponse ouverte."));
 }

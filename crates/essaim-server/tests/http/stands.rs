@@ -219,7 +219,10 @@ async fn unknown_and_revoked_codes_are_the_french_404_and_a_restored_code_works_
     let stand = demo_stands(&b).remove(0);
     let unknown = b.get("/s/ZZZZZ").await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
-    assert!(unknown.body.contains("Page introuvable"));
+    // Not the generic 404: the visitor is told what to check (issue 19).
+    assert!(unknown.text().contains("Stand introuvable"), "{}", unknown.body);
+    assert!(unknown.text().contains("Vérifiez le code affiché sur le stand"));
+    assert!(!unknown.body.contains("Page introuvable"));
     assert_eq!(b.get("/s/%3Cscript%3E").await.status, StatusCode::NOT_FOUND);
     assert_eq!(b.get(&format!("/s/{}", stand.code.to_lowercase())).await.status, StatusCode::OK, "typed in lowercase");
 
@@ -232,7 +235,7 @@ async fn unknown_and_revoked_codes_are_the_french_404_and_a_restored_code_works_
     assert!(list.text().contains(&format!("L'adresse du stand {} est révoquée", stand.code)));
     let gone = b.get(&stand.path()).await;
     assert_eq!(gone.status, StatusCode::NOT_FOUND);
-    assert!(gone.body.contains("Page introuvable"));
+    assert!(gone.text().contains("Vérifiez le code affiché sur le stand"));
     let post = b.post(&stand.path(), &[("csrf_token", &csrf), ("kind", "constat"), ("body", "Après révocation")]).await;
     assert_eq!(post.status, StatusCode::NOT_FOUND);
     assert!(stored_with_text(&b, "Après révocation").is_empty());
@@ -373,11 +376,20 @@ async fn the_passport_counts_the_stands_stamped_without_any_personal_data() {
     assert!(stamped.set_cookies().iter().any(|c| c.starts_with("essaim_passeport=") && c.contains("HttpOnly")));
     let back = b.get(stamped.location()).await;
     assert!(back.text().contains("Ce stand est tamponné dans votre passeport."));
+    // Stamping comes first on a stand's page, before the longer idea form (issue 19).
+    let fresh = b.get(&stands[1].path()).await.body;
+    let stamp_at = fresh.find("Tamponner mon passeport").expect("the stamp button");
+    assert!(stamp_at < fresh.find("Envoyer mon idée").expect("the idea form"), "stamping first");
+    assert!(stamp_at < fresh.find("name=\"body\"").unwrap());
     b.post(&format!("{}/tampon", stands[0].path()), &[("csrf_token", &csrf)]).await;
     b.post(&format!("{}/tampon", stands[4].path()), &[("csrf_token", &csrf)]).await;
     let page = b.get(&passport).await;
     assert!(page.text().contains("2 stands visités sur 13"), "{}", page.body);
     assert_eq!(page.body.matches("<span class=\"badge\">Tamponné</span>").count(), 2);
+    // Each stand's name leads to its page (issue 19).
+    for stand in &stands {
+        assert!(page.body.contains(&format!("<a href=\"{}\">", stand.path())), "a link to {}", stand.path());
+    }
     // Another visitor has their own, empty passport.
     b.cookies.remove("essaim_passeport");
     assert!(b.get(&passport).await.text().contains("0 stand visité sur 13"));

@@ -30,9 +30,12 @@ pub use form::{
     CheckedForm, ChosenTerritory, ContributionForm, OrganisationField, OrganisationName, KIND_MESSAGE,
     MAX_ORGANISATION_CHARS,
 };
-pub use moderation::{initial_status, moderate, Decision, Submitter, MAX_MODERATION_NOTE_CHARS};
+pub use moderation::{
+    initial_status, moderate, moderate_many, Decision, Submitter, MAX_BULK, MAX_MODERATION_NOTE_CHARS,
+};
 pub use queue::{
-    accepted_of_theme, find_contribution_in, moderation_queue, Page, QueueCursor, QueueFilter, MAX_PAGE_SIZE, PAGE_SIZE,
+    accepted_of_theme, find_contribution_in, moderation_queue, original_candidates, Page, QueueCursor, QueueFilter,
+    MAX_PAGE_SIZE, ORIGINAL_CANDIDATES, PAGE_SIZE,
 };
 pub use record::{
     clean_text, record_bulk, record_contribution, Author, NewContribution, Recorded, ValidContribution,

@@ -79,50 +79,107 @@ fn original_of(conn: &mut DbConnection, duplicate: &Contribution, original: Id) 
 /// Accepts, rejects or marks as a duplicate a contribution (any status to any other: a
 /// mistake can be undone), audited. Accepting or rejecting clears `duplicate_of`.
 pub fn moderate(conn: &mut DbConnection, id: Id, decision: Decision, actor: Id) -> CoreResult<Contribution> {
-    let reason = match &decision {
-        Decision::Reject(reason) => Some(
-            required_text(reason, "le motif du rejet", MAX_MODERATION_NOTE_CHARS)
-                .map_err(|m| CoreError::invalid("reason", m))?,
-        ),
-        Decision::Accept | Decision::Duplicate(_) => None,
-    };
+    let reason = checked_reason(&decision)?;
     write_transaction(conn, |conn| {
         let before = find_contribution(conn, id)?.ok_or_else(|| CoreError::NotFound("contribution".into()))?;
-        let (status, note, duplicate_of, action) = match &decision {
-            Decision::Accept => (ModerationStatus::Accepted, None, None, "contribution.accept"),
-            Decision::Reject(_) => (ModerationStatus::Rejected, reason.clone(), None, "contribution.reject"),
-            Decision::Duplicate(original) => {
-                let root = original_of(conn, &before, *original)?;
-                (
-                    ModerationStatus::Rejected,
-                    Some(format!("Doublon de la contribution {root}")),
-                    Some(root),
-                    "contribution.duplicate",
-                )
-            }
-        };
-        let at = now();
-        diesel::update(contributions::table.find(id))
-            .set((
-                contributions::moderation_status.eq(status),
-                contributions::moderated_by.eq(Some(actor)),
-                contributions::moderated_at.eq(Some(at)),
-                contributions::moderation_note.eq(&note),
-                contributions::duplicate_of.eq(duplicate_of),
-            ))
-            .execute(conn)?;
-        record(
-            conn,
-            AuditEvent::new(Some(actor), action, "contribution", Some(id.to_string())).with_details(
-                serde_json::json!({
-                    "before": before.moderation_status.as_str(),
-                    "note": note,
-                    "duplicate_of": duplicate_of.map(|d| d.to_string()),
-                }),
-            ),
-        )?;
+        apply(conn, &before, &decision, reason.as_deref(), actor)?;
         find_contribution(conn, id)?.ok_or_else(|| CoreError::NotFound("contribution".into()))
     })
+}
+
+/// Most contributions one bulk decision covers: a page of the queue at its largest, so that a
+/// decision stays one short transaction.
+pub const MAX_BULK: usize = super::MAX_PAGE_SIZE;
+
+/// Accepts, or rejects with one reason, several contributions of `consultation` at once (the
+/// queue's selection), in one transaction, each audited as if decided alone. A duplicate
+/// needs its own original, so it is never a bulk decision. Every id must be a contribution of
+/// this consultation: one that is not (unknown, or another consultation's, say a forged
+/// form) makes the whole decision not found and nothing changes. Returns how many were decided.
+pub fn moderate_many(
+    conn: &mut DbConnection,
+    consultation: Id,
+    ids: &[Id],
+    decision: Decision,
+    actor: Id,
+) -> CoreResult<usize> {
+    if matches!(decision, Decision::Duplicate(_)) {
+        return Err(CoreError::invalid("selection", "Un doublon se marque contribution par contribution."));
+    }
+    let mut ids = ids.to_vec();
+    ids.sort();
+    ids.dedup();
+    if ids.is_empty() {
+        return Err(CoreError::invalid("selection", "Cochez au moins une contribution."));
+    }
+    if ids.len() > MAX_BULK {
+        return Err(CoreError::invalid(
+            "selection",
+            format!("Cochez {MAX_BULK} contributions au plus à la fois (vous en avez coché {}).", ids.len()),
+        ));
+    }
+    let reason = checked_reason(&decision)?;
+    write_transaction(conn, |conn| {
+        for id in &ids {
+            let before = super::find_contribution_in(conn, consultation, *id)?;
+            apply(conn, &before, &decision, reason.as_deref(), actor)?;
+        }
+        Ok(ids.len())
+    })
+}
+
+/// The reason of a rejection, checked (required, bounded) before any write.
+fn checked_reason(decision: &Decision) -> CoreResult<Option<String>> {
+    match decision {
+        Decision::Reject(reason) => Ok(Some(
+            required_text(reason, "le motif du rejet", MAX_MODERATION_NOTE_CHARS)
+                .map_err(|m| CoreError::invalid("reason", m))?,
+        )),
+        Decision::Accept | Decision::Duplicate(_) => Ok(None),
+    }
+}
+
+/// Writes one decision on `before` and audits it (inside the caller's transaction).
+fn apply(
+    conn: &mut DbConnection,
+    before: &Contribution,
+    decision: &Decision,
+    reason: Option<&str>,
+    actor: Id,
+) -> CoreResult<()> {
+    let (status, note, duplicate_of, action) = match decision {
+        Decision::Accept => (ModerationStatus::Accepted, None, None, "contribution.accept"),
+        Decision::Reject(_) => (ModerationStatus::Rejected, reason.map(str::to_owned), None, "contribution.reject"),
+        Decision::Duplicate(original) => {
+            let root = original_of(conn, before, *original)?;
+            (
+                ModerationStatus::Rejected,
+                Some(format!("Doublon de la contribution {root}")),
+                Some(root),
+                "contribution.duplicate",
+            )
+        }
+    };
+    let at = now();
+    diesel::update(contributions::table.find(before.id))
+        .set((
+            contributions::moderation_status.eq(status),
+            contributions::moderated_by.eq(Some(actor)),
+            contributions::moderated_at.eq(Some(at)),
+            contributions::moderation_note.eq(&note),
+            contributions::duplicate_of.eq(duplicate_of),
+        ))
+        .execute(conn)?;
+    record(
+        conn,
+        AuditEvent::new(Some(actor), action, "contribution", Some(before.id.to_string())).with_details(
+            serde_json::json!({
+                "before": before.moderation_status.as_str(),
+                "note": note,
+                "duplicate_of": duplicate_of.map(|d| d.to_string()),
+            }),
+        ),
+    )
 }
 
 #[cfg(test)]

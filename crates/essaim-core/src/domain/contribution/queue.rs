@@ -200,6 +200,39 @@ pub fn find_contribution_in(conn: &mut DbConnection, consultation: Id, id: Id) -
         .ok_or_else(|| CoreError::NotFound("contribution".into()))
 }
 
+diesel::define_sql_function! {
+    /// SQL's `lower`, the same on both backends (SQLite folds ASCII only).
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// Most contributions a search for a duplicate's original lists.
+pub const ORIGINAL_CANDIDATES: usize = 20;
+
+/// The contributions of `consultation` whose text contains `words` (without case), oldest
+/// first, except `duplicate` itself: where a moderator picks the original a duplicate repeats,
+/// rather than copying its reference by hand. Empty words find nothing.
+pub fn original_candidates(
+    conn: &mut DbConnection,
+    consultation: Id,
+    duplicate: Id,
+    words: &str,
+) -> CoreResult<Vec<Contribution>> {
+    let words = words.trim().to_lowercase();
+    if words.is_empty() {
+        return Ok(Vec::new());
+    }
+    // `%`, `_` and the escape itself are literal in what a moderator types.
+    let pattern = format!("%{}%", words.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    Ok(contributions::table
+        .filter(contributions::consultation_id.eq(consultation))
+        .filter(contributions::id.ne(duplicate))
+        .filter(lower(contributions::body).like(pattern).escape('\\'))
+        .order(contributions::id.asc())
+        .limit(ORIGINAL_CANDIDATES as i64)
+        .select(Contribution::as_select())
+        .load(conn)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,6 +18,7 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .service(get("/consultations/{slug}/contribuer/{position}/merci", public::thanks))
         .service(get("/consultations/{slug}/contributions/{position}", public::accepted))
         .service(get("/staff/consultations/{slug}/moderation", moderation::queue))
+        .service(post("/staff/consultations/{slug}/moderation/selection", moderation::selection))
         .service(post("/staff/consultations/{slug}/moderation/{id}/accepter", moderation::accept))
         .service(post("/staff/consultations/{slug}/moderation/{id}/rejeter", moderation::reject))
         .service(post("/staff/consultations/{slug}/moderation/{id}/doublon", moderation::duplicate));

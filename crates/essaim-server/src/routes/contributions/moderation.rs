@@ -1,6 +1,8 @@
 //! The moderation queue, for staff: every contribution of a consultation, those waiting
-//! first, theme by theme, with the forms to accept, reject with a reason, or mark as a
-//! duplicate of another. Each decision is posted, then the queue comes back with a French
+//! first, theme by theme, 50 to a page, each a compact card with the forms to accept, reject
+//! with a reason, or mark as a duplicate of another (found by searching its text, a GET form,
+//! so it works without JavaScript). Several can be ticked and accepted, or rejected with one
+//! reason, at once. Each decision is posted, then the queue comes back with a French
 //! confirmation; a refused one comes back with its message next to its field.
 
 use actix_web::http::{header, StatusCode};
@@ -9,8 +11,8 @@ use askama::Template;
 use essaim_core::db::{DbConnection, Id};
 use essaim_core::domain::consultation::{find_consultation, territories_of, themes_of};
 use essaim_core::domain::contribution::{
-    find_contribution_in, moderate, moderation_counts, moderation_queue, Decision, ModerationCounts, QueueCursor,
-    QueueFilter, MAX_MODERATION_NOTE_CHARS, PAGE_SIZE,
+    find_contribution_in, moderate, moderate_many, moderation_counts, moderation_queue, original_candidates, Decision,
+    ModerationCounts, QueueCursor, QueueFilter, MAX_BULK, MAX_MODERATION_NOTE_CHARS, PAGE_SIZE,
 };
 use essaim_core::domain::stand::stands_of_ideas;
 use essaim_core::domain::ModerationStatus;
@@ -42,11 +44,40 @@ pub struct QueueQuery {
     theme: String,
     #[serde(default)]
     apres: String,
-    /// `acceptee`, `rejetee` or `doublon`.
+    /// `acceptee`, `rejetee` or `doublon`; `acceptees` or `rejetees` for a selection.
     fait: Option<String>,
     /// The contribution decided.
     #[serde(rename = "ref")]
     reference: Option<String>,
+    /// How many a selection's decision covered.
+    nombre: Option<usize>,
+    /// The contribution whose original is searched for (its card opens on the results).
+    #[serde(default)]
+    doublon: String,
+    /// The words searched for in the original's text.
+    #[serde(default)]
+    recherche: String,
+    /// `tout`: every contribution of the page is ticked.
+    #[serde(default)]
+    cocher: String,
+}
+
+/// The fields of the selection's form: the ticked contributions and one decision for all.
+#[derive(Debug, Deserialize)]
+pub struct SelectionFields {
+    #[serde(default)]
+    selection: Vec<String>,
+    /// `accepter` or `rejeter`: the button pressed.
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    statut: String,
+    #[serde(default)]
+    theme: String,
+    #[serde(default)]
+    apres: String,
 }
 
 /// The fields of a decision's form (the view, to come back to it).
@@ -103,6 +134,29 @@ struct Choice {
     selected: bool,
 }
 
+/// A contribution the duplicate may repeat, found by its text.
+struct Candidate {
+    id: String,
+    excerpt: String,
+    status: &'static str,
+}
+
+/// Characters of a text shown before « Lire la suite »: keeps a card a few lines tall.
+const TEXT_SHOWN: usize = 400;
+/// Characters of a candidate original shown in the search's results.
+const EXCERPT: usize = 160;
+
+/// The start of `text`, cut at a space before `max` characters, and the rest if any.
+fn split_text(text: &str, max: usize) -> (String, Option<String>) {
+    match text.char_indices().nth(max) {
+        None => (text.to_owned(), None),
+        Some((at, _)) => {
+            let cut = text[..at].rfind(char::is_whitespace).filter(|i| *i > at / 2).unwrap_or(at);
+            (text[..cut].trim_end().to_owned(), Some(text[cut..].trim_start().to_owned()))
+        }
+    }
+}
+
 struct Item {
     id: String,
     theme: String,
@@ -114,13 +168,27 @@ struct Item {
     territory: Option<String>,
     /// The treasure-hunt stand the idea was left at.
     stand: Option<String>,
+    /// The start of the text, and the rest behind « Lire la suite ».
     text: String,
+    text_rest: Option<String>,
     note: Option<String>,
     duplicate_of: Option<String>,
     reason_error: Option<String>,
     original_error: Option<String>,
     reason: String,
     original: String,
+    /// Ticked in the selection.
+    selected: bool,
+    /// The words of a search for its original, when one was made from its card.
+    search: Option<String>,
+    candidates: Vec<Candidate>,
+}
+
+impl Item {
+    /// Its rejection and duplicate forms are shown open: an error to fix or a search's results.
+    fn open(&self) -> bool {
+        self.reason_error.is_some() || self.original_error.is_some() || self.search.is_some()
+    }
 }
 
 #[derive(Template)]
@@ -140,15 +208,33 @@ struct QueuePage {
     flash: Option<String>,
     errors: Vec<FieldError>,
     max_reason: usize,
+    max_bulk: usize,
+    /// The queue's address with every contribution of the page ticked.
+    tick_all: String,
+    /// The selection's reason, kept after a refusal, and its error.
+    selection_reason: String,
+    selection_error: Option<String>,
 }
 
-/// A decision refused: on which contribution, which field, why, and what was typed.
+/// A decision refused: on which contribution (none: the selection), which field, why, and
+/// what was typed.
 struct Refusal {
-    contribution: Id,
+    contribution: Option<Id>,
     field: String,
     message: String,
     reason: String,
     original: String,
+    selected: Vec<String>,
+}
+
+/// A decision's outcome: done (what the confirmation needs), or refused (the queue to show
+/// again, with why).
+type Outcome<T> = Result<T, (Loaded, Refusal)>;
+
+/// A search for the original of a duplicate, from its card.
+struct Search {
+    duplicate: Id,
+    words: String,
 }
 
 struct Loaded {
@@ -160,7 +246,7 @@ struct Loaded {
     next: Option<String>,
 }
 
-fn load(conn: &mut DbConnection, slug: &str, view: &View) -> Result<Loaded, AppError> {
+fn load(conn: &mut DbConnection, slug: &str, view: &View, search: Option<&Search>) -> Result<Loaded, AppError> {
     let consultation = find_consultation(conn, slug)?;
     let themes = themes_of(conn, consultation.id)?;
     let territories = territories_of(conn, consultation.id)?;
@@ -175,30 +261,58 @@ fn load(conn: &mut DbConnection, slug: &str, view: &View) -> Result<Loaded, AppE
     let counts = moderation_counts(conn, consultation.id, theme.map(|t| t.id))?;
     let ids: Vec<_> = page.items.iter().map(|c| c.id).collect();
     let stands = stands_of_ideas(conn, &ids)?;
+    // Only a contribution of this page's can be searched for: the search is its card's form.
+    let search = search.filter(|s| ids.contains(&s.duplicate));
+    let candidates = match search {
+        Some(s) => original_candidates(conn, consultation.id, s.duplicate, &s.words)?
+            .into_iter()
+            .map(|c| Candidate {
+                id: c.id.to_string(),
+                excerpt: match split_text(&c.body, EXCERPT) {
+                    (start, None) => start,
+                    (start, Some(_)) => format!("{start}…"),
+                },
+                status: c.moderation_status.label(),
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let mut candidates = Some(candidates);
     let items = page
         .items
         .into_iter()
-        .map(|c| Item {
-            id: c.id.to_string(),
-            theme: c
-                .theme_id
-                .and_then(|id| themes.iter().find(|t| t.id == id))
-                .map(|t| format!("{}. {}", t.position, t.title))
-                .unwrap_or_else(|| "Thème à préciser".into()),
-            kind: c.kind.label(),
-            status: c.moderation_status.label(),
-            pending: c.moderation_status == ModerationStatus::Pending,
-            received: french_in(&consultation, c.created_at),
-            organisation: c.author_name,
-            territory: c.territory_id.and_then(|id| territories.iter().find(|t| t.id == id)).map(|t| t.name.clone()),
-            stand: stands.get(&c.id).map(|s| s.label()),
-            text: c.body,
-            note: c.moderation_note,
-            duplicate_of: c.duplicate_of.map(|d| d.to_string()),
-            reason_error: None,
-            original_error: None,
-            reason: String::new(),
-            original: String::new(),
+        .map(|c| {
+            let searched = search.filter(|s| s.duplicate == c.id);
+            let (text, text_rest) = split_text(&c.body, TEXT_SHOWN);
+            Item {
+                id: c.id.to_string(),
+                theme: c
+                    .theme_id
+                    .and_then(|id| themes.iter().find(|t| t.id == id))
+                    .map(|t| format!("{}. {}", t.position, t.title))
+                    .unwrap_or_else(|| "Thème à préciser".into()),
+                kind: c.kind.label(),
+                status: c.moderation_status.label(),
+                pending: c.moderation_status == ModerationStatus::Pending,
+                received: french_in(&consultation, c.created_at),
+                organisation: c.author_name,
+                territory: c
+                    .territory_id
+                    .and_then(|id| territories.iter().find(|t| t.id == id))
+                    .map(|t| t.name.clone()),
+                stand: stands.get(&c.id).map(|s| s.label()),
+                text,
+                text_rest,
+                note: c.moderation_note,
+                duplicate_of: c.duplicate_of.map(|d| d.to_string()),
+                reason_error: None,
+                original_error: None,
+                reason: String::new(),
+                original: String::new(),
+                selected: false,
+                search: searched.map(|s| s.words.clone()),
+                candidates: if searched.is_some() { candidates.take().unwrap_or_default() } else { Vec::new() },
+            }
         })
         .collect();
     let next = page.next.map(|cursor| View { apres: cursor.to_param(), ..view.clone() }.url(&consultation.slug, &[]));
@@ -225,11 +339,25 @@ fn page(
     view: View,
     flash: Option<String>,
     refusal: Option<Refusal>,
+    all_ticked: bool,
 ) -> Result<HttpResponse, AppError> {
     let mut items = loaded.items;
     let mut errors = Vec::new();
-    if let Some(r) = &refusal {
-        let id = r.contribution.to_string();
+    let mut selection_error = None;
+    let mut selection_reason = String::new();
+    if all_ticked {
+        items.iter_mut().for_each(|i| i.selected = true);
+    }
+    if let Some(r) = refusal.as_ref().filter(|r| r.contribution.is_none()) {
+        for item in items.iter_mut() {
+            item.selected = r.selected.contains(&item.id);
+        }
+        selection_reason.clone_from(&r.reason);
+        selection_error = Some(r.message.clone());
+        let anchor = if r.field == "reason" { "selection-reason" } else { "selection-decision" };
+        errors.push(FieldError { field: anchor.into(), message: r.message.clone() });
+    } else if let Some(r) = &refusal {
+        let id = r.contribution.map(|c| c.to_string()).unwrap_or_default();
         if let Some(item) = items.iter_mut().find(|i| i.id == id) {
             item.reason.clone_from(&r.reason);
             item.original.clone_from(&r.original);
@@ -258,6 +386,7 @@ fn page(
     let title =
         if errors.is_empty() { "Modération des contributions" } else { "Erreur — Modération des contributions" };
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let tick_all = view.url(&loaded.slug, &[("cocher", "tout")]);
     render(
         &QueuePage {
             layout: Layout::for_request(req, title, "home"),
@@ -274,6 +403,10 @@ fn page(
             flash,
             errors,
             max_reason: MAX_MODERATION_NOTE_CHARS,
+            max_bulk: MAX_BULK,
+            tick_all,
+            selection_reason,
+            selection_error,
         },
         status,
     )
@@ -288,20 +421,28 @@ pub async fn queue(
     query: web::Query<QueueQuery>,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let QueueQuery { statut, theme, apres, fait, reference } = query.into_inner();
+    let QueueQuery { statut, theme, apres, fait, reference, nombre, doublon, recherche, cocher } = query.into_inner();
     let view = View { statut, theme, apres };
     let shown = view.clone();
-    let loaded = state.db(move |conn| load(conn, &slug, &shown)).await?;
+    let search = doublon.trim().parse::<Id>().ok().map(|duplicate| Search { duplicate, words: recherche });
+    let loaded = state.db(move |conn| load(conn, &slug, &shown, search.as_ref())).await?;
     let reference = reference.unwrap_or_default();
+    let count = nombre.unwrap_or(0);
+    let plural = if count > 1 { "s" } else { "" };
     let flash = match fait.as_deref() {
         Some("acceptee") => {
             Some(format!("La contribution {reference} a été acceptée : elle est lue par la synthèse et publiée."))
         }
         Some("rejetee") => Some(format!("La contribution {reference} a été rejetée.")),
         Some("doublon") => Some(format!("La contribution {reference} a été marquée comme doublon et rejetée.")),
+        Some("acceptees") => Some(format!(
+            "{count} contribution{plural} acceptée{plural} : elle{plural} {} lue{plural} par la synthèse et publiée{plural}.",
+            if count > 1 { "sont" } else { "est" }
+        )),
+        Some("rejetees") => Some(format!("{count} contribution{plural} rejetée{plural}.")),
         _ => None,
     };
-    page(&req, loaded, view, flash, None)
+    page(&req, loaded, view, flash, None, cocher == "tout")
 }
 
 #[derive(Clone, Copy)]
@@ -326,7 +467,7 @@ async fn decide(
     let (reason, original) = (fields.reason.clone(), fields.original.clone());
     let shown = view.clone();
     let outcome = state
-        .db(move |conn| -> Result<Result<String, (Loaded, Refusal)>, AppError> {
+        .db(move |conn| -> Result<Outcome<String>, AppError> {
             let consultation = find_consultation(conn, &slug)?;
             // A contribution of another consultation is not found from this one's page.
             let contribution = find_contribution_in(conn, consultation.id, id)?;
@@ -353,10 +494,17 @@ async fn decide(
                         field: "reason".into(),
                         message: "La décision a été refusée.".into(),
                     });
-                    let loaded = load(conn, &slug, &shown)?;
+                    let loaded = load(conn, &slug, &shown, None)?;
                     Ok(Err((
                         loaded,
-                        Refusal { contribution: id, field: first.field, message: first.message, reason, original },
+                        Refusal {
+                            contribution: Some(id),
+                            field: first.field,
+                            message: first.message,
+                            reason,
+                            original,
+                            selected: Vec::new(),
+                        },
                     )))
                 }
                 Err(other) => Err(other.into()),
@@ -374,7 +522,7 @@ async fn decide(
             let location = view.url(&slug, &[("fait", done), ("ref", &id)]);
             Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish())
         }
-        Err((loaded, refusal)) => page(&req, loaded, view, None, Some(refusal)),
+        Err((loaded, refusal)) => page(&req, loaded, view, None, Some(refusal), false),
     }
 }
 
@@ -410,4 +558,67 @@ pub async fn duplicate(
     form: CsrfForm<DecisionFields>,
 ) -> Result<HttpResponse, AppError> {
     decide(req, staff, state, path, form.into_inner(), Action::Duplicate).await
+}
+
+/// `POST /staff/consultations/{slug}/moderation/selection`: the ticked contributions accepted,
+/// or rejected with one reason (`decision`: `accepter` or `rejeter`). Each must be a
+/// contribution of this consultation, checked one by one on the server, or nothing changes
+/// (not found).
+pub async fn selection(
+    req: HttpRequest,
+    staff: Staff,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    form: CsrfForm<SelectionFields>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let fields = form.into_inner();
+    let view = View { statut: fields.statut, theme: fields.theme, apres: fields.apres };
+    // An id that is not one is a forged form: nothing of it is decided.
+    let ids = fields.selection.iter().map(|raw| raw.trim().parse::<Id>()).collect::<Result<Vec<_>, _>>();
+    let ids = ids.map_err(|_| AppError::NotFound)?;
+    let accepting = match fields.decision.as_str() {
+        "accepter" => true,
+        "rejeter" => false,
+        _ => return Err(AppError::BadRequest("décision inconnue".into())),
+    };
+    let actor = staff.0.id;
+    let (reason, selected) = (fields.reason, fields.selection);
+    let shown = view.clone();
+    let outcome = state
+        .db(move |conn| -> Result<Outcome<(String, usize)>, AppError> {
+            let consultation = find_consultation(conn, &slug)?;
+            let decision = if accepting { Decision::Accept } else { Decision::Reject(reason.clone()) };
+            match moderate_many(conn, consultation.id, &ids, decision, actor) {
+                Ok(count) => Ok(Ok((consultation.slug, count))),
+                Err(CoreError::Validation(errors)) => {
+                    let first = errors.0.into_iter().next().unwrap_or(FieldError {
+                        field: "selection".into(),
+                        message: "La décision a été refusée.".into(),
+                    });
+                    let loaded = load(conn, &slug, &shown, None)?;
+                    Ok(Err((
+                        loaded,
+                        Refusal {
+                            contribution: None,
+                            field: first.field,
+                            message: first.message,
+                            reason,
+                            original: String::new(),
+                            selected,
+                        },
+                    )))
+                }
+                Err(other) => Err(other.into()),
+            }
+        })
+        .await?;
+    match outcome {
+        Ok((slug, count)) => {
+            let done = if accepting { "acceptees" } else { "rejetees" };
+            let location = view.url(&slug, &[("fait", done), ("nombre", &count.to_string())]);
+            Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish())
+        }
+        Err((loaded, refusal)) => page(&req, loaded, view, None, Some(refusal), false),
+    }
 }

@@ -171,7 +171,8 @@ pub async fn start(
 }
 
 /// `GET /questionnaire/invitation/{token}` and `/questionnaire/reprendre/{token}`: the
-/// e-mailed links, which lead to the first page (or to the confirmation once sent).
+/// e-mailed links, which lead to the page the respondent saved last (the first for a new
+/// draft), or to the confirmation once sent.
 pub async fn open_link(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -182,7 +183,7 @@ pub async fn open_link(
         Ok(c) if c.response.status == ResponseStatus::Submitted => {
             Ok(see_other(format!("/questionnaire/r/{token}/merci")))
         }
-        Ok(_) => Ok(see_other(page_url(&token, 1))),
+        Ok(c) => Ok(see_other(page_url(&token, c.response.stored().resume_page(c.definition.sections.len())))),
         Err(why) => unopened(&req, why),
     }
 }

@@ -7,8 +7,8 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use essaim_contributions::questionnaire::results::{
-    chart_svg, percent, results_for, Figures, QuestionResult, Results, ResultsFilter, NO_DEPARTEMENT,
-    UNKNOWN_DEPARTEMENT,
+    chart_svg, open_answers, percent, results_for, Figures, OpenAnswers, QuestionResult, Results, ResultsFilter,
+    NO_DEPARTEMENT, UNKNOWN_DEPARTEMENT,
 };
 use essaim_core::domain::LegalFamily;
 use serde::Deserialize;
@@ -23,6 +23,43 @@ use crate::views::{render, Layout};
 pub struct ResultsQuery {
     departement: Option<String>,
     famille: Option<String>,
+    /// Words searched for in the open answers.
+    #[serde(default)]
+    texte: String,
+    /// The page of the open answers (1-based; anything else is the first).
+    #[serde(default)]
+    page: String,
+}
+
+/// The open answers' section: the words searched, a page of answers, and the other pages.
+struct OpenSection {
+    words: String,
+    answers: OpenAnswers,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+impl OpenSection {
+    fn new(slug: &str, filter: &ResultsFilter, words: String, answers: OpenAnswers) -> OpenSection {
+        let url = |page: usize| {
+            let mut query = url::form_urlencoded::Serializer::new(String::new());
+            if let Some(d) = &filter.departement {
+                query.append_pair("departement", d);
+            }
+            if let Some(f) = filter.famille {
+                query.append_pair("famille", f.as_str());
+            }
+            if !words.trim().is_empty() {
+                query.append_pair("texte", words.trim());
+            }
+            query.append_pair("page", &page.to_string());
+            format!("/staff/consultations/{slug}/questionnaire/resultats?{}#reponses-ouvertes", query.finish())
+        };
+        let page = answers.page;
+        let previous = (page > 1).then(|| url((page - 1).min(answers.pages)));
+        let next = (page < answers.pages).then(|| url(page + 1));
+        OpenSection { words, answers, previous, next }
+    }
 }
 
 struct Choice {
@@ -67,6 +104,7 @@ struct QuestionView {
 #[template(path = "questionnaire/results.html")]
 struct ResultsPage {
     layout: Layout,
+    open: OpenSection,
     slug: String,
     consultation: String,
     filtered: bool,
@@ -107,8 +145,7 @@ fn question_view(q: &QuestionResult) -> QuestionView {
     let mut chart = None;
     let table = match &q.figures {
         Figures::Text => {
-            summary
-                .push("Les textes ne sont pas montrés ici : ils sont dans l'export et parmi les contributions.".into());
+            summary.push("Les textes sont plus bas, dans « Réponses ouvertes », où l'on peut les chercher.".into());
             None
         }
         Figures::Choices { multiple, options } => {
@@ -248,7 +285,7 @@ fn coverage_lines(results: &Results) -> (Vec<CoverageLine>, usize) {
     (lines, missing_cells)
 }
 
-fn page(req: &HttpRequest, results: &Results) -> ResultsPage {
+fn page(req: &HttpRequest, results: &Results, open: OpenSection) -> ResultsPage {
     let filter = &results.filter;
     let p = &results.participation;
     let inv = p.invitations;
@@ -297,6 +334,7 @@ fn page(req: &HttpRequest, results: &Results) -> ResultsPage {
     let (coverage, missing_cells) = coverage_lines(results);
     ResultsPage {
         layout: Layout::for_request(req, format!("Résultats du questionnaire — {}", results.consultation), "home"),
+        open,
         slug: results.slug.clone(),
         consultation: results.consultation.clone(),
         filtered: !filter.is_empty(),
@@ -324,9 +362,17 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let filter = ResultsFilter::parse(query.departement.as_deref(), query.famille.as_deref());
     let slug = slug.into_inner();
-    let results = state
-        .db(move |conn| -> Result<_, AppError> { Ok(results_for(conn, &slug, &filter)?) })
+    let words = query.texte.chars().take(200).collect::<String>();
+    let number = query.page.trim().parse::<usize>().unwrap_or(1);
+    let (shown, searched) = (filter.clone(), words.clone());
+    let (results, open) = state
+        .db(move |conn| -> Result<_, AppError> {
+            let results = results_for(conn, &slug, &shown)?;
+            let open = open_answers(conn, &slug, &shown, &searched, number)?;
+            Ok(results.map(|r| (r, open)))
+        })
         .await?
         .ok_or(AppError::NotFound)?;
-    render(&page(&req, &results), StatusCode::OK)
+    let open = OpenSection::new(&results.slug, &filter, words, open);
+    render(&page(&req, &results, open), StatusCode::OK)
 }

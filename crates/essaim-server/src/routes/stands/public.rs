@@ -20,7 +20,9 @@ use crate::app::AppState;
 use crate::auth::{secure_cookie, CSRF_COOKIE};
 use crate::error::{minutes, AppError};
 use crate::extract::{CsrfForm, NoFields, CONTRIBUTION_FORM_LIMIT};
-use crate::views::{kind_choices, render, territory_choices, KindChoice, Layout, TerritoryChoice};
+use crate::views::{
+    kind_choices, render, render_error_page, territory_choices, ErrorPage, KindChoice, Layout, TerritoryChoice,
+};
 
 /// The cookie holding the visitor's passport id (random; nothing personal).
 pub const PASSPORT_COOKIE: &str = "essaim_passeport";
@@ -124,6 +126,16 @@ fn stand_page(
     }
 }
 
+/// A stand code that leads to no stand (mistyped from the poster, or revoked): still a 404,
+/// but one that says what to do rather than the generic « Page introuvable ».
+fn unknown_stand() -> HttpResponse {
+    render_error_page(&ErrorPage::new(
+        StatusCode::NOT_FOUND,
+        "Stand introuvable",
+        "Aucun stand de la chasse aux trésors ne porte ce code. Vérifiez le code affiché sur le stand (sur son affiche, sous le code QR) et tapez-le de nouveau, ou flashez le code QR.".into(),
+    ))
+}
+
 /// Query of a stand's page.
 #[derive(Debug, Default, Deserialize)]
 pub struct StandQuery {
@@ -142,13 +154,17 @@ pub async fn stand(
 ) -> Result<HttpResponse, AppError> {
     let code = code.into_inner();
     let passport = passport_cookie(&req);
-    let (stand, ctx) = state
+    let found = state
         .db(move |conn| -> Result<_, AppError> {
             let stand = stand_by_code(conn, &code)?;
             let ctx = context(conn, &stand, passport.as_deref())?;
             Ok((stand, ctx))
         })
-        .await?;
+        .await;
+    let (stand, ctx) = match found {
+        Err(AppError::NotFound) => return Ok(unknown_stand()),
+        other => other?,
+    };
     let form = IdeaForm { idempotency_key: random_token(), ..IdeaForm::default() };
     let just_stamped = query.tampon == "1" && ctx.stamped;
     render(&stand_page(&req, stand, ctx, form, ValidationErrors::default(), None, just_stamped), StatusCode::OK)
@@ -339,6 +355,8 @@ pub async fn stamp(
 }
 
 struct PassportItem {
+    /// The stand's code: its page is `/s/{code}`.
+    code: String,
     position: i32,
     title: String,
     organisation: String,
@@ -379,6 +397,7 @@ pub async fn passport(
         .lines
         .into_iter()
         .map(|l| PassportItem {
+            code: l.stand.code,
             position: l.stand.position,
             theme_position: themes.iter().find(|t| t.id == l.stand.theme_id).map(|t| t.position).unwrap_or(0),
             title: l.stand.title,
