@@ -86,6 +86,11 @@ async fn staff_invite_a_pasted_list_and_a_bad_line_sends_nothing() {
     let listed = b.get(PAGE).await.text();
     assert!(listed.contains("6 décembre 2026 à 14 h 05"), "{listed}");
     assert!(!listed.contains("(UTC)"));
+    // Back to "just now" for the reminders (a fixed date there made the test fail a day later).
+    diesel::update(essaim_core::schema::invitations::table)
+        .set(essaim_core::schema::invitations::sent_at.eq(essaim_core::clock::now()))
+        .execute(&mut b.db.conn())
+        .unwrap();
     let zero = b.post(&format!("{PAGE}/relances"), &[("csrf_token", &token), ("interval_hours", "0")]).await;
     assert_eq!(zero.status, StatusCode::UNPROCESSABLE_ENTITY);
     let reminded = b.post(&format!("{PAGE}/relances"), &[("csrf_token", &token), ("interval_hours", "24")]).await;
