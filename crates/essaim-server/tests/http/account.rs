@@ -53,6 +53,23 @@ async fn staff_log_in_see_their_name_and_log_out() {
 }
 
 #[actix_web::test]
+async fn a_login_over_a_session_ends_the_earlier_one_on_the_server() {
+    let mut b = browser().await;
+    b.login(STAFF).await;
+    let staff_session = b.cookies["essaim_session"].clone();
+    assert_eq!(b.get("/staff/courriels").await.status, StatusCode::OK);
+    // An administrator logs in on the same browser, over the staff session.
+    b.login(ADMIN).await;
+    assert_ne!(b.cookies["essaim_session"], staff_session);
+    assert!(b.get("/").await.text().contains("Alice Administratrice"));
+    // The staff cookie, kept aside, opens nothing any more.
+    b.cookies.insert("essaim_session".into(), staff_session);
+    let replayed = b.get("/staff/courriels").await;
+    assert_eq!(replayed.status, StatusCode::SEE_OTHER, "to the login page");
+    assert!(replayed.location().starts_with("/login"));
+}
+
+#[actix_web::test]
 async fn login_redirects_back_to_local_pages_only() {
     let mut b = browser().await;
     let token = b.csrf().await;

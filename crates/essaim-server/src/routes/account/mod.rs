@@ -99,9 +99,15 @@ pub async fn login_submit(
         (verified, attempt)
     })
     .await?;
+    let earlier = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned());
     let outcome = state
         .db(move |conn| {
             let account = finish_login(conn, attempt, verified)?;
+            // One browser, one session: the session this browser had (another account's, or the
+            // same one's) ends on the server, so its cookie, kept or copied, opens nothing after.
+            if let Some(token) = &earlier {
+                close_session(conn, token).map_err(LoginError::from)?;
+            }
             open_session(conn, &account).map_err(LoginError::from)
         })
         .await;
