@@ -17,6 +17,7 @@ pub mod security;
 pub mod tabular;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+pub mod text;
 pub mod validation;
 
 // Re-exported for `text_enum!`, whose types describe themselves in the set-up file's schema.

@@ -53,8 +53,15 @@ pub fn read_file_capped(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-/// Decodes bytes to text. The error is a message in French.
+/// Decodes bytes to text, without the control and bidirectional characters that
+/// [`crate::text`] drops from every incoming text. The error is a message in French.
 pub fn decode(bytes: Vec<u8>) -> Result<DecodedText, String> {
+    let mut decoded = decode_raw(bytes)?;
+    crate::text::clean_in_place(&mut decoded.text);
+    Ok(decoded)
+}
+
+fn decode_raw(bytes: Vec<u8>) -> Result<DecodedText, String> {
     if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(&bytes) {
         if encoding == encoding_rs::UTF_8 {
             let text = String::from_utf8(bytes[bom_len..].to_vec())
@@ -206,6 +213,12 @@ impl<'a> LineCounter<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_decoded_file_loses_nul_and_bidi_override_characters() {
+        let decoded = decode("nom;texte\nAsso\u{0}ciation;abc\u{202E}def\n".as_bytes().to_vec()).unwrap();
+        assert_eq!(decoded.text, "nom;texte\nAssociation;abcdef\n");
+    }
 
     #[test]
     fn a_gzip_bomb_is_refused_at_the_cap_without_inflating_it_whole() {

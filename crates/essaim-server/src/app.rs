@@ -156,6 +156,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                     // middleware has loaded the account.
                     .wrap(middleware::from_fn(crate::scope::scope_middleware))
                     .wrap(middleware::from_fn(crate::auth::session_middleware))
+                    .wrap(middleware::from_fn(crate::input::clean_input))
                     .wrap(security_headers())
                     .configure(routes::register),
             );

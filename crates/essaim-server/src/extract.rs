@@ -189,9 +189,13 @@ pub enum CsrfMultipart<const LIMIT: usize> {
 }
 
 impl<const LIMIT: usize> CsrfMultipart<LIMIT> {
-    /// The first field named `name`, as text.
+    /// The first field named `name`, as text (cleaned as every incoming text:
+    /// [`essaim_core::text`]).
     pub fn text(parts: &[Part], name: &str) -> Option<String> {
-        parts.iter().find(|p| p.name == name).map(|p| String::from_utf8_lossy(&p.data).into_owned())
+        parts
+            .iter()
+            .find(|p| p.name == name)
+            .map(|p| essaim_core::text::clean(&String::from_utf8_lossy(&p.data)).into_owned())
     }
 }
 

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod cli;
 pub mod error;
 pub mod extract;
+pub mod input;
 pub mod openapi;
 pub mod routes;
 pub mod scope;

@@ -210,12 +210,13 @@ impl ValidContribution {
     }
 }
 
-/// A contribution's text as stored: trimmed, line ends unified, characters that no database
-/// or document can hold removed (NUL, other control characters but tab and line feed), and
+/// A contribution's text as stored: trimmed, line ends unified, what [`crate::text`] drops
+/// from all incoming text removed (for channels that do not pass through it: imports of
+/// JSON Lines, the command line), and
 /// within [`MAX_CONTRIBUTION_CHARS`]. The error is the French message for the field.
 pub fn clean_text(raw: &str) -> Result<String, String> {
     let unified = raw.replace("\r\n", "\n").replace('\r', "\n");
-    let cleaned: String = unified.chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\t')).collect();
+    let cleaned = crate::text::clean(&unified);
     let text = cleaned.trim();
     if text.is_empty() {
         return Err("Écrivez votre contribution.".into());
