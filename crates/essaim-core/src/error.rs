@@ -57,7 +57,7 @@ pub enum CoreError {
     },
     /// A query failed.
     #[error("erreur de la base de données : {0}")]
-    Query(#[from] diesel::result::Error),
+    Query(diesel::result::Error),
     /// A pool checkout failed.
     #[error("base de données indisponible : {0}")]
     Pool(String),
@@ -103,6 +103,24 @@ impl CoreError {
         errors.add(field, message);
         CoreError::Validation(errors)
     }
+}
+
+impl From<diesel::result::Error> for CoreError {
+    /// A connection lost on the way (the database stopped, restarted, or the network between
+    /// went down) is the database being unavailable, like a pool that cannot connect: the
+    /// request may be tried again, and is answered 503, not 500.
+    fn from(e: diesel::result::Error) -> Self {
+        match &e {
+            diesel::result::Error::DatabaseError(_, info) if crate::db::note_if_lost(&e) => {
+                CoreError::Pool(format!("connexion perdue : {}", first_line_of(info.message())))
+            }
+            _ => CoreError::Query(e),
+        }
+    }
+}
+
+fn first_line_of(message: &str) -> &str {
+    message.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("")
 }
 
 impl From<r2d2::Error> for CoreError {

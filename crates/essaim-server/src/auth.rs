@@ -74,7 +74,11 @@ pub async fn session_middleware(
     if let Some(token) = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned()) {
         let key = token.clone();
         let found = if is_token(&token) {
-            state.db(move |conn| resume_session(conn, &key).map_err(AppError::from)).await?
+            match state.db(move |conn| resume_session(conn, &key).map_err(AppError::from)).await {
+                Ok(found) => found,
+                // The database gone: 503 with Retry-After, as a page (machine routes skip this).
+                Err(unavailable) => return Ok(crate::input::refuse(req, unavailable)),
+            }
         } else {
             None
         };

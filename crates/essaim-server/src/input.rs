@@ -70,10 +70,13 @@ pub async fn clean_input(
     Ok(next.call(req).await?.map_into_boxed_body())
 }
 
-/// The refusal as the route would answer it: JSON under `/api` and `/healthz`, a page elsewhere.
-fn refuse(req: ServiceRequest, refusal: AppError) -> ServiceResponse<BoxBody> {
-    let machine = req.path().starts_with("/api/") || req.path() == "/healthz";
-    let response = if machine { refusal.json_response() } else { actix_web::ResponseError::error_response(&refusal) };
+/// A refusal answered before the route, as the route would answer it: JSON under `/api` and `/healthz`, a page elsewhere.
+pub fn refuse(req: ServiceRequest, refusal: AppError) -> ServiceResponse<BoxBody> {
+    let response = if req.path().starts_with("/api/") || req.path() == "/healthz" {
+        refusal.json_response()
+    } else {
+        actix_web::ResponseError::error_response(&refusal)
+    };
     req.into_response(response)
 }
 

@@ -97,20 +97,17 @@ pub async fn scope_middleware(
     let unseen = public_consultation(req.path()).filter(|slug| !seen_past_draft(slug));
     if let (None, Some(slug)) = (&refusal, unseen) {
         let (slug, who) = (slug.to_owned(), account.clone());
-        let seen =
-            state.db(move |conn| may_see_consultation(conn, who.as_ref(), &slug).map_err(AppError::from)).await?;
-        if !seen {
-            refusal = Some(AppError::NotFound);
+        // The database gone is answered here too (503), not raised past the routes' own
+        // error handling.
+        match state.db(move |conn| may_see_consultation(conn, who.as_ref(), &slug).map_err(AppError::from)).await {
+            Ok(true) => {}
+            Ok(false) => refusal = Some(AppError::NotFound),
+            Err(unavailable) => refusal = Some(unavailable),
         }
     }
     if let Some(refused) = refusal {
         // Answered here, as the handler would have answered an unknown record.
-        let response = if req.path().starts_with("/api/") {
-            refused.json_response()
-        } else {
-            actix_web::ResponseError::error_response(&refused)
-        };
-        return Ok(req.into_response(response).map_into_boxed_body());
+        return Ok(crate::input::refuse(req, refused));
     }
     next.call(req).await.map(ServiceResponse::map_into_boxed_body)
 }

@@ -60,7 +60,7 @@ pub enum RunError {
 
 impl From<diesel::result::Error> for RunError {
     fn from(e: diesel::result::Error) -> Self {
-        RunError::Store(CoreError::Query(e))
+        RunError::Store(CoreError::from(e))
     }
 }
 

@@ -136,7 +136,7 @@ pub enum WorkshopError {
 
 impl From<diesel::result::Error> for WorkshopError {
     fn from(e: diesel::result::Error) -> Self {
-        WorkshopError::Core(CoreError::Query(e))
+        WorkshopError::Core(CoreError::from(e))
     }
 }
 

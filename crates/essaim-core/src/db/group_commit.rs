@@ -82,7 +82,7 @@ impl GroupCommit {
             let result = match conn.transaction(|conn| work(conn).map_err(Inner::Work)) {
                 Ok(value) => Ok(value),
                 Err(Inner::Work(e)) => Err(e),
-                Err(Inner::Database(e)) => Err(E::from(CoreError::Query(e))),
+                Err(Inner::Database(e)) => Err(E::from(CoreError::from(e))),
             };
             Box::new(move |commit_error: Option<&str>| {
                 let outcome = match (commit_error, result) {
@@ -116,7 +116,9 @@ fn commit_loop(pool: &DbPool, jobs: &mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        if writer.as_mut().is_some_and(|conn| conn.is_broken()) {
+        // The writer's connection lost under the last batch (noted on this thread) is dropped,
+        // like a broken one, so writes resume by themselves once the database is back.
+        if super::take_lost() | writer.as_mut().is_some_and(|conn| conn.is_broken()) {
             writer = None;
         }
         if writer.is_none() {

@@ -5,12 +5,14 @@
 
 mod group_commit;
 mod id;
+mod lost;
 mod migrate;
 mod pool;
 mod url;
 
 pub use group_commit::GroupCommit;
 pub use id::{Id, SqlUuid};
+pub use lost::{note_if_lost, take_lost};
 pub use migrate::{latest_schema_version, run_migrations, run_migrations_up_to};
 #[cfg(feature = "testing")]
 pub(crate) use pool::init_openssl_without_exit_handler;

@@ -172,9 +172,15 @@ impl r2d2::ManageConnection for DbManager {
     }
 
     fn has_broken(&self, conn: &mut DbConnection) -> bool {
-        conn.is_broken()
+        // Handed back on the thread that used it: a connection lost under its last query
+        // (noted then) is dropped, and the pool opens a new one when the database is back.
+        super::take_lost() | conn.is_broken()
     }
 }
+
+/// How long a request waits for a database connection before it is told the service is
+/// unavailable.
+pub const CHECKOUT_TIMEOUT: Duration = Duration::from_millis(1_500);
 
 /// Opens a pool, failing at once with the real reason if the database cannot be reached.
 pub fn connect(url: &DatabaseUrl, max_size: u32) -> Result<DbPool, CoreError> {
@@ -185,7 +191,10 @@ pub fn connect(url: &DatabaseUrl, max_size: u32) -> Result<DbPool, CoreError> {
     Ok(r2d2::Pool::builder()
         .max_size(max_size)
         .min_idle(Some(1))
-        .connection_timeout(Duration::from_secs(15))
+        // A request waits this long for a connection, then is answered 503 with Retry-After: when
+        // the database is down, a client learns it within 2 s instead of hanging (the pool
+        // keeps trying to reconnect, so writes resume by themselves once it is back).
+        .connection_timeout(CHECKOUT_TIMEOUT)
         // No `SELECT 1` before every checkout (a round trip per request on PostgreSQL): a
         // connection that failed is dropped by `has_broken` after its use instead.
         .test_on_check_out(false)

@@ -67,7 +67,7 @@ pub enum LoginError {
 
 impl From<diesel::result::Error> for LoginError {
     fn from(e: diesel::result::Error) -> Self {
-        LoginError::Store(CoreError::Query(e))
+        LoginError::Store(CoreError::from(e))
     }
 }
 

@@ -31,6 +31,7 @@ mod staff;
 mod stands;
 mod stands_api;
 mod synthesis;
+mod unavailable;
 mod workshops;
 mod workshops_capture;
 

@@ -110,7 +110,7 @@ pub enum CommitmentError {
 
 impl From<diesel::result::Error> for CommitmentError {
     fn from(e: diesel::result::Error) -> Self {
-        CommitmentError::Store(CoreError::Query(e))
+        CommitmentError::Store(CoreError::from(e))
     }
 }
 

@@ -54,7 +54,7 @@ pub enum DraftError {
 
 impl From<diesel::result::Error> for DraftError {
     fn from(e: diesel::result::Error) -> Self {
-        DraftError::Store(CoreError::Query(e))
+        DraftError::Store(CoreError::from(e))
     }
 }
 

@@ -62,7 +62,7 @@ pub enum ImportError {
 
 impl From<diesel::result::Error> for ImportError {
     fn from(e: diesel::result::Error) -> Self {
-        ImportError::Store(CoreError::Query(e))
+        ImportError::Store(CoreError::from(e))
     }
 }
 

@@ -43,7 +43,7 @@ pub enum PublicationError {
 
 impl From<diesel::result::Error> for PublicationError {
     fn from(e: diesel::result::Error) -> Self {
-        PublicationError::Store(CoreError::Query(e))
+        PublicationError::Store(CoreError::from(e))
     }
 }
 
