@@ -593,6 +593,7 @@ diesel::table! {
         id -> SqlUuid,
         token_hash -> Text,
         created_at -> Timestamp,
+        plenary_id -> Nullable<SqlUuid>,
     }
 }
 
@@ -628,6 +629,7 @@ diesel::joinable!(plenary_items -> plenaries (plenary_id));
 diesel::joinable!(plenary_items -> orientations (orientation_id));
 diesel::joinable!(plenary_votes -> plenary_items (item_id));
 diesel::joinable!(plenary_votes -> plenary_devices (device_id));
+diesel::joinable!(plenary_devices -> plenaries (plenary_id));
 diesel::joinable!(plenary_amendments -> plenary_items (item_id));
 diesel::joinable!(plenary_amendments -> contributions (contribution_id));
 

@@ -46,15 +46,15 @@ fn account(conn: &mut DbConnection, role: &str) -> Account {
     find_account(conn, id).unwrap().unwrap()
 }
 
-fn setup(conn: &mut DbConnection) -> (Plenary, Orientation, Account) {
+pub(super) fn setup(conn: &mut DbConnection) -> (Plenary, Orientation, Account) {
     let o = orientation(conn, "Pérenniser les emplois aidés");
     let consultation = find_consultation(conn, essaim_core::demo::DEMO_SLUG).unwrap();
     let staff = account(conn, "staff");
     (ensure_plenary(conn, &consultation, Some(&staff)).unwrap(), o, staff)
 }
 
-fn device(conn: &mut DbConnection) -> String {
-    match new_device(conn, "192.0.2.1", Limit { max: 1000, window_secs: 600 }).unwrap() {
+fn device(conn: &mut DbConnection, plenary: &Plenary) -> String {
+    match new_device(conn, plenary.id, "192.0.2.1", Limit { max: 1000, window_secs: 600 }).unwrap() {
         NewDevice::Made { token, .. } => token,
         other => panic!("{other:?}"),
     }
@@ -70,7 +70,7 @@ fn two_devices_vote_one_changes_and_the_tally_and_verdict_follow() {
     let mut conn = db.conn();
     let (plenary, o, _staff) = setup(&mut conn);
     let facilitator = account(&mut conn, "facilitator");
-    let (a, b) = (device(&mut conn), device(&mut conn));
+    let (a, b) = (device(&mut conn, &plenary), device(&mut conn, &plenary));
     let limits = VoteLimits::default();
     // Not open yet: refused, nothing stored.
     let early = cast_vote(&mut conn, &plenary.code, o.id, &a, &ballot("confirmed", ""), "192.0.2.1", limits);
@@ -157,7 +157,7 @@ fn a_flood_from_one_device_is_limited_and_a_bad_ballot_says_why() {
     let mut conn = db.conn();
     let (plenary, o, staff) = setup(&mut conn);
     open_vote(&mut conn, &plenary, o.id, &staff).unwrap();
-    let a = device(&mut conn);
+    let a = device(&mut conn, &plenary);
     let limits = VoteLimits { per_device: Limit { max: 3, window_secs: 600 }, ..VoteLimits::default() };
     for _ in 0..3 {
         assert!(!matches!(
@@ -217,7 +217,7 @@ fn the_results_export_has_one_row_per_orientation_with_counts_verdict_and_amendm
     let limits = VoteLimits::default();
     open_vote(&mut conn, &plenary, o.id, &staff).unwrap();
     open_vote(&mut conn, &plenary, other.id, &staff).unwrap();
-    let (a, b) = (device(&mut conn), device(&mut conn));
+    let (a, b) = (device(&mut conn, &plenary), device(&mut conn, &plenary));
     cast_vote(&mut conn, &plenary.code, o.id, &a, &ballot("confirmed", ""), "192.0.2.1", limits).unwrap();
     cast_vote(&mut conn, &plenary.code, o.id, &b, &ballot("to_amend", "Ajouter les SCIC"), "192.0.2.1", limits)
         .unwrap();
@@ -276,7 +276,7 @@ fn the_results_say_which_orientations_the_room_agrees_on_and_which_divide_it() {
     // Twelve phones: 10 confirm and 2 ask to amend the first; the second splits them 6/6 at
     // both ends; only three vote on the third.
     for n in 0..12 {
-        let phone = device(&mut conn);
+        let phone = device(&mut conn, &plenary);
         let first = if n < 10 { "confirmed" } else { "to_amend" };
         let second = if n < 6 { "confirmed" } else { "not_confirmed" };
         cast_vote(&mut conn, &plenary.code, agreed.id, &phone, &ballot(first, ""), "192.0.2.1", limits).unwrap();
@@ -299,4 +299,33 @@ fn the_results_say_which_orientations_the_room_agrees_on_and_which_divide_it() {
         String::from_utf8(super::results::render_results(&rows, crate::export::ExportFormat::Csv).unwrap()).unwrap();
     assert!(csv.lines().next().unwrap().contains("\"consensus\",\"accord_de_la_salle\""), "{csv}");
     assert!(csv.contains("Accord large") && csv.contains("Salle divisée") && csv.contains("Trop peu de votes"));
+}
+
+#[test]
+fn a_device_made_for_one_plenary_cannot_vote_in_another() {
+    let db = TestDb::new();
+    let mut conn = db.conn();
+    let (plenary, o, staff) = setup(&mut conn);
+    let facilitator = account(&mut conn, "facilitator");
+    let (other_consultation, _) = essaim_core::domain::consultation::create_consultation(
+        &mut conn,
+        &essaim_core::domain::consultation::NewConsultation {
+            slug: "autre-region-2016".into(),
+            title: "Autre région".into(),
+            ..Default::default()
+        },
+        &["Un thème".to_owned()],
+    )
+    .unwrap();
+    let other = ensure_plenary(&mut conn, &other_consultation, Some(&staff)).unwrap();
+    open_vote(&mut conn, &plenary, o.id, &facilitator).unwrap();
+    let foreign = device(&mut conn, &other);
+    let limits = VoteLimits::default();
+    let refused = cast_vote(&mut conn, &plenary.code, o.id, &foreign, &ballot("confirmed", ""), "192.0.2.1", limits);
+    assert!(matches!(refused, Err(PlenaryError::UnknownDevice)), "{refused:?}");
+    let own = device(&mut conn, &plenary);
+    let taken = cast_vote(&mut conn, &plenary.code, o.id, &own, &ballot("confirmed", ""), "192.0.2.1", limits);
+    assert!(matches!(taken, Ok(VoteOutcome::New(_))), "{taken:?}");
+    let votes: i64 = plenary_votes::table.count().get_result(&mut conn).unwrap();
+    assert_eq!(votes, 1, "only the plenary's own device voted");
 }

@@ -171,7 +171,7 @@ pub fn prepare_vote(
     let plenary = plenary_at(conn, code)?;
     orientation_of(conn, &plenary, orientation)?;
     let (choice, amendment) = check_ballot(ballot).map_err(CoreError::Validation)?;
-    let device_id = device_of(conn, token)?.ok_or(PlenaryError::UnknownDevice)?;
+    let device_id = device_of(conn, plenary.id, token)?.ok_or(PlenaryError::UnknownDevice)?;
     let item = item_of(conn, plenary.id, orientation)?
         .ok_or_else(|| PlenaryError::State("Le vote sur cette orientation n'est pas encore ouvert.".into()))?;
     if item.vote_state != VoteState::Open {

@@ -150,11 +150,8 @@ pub async fn new_device(
     // batch, and under a plenary's load it could wait out the busy timeout (docs/plenary.md).
     let made = state
         .read_then_commit(
-            move |conn| -> Result<(), AppError> {
-                plenary_at(conn, &code)?;
-                Ok(())
-            },
-            move |conn, ()| -> Result<NewDevice, AppError> { Ok(make_device(conn, &address, limit)?) },
+            move |conn| -> Result<Id, AppError> { Ok(plenary_at(conn, &code)?.id) },
+            move |conn, plenary| -> Result<NewDevice, AppError> { Ok(make_device(conn, plenary, &address, limit)?) },
         )
         .await?;
     match made {

@@ -94,15 +94,17 @@ async fn device_for(
     let (plenary, known) = state
         .db(move |conn| -> Result<(Plenary, Option<Id>), AppError> {
             let plenary = plenary_at(conn, &code)?;
-            Ok((plenary, device_of(conn, &token)?))
+            let device = device_of(conn, plenary.id, &token)?;
+            Ok((plenary, device))
         })
         .await?;
     if let Some(id) = known {
         return Ok((plenary, Some(id), None));
     }
+    let plenary_id = plenary.id;
     let made = state
         .commit(move |conn| -> Result<NewDevice, AppError> {
-            Ok(new_device(conn, &address, limits().devices_per_address)?)
+            Ok(new_device(conn, plenary_id, &address, limits().devices_per_address)?)
         })
         .await?;
     match made {

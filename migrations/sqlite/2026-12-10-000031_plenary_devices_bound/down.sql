@@ -1,0 +1,2 @@
+DROP INDEX plenary_devices_plenary;
+ALTER TABLE plenary_devices DROP COLUMN plenary_id;
