@@ -16,6 +16,7 @@ use essaim_core::domain::contribution::{
     find_by_idempotency_key, record_contribution, Contribution, ContributionForm, OrganisationField, Recorded,
     Submitter,
 };
+use essaim_core::domain::throttle::{count_anonymous, Anonymous};
 use essaim_core::domain::Channel;
 use essaim_core::mail::limits::{may_mail, Requester};
 use essaim_core::mail::texts::{mail_context, MailKind};
@@ -103,23 +104,29 @@ pub fn submit_online(
     if !form.idempotency_key.trim().is_empty() {
         input = input.idempotency_key(form.idempotency_key.trim());
     }
-    write_transaction(conn, |conn| match record_contribution(conn, input)? {
-        Recorded::Again(contribution) => {
-            let followed = is_followed(conn, &contribution)?;
-            Ok(Submitted { contribution, again: true, followed, mail_withheld: false })
-        }
-        Recorded::New(contribution) => {
-            let (followed, mail_withheld) = match &email {
-                // The follow link is only ever given by mail: no mail, no follow.
-                Some(email) if may_mail(conn, email.as_str(), requester)? => {
-                    let (_, token) = start_follow(conn, &[contribution.id], Some(email.as_str()))?;
-                    enqueue_confirmation(conn, email, consultation, theme, &contribution, &token, base_url)?;
-                    (true, false)
-                }
-                Some(_) => (false, true),
-                None => (false, false),
-            };
-            Ok(Submitted { contribution, again: false, followed, mail_withheld })
+    write_transaction(conn, |conn| {
+        match {
+            // Counted per client before the write, in its transaction (refused: nothing written).
+            count_anonymous(conn, Anonymous::Contribution, &requester.0)?;
+            record_contribution(conn, input)?
+        } {
+            Recorded::Again(contribution) => {
+                let followed = is_followed(conn, &contribution)?;
+                Ok(Submitted { contribution, again: true, followed, mail_withheld: false })
+            }
+            Recorded::New(contribution) => {
+                let (followed, mail_withheld) = match &email {
+                    // The follow link is only ever given by mail: no mail, no follow.
+                    Some(email) if may_mail(conn, email.as_str(), requester)? => {
+                        let (_, token) = start_follow(conn, &[contribution.id], Some(email.as_str()))?;
+                        enqueue_confirmation(conn, email, consultation, theme, &contribution, &token, base_url)?;
+                        (true, false)
+                    }
+                    Some(_) => (false, true),
+                    None => (false, false),
+                };
+                Ok(Submitted { contribution, again: false, followed, mail_withheld })
+            }
         }
     })
 }

@@ -6,7 +6,7 @@ use essaim_contributions::online::{submit_online, submitted_with_key, OnlineForm
 use essaim_contributions::questionnaire::follow::{followed, Stage};
 use essaim_core::demo::DEMO_SLUG;
 use essaim_core::domain::consultation::{find_consultation, themes_of};
-use essaim_core::domain::contribution::KIND_MESSAGE;
+use essaim_core::domain::contribution::{find_by_idempotency_key, KIND_MESSAGE};
 use essaim_core::domain::{AuthorKind, Channel, ModerationStatus};
 use essaim_core::mail::limits::Requester;
 use essaim_core::schema::{follow_contributions, outbox};
@@ -158,4 +158,25 @@ fn thirty_contributions_naming_one_address_mail_it_three_times_and_are_all_recor
         outbox::table.filter(outbox::recipient.eq("victime@exemple.fr")).count().get_result(&mut conn).unwrap();
     assert_eq!((mails, withheld), (3, 27), "three mails an hour to one address");
     assert_eq!(online(&mut conn) - before, 30, "nothing typed is lost");
+}
+
+#[test]
+fn one_client_filling_the_queue_is_refused_past_its_limit_and_others_are_not() {
+    let db = TestDb::new();
+    let mut conn = db.conn();
+    essaim_core::demo::seed_demo(&mut conn, &[]).unwrap();
+    let consultation = find_consultation(&mut conn, DEMO_SLUG).unwrap();
+    let theme = themes_of(&mut conn, consultation.id).unwrap().remove(2);
+    let flood = Requester("client-flood".into());
+    let limit = essaim_core::domain::throttle::Anonymous::Contribution.limit().max;
+    for n in 0..limit {
+        let sent = form(&format!("Contribution numéro {n} du même client"), &format!("cle-flot-{n}"));
+        submit_online(&mut conn, &consultation, &theme, &sent, "", &flood).unwrap();
+    }
+    let over = form("Une de trop", "cle-flot-de-trop");
+    let refused = submit_online(&mut conn, &consultation, &theme, &over, "", &flood);
+    assert!(matches!(refused, Err(CoreError::Limited { retry_after_secs }) if retry_after_secs > 0), "{refused:?}");
+    assert!(find_by_idempotency_key(&mut conn, "cle-flot-de-trop").unwrap().is_none(), "nothing stored");
+    let other = submit_online(&mut conn, &consultation, &theme, &over, "", &Requester("client-autre".into()));
+    assert!(other.is_ok(), "another client is not held back: {other:?}");
 }

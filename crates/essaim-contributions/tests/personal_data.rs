@@ -83,7 +83,7 @@ fn a_resume_link_with_someone_elses_address_does_not_open_their_mails() {
     essaim_contributions::demo::seed_demo_questionnaire(&mut conn).unwrap();
     contribute(&mut conn, &consultation, "victime@exemple.fr", "Structure Victime", "Texte de la victime.");
     let questionnaire = questionnaire_of(&mut conn, consultation.id).unwrap().unwrap().id;
-    let (draft, token) = start_public_with_link(&mut conn, questionnaire).unwrap();
+    let (draft, token) = start_public_with_link(&mut conn, questionnaire, &Requester(String::new())).unwrap();
     // Anyone can type any address on a public draft.
     set_email(&mut conn, draft.id, "victime@exemple.fr").unwrap();
     let subject = subject_of_link(&mut conn, &token).unwrap().unwrap();

@@ -58,6 +58,12 @@ pub enum CoreError {
     /// A query failed.
     #[error("erreur de la base de données : {0}")]
     Query(diesel::result::Error),
+    /// Too many attempts of an anonymous client: try again in this many seconds.
+    #[error("trop de tentatives : réessayez dans {retry_after_secs} s")]
+    Limited {
+        /// Seconds until the window ends.
+        retry_after_secs: i64,
+    },
     /// A pool checkout failed.
     #[error("base de données indisponible : {0}")]
     Pool(String),
@@ -89,6 +95,7 @@ impl CoreError {
             CoreError::Config(_) => "config_error",
             CoreError::Database { .. } | CoreError::Query(_) | CoreError::Pool(_) => "database_error",
             CoreError::NotFound(_) => "not_found",
+            CoreError::Limited { .. } => "rate_limited",
             CoreError::Validation(_) => "invalid_input",
             CoreError::Conflict(_) => "conflict",
             CoreError::Closed(_) => "consultation_closed",

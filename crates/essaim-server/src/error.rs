@@ -202,6 +202,7 @@ impl From<CoreError> for AppError {
             CoreError::Conflict(message) => AppError::Conflict(capitalised(&message)),
             CoreError::Closed(message) => AppError::Conflict(message),
             CoreError::Pool(detail) => AppError::Unavailable(detail),
+            CoreError::Limited { retry_after_secs } => AppError::RateLimited(retry_after_secs),
             other => AppError::Internal(other.to_string()),
         }
     }

@@ -358,7 +358,8 @@ pub struct SubmitContext<'a> {
     pub base_url: &'a str,
     /// The client submitting: a public response's copy of the answers counts against the
     /// limits of anonymous mails (an invited organisation's goes to the address the staff
-    /// gave, once per invitation, and is not counted).
+    /// gave, once per invitation, and is not counted); a response sent whole through the API
+    /// counts against [`essaim_core::domain::throttle::Anonymous::Response`] (empty: not counted).
     pub requester: &'a Requester,
 }
 
@@ -823,11 +824,13 @@ pub fn store_whole(
     context: &SubmitContext<'_>,
 ) -> Result<Submitted, SubmitError> {
     use super::links::{create_link, LinkTarget};
+    use essaim_core::domain::throttle::{count_anonymous, Anonymous};
     use essaim_core::schema::follows;
     // Closed between the check and now: refused, stored nothing.
     if super::store::find_questionnaire(conn, prepared.questionnaire)?.status != QuestionnaireStatus::Open {
         return Err(SubmitError::Refused(Refused::Closed));
     }
+    count_anonymous(conn, Anonymous::Response, &context.requester.0)?;
     let at = now();
     let follow = (!prepared.contributions.is_empty()).then(Id::new);
     if let Some(follow) = follow {
@@ -954,9 +957,17 @@ fn replay(conn: &mut DbConnection, prepared: &PreparedResponse) -> Result<Submit
 
 /// Starts a public response with its resume link, in one transaction; returns the link's
 /// token (shown once: the page's address, or the API's answer).
-pub fn start_public_with_link(conn: &mut DbConnection, questionnaire: Id) -> CoreResult<(Response, String)> {
+/// `client` is the anonymous client starting it (its pseudonym), counted against
+/// [`Anonymous::Response`].
+pub fn start_public_with_link(
+    conn: &mut DbConnection,
+    questionnaire: Id,
+    client: &Requester,
+) -> CoreResult<(Response, String)> {
     use super::links::{create_link, LinkTarget, RESUME_LINK_DAYS};
+    use essaim_core::domain::throttle::{count_anonymous, Anonymous};
     write_transaction(conn, |conn| {
+        count_anonymous(conn, Anonymous::Response, &client.0)?;
         if super::store::find_questionnaire(conn, questionnaire)?.status != QuestionnaireStatus::Open {
             return Err(CoreError::Conflict("le questionnaire n'accepte pas de réponses en ce moment".into()));
         }

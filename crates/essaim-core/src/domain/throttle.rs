@@ -141,6 +141,22 @@ mod tests {
     }
 
     #[test]
+    fn anonymous_writes_are_counted_per_client_and_a_caller_without_one_is_not() {
+        let db = TestDb::new();
+        let mut conn = db.conn();
+        let limit = Anonymous::Response.limit().max;
+        for _ in 0..limit {
+            count_anonymous(&mut conn, Anonymous::Response, "client-a").unwrap();
+            count_anonymous(&mut conn, Anonymous::Response, "").unwrap();
+        }
+        let over = count_anonymous(&mut conn, Anonymous::Response, "client-a");
+        assert!(matches!(over, Err(crate::CoreError::Limited { retry_after_secs }) if retry_after_secs > 0));
+        count_anonymous(&mut conn, Anonymous::Response, "client-b").unwrap();
+        count_anonymous(&mut conn, Anonymous::Contribution, "client-a").unwrap();
+        count_anonymous(&mut conn, Anonymous::Response, "").unwrap();
+    }
+
+    #[test]
     fn attempts_past_the_limit_are_refused_until_the_window_ends() {
         let db = TestDb::new();
         let mut conn = db.conn();
@@ -179,5 +195,50 @@ mod tests {
         assert!(hit(&mut other.get().unwrap(), &key, limit).unwrap().allowed());
         assert!(!hit(&mut db.conn(), &key, limit).unwrap().allowed());
         assert_eq!(hits_now(&mut other.get().unwrap(), &key, limit).unwrap(), 3);
+    }
+}
+
+/// What an anonymous client may do only so often, counted per client pseudonym (the server's
+/// keyed pseudonym of its address). A venue's Wi-Fi puts a whole room behind one address, so
+/// these bound a flood, not a crowd (docs/security.md gives the figures and why).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anonymous {
+    /// A contribution sent through the public online form or the API.
+    Contribution,
+    /// A questionnaire response started (a public draft) or sent whole through the API.
+    Response,
+}
+
+impl Anonymous {
+    /// Its limit per client pseudonym.
+    pub fn limit(self) -> Limit {
+        match self {
+            // A person writes a few contributions in a sitting; a room at a workshop on one
+            // Wi-Fi sends a few dozen in ten minutes.
+            Anonymous::Contribution => Limit { max: 60, window_secs: 600 },
+            // A room answering the questionnaire together, one draft each, on one address.
+            Anonymous::Response => Limit { max: 300, window_secs: 600 },
+        }
+    }
+
+    fn purpose(self) -> &'static str {
+        match self {
+            Anonymous::Contribution => "anonymous-contribution",
+            Anonymous::Response => "anonymous-response",
+        }
+    }
+}
+
+/// Counts one anonymous write of `client` (its pseudonym; empty for a caller that is not an
+/// anonymous client, which is not counted) and refuses it over [`Anonymous::limit`] with
+/// [`crate::CoreError::Limited`]. Call it in the write's transaction: a refused write rolls
+/// its count back with it, so the counter stays at the limit until the window ends.
+pub fn count_anonymous(conn: &mut DbConnection, what: Anonymous, client: &str) -> CoreResult<()> {
+    if client.is_empty() {
+        return Ok(());
+    }
+    match hit(conn, &throttle_key(what.purpose(), client), what.limit())? {
+        Verdict::Allowed { .. } => Ok(()),
+        Verdict::Refused { retry_after_secs } => Err(crate::CoreError::Limited { retry_after_secs }),
     }
 }

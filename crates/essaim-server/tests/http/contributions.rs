@@ -561,3 +561,36 @@ async fn the_original_of_a_duplicate_is_found_by_its_text_and_picked() {
     let repeat = find_contribution(&mut b.db.conn(), repeat.id).unwrap().unwrap();
     assert_eq!((repeat.moderation_status, repeat.duplicate_of), (ModerationStatus::Rejected, Some(original.id)));
 }
+
+#[actix_web::test]
+async fn one_client_past_its_limit_gets_the_form_back_with_its_text_and_a_french_429() {
+    let mut b = browser().await;
+    let (csrf, _) = open_form(&mut b).await;
+    let limit = essaim_core::domain::throttle::Anonymous::Contribution.limit().max;
+    let send = |n: String| {
+        let text = format!("Contribution numéro {n} envoyée en rafale");
+        vec![
+            ("csrf_token".to_owned(), csrf.clone()),
+            ("idempotency_key".to_owned(), format!("cle-rafale-{n}")),
+            ("kind".to_owned(), "proposition".to_owned()),
+            ("body".to_owned(), text),
+            ("organisation".to_owned(), String::new()),
+            ("territory".to_owned(), "49".to_owned()),
+            ("email".to_owned(), String::new()),
+        ]
+    };
+    for n in 0..limit {
+        let fields = send(n.to_string());
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(b.post(FORM, &fields).await.status, StatusCode::SEE_OTHER);
+    }
+    let fields = send("de-trop".into());
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let refused = b.post(FORM, &fields).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused.body.contains("réessayez dans"), "a French message");
+    assert!(refused.body.contains("Contribution numéro de-trop envoyée en rafale"), "the text kept");
+    assert!(stored_with_text(&b, "Contribution numéro de-trop envoyée en rafale").is_empty());
+    let from_elsewhere = b.post_from("198.51.100.7", FORM, &fields).await;
+    assert_ne!(from_elsewhere.status, StatusCode::TOO_MANY_REQUESTS, "another client is not held back");
+}

@@ -140,12 +140,9 @@ pub async fn submit_response(
     let slug = slug.into_inner();
     let body = body.into_inner();
     let base_url = state.config.base_url.clone();
-    // The client counts only against the limits of anonymous mails: not looked up without
-    // an address (the hot path).
-    let requester = match body.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
-        Some(_) => Requester(state.client_pseudonym(&req).await?),
-        None => Requester(String::new()),
-    };
+    // The client counts against the limits of anonymous responses and mails (its pseudonym
+    // is kept in memory after its first request).
+    let requester = Requester(state.client_pseudonym(&req).await?);
     // Reading and checking on any pooled connection, in parallel; only the inserts go
     // through the group commit.
     let done = state
@@ -178,12 +175,17 @@ pub struct DraftStarted {
     params(("slug" = String, Path, description = "La consultation")),
     responses((status = 201, description = "Brouillon créé", body = DraftStarted),
         (status = 409, description = "Questionnaire clos", body = ApiErrorBody)))]
-pub async fn start_draft(state: web::Data<AppState>, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn start_draft(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
+    let client = Requester(state.client_pseudonym(&req).await?);
     let started = state
         .db(move |conn| -> Result<DraftStarted, AppError> {
             let (questionnaire, _) = questionnaire_id(conn, &slug)?;
-            let (response, token) = start_public_with_link(conn, questionnaire)?;
+            let (response, token) = start_public_with_link(conn, questionnaire, &client)?;
             Ok(DraftStarted { token, revision: response.revision })
         })
         .await?;

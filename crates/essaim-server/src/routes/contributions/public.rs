@@ -146,14 +146,24 @@ pub async fn send(
             let territories = territories_of(conn, consultation.id)?;
             let outcome = match submit_online(conn, &consultation, &theme, &typed, &base_url, &requester) {
                 Ok(submitted) => Ok(submitted.mail_withheld),
-                Err(CoreError::Validation(errors)) => Err((errors, false)),
+                Err(CoreError::Validation(errors)) => Err((errors, StatusCode::UNPROCESSABLE_ENTITY)),
+                // Over the limit of this client: the form comes back with the text kept.
+                Err(CoreError::Limited { retry_after_secs }) => {
+                    let minutes = (retry_after_secs + 59) / 60;
+                    let mut errors = ValidationErrors::default();
+                    errors.add(
+                        "body",
+                        format!("Beaucoup de contributions sont arrivées de cette connexion en peu de temps : réessayez dans {minutes} min. Votre texte est conservé ci-dessous ; rien n'a été enregistré."),
+                    );
+                    Err((errors, StatusCode::TOO_MANY_REQUESTS))
+                }
                 Err(CoreError::Conflict(_)) => {
                     let mut errors = ValidationErrors::default();
                     errors.add(
                         "body",
                         "Ce formulaire a déjà servi à envoyer une autre contribution. Vérifiez votre texte, puis envoyez-le de nouveau : il sera enregistré comme une nouvelle contribution.",
                     );
-                    Err((errors, true))
+                    Err((errors, StatusCode::CONFLICT))
                 }
                 Err(other) => return Err(other.into()),
             };
@@ -169,13 +179,10 @@ pub async fn send(
             }
             Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish())
         }
-        Err((errors, conflict)) => {
-            let status = if conflict {
+        Err((errors, status)) => {
+            if status == StatusCode::CONFLICT {
                 form.idempotency_key = random_token();
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
+            }
             render(&form_page(&req, &consultation, &theme, &territories, form, errors), status)
         }
     }

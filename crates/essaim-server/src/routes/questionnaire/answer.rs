@@ -155,16 +155,18 @@ struct StartPage {
 
 /// `POST /consultations/{slug}/questionnaire`: starts a response through the public link.
 pub async fn start(
+    req: HttpRequest,
     state: web::Data<AppState>,
     slug: web::Path<String>,
     _form: CsrfForm<crate::extract::NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
+    let client = Requester(state.client_pseudonym(&req).await?);
     let token = state
         .db(move |conn| -> Result<String, AppError> {
             let consultation = find_consultation(conn, &slug)?;
             let questionnaire = questionnaire_of(conn, consultation.id)?.ok_or(AppError::NotFound)?;
-            Ok(start_public_with_link(conn, questionnaire.id)?.1)
+            Ok(start_public_with_link(conn, questionnaire.id, &client)?.1)
         })
         .await?;
     Ok(see_other(page_url(&token, 1)))
