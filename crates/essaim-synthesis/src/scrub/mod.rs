@@ -47,6 +47,12 @@ impl Scrubber {
         apply(text, self.spans(text))
     }
 
+    /// What [`Scrubber::scrub`] replaces in `text`: byte ranges of `text`, in order, not
+    /// overlapping, each with its mask. For measures (`scripts/bench-scrub`) and reviews.
+    pub fn masked(&self, text: &str) -> Vec<(std::ops::Range<usize>, &'static str)> {
+        merged(self.spans(text)).into_iter().map(|s| (s.start..s.end, s.mask)).collect()
+    }
+
     /// What to mask in `text`, as byte ranges of `text` (possibly overlapping, in no order).
     fn spans(&self, text: &str) -> Vec<Span> {
         let tokens = tokenize(text);
@@ -82,23 +88,32 @@ struct Span {
 
 /// Puts the masks in. Overlapping ranges become one mask (the one starting first, the longest
 /// when two start together): a known name inside an e-mail address must not cut it in two.
-fn apply(text: &str, mut spans: Vec<Span>) -> String {
+fn apply(text: &str, spans: Vec<Span>) -> String {
     if spans.is_empty() {
         return text.to_owned();
     }
-    spans.sort_unstable_by_key(|s| (s.start, Reverse(s.end)));
+    let spans = merged(spans);
     let mut out = String::with_capacity(text.len() + 16 * spans.len());
     let mut done = 0;
     for span in spans {
-        if span.start < done {
-            done = done.max(span.end);
-            continue;
-        }
         out.push_str(&text[done..span.start]);
         out.push_str(span.mask);
         done = span.end;
     }
     out.push_str(&text[done..]);
+    out
+}
+
+/// The spans in order, overlapping ones made one (see [`apply`]).
+fn merged(mut spans: Vec<Span>) -> Vec<Span> {
+    spans.sort_unstable_by_key(|s| (s.start, Reverse(s.end)));
+    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
+    for span in spans {
+        match out.last_mut() {
+            Some(last) if span.start < last.end => last.end = last.end.max(span.end),
+            _ => out.push(span),
+        }
+    }
     out
 }
 
