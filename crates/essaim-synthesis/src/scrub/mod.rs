@@ -1,6 +1,8 @@
 //! Personal data removed from texts before anything is published (quotes, orientation texts,
-//! key phrases, titles, the contributions CSV): e-mail addresses, phone numbers, and names of
-//! persons (after a civility, after a known first name, or names known as authors).
+//! key phrases, titles, the contributions CSV): e-mail addresses (also spelt out:
+//! `jean (at) exemple (dot) com`), phone numbers, and names of persons (after a civility,
+//! beside a known first name, after an initial, or names known as authors). The rules are
+//! listed in docs/personal-data.md.
 //!
 //! Every rule finds byte ranges of the *original* text; the masks are put in at the end, in one
 //! pass. So no rule sees another rule's output, and nothing depends on lowercasing keeping byte
@@ -10,6 +12,7 @@
 //! texts; [`scrub`] does both at once.
 
 mod names;
+mod obfuscated;
 mod phones;
 #[cfg(test)]
 mod tests;
@@ -65,6 +68,7 @@ impl Scrubber {
                 }
             }
         }
+        obfuscated::find(text, &mut spans);
         phones::find(text, &mut spans);
         names::find_persons(text, &tokens, &mut spans);
         self.known.find(text, &mut spans);
