@@ -338,3 +338,37 @@ fn no_surname_phone_or_address_reaches_the_pdf() {
     found.extend(leaks(&built.drafts, "projets d'orientations", &[Format::Pdf]));
     assert_no_leak(&found);
 }
+
+/// The open data of the published strategy: every table, as CSV and as JSON.
+#[test]
+fn no_surname_phone_or_address_reaches_the_open_data() {
+    let built = build();
+    let mut conn = built.db.conn();
+    let staff = demo_account(&mut conn, "staff");
+    essaim_synthesis::publication::publish(&mut conn, SLUG, Some(staff), None, "http://essaim.test/").unwrap();
+    let consultation = essaim_core::domain::consultation::find_consultation(&mut conn, SLUG).unwrap();
+    let data = essaim_synthesis::opendata::open_data(&mut conn, &consultation, None).unwrap().expect("published");
+    let needles = needles();
+    let mut found = Vec::new();
+    let mut rows = 0;
+    for table in &data.tables {
+        rows += table.rows.len();
+        let csv = normalised(&String::from_utf8(table.csv()).unwrap());
+        let json = normalised(&table.json().to_string());
+        for needle in &needles {
+            for (form, text) in [("csv", &csv), ("json", &json)] {
+                if let Some(at) = text.find(needle.as_str()) {
+                    let start = text[..at].char_indices().rev().nth(60).map_or(0, |(i, _)| i);
+                    let end = text[at..].char_indices().nth(60).map_or(text.len(), |(i, _)| at + i);
+                    found.push(format!(
+                        "données ouvertes / {}.{form} : « {needle} » dans « …{}… »",
+                        table.name,
+                        &text[start..end]
+                    ));
+                }
+            }
+        }
+    }
+    assert!(rows > PERSONAL.len(), "the open data holds the contributions: {rows} rows");
+    assert_no_leak(&found);
+}
