@@ -68,7 +68,7 @@ impl Scrubber {
                 }
             }
         }
-        obfuscated::find(text, &mut spans);
+        obfuscated::find(text, &tokens, &mut spans);
         phones::find(text, &mut spans);
         names::find_persons(text, &tokens, &mut spans);
         self.known.find(text, &mut spans);

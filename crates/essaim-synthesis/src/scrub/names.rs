@@ -790,17 +790,21 @@ fn surname_first(text: &str, tokens: &[Token], i: usize, buf: &mut String) -> Op
     }
     let next = tokens.get(i + 1).filter(|t| !t.has_lead())?;
     let next_core = next.core(text);
-    if !next_core.chars().next().is_some_and(char::is_uppercase) || !is_first_name(next_core, buf) {
+    let all_caps = |s: &str| !s.chars().any(char::is_lowercase);
+    // "CARTE VITAL", "ZONE BLANCHE": a text in capitals says nothing of what is a name;
+    // "DUPONT Jean" does. Tested before the look-up: texts in capitals are many.
+    if !next_core.chars().next().is_some_and(char::is_uppercase) || all_caps(next_core) {
+        return None;
+    }
+    if !is_first_name(next_core, buf) {
         return None;
     }
     if kind(text, token, buf) != Kind::Name || kind(text, next, buf) != Kind::Name {
         return None;
     }
     let core = token.core(text);
-    let all_caps = |s: &str| !s.chars().any(char::is_lowercase);
-    // "CARTE VITAL", "ZONE BLANCHE": a text in capitals says nothing of what is a name;
-    // "DUPONT Jean" does.
-    if all_caps(next_core) || (core.chars().count() <= 3 && all_caps(core)) {
+    // "CGT Philippe": a short acronym.
+    if core.chars().count() <= 3 && all_caps(core) {
         return None;
     }
     if is_ordinary_first_name(lower(buf, next_core)) {
@@ -889,6 +893,12 @@ pub(super) fn find_persons(text: &str, tokens: &[Token], spans: &mut Vec<Span>) 
         if let Some(run) = first_name_run(text, tokens, i, &mut buf) {
             spans.push(name_span(tokens, i, run));
             i = run.0 + 1;
+            continue;
+        }
+        // Both rules below start on a capital: one test settles most words.
+        let core = tokens[i].core(text).as_bytes();
+        if core.first().is_some_and(u8::is_ascii_lowercase) || core.is_empty() {
+            i += 1;
             continue;
         }
         if let Some(run) = initial_run(text, tokens, i, &mut buf) {

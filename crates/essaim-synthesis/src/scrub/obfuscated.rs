@@ -7,7 +7,7 @@
 //! domain must end with a known top-level domain (`fr`, `com`, `org`…) unless every marker
 //! was bracketed: "le point de vue" or "look at this" stays.
 
-use super::{is_word_char, Span, EMAIL_MASK};
+use super::{is_word_char, Span, Token, EMAIL_MASK};
 
 /// Top-level domains a disguised address may end with when a marker is a bare word.
 const KNOWN_TLDS: [&str; 22] = [
@@ -18,9 +18,21 @@ const KNOWN_TLDS: [&str; 22] = [
 /// Longest label of a top-level domain taken without the list ("museum", "travel").
 const MAX_TLD_CHARS: usize = 6;
 
-/// Adds the disguised addresses of `text` to `spans`.
-pub(super) fn find(text: &str, spans: &mut Vec<Span>) {
+/// Adds the disguised addresses of `text` (split into `tokens`) to `spans`.
+pub(super) fn find(text: &str, tokens: &[Token], spans: &mut Vec<Span>) {
     let bytes = text.as_bytes();
+    // Cheap tests first, for the many texts with no marker at all: a bracket or an `@`
+    // somewhere, or a bare "at" or "arobase" as a word.
+    let bracket = bytes.iter().any(|&b| matches!(b, b'(' | b'[' | b'{' | b'<' | b'@'));
+    let bare = || {
+        tokens.iter().any(|t| {
+            let word = &bytes[t.start..t.end];
+            word.eq_ignore_ascii_case(b"at") || word.eq_ignore_ascii_case(b"arobase")
+        })
+    };
+    if !bracket && !bare() {
+        return;
+    }
     let mut i = 0;
     while i < bytes.len() {
         // Cheap test first, on each byte: every marker of an `@` starts with a bracket, or
