@@ -558,6 +558,12 @@ fn civility_names(
     buf: &mut String,
     spans: &mut Vec<Span>,
 ) -> Option<usize> {
+    // "JE ME CHAUFFE AU BOIS", "ON ME REMBOURSE": in a text in capitals, "ME" is the
+    // pronoun (a quarter of the masks on the Grand Débat answers were such verbs).
+    if tokens[i].core(text) == "ME" && tokens.get(i + 1).is_some_and(|t| !t.core(text).chars().any(char::is_lowercase))
+    {
+        return None;
+    }
     let mut j = skip_title(text, tokens, i + 1, buf);
     let mut after = None;
     while let Some(run) = name_run(text, tokens, j, buf) {

@@ -23,7 +23,9 @@ pub(super) fn find(text: &str, tokens: &[Token], spans: &mut Vec<Span>) {
     let bytes = text.as_bytes();
     // Cheap tests first, for the many texts with no marker at all: a bracket or an `@`
     // somewhere, or a bare "at" or "arobase" as a word.
-    let bracket = bytes.iter().any(|&b| matches!(b, b'(' | b'[' | b'{' | b'<' | b'@'));
+    // One `contains` per byte: each is a fast `memchr`, where one loop testing five bytes
+    // is not.
+    let bracket = [b'(', b'[', b'{', b'<', b'@'].iter().any(|b| bytes.contains(b));
     let bare = || {
         tokens.iter().any(|t| {
             let word = &bytes[t.start..t.end];
