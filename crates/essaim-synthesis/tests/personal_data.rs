@@ -32,7 +32,7 @@ const TOPICS: [&str; 5] = [
 ];
 
 /// Sentences with personal data, each followed by what must never be published from it.
-const PERSONAL: [(&str, &[&str]); 30] = [
+const PERSONAL: [(&str, &[&str]); 41] = [
     ("Contactez M. Jean Dupont, il porte le projet.", &["Dupont"]),
     ("Le Dr Martin soutient fortement cette idée.", &["Martin"]),
     ("Me Durand a rédigé les statuts gratuitement.", &["Durand"]),
@@ -63,6 +63,18 @@ const PERSONAL: [(&str, &[&str]); 30] = [
     ("Yannick Le Goff organise déjà quelque chose.", &["Goff"]),
     ("Il faut en parler avec yannick le goff.", &["Goff"]),
     ("Le Dr Martin et Me Durand sont d'accord.", &["Martin", "Durand"]),
+    // Issue 20: what the scrubber still let through.
+    ("Selon mme claire martin, le local est trouvé.", &["claire martin"]),
+    ("Voir avec mme rozenblum pour la salle.", &["rozenblum"]),
+    ("J. Fontaine a proposé un local.", &["Fontaine"]),
+    ("Lemaire Jean s'occupe des inscriptions.", &["Lemaire"]),
+    ("Mrs. Brown, Ms Taylor et Miss Wilson en parlent.", &["Brown", "Taylor", "Wilson"]),
+    ("Appelez le 06 12.34.56 78 le matin.", &["06 12.34.56 78", "12.34.56 78", "34.56 78"]),
+    ("Ou le 06-12 34-56-78 le soir.", &["06-12 34-56-78", "12 34-56-78", "34-56-78"]),
+    ("Joignable au ０６ １２ ３４ ５６ ７８ en semaine.", &["０６ １２", "３４ ５６ ７８"]),
+    ("Écrivez à jean.dupont (at) example (dot) com pour venir.", &["jean.dupont", "example (dot) com", "example"]),
+    ("Ou à claire.rozenblum[at]exemple[point]fr directement.", &["claire.rozenblum", "exemple[point]fr"]),
+    ("Mon adresse : benevoles arobase asso-solidaire point org.", &["benevoles arobase", "solidaire point org"]),
 ];
 
 /// Persons recorded as authors (personal data, never published): their names are masked
@@ -74,9 +86,21 @@ const AUTHORS: [(&str, &str); 2] = [
 
 /// A staff edit full of personal data.
 const STAFF_TITLE: &str = "Recyclerie portée par M. Jean Dupont (06.12.34.56.78)";
-const STAFF_BODY: &str = "Appeler Mme\u{a0}Leroy au +33 (0)2 40 12 34 56 ou écrire à jean.dupont@exemple.fr ; Sophie Marchand et Gwendoline Kerhervé relisent.";
-const STAFF_NEEDLES: [&str; 8] =
-    ["Dupont", "06.12.34.56.78", "Leroy", "40 12 34 56", "jean.dupont@", "exemple.fr", "Marchand", "Kerhervé"];
+const STAFF_BODY: &str = "Appeler Mme\u{a0}Leroy au +33 (0)2 40 12 34 56 ou écrire à jean.dupont@exemple.fr ; Sophie Marchand et Gwendoline Kerhervé relisent ; mme rozenblum, J. Fontaine et Lemaire Jean aussi (06-12 34-56-78, benevoles (at) asso (dot) org).";
+const STAFF_NEEDLES: [&str; 12] = [
+    "Dupont",
+    "06.12.34.56.78",
+    "Leroy",
+    "40 12 34 56",
+    "jean.dupont@",
+    "exemple.fr",
+    "Marchand",
+    "Kerhervé",
+    "rozenblum",
+    "Fontaine",
+    "Lemaire",
+    "benevoles",
+];
 
 const ALL_FORMATS: [Format; 7] =
     [Format::Json, Format::Csv, Format::Markdown, Format::Html, Format::Odt, Format::Docx, Format::Pdf];
@@ -312,5 +336,39 @@ fn no_surname_phone_or_address_reaches_the_pdf() {
     let built = build();
     let mut found = leaks(&built.synthesis, "synthèse", &[Format::Pdf]);
     found.extend(leaks(&built.drafts, "projets d'orientations", &[Format::Pdf]));
+    assert_no_leak(&found);
+}
+
+/// The open data of the published strategy: every table, as CSV and as JSON.
+#[test]
+fn no_surname_phone_or_address_reaches_the_open_data() {
+    let built = build();
+    let mut conn = built.db.conn();
+    let staff = demo_account(&mut conn, "staff");
+    essaim_synthesis::publication::publish(&mut conn, SLUG, Some(staff), None, "http://essaim.test/").unwrap();
+    let consultation = essaim_core::domain::consultation::find_consultation(&mut conn, SLUG).unwrap();
+    let data = essaim_synthesis::opendata::open_data(&mut conn, &consultation, None).unwrap().expect("published");
+    let needles = needles();
+    let mut found = Vec::new();
+    let mut rows = 0;
+    for table in &data.tables {
+        rows += table.rows.len();
+        let csv = normalised(&String::from_utf8(table.csv()).unwrap());
+        let json = normalised(&table.json().to_string());
+        for needle in &needles {
+            for (form, text) in [("csv", &csv), ("json", &json)] {
+                if let Some(at) = text.find(needle.as_str()) {
+                    let start = text[..at].char_indices().rev().nth(60).map_or(0, |(i, _)| i);
+                    let end = text[at..].char_indices().nth(60).map_or(text.len(), |(i, _)| at + i);
+                    found.push(format!(
+                        "données ouvertes / {}.{form} : « {needle} » dans « …{}… »",
+                        table.name,
+                        &text[start..end]
+                    ));
+                }
+            }
+        }
+    }
+    assert!(rows > PERSONAL.len(), "the open data holds the contributions: {rows} rows");
     assert_no_leak(&found);
 }

@@ -37,11 +37,15 @@ pub fn proposed_text(sources: &[Source<'_>], centre: &Centre, scrubber: &Scrubbe
     let mut seen: FxHashSet<String> = FxHashSet::default();
     for &s in &order {
         let source = &sources[s];
+        // Scrubbed whole: a sentence cut after "MM." or "J." no longer shows the scrubber
+        // the civility or the initial that makes its first word a name.
+        let masked = scrubber.masked(source.text);
         for sentence in spans::sentences(source.text) {
             let Some(range) = spans::without_openings(source.text, sentence) else { continue };
             let piece = &source.text[range.0..range.1];
             let words = spans::words(source.text, range);
             if !WORDS.contains(&spans::word_count(piece))
+                || masked.iter().any(|(m, _)| m.start < range.1 && range.0 < m.end)
                 || words.iter().any(|(w, _)| spans::PERSONAL.contains(&w.as_str()))
                 || piece.contains(['@', '[', ']', '{', '}', '<', '>', '=', '#'])
                 || piece.contains("http")

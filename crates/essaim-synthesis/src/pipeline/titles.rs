@@ -79,11 +79,15 @@ pub fn candidates(sources: &[Source<'_>], centre: &Centre, scrubber: &Scrubber) 
         .collect();
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     let mut out: Vec<Candidate> = Vec::new();
+    // What the scrubber masks in each contribution, read whole: a clause cut after "MM." or
+    // "J." no longer shows it the civility or the initial that makes its first word a name.
+    let mut masked: HashMap<usize, Vec<(std::ops::Range<usize>, &'static str)>> = HashMap::new();
     for (_, _, s, range) in ranked {
         let piece = &sources[s].text[range.0..range.1];
         // A title is published: one that would lose a name or an address to the scrubber is
         // not taken.
-        if scrubber.scrub(piece) != piece {
+        let in_context = masked.entry(s).or_insert_with(|| scrubber.masked(sources[s].text));
+        if scrubber.scrub(piece) != piece || in_context.iter().any(|(m, _)| m.start < range.1 && range.0 < m.end) {
             continue;
         }
         let stems: FxHashSet<u32> = words_within(sources[s].words, range).iter().map(|w| w.stem).collect();

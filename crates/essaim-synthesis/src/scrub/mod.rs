@@ -1,6 +1,8 @@
 //! Personal data removed from texts before anything is published (quotes, orientation texts,
-//! key phrases, titles, the contributions CSV): e-mail addresses, phone numbers, and names of
-//! persons (after a civility, after a known first name, or names known as authors).
+//! key phrases, titles, the contributions CSV): e-mail addresses (also spelt out:
+//! `jean (at) exemple (dot) com`), phone numbers, and names of persons (after a civility,
+//! beside a known first name, after an initial, or names known as authors). The rules are
+//! listed in docs/personal-data.md.
 //!
 //! Every rule finds byte ranges of the *original* text; the masks are put in at the end, in one
 //! pass. So no rule sees another rule's output, and nothing depends on lowercasing keeping byte
@@ -10,6 +12,7 @@
 //! texts; [`scrub`] does both at once.
 
 mod names;
+mod obfuscated;
 mod phones;
 #[cfg(test)]
 mod tests;
@@ -47,6 +50,12 @@ impl Scrubber {
         apply(text, self.spans(text))
     }
 
+    /// What [`Scrubber::scrub`] replaces in `text`: byte ranges of `text`, in order, not
+    /// overlapping, each with its mask. For measures (`scripts/bench-scrub`) and reviews.
+    pub fn masked(&self, text: &str) -> Vec<(std::ops::Range<usize>, &'static str)> {
+        merged(self.spans(text)).into_iter().map(|s| (s.start..s.end, s.mask)).collect()
+    }
+
     /// What to mask in `text`, as byte ranges of `text` (possibly overlapping, in no order).
     fn spans(&self, text: &str) -> Vec<Span> {
         let tokens = tokenize(text);
@@ -59,6 +68,7 @@ impl Scrubber {
                 }
             }
         }
+        obfuscated::find(text, &tokens, &mut spans);
         phones::find(text, &mut spans);
         names::find_persons(text, &tokens, &mut spans);
         self.known.find(text, &mut spans);
@@ -82,23 +92,32 @@ struct Span {
 
 /// Puts the masks in. Overlapping ranges become one mask (the one starting first, the longest
 /// when two start together): a known name inside an e-mail address must not cut it in two.
-fn apply(text: &str, mut spans: Vec<Span>) -> String {
+fn apply(text: &str, spans: Vec<Span>) -> String {
     if spans.is_empty() {
         return text.to_owned();
     }
-    spans.sort_unstable_by_key(|s| (s.start, Reverse(s.end)));
+    let spans = merged(spans);
     let mut out = String::with_capacity(text.len() + 16 * spans.len());
     let mut done = 0;
     for span in spans {
-        if span.start < done {
-            done = done.max(span.end);
-            continue;
-        }
         out.push_str(&text[done..span.start]);
         out.push_str(span.mask);
         done = span.end;
     }
     out.push_str(&text[done..]);
+    out
+}
+
+/// The spans in order, overlapping ones made one (see [`apply`]).
+fn merged(mut spans: Vec<Span>) -> Vec<Span> {
+    spans.sort_unstable_by_key(|s| (s.start, Reverse(s.end)));
+    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
+    for span in spans {
+        match out.last_mut() {
+            Some(last) if span.start < last.end => last.end = last.end.max(span.end),
+            _ => out.push(span),
+        }
+    }
     out
 }
 

@@ -1,5 +1,7 @@
 //! Names of persons: the run of capitalised words after a civility (`M. Jean de La Fontaine`)
-//! or after a known first name (`Jean Dupont`), and the names known as authors.
+//! or after a known first name (`Jean Dupont`); lowercase names after an unambiguous
+//! civility (`mme rozenblum`, `madame claire martin`); an initial and a surname (`J. Dupont`);
+//! a surname before a known first name (`Dupont Jean`); and the names known as authors.
 
 use std::cmp::Reverse;
 use std::sync::LazyLock;
@@ -24,10 +26,13 @@ static FIRST_NAMES: LazyLock<FxHashSet<String>> = LazyLock::new(|| {
 
 /// Civilities written before a person's name, lowercase, compared ignoring case. `M`, `MM`
 /// and `Me` are compared exactly (see [`civility`]).
-const SINGULAR_CIVILITIES: [&str; 13] = [
+const SINGULAR_CIVILITIES: [&str; 14] = [
     "mme",
     "mlle",
     "mr",
+    // English civilities ("Mrs. Brown"); `Mrs`, `Ms` and `Prof.` only as written so (see
+    // [`civility`]).
+    "miss",
     "monsieur",
     "madame",
     "mademoiselle",
@@ -148,6 +153,8 @@ fn is_stop_word(lower: &str) -> bool {
             | "enfin"
             | "bonjour"
             | "cordialement"
+            // "V. Ci-dessus" written "V. Ci dessus".
+            | "ci"
     )
 }
 
@@ -190,6 +197,12 @@ fn is_title(lower: &str) -> bool {
             | "commissaire"
             | "élu"
             | "élue"
+            | "général"
+            | "colonel"
+            | "commandant"
+            | "capitaine"
+            | "lieutenant"
+            | "amiral"
     )
 }
 
@@ -237,7 +250,114 @@ fn names_a_place(lower: &str) -> bool {
             | "sainte"
             | "st"
             | "ste"
+            // Places and institutions named after a first name: "Port Louis", "Île Maurice",
+            // "Notre Dame", "Mont Louis", "Association Marie …".
+            | "port"
+            | "mont"
+            | "fort"
+            | "île"
+            | "ile"
+            | "cap"
+            | "val"
+            | "lac"
+            | "pointe"
+            | "villa"
+            | "bourg"
+            | "notre"
+            | "église"
+            | "abbaye"
+            | "chapelle"
+            | "cathédrale"
+            | "basilique"
+            | "résidence"
+            | "cité"
+            | "quartier"
+            | "domaine"
+            | "château"
+            | "association"
+            | "club"
+            | "hôtel"
+            | "gare"
+            | "aéroport"
+            | "théâtre"
+            | "cinéma"
+            | "festival"
+            | "radio"
+            | "san"
+            | "santa"
+            | "dom"
+            | "mac"
+            // Religious titles name public figures and feasts: "Abbé Pierre", "Père Noël".
+            | "abbé"
+            | "abbe"
+            | "père"
+            | "pere"
+            | "mère"
+            | "frère"
+            | "sœur"
+            | "soeur"
     )
+}
+
+/// Nouns a single capital letter follows as a designation, not as a person's initial:
+/// "catégorie A. Interdire", "plan B. Pourquoi".
+fn designates_by_letter(lower: &str) -> bool {
+    matches!(
+        lower,
+        "catégorie"
+            | "categorie"
+            | "type"
+            | "plan"
+            | "classe"
+            | "groupe"
+            | "niveau"
+            | "vitamine"
+            | "article"
+            | "annexe"
+            | "point"
+            | "option"
+            | "case"
+            | "zone"
+            | "note"
+            | "lettre"
+            | "bac"
+            | "permis"
+            | "instant"
+            | "jour"
+            | "étape"
+            | "partie"
+            | "chapitre"
+            | "tableau"
+            | "page"
+            | "section"
+            | "phase"
+            | "série"
+            | "serie"
+            | "modèle"
+            | "version"
+            | "bâtiment"
+            | "batiment"
+            | "lot"
+            | "axe"
+            | "scénario"
+            | "scenario"
+            | "hypothèse"
+            | "volet"
+            | "voie"
+            | "ligne"
+            // "le A. Il faut": an article before a letter.
+            | "le"
+            | "la"
+    )
+}
+
+/// A word no name is: the scrubber's own stop words, and the synthesis's French ones
+/// (Snowball's list and the fillers of answers), compared without accents.
+fn is_common_word(lower: &str) -> bool {
+    is_stop_word(lower) || {
+        let folded = crate::text::fold_accents(lower);
+        crate::text::FRENCH_STOP_WORDS.contains(&folded.as_str())
+    }
 }
 
 /// `s` lowercase in `buf`, which is reused so that classifying words allocates nothing.
@@ -385,9 +505,12 @@ fn civility(text: &str, token: &Token) -> Option<bool> {
         return None;
     }
     let core = token.core(text);
-    // "M" and "Me" are ordinary words in other cases ("m." is a metre, "me" a pronoun).
+    // "M" and "Me" are ordinary words in other cases ("m." is a metre, "me" a pronoun), "ms"
+    // is written for "mais", "MRS" is an acronym (méthode de recrutement par simulation).
     match core {
-        "M" | "Me" | "ME" => return Some(false),
+        "M" | "Me" | "ME" | "Ms" | "Mrs" | "mrs" => return Some(false),
+        // "prof de maths": the short form is a civility with its full stop only.
+        "Prof" | "prof" if trail == "." => return Some(false),
         "MM" => return Some(true),
         _ => {}
     }
@@ -435,6 +558,12 @@ fn civility_names(
     buf: &mut String,
     spans: &mut Vec<Span>,
 ) -> Option<usize> {
+    // "JE ME CHAUFFE AU BOIS", "ON ME REMBOURSE": in a text in capitals, "ME" is the
+    // pronoun (a quarter of the masks on the Grand Débat answers were such verbs).
+    if tokens[i].core(text) == "ME" && tokens.get(i + 1).is_some_and(|t| !t.core(text).chars().any(char::is_lowercase))
+    {
+        return None;
+    }
     let mut j = skip_title(text, tokens, i + 1, buf);
     let mut after = None;
     while let Some(run) = name_run(text, tokens, j, buf) {
@@ -500,7 +629,256 @@ fn first_name_run(text: &str, tokens: &[Token], i: usize, buf: &mut String) -> O
     name_run(text, tokens, i + 1, buf)
 }
 
-/// Adds the names after civilities and after known first names to `spans`.
+/// A lowercase word that may be a name (`rozenblum`, `claire`): letters only, no lead
+/// punctuation, and no common word, function or particle.
+fn lowercase_name(text: &str, token: &Token, buf: &mut String) -> bool {
+    let core = token.core(text);
+    let Some(first) = core.chars().next() else { return false };
+    if token.has_lead() || !first.is_lowercase() || core.chars().count() < 2 {
+        return false;
+    }
+    // No apostrophe: "Mr l'Etat" names nobody.
+    let letters_only =
+        core.chars().all(|c| c.is_alphabetic() || unicode_normalization::char::is_combining_mark(c) || c == '-');
+    if !letters_only {
+        return false;
+    }
+    let low = lower(buf, core);
+    !(is_particle(low) || is_title(low) || is_common_word(low))
+}
+
+/// Civilities after which a lowercase name is still a name: the abbreviations, which are
+/// nothing else (`mme rozenblum`), and the long forms before a known first name only
+/// (`madame claire martin`; "un monsieur âgé" names nobody). The second value says which.
+fn lowercase_civility(text: &str, token: &Token, buf: &mut String) -> Option<bool> {
+    let trail = token.trail(text);
+    if !(trail.is_empty() || trail == ".") {
+        return None;
+    }
+    match lower(buf, token.core(text)) {
+        "mme" | "mmes" | "mlle" | "mlles" | "mr" | "mrs" => Some(false),
+        "madame" | "monsieur" | "mademoiselle" => Some(true),
+        _ => None,
+    }
+}
+
+/// Determiners: after them, `mme` is written for "même" ("le mme problème", "en mme
+/// temps"), `mr` is a common noun ("un mr manchot"), and two capitalised words are a thing
+/// ("la Charte Marianne", "une Renault Zoe"), not a person.
+fn is_determiner(lower: &str) -> bool {
+    matches!(
+        lower,
+        "le" | "la"
+            | "les"
+            | "l'"
+            | "l’"
+            | "un"
+            | "une"
+            | "en"
+            | "du"
+            | "des"
+            | "au"
+            | "aux"
+            | "ce"
+            | "cet"
+            | "cette"
+            | "ces"
+            | "mon"
+            | "ma"
+            | "mes"
+            | "ton"
+            | "ta"
+            | "tes"
+            | "son"
+            | "sa"
+            | "ses"
+            | "notre"
+            | "votre"
+            | "nos"
+            | "vos"
+            | "leur"
+            | "leurs"
+            | "ex"
+            | "cf"
+    )
+}
+
+/// The lowercase form of the token before `i`, when no punctuation stands between them.
+fn word_before<'b>(text: &str, tokens: &[Token], i: usize, buf: &'b mut String) -> Option<&'b str> {
+    let before = i.checked_sub(1).map(|p| &tokens[p]).filter(|t| t.trail(text).is_empty())?;
+    Some(lower(buf, before.core(text)))
+}
+
+/// The lowercase name after the civility at `i` (`mme rozenblum`, `mme claire martin`), if
+/// there is one: a known first name and the word after it, or for an abbreviation a word.
+fn lowercase_names(text: &str, tokens: &[Token], i: usize, buf: &mut String) -> Option<Span> {
+    let needs_first_name = lowercase_civility(text, &tokens[i], buf)?;
+    if word_before(text, tokens, i, buf).is_some_and(is_determiner) {
+        return None;
+    }
+    let first = tokens.get(i + 1).filter(|t| lowercase_name(text, t, buf))?;
+    let first_name = is_first_name(first.core(text), buf);
+    if needs_first_name && !first_name {
+        return None;
+    }
+    let mut last = first;
+    if first_name && first.trail(text).is_empty() {
+        if let Some(surname) = tokens.get(i + 2).filter(|t| lowercase_name(text, t, buf)) {
+            last = surname;
+        }
+    }
+    Some(Span { start: first.core_start, end: last.core_end, mask: NAME_MASK })
+}
+
+/// The longest core of an initial: `J.-P.-M` in bytes, with room for accented capitals.
+const MAX_INITIAL_BYTES: usize = 12;
+
+/// `J. Dupont` with no civility before it: a single initial (`J.`, `J.-P.`) and a capitalised
+/// word that is no common word. Not after a capitalised word ("Super U. Demander") nor after
+/// a noun a letter designates ("catégorie A. Interdire"). The run, like [`name_run`]'s.
+fn initial_run(text: &str, tokens: &[Token], i: usize, buf: &mut String) -> Option<(usize, bool)> {
+    let token = &tokens[i];
+    let core = token.core(text);
+    // Cheap tests first: an initial is short, capitalised and ends with a full stop.
+    if core.len() > MAX_INITIAL_BYTES || !core.starts_with(char::is_uppercase) || token.trail(text) != "." {
+        return None;
+    }
+    // A letter, or letters joined by a dash: "C.P." or "R.A.S." is an acronym.
+    if core.chars().filter(|c| c.is_alphabetic()).count() > 1 && !core.contains('-') {
+        return None;
+    }
+    if kind(text, token, buf) != Kind::Initial {
+        return None;
+    }
+    let next = tokens.get(i + 1).filter(|t| !t.has_lead())?;
+    if kind(text, next, buf) != Kind::Name || is_common_word(lower(buf, next.core(text))) {
+        return None;
+    }
+    if let Some(before) = i.checked_sub(1).map(|p| &tokens[p]).filter(|t| t.trail(text).is_empty()) {
+        let low = lower(buf, before.core(text));
+        // A capitalised word before ("Super U. Demander") makes the letter part of a name
+        // of a thing; a sentence's first word ("C'est A. Sen") does not.
+        let capitalised =
+            before.core(text).starts_with(char::is_uppercase) && !low.contains(['\'', '’']) && !is_common_word(low);
+        // "de A à Z. Pourquoi"
+        let a_to_z = core == "Z" && matches!(low, "à" | "a" | "jusqu'à" | "jusqu’à");
+        if capitalised || a_to_z || designates_by_letter(low) {
+            return None;
+        }
+        // "les catégories C et B. Améliorer": letters listed, not a person.
+        let listed = matches!(low, "et" | "ou")
+            && i.checked_sub(2).is_some_and(|p| {
+                let core = tokens[p].core(text);
+                core.chars().count() == 1 && core.starts_with(char::is_uppercase)
+            });
+        if listed {
+            return None;
+        }
+    }
+    // "R. H", "L. Éducation": a letter, or a common noun, after the initial.
+    if next.core(text).chars().count() < 2 || looks_common(next.core(text), buf) {
+        return None;
+    }
+    name_run(text, tokens, i, buf)
+}
+
+/// `Dupont Jean`, `DUPONT Jean`: a capitalised word then a known first name, the surname
+/// first as on lists and signatures. Not when the word is a common word, a function, names
+/// a place or institution ("Port Louis", "Lycée Jean Moulin"), or follows such a word; not
+/// for a short acronym ("CGT Philippe"); and not when a capitalised word follows the first
+/// name ("Fondation Abbé Pierre", "Rassemblement Marine Le Pen": the first name starts the
+/// name there). The last token of the name.
+fn surname_first(text: &str, tokens: &[Token], i: usize, buf: &mut String) -> Option<usize> {
+    let token = &tokens[i];
+    // Cheap tests first: most words are lowercase or end a clause.
+    if !token.trail(text).is_empty() || !token.core(text).chars().next().is_some_and(char::is_uppercase) {
+        return None;
+    }
+    let next = tokens.get(i + 1).filter(|t| !t.has_lead())?;
+    let next_core = next.core(text);
+    let all_caps = |s: &str| !s.chars().any(char::is_lowercase);
+    // "CARTE VITAL", "ZONE BLANCHE": a text in capitals says nothing of what is a name;
+    // "DUPONT Jean" does. Tested before the look-up: texts in capitals are many.
+    if !next_core.chars().next().is_some_and(char::is_uppercase) || all_caps(next_core) {
+        return None;
+    }
+    if !is_first_name(next_core, buf) {
+        return None;
+    }
+    if kind(text, token, buf) != Kind::Name || kind(text, next, buf) != Kind::Name {
+        return None;
+    }
+    let core = token.core(text);
+    // "CGT Philippe": a short acronym.
+    if core.chars().count() <= 3 && all_caps(core) {
+        return None;
+    }
+    if is_ordinary_first_name(lower(buf, next_core)) {
+        return None;
+    }
+    let low = lower(buf, core);
+    if names_a_place(low) || is_common_word(low) {
+        return None;
+    }
+    if looks_common(core, buf) {
+        return None;
+    }
+    if word_before(text, tokens, i, buf).is_some_and(|w| names_a_place(w) || is_determiner(w)) {
+        return None;
+    }
+    let after = tokens.get(i + 2).filter(|t| !t.has_lead() && next.trail(text).is_empty());
+    if after.is_some_and(|t| kind(text, t, buf) == Kind::Name) {
+        return None;
+    }
+    Some(i + 1)
+}
+
+/// First names that are ordinary words after a capitalised word: "Carte Vital", "Transports
+/// Urbain", "Joyeux Noël", "Charlie Hebdo", "Dom Tom", "Kosovo Albanie", "CPAM Nancy".
+fn is_ordinary_first_name(lower: &str) -> bool {
+    matches!(
+        lower,
+        "claire"
+            | "blanche"
+            | "manuel"
+            | "vital"
+            | "grace"
+            | "marin"
+            | "urbain"
+            | "line"
+            | "noël"
+            | "noel"
+            | "june"
+            | "albanie"
+            | "nancy"
+            | "marianne"
+            | "charlie"
+            | "tom"
+            | "rose"
+            | "olive"
+            | "victoire"
+            | "aimé"
+            | "désiré"
+            | "félicité"
+            | "prudence"
+            | "constance"
+            | "fidèle"
+            | "léger"
+            | "merlin"
+            | "capucine"
+            | "océane"
+            | "espérance"
+    )
+}
+
+/// Endings of French common nouns that no surname has: "Formation Voltaire", "L. Éducation".
+fn looks_common(core: &str, buf: &mut String) -> bool {
+    let low = lower(buf, core);
+    ["tion", "sion", "ment", "isme", "ité", "ance", "ence"].iter().any(|e| low.ends_with(e) && low.len() > e.len() + 2)
+}
+
+/// Adds the names after civilities, after known first names, after initials and before
+/// known first names to `spans`.
 pub(super) fn find_persons(text: &str, tokens: &[Token], spans: &mut Vec<Span>) {
     let mut buf = String::new();
     let mut i = 0;
@@ -508,13 +886,35 @@ pub(super) fn find_persons(text: &str, tokens: &[Token], spans: &mut Vec<Span>) 
         if let Some(plural) = civility(text, &tokens[i]) {
             match civility_names(text, tokens, i, plural, &mut buf, spans) {
                 Some(next) => i = next,
-                None => i += 1,
+                None => match lowercase_names(text, tokens, i, &mut buf) {
+                    Some(span) => {
+                        spans.push(span);
+                        i += 2;
+                    }
+                    None => i += 1,
+                },
             }
             continue;
         }
         if let Some(run) = first_name_run(text, tokens, i, &mut buf) {
             spans.push(name_span(tokens, i, run));
             i = run.0 + 1;
+            continue;
+        }
+        // Both rules below start on a capital: one test settles most words.
+        let core = tokens[i].core(text).as_bytes();
+        if core.first().is_some_and(u8::is_ascii_lowercase) || core.is_empty() {
+            i += 1;
+            continue;
+        }
+        if let Some(run) = initial_run(text, tokens, i, &mut buf) {
+            spans.push(name_span(tokens, i, run));
+            i = run.0 + 1;
+            continue;
+        }
+        if let Some(last) = surname_first(text, tokens, i, &mut buf) {
+            spans.push(name_span(tokens, i, (last, false)));
+            i = last + 1;
             continue;
         }
         i += 1;

@@ -1,12 +1,14 @@
 //! Phone numbers: French ones (ten digits starting with `0`, or `+33` / `0033` and nine
 //! digits, with an optional `(0)`) and international ones (`+` or `00`, then 10 to 15 digits),
-//! written with spaces of any kind, dots, dashes or slashes between the groups.
+//! written with spaces of any kind, dots, dashes or slashes between the groups, in ASCII or
+//! full-width digits (`０６ １２ ３４ ５６ ７８`, which an input method may give).
 //!
 //! Ordinary figures must stay: amounts (`1 500 000 €`), counts (`152 500 emplois`), dates
 //! (`28/06/2016`), years, and SIREN / SIRET numbers (9 and 14 digits), which identify an
 //! organisation, not a person. Hence a national number needs exactly ten digits starting with
-//! `0` and the same separator between all its groups, and nothing is a phone number when a
-//! currency or `%` follows it.
+//! `0` and the same separator between all its groups — or five pairs of digits, whose
+//! separators may differ (`06 12.34.56 78`, `06-12 34-56-78`): no date or amount is written
+//! so —, and nothing is a phone number when a currency or `%` follows it.
 
 use super::{is_word_char, Span, PHONE_MASK};
 
@@ -20,7 +22,8 @@ const MAX_SEPARATOR_CHARS: usize = 3;
 
 /// Adds the phone numbers of `text` to `spans`.
 pub(super) fn find(text: &str, spans: &mut Vec<Span>) {
-    if !text.bytes().any(|b| b.is_ascii_digit()) {
+    // 0xEF starts the UTF-8 of the full-width forms (U+FF00–U+FFEF).
+    if !text.bytes().any(|b| b.is_ascii_digit() || b == 0xEF) {
         return;
     }
     let chars: Vec<(usize, char)> = text.char_indices().collect();
@@ -42,39 +45,56 @@ pub(super) fn find(text: &str, spans: &mut Vec<Span>) {
 /// number (`3.06`, `12/06`).
 fn starts_number(chars: &[(usize, char)], i: usize) -> bool {
     let c = chars[i].1;
-    let plus = c == '+' && chars.get(i + 1).is_some_and(|&(_, d)| d.is_ascii_digit());
-    if !c.is_ascii_digit() && !plus {
+    let plus = matches!(c, '+' | '＋') && chars.get(i + 1).is_some_and(|&(_, d)| is_digit(d));
+    if !is_digit(c) && !plus {
         return false;
     }
     let Some(&(_, prev)) = i.checked_sub(1).and_then(|p| chars.get(p)) else {
         return true;
     };
     // After `+`, the number was tried from the `+`.
-    if is_word_char(prev) || prev == '+' {
+    if is_word_char(prev) || matches!(prev, '+' | '＋') {
         return false;
     }
-    let glued_to_number = matches!(prev, '.' | ',' | '/' | '-')
-        && i.checked_sub(2).and_then(|p| chars.get(p)).is_some_and(|&(_, d)| d.is_ascii_digit());
+    let glued_to_number = matches!(normalise(prev), '.' | ',' | '/' | '-')
+        && i.checked_sub(2).and_then(|p| chars.get(p)).is_some_and(|&(_, d)| is_digit(d));
     !glued_to_number
 }
 
-fn is_separator(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '.' | '-' | '/')
+/// The value of an ASCII or a full-width digit.
+fn digit(c: char) -> Option<u8> {
+    match c {
+        '0'..='9' => Some(c as u8 - b'0'),
+        '０'..='９' => Some((c as u32 - '０' as u32) as u8),
+        _ => None,
+    }
 }
 
-/// Separators compare with every kind of space taken as one.
+fn is_digit(c: char) -> bool {
+    digit(c).is_some()
+}
+
+fn is_separator(c: char) -> bool {
+    c.is_whitespace() || matches!(normalise(c), '.' | '-' | '/')
+}
+
+/// Separators compare with every kind of space taken as one, and full-width punctuation as
+/// its ASCII form.
 fn normalise(c: char) -> char {
-    if c.is_whitespace() {
-        ' '
-    } else {
-        c
+    match c {
+        _ if c.is_whitespace() => ' ',
+        '．' => '.',
+        '－' => '-',
+        '／' => '/',
+        '，' => ',',
+        _ => c,
     }
 }
 
 /// The end (char index, exclusive) of the phone number starting at `start`, if one does.
 fn phone_at(chars: &[(usize, char)], start: usize) -> Option<usize> {
     let n = chars.len();
-    let plus = chars[start].1 == '+';
+    let plus = matches!(chars[start].1, '+' | '＋');
     let mut p = start + usize::from(plus);
     // Digit groups and the separators between them, as char index ranges.
     let mut groups: Vec<(usize, usize)> = Vec::new();
@@ -83,7 +103,7 @@ fn phone_at(chars: &[(usize, char)], start: usize) -> Option<usize> {
     let mut trunk_after: Option<usize> = None;
     loop {
         let g = p;
-        while p < n && chars[p].1.is_ascii_digit() && p - g <= MAX_GROUP_DIGITS {
+        while p < n && is_digit(chars[p].1) && p - g <= MAX_GROUP_DIGITS {
             p += 1;
         }
         if p == g || p - g > MAX_GROUP_DIGITS {
@@ -98,16 +118,18 @@ fn phone_at(chars: &[(usize, char)], start: usize) -> Option<usize> {
             q += 1;
         }
         let sep = (p, q);
+        let zero = |c: char| digit(c) == Some(0);
         let international =
-            plus || (chars[groups[0].0].1 == '0' && chars.get(groups[0].0 + 1).is_some_and(|c| c.1 == '0'));
-        if groups.len() == 1 && international && matches!(chars.get(q..q + 3), Some([(_, '('), (_, '0'), (_, ')')])) {
+            plus || (zero(chars[groups[0].0].1) && chars.get(groups[0].0 + 1).is_some_and(|c| zero(c.1)));
+        let trunk = matches!(chars.get(q..q + 3), Some([(_, '(' | '（'), (_, z), (_, ')' | '）')]) if zero(*z));
+        if groups.len() == 1 && international && trunk {
             trunk_after = Some(1);
             q += 3;
             while q < n && is_separator(chars[q].1) && q - p < 2 * MAX_SEPARATOR_CHARS + 3 {
                 q += 1;
             }
         }
-        if q == p || q >= n || !chars[q].1.is_ascii_digit() {
+        if q == p || q >= n || !is_digit(chars[q].1) {
             break;
         }
         seps.push(sep);
@@ -116,7 +138,11 @@ fn phone_at(chars: &[(usize, char)], start: usize) -> Option<usize> {
     if groups.is_empty() {
         return None;
     }
-    let digits: String = groups.iter().flat_map(|&(a, b)| chars[a..b].iter().map(|&(_, c)| c)).collect();
+    // In ASCII whatever was written, so that the checks below read one form.
+    let digits: String = groups
+        .iter()
+        .flat_map(|&(a, b)| chars[a..b].iter().filter_map(|&(_, c)| digit(c).map(|d| char::from(b'0' + d))))
+        .collect();
     let mut counted = Vec::with_capacity(groups.len());
     let mut total = 0;
     for &(a, b) in &groups {
@@ -166,15 +192,17 @@ fn national(digits: &str, groups: &[(usize, usize)], seps: &[(usize, usize)], ch
     }
     let sep_text = |&(a, b): &(usize, usize)| chars[a..b].iter().map(|&(_, c)| normalise(c));
     let same_separators = seps.iter().all(|s| sep_text(s).eq(sep_text(&seps[0])));
-    // "01/06/2016 - 30" has ten digits too, but not one separator.
-    same_separators && groups.iter().all(|&(a, b)| b - a <= 4)
+    // "01/06/2016 - 30" has ten digits too, but not one separator; five pairs are a phone
+    // number whatever separates them ("06 12.34.56 78").
+    let pairs = groups.len() == 5 && groups.iter().all(|&(a, b)| b - a == 2);
+    (same_separators || pairs) && groups.iter().all(|&(a, b)| b - a <= 4)
 }
 
 /// Whether a currency or a percentage follows (after spaces): then the figure is an amount.
 fn unit_follows(chars: &[(usize, char)], end: usize) -> bool {
     let mut rest = chars[end..].iter().map(|&(_, c)| c).skip_while(|c| c.is_whitespace());
     match rest.next() {
-        Some('€' | '%' | '$' | '£') => true,
+        Some('€' | '%' | '$' | '£' | '％' | '￥' | '＄') => true,
         Some(c @ ('e' | 'E')) => {
             let word: String = std::iter::once(c).chain(rest.take(2)).flat_map(char::to_lowercase).collect();
             word == "eur"
