@@ -27,6 +27,9 @@ pub struct AppState {
     /// Pseudonyms of client addresses for the throttle counters, keyed by the installation's
     /// secret (read from the database on first use).
     pub pseudonyms: std::sync::Arc<AddressPseudonyms>,
+    /// The live tallies' polls, one per tally shared by all its listeners, and the streams
+    /// each client holds.
+    pub tally_hub: std::sync::Arc<crate::routes::plenary::hub::TallyHub>,
 }
 
 impl AppState {
@@ -41,6 +44,7 @@ impl AppState {
             // before any request: nothing to keep, and nothing else would work either.
             commits: std::sync::Arc::new(GroupCommit::start(pool.clone()).expect("fil d'écriture groupée")),
             pseudonyms: std::sync::Arc::new(AddressPseudonyms::new()),
+            tally_hub: std::sync::Arc::default(),
             pool,
         }
     }

@@ -12,7 +12,7 @@ mod look;
 mod mail;
 mod opendata;
 mod personal_data;
-pub(crate) mod plenary;
+pub mod plenary;
 mod public;
 mod publication;
 mod questionnaire;

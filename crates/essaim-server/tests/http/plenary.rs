@@ -463,3 +463,35 @@ async fn the_tally_stream_sends_the_counts_when_they_change() {
     assert!(update.contains("\"total\":1") && update.contains("\"to_amend\":1"), "{update}");
     assert!(sent.elapsed() < std::time::Duration::from_secs(1), "within a second");
 }
+
+#[actix_web::test]
+async fn listeners_of_a_tally_share_one_poll_and_a_client_holds_a_bounded_number_of_streams() {
+    let db = essaim_core::testing::TestDb::new();
+    let state = crate::common::state_for(&db, essaim_synthesis::drafts::BACKGROUND_FROM);
+    let hub = state.tally_hub.clone();
+    let mut b = crate::common::browser_on(db, state, None).await;
+    let (plenary, o) = staff_with_plenary(&mut b).await;
+    let token = b.csrf().await;
+    b.post(&format!("/pleniere/{SLUG}/orientations/{}/ouvrir", o.id), &[("csrf_token", &token)]).await;
+    let mut streams = Vec::new();
+    for _ in 0..5 {
+        let req = test::TestRequest::get().uri(&format!("/p/{}/decompte/{}/flux", plenary.code, o.id)).to_request();
+        let res = test::call_service(&b.app, req).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        streams.push(res);
+    }
+    assert_eq!(hub.polls(), 1, "five listeners, one poll of the database");
+    drop(streams);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+    while hub.polls() > 0 && std::time::Instant::now() < deadline {
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(hub.polls(), 0, "the poll stops when its last listener leaves");
+
+    let cap = essaim_server::routes::plenary::hub::STREAMS_PER_CLIENT;
+    let held: Vec<_> = (0..cap).map(|_| hub.open_stream("client-a").expect("within the cap")).collect();
+    assert!(matches!(hub.open_stream("client-a"), Err(essaim_server::error::AppError::RateLimited(_))));
+    assert!(hub.open_stream("client-b").is_ok(), "another client is not held back");
+    drop(held);
+    assert!(hub.open_stream("client-a").is_ok(), "places come back when streams end");
+}

@@ -7,6 +7,7 @@
 
 pub(crate) mod api;
 mod console;
+pub mod hub;
 mod public;
 
 use std::sync::OnceLock;

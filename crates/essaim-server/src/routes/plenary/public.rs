@@ -14,10 +14,11 @@ use essaim_core::{CoreError, FieldError, ValidationErrors};
 use essaim_workshops::plenary::devices::{device_of, new_device, NewDevice};
 use essaim_workshops::plenary::projection::open_votes;
 use essaim_workshops::plenary::votes::{vote_of, Ballot, VoteOutcome, MAX_AMENDMENT_CHARS};
-use essaim_workshops::plenary::{consultation_of, live_tally, orientation_of, plenary_at, Judgement, PlenaryError};
+use essaim_workshops::plenary::{consultation_of, orientation_of, plenary_at, Judgement, PlenaryError};
 use serde::Deserialize;
 
 use super::api::{cast, tally_of, TallyView};
+use super::hub::Published;
 use super::{device_cookie, device_token, id_of, limits};
 use crate::app::AppState;
 use crate::error::{minutes, AppError};
@@ -405,16 +406,15 @@ pub async fn tally_page(
     Ok(response)
 }
 
-/// How often the stream reads the tally.
-const POLL: Duration = Duration::from_millis(250);
-/// A comment line this often keeps proxies from closing a quiet stream.
-const KEEP_ALIVE_POLLS: u32 = 60;
+/// A comment line after this long without news keeps proxies from closing a quiet stream.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 /// `GET /p/{code}/decompte/{orientation}/flux`: server-sent events, one `tally` event (JSON,
-/// as the API's tally) at once and then each time the counts change. The stream reads the
-/// database every 250 ms rather than listening in memory, so several server processes on one
-/// database give the same tally.
+/// as the API's tally) at once and then each time the counts change. All the listeners of a
+/// tally share one poll of the database ([`super::hub`]), which several server processes on
+/// one database read alike; a client holds at most `STREAMS_PER_CLIENT` streams (429 beyond).
 pub async fn tally_stream(
+    req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
@@ -428,43 +428,35 @@ pub async fn tally_stream(
             Ok(())
         })
         .await?;
-    let state = state.into_inner();
-    let start = (state, code, None::<String>, 0u32, true);
-    let stream = futures_util::stream::unfold(start, move |(state, code, last, quiet, first)| async move {
-        let mut quiet = quiet;
-        if first {
+    let slot = state.tally_hub.open_stream(&state.client_pseudonym(&req).await?)?;
+    let hub = state.tally_hub.clone();
+    let listener = hub.listen(state.into_inner(), &code, orientation);
+    // `read` says whether the channel's value is to be sent (else: wait for a change).
+    let start = (listener, slot, None::<bool>);
+    let stream = futures_util::stream::unfold(start, move |(mut listener, slot, read)| async move {
+        let Some(mut read) = read else {
             let hello = Bytes::from_static(b"retry: 1000\n\n");
-            return Some((Ok::<Bytes, actix_web::Error>(hello), (state, code, last, quiet, false)));
-        }
+            return Some((Ok::<Bytes, actix_web::Error>(hello), (listener, slot, Some(true))));
+        };
         loop {
-            let read = code.clone();
-            let view = state
-                .db(move |conn| -> Result<TallyView, AppError> {
-                    let plenary = plenary_at(conn, &read)?;
-                    Ok(TallyView::of(orientation, &live_tally(conn, &plenary, orientation)?))
-                })
-                .await;
-            match view {
-                Ok(view) => {
-                    let json = serde_json::to_string(&view).unwrap_or_default();
-                    if last.as_deref() != Some(json.as_str()) {
+            if read {
+                let published = listener.borrow_and_update().clone();
+                match published {
+                    Published::Tally(json) => {
                         let event = Bytes::from(format!("event: tally\ndata: {json}\n\n"));
-                        return Some((Ok(event), (state, code, Some(json), 0, false)));
+                        return Some((Ok(event), (listener, slot, Some(false))));
                     }
-                }
-                // The plenary is gone, or the database is down: end the stream (the browser
-                // reconnects after `retry`).
-                Err(AppError::NotFound) => return None,
-                Err(e) => {
-                    tracing::warn!(error = %e, "flux du décompte interrompu");
-                    return None;
+                    // The plenary is gone, or the database is down: end the stream (the
+                    // browser reconnects after `retry`).
+                    Published::Ended => return None,
+                    Published::Waiting => {}
                 }
             }
-            quiet += 1;
-            if quiet >= KEEP_ALIVE_POLLS {
-                return Some((Ok(Bytes::from_static(b": ...\n\n")), (state, code, last, 0, false)));
+            match actix_web::rt::time::timeout(KEEP_ALIVE, listener.changed()).await {
+                Ok(Ok(())) => read = true,
+                Ok(Err(_)) => return None,
+                Err(_) => return Some((Ok(Bytes::from_static(b": ...\n\n")), (listener, slot, Some(false)))),
             }
-            actix_web::rt::time::sleep(POLL).await;
         }
     });
     Ok(HttpResponse::Ok()
