@@ -53,6 +53,10 @@ pub enum AppError {
     /// Input refused, field by field, in French.
     #[error("saisie invalide")]
     Invalid(ValidationErrors),
+    /// A stored draft cannot be submitted yet: what is missing, field by field. A 409, not a
+    /// 422: the request has no body to fix, the draft it names is what is not ready.
+    #[error("réponse incomplète")]
+    Incomplete(ValidationErrors),
     /// The request conflicts with what is under way or stored (French, shown).
     #[error("conflit : {0}")]
     Conflict(String),
@@ -92,6 +96,7 @@ impl AppError {
             AppError::UnknownDevice => "unknown_device",
             AppError::BadRequest(_) => "bad_request",
             AppError::Invalid(_) => "invalid_input",
+            AppError::Incomplete(_) => "incomplete",
             AppError::Conflict(_) => "conflict",
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::UnsupportedMediaType => "unsupported_media_type",
@@ -122,6 +127,10 @@ impl AppError {
                 let messages: Vec<&str> = errors.0.iter().map(|e| e.message.as_str()).collect();
                 if messages.is_empty() { "La saisie a été refusée.".into() } else { messages.join(" ") }
             }
+            AppError::Incomplete(errors) => {
+                let messages: Vec<&str> = errors.0.iter().map(|e| e.message.as_str()).collect();
+                format!("Complétez la réponse avant de l'envoyer. {}", messages.join(" ")).trim_end().to_owned()
+            }
             AppError::Conflict(message) => message.clone(),
             AppError::PayloadTooLarge => "Ce qui a été envoyé est trop volumineux.".into(),
             AppError::UnsupportedMediaType => "Le contenu envoyé n'est pas d'un type que cette adresse sait lire.".into(),
@@ -143,6 +152,7 @@ impl AppError {
             AppError::UnknownDevice => "Appareil inconnu",
             AppError::BadRequest(_) => "Requête invalide",
             AppError::Invalid(_) => "Saisie refusée",
+            AppError::Incomplete(_) => "Réponse incomplète",
             AppError::Conflict(_) => "Action impossible pour l'instant",
             AppError::PayloadTooLarge => "Envoi trop volumineux",
             AppError::UnsupportedMediaType => "Contenu non pris en charge",
@@ -183,7 +193,7 @@ impl AppError {
             other => other.status_code(),
         };
         let fields = match self {
-            AppError::Invalid(errors) if !errors.is_empty() => Some(errors.0.clone()),
+            AppError::Invalid(errors) | AppError::Incomplete(errors) if !errors.is_empty() => Some(errors.0.clone()),
             _ => None,
         };
         let mut response = HttpResponse::build(status).json(ApiErrorBody {
@@ -271,7 +281,7 @@ impl ResponseError for AppError {
             AppError::UnknownDevice => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Conflict(_) | AppError::Incomplete(_) => StatusCode::CONFLICT,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -307,7 +317,7 @@ pub struct ApiErrorDetail {
     pub code: String,
     /// Human-readable message, in French.
     pub message: String,
-    /// Each refused field with its message (`invalid_input` only).
+    /// Each refused field with its message (`invalid_input` and `incomplete` only).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Vec<Object>>)]
     pub fields: Option<Vec<FieldError>>,

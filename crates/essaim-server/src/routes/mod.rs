@@ -116,9 +116,13 @@ pub fn register(cfg: &mut web::ServiceConfig) {
                 .service(post("/v1/consultations/{slug}/questionnaire/drafts", api::questionnaire::start_draft))
                 .service(get("/v1/questionnaire/drafts/{token}", api::questionnaire::get_draft))
                 .service(
-                    web::resource("/v1/questionnaire/drafts/{token}/sections/{section}")
-                        .route(web::put().to(api::questionnaire::save_draft_section))
-                        .default_service(web::to(not_allowed("PUT"))),
+                    // Recorded for the route table, as `get` and `post` do (the document's test).
+                    web::resource({
+                        record("PUT", "/v1/questionnaire/drafts/{token}/sections/{section}");
+                        "/v1/questionnaire/drafts/{token}/sections/{section}"
+                    })
+                    .route(web::put().to(api::questionnaire::save_draft_section))
+                    .default_service(web::to(not_allowed("PUT"))),
                 )
                 .service(post("/v1/questionnaire/drafts/{token}/submit", api::questionnaire::submit_draft))
                 .configure(workshops::register_api)

@@ -15,6 +15,7 @@ mod journal;
 mod look;
 mod mail;
 mod mail_texts;
+mod openapi;
 mod opendata;
 mod pages;
 mod personal_data;

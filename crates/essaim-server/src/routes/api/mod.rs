@@ -7,6 +7,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 pub mod questionnaire;
+pub mod schemas;
 
 use crate::app::AppState;
 use crate::error::{ApiErrorBody, AppError};

@@ -12,7 +12,7 @@ use essaim_contributions::questionnaire::responses::{
 use essaim_contributions::questionnaire::store::{published_version, questionnaire_of, QuestionnaireStatus};
 use essaim_core::db::{DbConnection, Id};
 use essaim_core::domain::consultation::find_consultation;
-use essaim_core::error::ValidationErrors;
+use essaim_core::error::{CoreError, ValidationErrors};
 use essaim_core::mail::limits::Requester;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -82,11 +82,15 @@ pub async fn definition(state: web::Data<AppState>, slug: web::Path<String>) -> 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct WholeResponse {
     /// The client's key: the same key again returns the same response, never a second one.
+    #[schema(schema_with = super::schemas::submit_key)]
     pub idempotency_key: String,
-    /// Field name → values (docs/questionnaire-json.md, « Réponses »).
+    /// Field name → values (docs/questionnaire-json.md, « Réponses »). What is required and
+    /// allowed is the published definition's (`GET …/questionnaire`), which a schema cannot
+    /// state: a response that does not meet it is refused in 422, field by field.
     pub answers: BTreeMap<String, Vec<String>>,
     /// Where the copy of the answers goes (optional).
     #[serde(default)]
+    #[schema(format = Email, max_length = 254)]
     pub email: Option<String>,
 }
 
@@ -129,8 +133,9 @@ fn submitted(s: &Submitted) -> HttpResponse {
     responses(
         (status = 201, description = "Réponse enregistrée", body = SubmittedView),
         (status = 200, description = "Déjà enregistrée avec cette clé", body = SubmittedView),
+        (status = 404, description = "Consultation inconnue, ou sans questionnaire", body = ApiErrorBody),
         (status = 409, description = "Questionnaire clos, ou clé déjà utilisée pour d'autres réponses", body = ApiErrorBody),
-        (status = 422, description = "Réponses refusées, champ par champ", body = ApiErrorBody)))]
+        (status = 422, description = "Réponses refusées, champ par champ (`invalid_input`) : clé ou adresse invalide, ou réponses qui ne suivent pas la définition publiée", body = ApiErrorBody)))]
 pub async fn submit_response(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -174,6 +179,7 @@ pub struct DraftStarted {
 #[utoipa::path(post, path = "/api/v1/consultations/{slug}/questionnaire/drafts", tag = "questionnaire",
     params(("slug" = String, Path, description = "La consultation")),
     responses((status = 201, description = "Brouillon créé", body = DraftStarted),
+        (status = 404, description = "Consultation inconnue, ou sans questionnaire", body = ApiErrorBody),
         (status = 409, description = "Questionnaire clos", body = ApiErrorBody)))]
 pub async fn start_draft(
     req: HttpRequest,
@@ -248,9 +254,21 @@ pub async fn get_draft(state: web::Data<AppState>, token: web::Path<String>) -> 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct SectionSave {
     /// The revision the client last read.
+    #[serde(deserialize_with = "integral_revision")]
+    #[schema(minimum = -2147483648_i64, maximum = 2147483647_i64)]
     pub revision: i32,
     /// The section's fields → values.
     pub answers: BTreeMap<String, Vec<String>>,
+}
+
+/// A revision as JSON has it: a number without a fractional part (`3` or `3.0`, the same
+/// integer in JSON Schema; JavaScript clients may send either), within an `i32`.
+fn integral_revision<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<i32, D::Error> {
+    let number = serde_json::Number::deserialize(deserializer)?;
+    let value = number.as_i64().or_else(|| number.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64));
+    value
+        .and_then(|v| i32::try_from(v).ok())
+        .ok_or_else(|| serde::de::Error::custom(format!("révision {number} : un entier est attendu")))
 }
 
 /// What a save did.
@@ -264,9 +282,11 @@ pub struct SectionSaved {
 
 /// `PUT /api/v1/questionnaire/drafts/{token}/sections/{section}`: saves one section (1-based).
 #[utoipa::path(put, path = "/api/v1/questionnaire/drafts/{token}/sections/{section}", tag = "questionnaire",
-    params(("token" = String, Path, description = "Le jeton"), ("section" = usize, Path, description = "La page, à partir de 1")),
+    params(("token" = String, Path, description = "Le jeton"),
+        ("section" = u32, Path, minimum = 1, description = "La page, à partir de 1")),
     request_body = SectionSave,
     responses((status = 200, description = "Enregistré", body = SectionSaved),
+        (status = 404, description = "Lien inconnu ou expiré, ou page que le questionnaire n'a pas", body = ApiErrorBody),
         (status = 409, description = "Réponse déjà envoyée", body = ApiErrorBody)))]
 pub async fn save_draft_section(
     state: web::Data<AppState>,
@@ -279,7 +299,17 @@ pub async fn save_draft_section(
         .db(move |conn| -> Result<SectionSaved, AppError> {
             let response = response_of(conn, &token)?;
             let section = section.checked_sub(1).ok_or(AppError::NotFound)?;
-            match save_section(conn, response.id, section, &Answers(body.answers), body.revision)? {
+            let saved = save_section(conn, response.id, section, &Answers(body.answers), body.revision).map_err(
+                |e| match e {
+                    // The page is named by the path: one the questionnaire does not have is
+                    // not found, as page 0 is, rather than a refused body.
+                    CoreError::Validation(fields) if fields.0.iter().any(|f| f.field == "section") => {
+                        AppError::NotFound
+                    }
+                    other => other.into(),
+                },
+            )?;
+            match saved {
                 Saved::Saved(r) => Ok(SectionSaved { revision: r.revision, conflicts: Vec::new() }),
                 Saved::Conflict(r, conflicts) => Ok(SectionSaved { revision: r.revision, conflicts }),
                 Saved::AlreadySubmitted(_) => Err(AppError::Conflict("Cette réponse est déjà envoyée.".into())),
@@ -294,8 +324,8 @@ pub async fn save_draft_section(
     params(("token" = String, Path, description = "Le jeton")),
     responses((status = 201, description = "Envoyée", body = SubmittedView),
         (status = 200, description = "Déjà envoyée", body = SubmittedView),
-        (status = 409, description = "Questionnaire clos", body = ApiErrorBody),
-        (status = 422, description = "Réponses à compléter", body = ApiErrorBody)))]
+        (status = 404, description = "Lien inconnu ou expiré", body = ApiErrorBody),
+        (status = 409, description = "Questionnaire clos (`conflict`), ou brouillon à compléter (`incomplete`, avec ses champs)", body = ApiErrorBody)))]
 pub async fn submit_draft(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -307,7 +337,13 @@ pub async fn submit_draft(
     let done = state
         .commit(move |conn| -> Result<Submitted, AppError> {
             let response = response_of(conn, &token)?;
-            Ok(submit_in(conn, response.id, &SubmitContext { base_url: &base_url, requester: &requester })?)
+            submit_in(conn, response.id, &SubmitContext { base_url: &base_url, requester: &requester }).map_err(|e| {
+                // The draft is what is not ready, not the request (it has no body): 409.
+                match AppError::from(e) {
+                    AppError::Invalid(fields) => AppError::Incomplete(fields),
+                    other => other,
+                }
+            })
         })
         .await?;
     Ok(submitted(&done))

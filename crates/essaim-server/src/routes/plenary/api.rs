@@ -18,6 +18,7 @@ use utoipa::ToSchema;
 use super::{device_cookie, device_token, id_of, limits};
 use crate::app::AppState;
 use crate::error::{ApiErrorBody, AppError};
+use crate::routes::api::schemas;
 
 fn no_store(mut response: HttpResponse) -> HttpResponse {
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -168,9 +169,11 @@ pub async fn new_device(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct VoteRequest {
     /// `confirmed` (confirmée), `to_amend` (à amender) or `not_confirmed` (non confirmée).
+    #[schema(schema_with = schemas::judgement)]
     pub choice: String,
     /// An optional amendment (2,000 characters at most).
     #[serde(default)]
+    #[schema(schema_with = schemas::amendment)]
     pub amendment: Option<String>,
 }
 
@@ -227,9 +230,9 @@ pub async fn cast(
 
 /// `PUT /api/v1/plenaries/{code}/orientations/{orientation}/vote`: casts or changes this
 /// device's vote (POST is taken too).
-#[utoipa::path(put, path = "/api/v1/plenaries/{code}/orientations/{orientation}/vote", tag = "plenary",
+#[utoipa::path(method(put, post), path = "/api/v1/plenaries/{code}/orientations/{orientation}/vote", tag = "plenary",
     params(("code" = String, Path, description = "Le code court de la plénière"),
-        ("orientation" = String, Path, description = "L'orientation"),
+        ("orientation" = String, Path, format = Uuid, description = "L'orientation"),
         ("X-Device-Token" = String, Header, description = "Le jeton de l'appareil (ou le cookie essaim_appareil)")),
     request_body = VoteRequest,
     responses(
@@ -273,7 +276,7 @@ pub fn tally_of(
 /// `GET /api/v1/plenaries/{code}/orientations/{orientation}/tally`
 #[utoipa::path(get, path = "/api/v1/plenaries/{code}/orientations/{orientation}/tally", tag = "plenary",
     params(("code" = String, Path, description = "Le code court de la plénière"),
-        ("orientation" = String, Path, description = "L'orientation")),
+        ("orientation" = String, Path, format = Uuid, description = "L'orientation")),
     responses(
         (status = 200, description = "Le décompte (les nombres seulement s'ils sont affichables)", body = TallyView),
         (status = 404, description = "Code ou orientation inconnus", body = ApiErrorBody)))]

@@ -105,10 +105,15 @@ pub fn register_api(cfg: &mut web::ServiceConfig) {
     cfg.service(get("/v1/plenaries/{code}", api::plenary))
         .service(post("/v1/plenaries/{code}/devices", api::new_device))
         .service(
-            web::resource("/v1/plenaries/{code}/orientations/{orientation}/vote")
-                .route(web::put().to(api::vote))
-                .route(web::post().to(api::vote))
-                .default_service(web::to(super::not_allowed("PUT, POST"))),
+            web::resource({
+                // Recorded for the route table, as `get` and `post` do (the document's test).
+                super::record("PUT", "/v1/plenaries/{code}/orientations/{orientation}/vote");
+                super::record("POST", "/v1/plenaries/{code}/orientations/{orientation}/vote");
+                "/v1/plenaries/{code}/orientations/{orientation}/vote"
+            })
+            .route(web::put().to(api::vote))
+            .route(web::post().to(api::vote))
+            .default_service(web::to(super::not_allowed("PUT, POST"))),
         )
         .service(get("/v1/plenaries/{code}/orientations/{orientation}/tally", api::tally));
 }

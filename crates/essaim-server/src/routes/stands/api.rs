@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 
 use crate::app::AppState;
 use crate::error::{ApiErrorBody, AppError};
+use crate::routes::api::schemas;
 use crate::routes::ThemeView;
 
 /// A stand of the circuit.
@@ -75,17 +76,22 @@ pub async fn list(state: web::Data<AppState>, slug: web::Path<String>) -> Result
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct IdeaRequest {
     /// `constat`, `proposition`, `experience` or `question`.
+    #[schema(schema_with = schemas::contribution_kind)]
     pub kind: String,
     /// The text (20,000 characters at most).
+    #[schema(schema_with = schemas::contribution_body)]
     pub body: String,
     /// The organisation one speaks for.
     #[serde(default)]
+    #[schema(schema_with = schemas::organisation)]
     pub organisation: String,
-    /// The code of a département of the consultation (`44`…).
+    /// The code of a territory of the consultation (`44`…).
     #[serde(default)]
+    #[schema(schema_with = schemas::territory)]
     pub territory: String,
     /// A key made by the client for this idea: the same key again records nothing new.
     #[serde(default)]
+    #[schema(schema_with = schemas::idea_key)]
     pub idempotency_key: String,
     /// A random id the client keeps for the device, for the per-device limit.
     #[serde(default)]
@@ -114,7 +120,7 @@ pub struct IdeaReceived {
         (status = 200, description = "Déjà enregistrée avec cette clé", body = IdeaReceived),
         (status = 404, description = "Code inconnu ou révoqué", body = ApiErrorBody),
         (status = 409, description = "Clé déjà utilisée pour une autre idée", body = ApiErrorBody),
-        (status = 422, description = "Idée refusée, champ par champ", body = ApiErrorBody),
+        (status = 422, description = "Idée refusée, champ par champ (`invalid_input`) : un territoire qui n'est pas de la consultation", body = ApiErrorBody),
         (status = 429, description = "Trop d'envois depuis cet appareil ou cette adresse (`rate_limited`, en-tête Retry-After)", body = ApiErrorBody)))]
 pub async fn leave_idea(
     req: HttpRequest,

@@ -19,6 +19,7 @@ use super::id_of;
 use crate::app::AppState;
 use crate::auth::{verify_csrf, CurrentUser, SESSION_COOKIE};
 use crate::error::{ApiErrorBody, AppError};
+use crate::routes::api::schemas;
 
 /// Header carrying the form token of the session (the capture page gives it).
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -114,16 +115,21 @@ pub struct EntryList {
 pub struct NewEntry {
     /// A UUID made by the device (`crypto.randomUUID()`): sending it again returns the first
     /// answer, never a second entry.
+    #[schema(schema_with = schemas::device_uuid)]
     pub device_id: String,
     /// `constat`, `proposition`, `experience` or `question`.
+    #[schema(schema_with = schemas::contribution_kind)]
     pub kind: String,
     /// The text (20,000 characters at most).
+    #[schema(schema_with = schemas::contribution_body)]
     pub body: String,
     /// The organisation that spoke (optional, 200 characters at most).
     #[serde(default)]
+    #[schema(schema_with = schemas::nullable_organisation)]
     pub organisation: Option<String>,
     /// The département's code, e.g. `44` (optional).
     #[serde(default)]
+    #[schema(schema_with = schemas::nullable_territory)]
     pub territory: Option<String>,
     /// When it was typed on the device, UTC, if it waited offline (kept when within the last
     /// 72 hours, otherwise the arrival time is used).
@@ -139,7 +145,7 @@ fn no_store(mut response: HttpResponse) -> HttpResponse {
 
 /// `GET /api/v1/workshops/{id}/entries`
 #[utoipa::path(get, path = "/api/v1/workshops/{id}/entries", tag = "workshops",
-    params(("id" = String, Path, description = "L'atelier")),
+    params(("id" = String, Path, format = Uuid, description = "L'atelier")),
     responses(
         (status = 200, description = "Les entrées de l'atelier", body = EntryList),
         (status = 401, description = "Connexion requise", body = ApiErrorBody),
@@ -168,7 +174,7 @@ pub async fn list_entries(
 /// `POST /api/v1/workshops/{id}/entries`: records one entry, once per device id, in the
 /// next group commit (acknowledged once durable).
 #[utoipa::path(post, path = "/api/v1/workshops/{id}/entries", tag = "workshops",
-    params(("id" = String, Path, description = "L'atelier"),
+    params(("id" = String, Path, format = Uuid, description = "L'atelier"),
         ("X-CSRF-Token" = String, Header, description = "Le jeton de formulaire de la session (donné par la page de saisie)")),
     request_body = NewEntry,
     responses(
