@@ -105,11 +105,9 @@ pub fn submit_online(
         input = input.idempotency_key(form.idempotency_key.trim());
     }
     write_transaction(conn, |conn| {
-        match {
-            // Counted per client before the write, in its transaction (refused: nothing written).
-            count_anonymous(conn, Anonymous::Contribution, &requester.0)?;
-            record_contribution(conn, input)?
-        } {
+        // Counted per client before the write, in its transaction (refused: nothing written).
+        count_anonymous(conn, Anonymous::Contribution, &requester.0)?;
+        match record_contribution(conn, input)? {
             Recorded::Again(contribution) => {
                 let followed = is_followed(conn, &contribution)?;
                 Ok(Submitted { contribution, again: true, followed, mail_withheld: false })
