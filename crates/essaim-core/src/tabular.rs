@@ -1,18 +1,32 @@
-//! Reading a tabular import file, the same way for every import: the file read with gzip
-//! undone and a cap on its decompressed size, its encoding found (UTF-8, UTF-16 with a BOM,
-//! or Windows-1252 — what Excel on Windows writes — converted), binary refused; then a CSV
-//! (with a header; comma, semicolon or tab) split into lines, with the line numbers a user
-//! sees in a text editor.
+//! Reading a tabular import file, the same way for every import, as a stream: the file with
+//! gzip undone and a cap on its decompressed size, its encoding found (UTF-8, UTF-16 with a
+//! BOM, or Windows-1252 — what Excel on Windows writes — converted), binary refused
+//! ([`source`]); then a CSV (with a header; comma, semicolon or tab) read record by record,
+//! with the line numbers a user sees in a text editor. Memory does not grow with the file.
 //!
 //! What the columns mean, and which are required, is the business of each import.
 
-use std::io::Read;
+pub mod source;
+
+use std::collections::VecDeque;
+use std::io::{self, BufRead, Read};
 use std::path::Path;
+
+pub use source::{detect_encoding, open, Decoded, FileProgress, Source, TextEncoding};
 
 /// Largest file an import reads, once decompressed: 1 GiB, about five million answers. Past
 /// it the import is refused before more is decompressed, so a "gzip bomb" (a few MB that
-/// inflate to many GB) costs at most this much memory and a few seconds.
+/// inflate to many GB) costs a few seconds, and memory no more than any other file.
 pub const MAX_IMPORT_BYTES: u64 = 1 << 30;
+
+/// Largest file read whole ([`read_file`]): a questionnaire definition or a list of
+/// invitees, far below this. Reading whole costs up to twice this in memory.
+pub const MAX_WHOLE_FILE_BYTES: u64 = 64 << 20;
+
+/// Longest CSV record, in bytes: a contribution is at most 20,000 characters, so a record
+/// this long is a quotation mark left open swallowing the rest of the file — refused there
+/// rather than held.
+pub const MAX_RECORD_BYTES: u64 = 1 << 20;
 
 /// The file's text and the encoding it was read in.
 #[derive(Debug, Clone)]
@@ -23,71 +37,29 @@ pub struct DecodedText {
     pub encoding: &'static str,
 }
 
-/// Reads a file, gunzipping `.gz` files (or any file starting with the gzip magic bytes),
-/// streaming, and never more than [`MAX_IMPORT_BYTES`] once decompressed. The error is a
-/// message in French.
+/// Reads a small file whole (a questionnaire definition, a list of invitees), gunzipping it
+/// like any import and never more than [`MAX_WHOLE_FILE_BYTES`] once decompressed. The error
+/// is a message in French.
 pub fn read_file(path: &Path) -> Result<Vec<u8>, String> {
-    read_file_capped(path, MAX_IMPORT_BYTES)
+    read_file_capped(path, MAX_WHOLE_FILE_BYTES)
 }
 
 /// [`read_file`] with another cap (tests).
 pub fn read_file_capped(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
-    use std::io::BufRead;
-    let unreadable = |e: std::io::Error| format!("lecture de {} impossible : {e}", path.display());
-    let mut file = std::io::BufReader::new(std::fs::File::open(path).map_err(unreadable)?);
-    let gzip = file.fill_buf().map_err(unreadable)?.starts_with(&[0x1f, 0x8b]);
     let mut out = Vec::new();
-    let read = if gzip {
-        flate2::read::MultiGzDecoder::new(file).take(cap + 1).read_to_end(&mut out)
-    } else {
-        file.take(cap + 1).read_to_end(&mut out)
-    };
-    read.map_err(|e| if gzip { format!("{} : archive gzip illisible ({e})", path.display()) } else { unreadable(e) })?;
-    if out.len() as u64 > cap {
-        return Err(format!(
-            "{} dépasse {} Mo une fois décompressé : découpez-le en plusieurs fichiers (rien n'a été importé)",
-            path.display(),
-            cap / (1 << 20)
-        ));
-    }
+    open(path, cap)?.read_to_end(&mut out).map_err(|e| e.to_string())?;
     Ok(out)
 }
 
-/// Decodes bytes to text, without the control and bidirectional characters that
-/// [`crate::text`] drops from every incoming text. The error is a message in French.
+/// Decodes bytes held whole to text, by the rules of [`detect_encoding`], without the control
+/// and bidirectional characters that [`crate::text`] drops from every incoming text. The error
+/// is a message in French.
 pub fn decode(bytes: Vec<u8>) -> Result<DecodedText, String> {
-    let mut decoded = decode_raw(bytes)?;
-    crate::text::clean_in_place(&mut decoded.text);
-    Ok(decoded)
-}
-
-fn decode_raw(bytes: Vec<u8>) -> Result<DecodedText, String> {
-    if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(&bytes) {
-        if encoding == encoding_rs::UTF_8 {
-            let text = String::from_utf8(bytes[bom_len..].to_vec())
-                .map_err(|_| "le fichier annonce l'UTF-8 mais contient des octets invalides".to_owned())?;
-            return Ok(DecodedText { text, encoding: "UTF-8" });
-        }
-        let (text, _, had_errors) = encoding.decode(&bytes);
-        if had_errors {
-            return Err("fichier UTF-16 illisible : enregistrez-le en UTF-8".into());
-        }
-        return Ok(DecodedText { text: text.into_owned(), encoding: "UTF-16 (converti)" });
-    }
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok(DecodedText { text, encoding: "UTF-8" }),
-        Err(err) => {
-            let bytes = err.into_bytes();
-            if bytes.contains(&0) {
-                return Err(
-                    "ce fichier n'est pas du texte (octets nuls) : attendu un CSV ou un JSON Lines en UTF-8".into()
-                );
-            }
-            // Not UTF-8 and not binary: the usual case is a CSV saved by Excel on Windows.
-            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(&bytes);
-            Ok(DecodedText { text: text.into_owned(), encoding: "Windows-1252 (converti en UTF-8)" })
-        }
-    }
+    let encoding = detect_encoding(&bytes[..])?;
+    let mut text = String::with_capacity(bytes.len());
+    Decoded::new(&bytes[..], encoding).read_to_string(&mut text).map_err(|e| e.to_string())?;
+    crate::text::clean_in_place(&mut text);
+    Ok(DecodedText { text, encoding: encoding.label() })
 }
 
 /// One data line of a CSV file.
@@ -138,75 +110,214 @@ pub fn sniff_delimiter(text: &str) -> u8 {
     [b',', b';', b'\t'].into_iter().max_by_key(|d| header.bytes().filter(|b| b == d).count()).unwrap_or(b',')
 }
 
-/// Splits CSV text (with a header line; delimiter `,`, `;` or tab, whichever the header uses
-/// most) into lines. A line with another number of values than the header, or unreadable, is
-/// refused and the others kept; the error (in French) is only for an unreadable header.
+/// Splits CSV text held whole (with a header line; delimiter `,`, `;` or tab, whichever the
+/// header uses most) into lines. A line with another number of values than the header, or
+/// unreadable, is refused and the others kept; the error (in French) is only for an
+/// unreadable header.
 pub fn read_csv(text: &str) -> Result<CsvTable, String> {
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(sniff_delimiter(text))
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> =
-        reader.headers().map_err(|e| format!("en-tête CSV illisible : {e}"))?.iter().map(normalise_column).collect();
-    let mut table = CsvTable { headers, ..Default::default() };
-    let mut record = csv::StringRecord::new();
-    let mut lines = LineCounter::new(text);
-    let mut record_end = reader.position().byte() as usize;
-    loop {
-        let outcome = reader.read_record(&mut record);
-        // The csv crate's own line numbers skip blank lines; count from byte offsets instead.
-        let line = lines.line_of_record_after(record_end);
-        record_end = reader.position().byte() as usize;
-        match outcome {
-            Ok(false) => break,
-            Ok(true) => {
-                if record.iter().all(|f| f.trim().is_empty()) {
-                    continue; // blank line
-                }
-                if record.len() != table.headers.len() {
-                    let reason =
-                        format!("{} colonnes au lieu de {} (guillemet oublié ?)", record.len(), table.headers.len());
-                    table.refuse(line, reason);
-                    continue;
-                }
-                table.rows.push(CsvLine { line, fields: record.iter().map(str::to_owned).collect() });
-            }
-            Err(e) => {
-                table.refuse(line, format!("ligne CSV illisible : {e}"));
-                if !matches!(e.kind(), csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }) {
-                    break; // the reader cannot resynchronise after an I/O or syntax error
-                }
-            }
+    let mut reader = CsvReader::new(text.as_bytes())?;
+    let mut table = CsvTable { headers: reader.headers().to_vec(), ..Default::default() };
+    for item in &mut reader {
+        match item? {
+            CsvItem::Line(line) => table.rows.push(line),
+            CsvItem::Refused { line, reason } => table.refuse(line, reason),
         }
     }
     Ok(table)
 }
 
-/// Line numbers from byte offsets, counting forward only (one pass over the text in all).
-struct LineCounter<'a> {
-    bytes: &'a [u8],
-    offset: usize,
-    line: usize,
+/// What reading a CSV record gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CsvItem {
+    /// A data line with as many values as there are headers.
+    Line(CsvLine),
+    /// A line refused: its number and why, in French.
+    Refused {
+        /// Line number in the file.
+        line: usize,
+        /// Why, in French.
+        reason: String,
+    },
 }
 
-impl<'a> LineCounter<'a> {
-    fn new(text: &'a str) -> Self {
-        LineCounter { bytes: text.as_bytes(), offset: 0, line: 1 }
+/// A CSV stream read record by record: only the record being read is held. Blank lines are
+/// skipped. An `Err` item (the file could not be read on: too big, broken archive, bytes its
+/// encoding cannot hold) is a message in French and the last item.
+pub struct CsvReader<R: Read> {
+    reader: csv::Reader<LineTracker<io::Chain<io::Cursor<Vec<u8>>, R>>>,
+    headers: Vec<String>,
+    record: csv::StringRecord,
+    record_end: u64,
+    finished: bool,
+}
+
+impl<R: BufRead> CsvReader<R> {
+    /// Reads the header line. The error, in French, is for a header that cannot be read.
+    pub fn new(mut input: R) -> Result<Self, String> {
+        // The delimiter is sniffed on the first line, then that line is given back to the
+        // CSV reader; a first line longer than a record is cut for the sniffing only.
+        let mut first = Vec::new();
+        (&mut input).take(MAX_RECORD_BYTES).read_until(b'\n', &mut first).map_err(|e| e.to_string())?;
+        let delimiter = sniff_delimiter(&String::from_utf8_lossy(&first));
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(true)
+            .flexible(true)
+            .from_reader(LineTracker::new(io::Cursor::new(first).chain(input)));
+        let headers = match reader.headers() {
+            Ok(headers) => headers.iter().map(normalise_column).collect(),
+            Err(e) => return Err(io_message(&e).unwrap_or_else(|| format!("en-tête CSV illisible : {e}"))),
+        };
+        let record_end = reader.position().byte();
+        Ok(CsvReader { reader, headers, record: csv::StringRecord::new(), record_end, finished: false })
+    }
+}
+
+impl<R: Read> CsvReader<R> {
+    /// Column names, normalised by [`normalise_column`], in file order.
+    pub fn headers(&self) -> &[String] {
+        &self.headers
+    }
+}
+
+impl<R: Read> Iterator for CsvReader<R> {
+    type Item = Result<CsvItem, String>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.finished {
+            let outcome = self.reader.read_record(&mut self.record);
+            // The csv crate's own line numbers skip blank lines; count from byte offsets instead.
+            let line = self.reader.get_mut().line_of_record_after(self.record_end);
+            self.record_end = self.reader.position().byte();
+            match outcome {
+                Ok(false) => self.finished = true,
+                Ok(true) => {
+                    if self.record.iter().all(|f| f.trim().is_empty()) {
+                        continue; // blank line
+                    }
+                    if self.record.len() != self.headers.len() {
+                        let reason = format!(
+                            "{} colonnes au lieu de {} (guillemet oublié ?)",
+                            self.record.len(),
+                            self.headers.len()
+                        );
+                        return Some(Ok(CsvItem::Refused { line, reason }));
+                    }
+                    let fields = self.record.iter().map(cell).collect();
+                    return Some(Ok(CsvItem::Line(CsvLine { line, fields })));
+                }
+                Err(e) => {
+                    let resumable =
+                        matches!(e.kind(), csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. });
+                    // The reader cannot resynchronise after an I/O or syntax error.
+                    self.finished = !resumable;
+                    if let Some(too_long) = record_too_long(&e) {
+                        return Some(Ok(CsvItem::Refused { line, reason: too_long }));
+                    }
+                    if let Some(message) = io_message(&e) {
+                        return Some(Err(message));
+                    }
+                    return Some(Ok(CsvItem::Refused { line, reason: format!("ligne CSV illisible : {e}") }));
+                }
+            }
+        }
+        None
+    }
+}
+
+/// The text of one cell, as every import receives it: the one place where it is made.
+fn cell(raw: &str) -> String {
+    // The one place a cell's text is made: without what `crate::text` drops from incoming text.
+    crate::text::clean(raw).into_owned()
+}
+
+/// The message of an error that came from reading the file (they carry their French text).
+fn io_message(error: &csv::Error) -> Option<String> {
+    match error.kind() {
+        csv::ErrorKind::Io(e) => Some(e.to_string()),
+        _ => None,
+    }
+}
+
+/// A record over [`MAX_RECORD_BYTES`], told by the [`LineTracker`].
+#[derive(Debug)]
+struct RecordTooLong;
+
+impl std::fmt::Display for RecordTooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "enregistrement de plus de {} Mo : un guillemet ouvert n'est sans doute pas refermé (lecture arrêtée ici)",
+            MAX_RECORD_BYTES >> 20
+        )
+    }
+}
+
+impl std::error::Error for RecordTooLong {}
+
+fn record_too_long(error: &csv::Error) -> Option<String> {
+    match error.kind() {
+        csv::ErrorKind::Io(e) => e.get_ref().and_then(|e| e.downcast_ref::<RecordTooLong>()).map(|e| e.to_string()),
+        _ => None,
+    }
+}
+
+/// Line numbers from byte offsets, for a stream: counts the newlines going through, and keeps
+/// those not yet passed (the CSV reader reads ahead a buffer). Also refuses a record that
+/// grows past [`MAX_RECORD_BYTES`].
+struct LineTracker<R> {
+    inner: R,
+    /// Bytes read so far.
+    offset: u64,
+    /// Where the run of `\r` and `\n` that the last byte read belongs to started.
+    run_start: Option<u64>,
+    /// Newlines at or after the last record's end: their offset and their run's start.
+    ahead: VecDeque<(u64, u64)>,
+    /// Newlines before the last record's end.
+    passed: usize,
+    /// The last record's end.
+    record_end: u64,
+}
+
+impl<R: Read> LineTracker<R> {
+    fn new(inner: R) -> Self {
+        LineTracker { inner, offset: 0, run_start: None, ahead: VecDeque::new(), passed: 0, record_end: 0 }
     }
 
     /// The line on which the record after `end` (the previous record's end) starts: blank
     /// lines in between are skipped, as the CSV reader skips them.
-    fn line_of_record_after(&mut self, end: usize) -> usize {
-        let mut start = end.min(self.bytes.len());
-        while start < self.bytes.len() && matches!(self.bytes[start], b'\n' | b'\r') {
-            start += 1;
+    fn line_of_record_after(&mut self, end: u64) -> usize {
+        self.record_end = self.record_end.max(end);
+        while self.ahead.front().is_some_and(|(at, _)| *at < self.record_end) {
+            self.ahead.pop_front();
+            self.passed += 1;
         }
-        if start >= self.offset {
-            self.line += self.bytes[self.offset..start].iter().filter(|b| **b == b'\n').count();
-            self.offset = start;
+        // Newlines of a run of line ends that `end` is in are blank lines before the record.
+        let blank = self.ahead.iter().take_while(|(_, run)| *run <= self.record_end).count();
+        1 + self.passed + blank
+    }
+}
+
+impl<R: Read> Read for LineTracker<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.offset.saturating_sub(self.record_end) > MAX_RECORD_BYTES {
+            return Err(io::Error::other(RecordTooLong));
         }
-        self.line
+        let n = self.inner.read(buf)?;
+        for (at, byte) in (self.offset..).zip(&buf[..n]) {
+            match byte {
+                b'\n' => {
+                    let run = *self.run_start.get_or_insert(at);
+                    self.ahead.push_back((at, run));
+                }
+                b'\r' => {
+                    self.run_start.get_or_insert(at);
+                }
+                _ => self.run_start = None,
+            }
+        }
+        self.offset += n as u64;
+        Ok(n)
     }
 }
 
@@ -314,6 +425,88 @@ mod tests {
                 (6, "4 colonnes au lieu de 3 (guillemet oublié ?)".to_owned()),
             ]
         );
+    }
+
+    /// Endless CSV: a header, then rows made as they are asked for; counts what it gave.
+    struct Endless {
+        given: u64,
+        pending: Vec<u8>,
+    }
+
+    impl Read for Endless {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.pending.is_empty() {
+                self.pending = if self.given == 0 {
+                    b"id;theme;text\n".to_vec()
+                } else {
+                    format!("r-{};Emploi;{}\n", self.given, "x".repeat(100)).into_bytes()
+                };
+            }
+            let n = buf.len().min(self.pending.len());
+            buf[..n].copy_from_slice(&self.pending[..n]);
+            self.pending.drain(..n);
+            self.given += n as u64;
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn rows_come_as_they_are_read_not_after_the_whole_file() {
+        let mut endless = Endless { given: 0, pending: Vec::new() };
+        let mut reader = CsvReader::new(io::BufReader::new(&mut endless)).unwrap();
+        assert_eq!(reader.headers(), ["id", "theme", "text"]);
+        let mut lines = Vec::new();
+        for item in reader.by_ref().take(1_000) {
+            let Ok(CsvItem::Line(line)) = item else { panic!("{item:?}") };
+            lines.push(line.line);
+        }
+        assert_eq!(lines, (2..1_002).collect::<Vec<_>>());
+        drop(reader);
+        assert!(endless.given < 1 << 20, "a thousand rows read through a buffer: {} bytes", endless.given);
+    }
+
+    /// Reads CSV text a byte at a time, so that every record straddles the reader's buffers.
+    fn read_trickling(text: &str) -> CsvTable {
+        let mut reader = CsvReader::new(io::BufReader::with_capacity(1, text.as_bytes())).unwrap();
+        let mut table = CsvTable { headers: reader.headers().to_vec(), ..Default::default() };
+        for item in &mut reader {
+            match item.unwrap() {
+                CsvItem::Line(line) => table.rows.push(line),
+                CsvItem::Refused { line, reason } => table.refuse(line, reason),
+            }
+        }
+        table
+    }
+
+    #[test]
+    fn line_numbers_hold_across_buffer_boundaries() {
+        for text in [
+            "id,theme,text\r\na,t,x\r\n\r\nb,t,y\r\nc,t\r\nd,t,z,w\r\ne,t,v",
+            "id;text\n\"a-1\";\"Un texte; avec \"\"guillemets\"\"\nsur deux lignes\"\n\n;\na-2;Court\n",
+        ] {
+            assert_eq!(read_trickling(text), read_csv(text).unwrap(), "{text:?}");
+        }
+        assert_eq!(read_trickling("a,b\n\n\n\r\n1,2\n").rows[0].line, 5);
+    }
+
+    #[test]
+    fn a_quote_left_open_is_refused_at_the_record_cap_not_held_to_the_end() {
+        let text = format!("id,text\n1,ok\n2,\"ouvert{}\n3,ok\n", "x\n".repeat(MAX_RECORD_BYTES as usize));
+        let items: Vec<_> = CsvReader::new(text.as_bytes()).unwrap().collect();
+        assert_eq!(items.len(), 2, "the first line, then the refusal, then nothing");
+        let Ok(CsvItem::Refused { line, reason }) = &items[1] else { panic!("{items:?}") };
+        assert_eq!(*line, 3);
+        assert!(reason.contains("guillemet ouvert"), "{reason}");
+    }
+
+    #[test]
+    fn an_error_reading_the_file_ends_the_stream_with_its_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("gros.csv");
+        std::fs::write(&path, format!("id,text\n{}", "1,abc\n".repeat(1 << 20))).unwrap();
+        let reader = CsvReader::new(io::BufReader::new(open(&path, 1 << 20).unwrap())).unwrap();
+        let last = reader.last().unwrap();
+        assert!(last.unwrap_err().contains("dépasse 1 Mo"));
     }
 
     #[test]

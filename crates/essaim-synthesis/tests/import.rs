@@ -7,7 +7,7 @@ use essaim_core::testing::TestDb;
 use essaim_synthesis::import::{import_contributions, ImportError, ImportOptions};
 
 fn options(slug: &str, new: Option<&str>) -> ImportOptions {
-    ImportOptions { consultation: slug.into(), new_consultation: new.map(str::to_owned), actor: None }
+    ImportOptions { new_consultation: new.map(str::to_owned), ..ImportOptions::new(slug) }
 }
 
 fn write(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> std::path::PathBuf {
@@ -133,4 +133,59 @@ fn json_lines_gzip_and_clear_refusals() {
         Err(ImportError::Format(_))
     ));
     assert_eq!(count(&db), 1);
+}
+
+/// `lines` answers of the Grand Débat's shape, ids `r-1`…, over two themes.
+fn answers(lines: usize) -> String {
+    let mut csv = String::from("id,theme,text\n");
+    for i in 1..=lines {
+        csv.push_str(&format!("r-{i},{},Réponse numéro {i}\n", ["Fiscalité", "Démocratie"][i % 2]));
+    }
+    csv
+}
+
+#[test]
+fn a_bad_line_after_batches_were_written_keeps_nothing_and_is_named() {
+    let db = TestDb::new();
+    let dir = tempfile::tempdir().unwrap();
+    // Line 4,502 (the 4,501st answer) has no text: two batches of 2,000 are written before it.
+    let mut csv = answers(6_000);
+    let at = csv.find("r-4501,").unwrap();
+    let end = at + csv[at..].find('\n').unwrap();
+    csv.replace_range(at..end, "r-4501,Fiscalité,");
+    // And an id met again far below the first: the ids of written batches are remembered.
+    csv.push_str("r-7,Fiscalité,Encore\n");
+    let path = write(&dir, "grand.csv", csv.as_bytes());
+    let Err(ImportError::Lines { errors, refused }) =
+        import_contributions(&mut db.conn(), &path, &options("grand-debat", Some("Grand débat")), &mut |_| {})
+    else {
+        panic!("refused")
+    };
+    assert_eq!(refused, 2);
+    assert_eq!((errors[0].line, errors[0].reason.as_str()), (4_502, "texte vide"));
+    assert_eq!(errors[1].line, 6_002);
+    assert!(errors[1].reason.contains("« r-7 » déjà présent plus haut"), "{}", errors[1].reason);
+    let stored: i64 = contributions::table.count().get_result(&mut db.conn()).unwrap();
+    let themes: i64 = themes::table.count().get_result(&mut db.conn()).unwrap();
+    assert_eq!((stored, themes), (0, 0), "no contribution, consultation or theme kept");
+}
+
+#[test]
+fn a_large_file_imported_again_is_found_already_present_batch_by_batch() {
+    let db = TestDb::new();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = answers(5_000);
+    let path = write(&dir, "grand.csv", csv.as_bytes());
+    let mut steps = Vec::new();
+    let first = import_contributions(&mut db.conn(), &path, &options("grand-debat", Some("Grand débat")), &mut |p| {
+        steps.push(p)
+    })
+    .unwrap();
+    assert_eq!((first.imported, first.themes_created.len()), (5_000, 2));
+    assert_eq!(steps.last().map(|p| (p.lines, p.read, p.size)), Some((5_000, steps[0].size, steps[0].size)));
+    assert!(steps.len() >= 3, "progress after each batch: {steps:?}");
+    let again = import_contributions(&mut db.conn(), &path, &options("grand-debat", None), &mut |_| {}).unwrap();
+    assert_eq!((again.imported, again.already_present), (0, 5_000));
+    use sha2::Digest;
+    assert_eq!(first.file_sha256, hex::encode(sha2::Sha256::digest(csv.as_bytes())), "the file's digest");
 }

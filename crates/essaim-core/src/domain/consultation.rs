@@ -468,6 +468,30 @@ pub fn create_consultation(
     })
 }
 
+/// Adds a theme after a consultation's others, as [`create_consultation`] makes them: for an
+/// import that meets the themes of a new consultation as it reads its file.
+pub fn append_theme(conn: &mut DbConnection, consultation: Id, title: &str) -> CoreResult<Theme> {
+    let title = title.trim();
+    if title.is_empty() || title.chars().count() > MAX_THEME_TITLE_CHARS {
+        let mut errors = crate::error::ValidationErrors::default();
+        errors.add("themes", format!("Chaque thème a un intitulé de 1 à {MAX_THEME_TITLE_CHARS} caractères."));
+        return Err(CoreError::Validation(errors));
+    }
+    let last: Option<i32> = themes::table
+        .filter(themes::consultation_id.eq(consultation))
+        .select(diesel::dsl::max(themes::position))
+        .first(conn)?;
+    let theme = Theme {
+        id: Id::new(),
+        consultation_id: consultation,
+        position: last.unwrap_or(0) + 1,
+        title: title.to_owned(),
+        description: String::new(),
+    };
+    diesel::insert_into(themes::table).values(&theme).execute(conn)?;
+    Ok(theme)
+}
+
 /// Checks a slug: lowercase letters, digits and dashes, 3 to 80 characters.
 pub fn validate_slug(slug: &str) -> Result<(), String> {
     let ok_chars = slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');

@@ -17,25 +17,22 @@ pub fn contributions(
     consultation: String,
     new_consultation: Option<String>,
 ) -> Result<(), String> {
-    let options = ImportOptions { consultation, new_consultation, actor: None };
-    // A bar only on a terminal: logs and pipes get the report alone.
+    let options = ImportOptions { new_consultation, ..ImportOptions::new(&consultation) };
+    // A bar only on a terminal: logs and pipes get the report alone. It follows the file's
+    // bytes (the number of lines is known only at the end).
     let bar = std::io::stderr().is_terminal().then(|| {
-        let bar = ProgressBar::new_spinner();
-        bar.set_message("lecture du fichier…");
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40} {percent} % du fichier, {msg} ligne(s) lue(s) ({elapsed})")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
         bar
     });
     let mut on_progress = |step: Progress| {
         let Some(bar) = &bar else { return };
-        match step {
-            Progress::Parsed(rows) => {
-                bar.set_length(rows as u64);
-                bar.set_style(
-                    ProgressStyle::with_template("{bar:40} {pos}/{len} contributions écrites ({elapsed})")
-                        .unwrap_or_else(|_| ProgressStyle::default_bar()),
-                );
-            }
-            Progress::Written(done, _) => bar.set_position(done as u64),
-        }
+        bar.set_length(step.size);
+        bar.set_position(step.read);
+        bar.set_message(step.lines.to_string());
     };
     let outcome = import_contributions(conn, file, &options, &mut on_progress);
     if let Some(bar) = &bar {

@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use essaim_core::db::Id;
 use essaim_core::domain::contribution::{clean_text, Author, NewContribution, Submitter, ValidContribution};
 use essaim_core::domain::{Channel, ContributionKind};
+use sha2::{Digest, Sha256};
 
 use super::parse::RawRow;
 use super::LineError;
@@ -33,23 +34,37 @@ pub struct Context {
     pub territories: HashMap<String, Id>,
     /// Organisation name key → organisation id.
     pub organisations: HashMap<String, Id>,
-    /// External references already stored for this consultation → their text.
+    /// External references of the rows being checked already stored for this consultation →
+    /// their text (asked a batch at a time: the consultation may hold millions).
     pub existing: HashMap<String, String>,
     /// When the import runs (default `created_at`).
     pub now: NaiveDateTime,
 }
 
-/// The outcome of checking every row.
+/// What checking a row gives.
+pub enum Checked {
+    /// A contribution to write, checked by the core's rules.
+    Valid(Box<ValidContribution>),
+    /// Already imported with the same text: skipped, so a file can be imported again.
+    AlreadyPresent,
+    /// Refused, with why.
+    Refused(LineError),
+}
+
+/// The references met so far in the file, kept as 128-bit digests: 16 bytes a line rather
+/// than the text, and a false "already met" would need a collision of SHA-256 truncated to
+/// 128 bits (about one in 10^28 for a million lines).
 #[derive(Default)]
-pub struct Checked {
-    /// Contributions to write, checked by the core's rules.
-    pub contributions: Vec<ValidContribution>,
-    /// Rows already imported with the same text: skipped, so a file can be imported again.
-    pub already_present: usize,
-    /// Problems, by line (the first [`MAX_LISTED_ERRORS`]).
-    pub errors: Vec<LineError>,
-    /// Lines refused in all, listed or not.
-    pub refused: usize,
+pub struct SeenRefs(HashSet<u128>);
+
+impl SeenRefs {
+    /// Whether `reference` is met for the first time (and remembers it).
+    pub fn first_time(&mut self, reference: &str) -> bool {
+        let digest = Sha256::digest(reference.as_bytes());
+        let mut first = [0; 16];
+        first.copy_from_slice(&digest[..16]);
+        self.0.insert(u128::from_le_bytes(first))
+    }
 }
 
 fn parse_kind(raw: &str) -> Option<ContributionKind> {
@@ -88,106 +103,94 @@ fn parse_instant(raw: &str) -> Option<NaiveDateTime> {
         .and_then(|d| d.and_hms_opt(0, 0, 0))
 }
 
-/// Checks every row; returns the contributions to write and every error found.
-pub fn check_rows(rows: Vec<RawRow>, context: &Context) -> Checked {
-    let mut checked = Checked::default();
-    let mut seen: HashSet<String> = HashSet::with_capacity(rows.len());
-    for row in rows {
-        let mut reasons: Vec<String> = Vec::new();
-        let reference = row.id.trim().to_owned();
-        let text = match clean_text(&row.text) {
-            Ok(text) => text,
-            Err(_) if row.text.trim().is_empty() => String::new(),
-            Err(_) => {
-                reasons.push(format!("texte de plus de {MAX_TEXT_CHARS} caractères"));
-                row.text.trim().to_owned()
+/// Checks a row against the consultation and the rows before it.
+pub fn check_row(row: RawRow, context: &Context, seen: &mut SeenRefs) -> Checked {
+    let mut reasons: Vec<String> = Vec::new();
+    let reference = row.id.trim().to_owned();
+    let text = match clean_text(&row.text) {
+        Ok(text) => text,
+        Err(_) if row.text.trim().is_empty() => String::new(),
+        Err(_) => {
+            reasons.push(format!("texte de plus de {MAX_TEXT_CHARS} caractères"));
+            row.text.trim().to_owned()
+        }
+    };
+    if reference.is_empty() {
+        reasons.push("identifiant (id) vide".into());
+    } else if !seen.first_time(&reference) {
+        reasons.push(format!("identifiant « {reference} » déjà présent plus haut dans le fichier"));
+    }
+    if text.is_empty() {
+        reasons.push("texte vide".into());
+    }
+    let theme_id = context.themes.get(&name_key(&row.theme)).copied();
+    if theme_id.is_none() {
+        reasons.push(if row.theme.trim().is_empty() {
+            "thème vide".to_owned()
+        } else {
+            format!("thème inconnu « {} »", row.theme.trim())
+        });
+    }
+    let kind = parse_kind(&row.kind);
+    if kind.is_none() {
+        reasons.push(format!("type « {} » inconnu (constat, proposition, expérience, question)", row.kind.trim()));
+    }
+    let channel = parse_channel(&row.channel);
+    if channel.is_none() {
+        reasons.push(format!("canal « {} » inconnu", row.channel.trim()));
+    }
+    let territory_id = match row.territory.trim() {
+        "" => None,
+        raw => {
+            let found = context.territories.get(&name_key(raw)).copied();
+            if found.is_none() {
+                reasons.push(format!("territoire « {raw} » inconnu"));
             }
-        };
-        if reference.is_empty() {
-            reasons.push("identifiant (id) vide".into());
-        } else if !seen.insert(reference.clone()) {
-            reasons.push(format!("identifiant « {reference} » déjà présent plus haut dans le fichier"));
+            found
         }
-        if text.is_empty() {
-            reasons.push("texte vide".into());
-        }
-        let theme_id = context.themes.get(&name_key(&row.theme)).copied();
-        if theme_id.is_none() {
-            reasons.push(if row.theme.trim().is_empty() {
-                "thème vide".to_owned()
-            } else {
-                format!("thème inconnu « {} »", row.theme.trim())
-            });
-        }
-        let kind = parse_kind(&row.kind);
-        if kind.is_none() {
-            reasons.push(format!("type « {} » inconnu (constat, proposition, expérience, question)", row.kind.trim()));
-        }
-        let channel = parse_channel(&row.channel);
-        if channel.is_none() {
-            reasons.push(format!("canal « {} » inconnu", row.channel.trim()));
-        }
-        let territory_id = match row.territory.trim() {
-            "" => None,
-            raw => {
-                let found = context.territories.get(&name_key(raw)).copied();
-                if found.is_none() {
-                    reasons.push(format!("territoire « {raw} » inconnu"));
-                }
-                found
+    };
+    let created_at = match row.created_at.trim() {
+        "" => Some(context.now),
+        raw => {
+            let parsed = parse_instant(raw);
+            if parsed.is_none() {
+                reasons.push(format!("date « {raw} » illisible (attendu AAAA-MM-JJ ou AAAA-MM-JJTHH:MM:SSZ)"));
             }
-        };
-        let created_at = match row.created_at.trim() {
-            "" => Some(context.now),
-            raw => {
-                let parsed = parse_instant(raw);
-                if parsed.is_none() {
-                    reasons.push(format!("date « {raw} » illisible (attendu AAAA-MM-JJ ou AAAA-MM-JJTHH:MM:SSZ)"));
-                }
-                parsed
-            }
-        };
-        if let Some(previous) = context.existing.get(&reference) {
-            if reasons.is_empty() && *previous == text {
-                checked.already_present += 1;
-                continue;
-            }
-            reasons.push(format!("identifiant « {reference} » déjà importé avec un autre texte"));
+            parsed
         }
-        let organisation = row.organisation.trim();
-        let author = match (organisation.is_empty(), context.organisations.get(&name_key(organisation))) {
-            (true, _) => Author::Anonymous,
-            (false, Some(id)) => Author::Organisation(*id),
-            (false, None) => Author::NamedOrganisation(organisation.to_owned()),
-        };
-        // Imported answers come from a source that collected them already: accepted on arrival.
-        let mut input = NewContribution::new(
-            context.consultation_id,
-            channel.unwrap_or(Channel::Import),
-            kind.unwrap_or(ContributionKind::Proposition),
-            text,
-            Submitter::Import,
-        )
-        .author(author)
-        .received_at(created_at.unwrap_or(context.now))
-        .external_ref(reference);
-        input.theme_id = theme_id;
-        input.territory_id = territory_id;
-        if reasons.is_empty() {
-            match input.validate(&context.theme_ids) {
-                Ok(valid) => {
-                    checked.contributions.push(valid);
-                    continue;
-                }
-                Err(errors) => reasons.extend(errors.0.into_iter().map(|e| e.message)),
-            }
+    };
+    if let Some(previous) = context.existing.get(&reference) {
+        if reasons.is_empty() && *previous == text {
+            return Checked::AlreadyPresent;
         }
-        checked.refused += 1;
-        if checked.errors.len() < MAX_LISTED_ERRORS {
-            checked.errors.push(LineError { line: row.line, reason: reasons.join(" ; ") });
+        reasons.push(format!("identifiant « {reference} » déjà importé avec un autre texte"));
+    }
+    let organisation = row.organisation.trim();
+    let author = match (organisation.is_empty(), context.organisations.get(&name_key(organisation))) {
+        (true, _) => Author::Anonymous,
+        (false, Some(id)) => Author::Organisation(*id),
+        (false, None) => Author::NamedOrganisation(organisation.to_owned()),
+    };
+    // Imported answers come from a source that collected them already: accepted on arrival.
+    let mut input = NewContribution::new(
+        context.consultation_id,
+        channel.unwrap_or(Channel::Import),
+        kind.unwrap_or(ContributionKind::Proposition),
+        text,
+        Submitter::Import,
+    )
+    .author(author)
+    .received_at(created_at.unwrap_or(context.now))
+    .external_ref(reference);
+    input.theme_id = theme_id;
+    input.territory_id = territory_id;
+    if reasons.is_empty() {
+        match input.validate(&context.theme_ids) {
+            Ok(valid) => return Checked::Valid(Box::new(valid)),
+            Err(errors) => reasons.extend(errors.0.into_iter().map(|e| e.message)),
         }
     }
-    checked
+    Checked::Refused(LineError { line: row.line, reason: reasons.join(" ; ") })
 }
 
 #[cfg(test)]
@@ -205,6 +208,20 @@ mod tests {
             existing: HashMap::from([("old".to_owned(), "Déjà là".to_owned())]),
             now: chrono::NaiveDate::from_ymd_opt(2016, 6, 28).unwrap().and_hms_opt(9, 0, 0).unwrap(),
         }
+    }
+
+    /// Checks rows in order: the contributions, how many were already present, the errors.
+    fn check_rows(rows: Vec<RawRow>, context: &Context) -> (Vec<ValidContribution>, usize, Vec<LineError>) {
+        let (mut valid, mut already, mut errors) = (Vec::new(), 0, Vec::new());
+        let mut seen = SeenRefs::default();
+        for row in rows {
+            match check_row(row, context, &mut seen) {
+                Checked::Valid(contribution) => valid.push(*contribution),
+                Checked::AlreadyPresent => already += 1,
+                Checked::Refused(error) => errors.push(error),
+            }
+        }
+        (valid, already, errors)
     }
 
     fn row(line: usize, id: &str, theme: &str, text: &str) -> RawRow {
@@ -228,19 +245,19 @@ mod tests {
             bad_place,
             row(8, "old", theme, "Autre texte"),
         ];
-        let checked = check_rows(rows, &context());
-        assert_eq!(checked.contributions.len(), 1);
-        assert_eq!(checked.already_present, 1);
-        let lines: Vec<usize> = checked.errors.iter().map(|e| e.line).collect();
+        let (contributions, already_present, errors) = check_rows(rows, &context());
+        assert_eq!(contributions.len(), 1);
+        assert_eq!(already_present, 1);
+        let lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
         assert_eq!(lines, [3, 4, 6, 7, 8]);
-        assert!(checked.errors[0].reason.contains("déjà présent plus haut"));
-        assert!(checked.errors[1].reason.contains("identifiant (id) vide"));
-        assert!(checked.errors[1].reason.contains("thème inconnu « Inconnu »"));
-        assert!(checked.errors[1].reason.contains("texte vide"));
-        assert!(checked.errors[2].reason.contains("type « avis » inconnu"));
-        assert!(checked.errors[3].reason.contains("territoire « 99 » inconnu"));
-        assert!(checked.errors[3].reason.contains("date « hier » illisible"));
-        assert!(checked.errors[4].reason.contains("déjà importé avec un autre texte"));
+        assert!(errors[0].reason.contains("déjà présent plus haut"));
+        assert!(errors[1].reason.contains("identifiant (id) vide"));
+        assert!(errors[1].reason.contains("thème inconnu « Inconnu »"));
+        assert!(errors[1].reason.contains("texte vide"));
+        assert!(errors[2].reason.contains("type « avis » inconnu"));
+        assert!(errors[3].reason.contains("territoire « 99 » inconnu"));
+        assert!(errors[3].reason.contains("date « hier » illisible"));
+        assert!(errors[4].reason.contains("déjà importé avec un autre texte"));
     }
 
     #[test]
@@ -251,8 +268,8 @@ mod tests {
         r.territory = "Loire-Atlantique".into();
         r.created_at = "2016-06-28T14:05:00+02:00".into();
         r.organisation = "Les Ecossolies".into();
-        let checked = check_rows(vec![r], &context());
-        let c = checked.contributions[0].contribution();
+        let (contributions, _, _) = check_rows(vec![r], &context());
+        let c = contributions[0].contribution();
         assert_eq!(c.kind, ContributionKind::Experience);
         assert_eq!(c.channel, Channel::TreasureHunt);
         assert!(c.territory_id.is_some());
