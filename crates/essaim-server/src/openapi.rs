@@ -15,7 +15,7 @@ use crate::routes::{ConsultationDetail, ConsultationSummary, Health, PhaseView, 
     modifiers(&CommonAnswers),
     info(
         title = "Essaim API",
-        description = "API de la plateforme de consultation Essaim. Les erreurs ont la forme {\"error\": {\"code\", \"message\"}} ; le code est stable."
+        description = "API de la plateforme de consultation Essaim. Les erreurs ont la forme {\"error\": {\"code\", \"message\"}} ; le code est stable. Les caractères de contrôle (sauf tabulation et sauts de ligne) et les forçages bidirectionnels (U+202A–U+202E, U+2066–U+2069) sont retirés de tout texte reçu avant toute vérification, longueurs comprises."
     ),
     paths(
         crate::routes::api::healthz,

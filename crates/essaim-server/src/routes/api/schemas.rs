@@ -2,9 +2,12 @@
 //! domain's own constants and vocabularies (not retyped): a limit or a code changed there
 //! changes the document with it. Each function is a field's `#[schema(schema_with = …)]`.
 //!
-//! The patterns are those the server's trimming and cleaning need: a text is refused when
-//! nothing but spaces and control characters is left of it, so it must hold at least one
-//! other character; an organisation's name is on one line, without control characters.
+//! The patterns are those the server's cleaning and trimming need. Every text first loses the
+//! characters `essaim_core::text` drops (C0 controls but tab and line breaks, DEL, C1, the
+//! bidirectional overrides and isolates, U+FFFE/U+FFFF): they are accepted anywhere and
+//! removed. Then a text is refused when nothing but spaces is left of it, so it must hold at
+//! least one other character; an organisation's name is on one line (no tab or line break but
+//! at either end, which the server trims).
 
 use essaim_contributions::questionnaire::responses::MAX_SUBMIT_KEY_CHARS;
 use essaim_core::domain::contribution::{MAX_CONTRIBUTION_CHARS, MAX_IDEMPOTENCY_KEY_CHARS, MAX_ORGANISATION_CHARS};
@@ -14,14 +17,19 @@ use essaim_workshops::plenary::votes::MAX_AMENDMENT_CHARS;
 use utoipa::openapi::schema::{KnownFormat, SchemaFormat, SchemaType};
 use utoipa::openapi::{Object, ObjectBuilder, Type};
 
-/// At least one character that is neither a space nor a control character (ECMA-262 regex,
-/// unanchored: it matches when found anywhere).
-pub const VISIBLE: &str = r"[^\s\x00-\x1f\x7f-\x9f]";
+/// At least one character that is neither a space nor dropped by the cleaning (ECMA-262
+/// regex, unanchored: it matches when found anywhere).
+pub const VISIBLE: &str = r"[^\s\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]";
 
-/// One line: no control character, but for the spaces (line breaks, tabulations) at either
-/// end, which the server trims. The classes are spelled out rather than `\s`, which regex
-/// engines read differently (Python's includes `\x1c`-`\x1f`, which Rust's `trim` keeps).
-pub const ONE_LINE: &str = r"^[\t\n\x0b\x0c\r \x85]*[^\x00-\x1f\x7f-\x9f]*[\t\n\x0b\x0c\r \x85]*$";
+/// One line: no tab or line break but at either end, among spaces and dropped characters,
+/// which the cleaning and the trimming remove. The classes are spelled out rather than `\s`,
+/// which regex engines read differently (Python's includes `\x1c`-`\x1f`, which Rust's `trim`
+/// keeps).
+pub const ONE_LINE: &str = concat!(
+    r"^[\t\n\r \x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]*",
+    r"[^\t\n\r]*",
+    r"[\t\n\r \x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]*$"
+);
 
 fn string(description: &str) -> ObjectBuilder {
     ObjectBuilder::new().schema_type(Type::String).description(Some(description))
