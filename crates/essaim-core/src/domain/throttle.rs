@@ -141,6 +141,15 @@ mod tests {
     }
 
     #[test]
+    fn anonymous_limits_read_from_the_environment_or_are_refused() {
+        assert_eq!(parse_anonymous_limits("60,300"), Some((60, 300)));
+        assert_eq!(parse_anonymous_limits(" 1000000 , 2 "), Some((1_000_000, 2)));
+        assert_eq!(parse_anonymous_limits("60"), None);
+        assert_eq!(parse_anonymous_limits("0,300"), None);
+        assert_eq!(parse_anonymous_limits("a,b"), None);
+    }
+
+    #[test]
     fn anonymous_writes_are_counted_per_client_and_a_caller_without_one_is_not() {
         let db = TestDb::new();
         let mut conn = db.conn();
@@ -210,8 +219,22 @@ pub enum Anonymous {
 }
 
 impl Anonymous {
-    /// Its limit per client pseudonym.
+    /// Its limit per client pseudonym: `ESSAIM_ANONYMOUS_LIMITS` (`CONTRIBUTIONS,RESPONSES` per
+    /// ten minutes, e.g. `60,300`; a load benchmark raises them, its one client standing for a
+    /// crowd), else the defaults.
     pub fn limit(self) -> Limit {
+        static FROM_ENV: std::sync::OnceLock<Option<(i32, i32)>> = std::sync::OnceLock::new();
+        let configured =
+            FROM_ENV.get_or_init(|| parse_anonymous_limits(&std::env::var("ESSAIM_ANONYMOUS_LIMITS").ok()?));
+        if let Some((contributions, responses)) = *configured {
+            let max = if self == Anonymous::Contribution { contributions } else { responses };
+            return Limit { max, window_secs: 600 };
+        }
+        self.default_limit()
+    }
+
+    /// Its limit when nothing is configured.
+    pub fn default_limit(self) -> Limit {
         match self {
             // A person writes a few contributions in a sitting; a room at a workshop on one
             // Wi-Fi sends a few dozen in ten minutes.
@@ -227,6 +250,13 @@ impl Anonymous {
             Anonymous::Response => "anonymous-response",
         }
     }
+}
+
+/// Reads `CONTRIBUTIONS,RESPONSES` (positive counts); `None` when it does not read.
+fn parse_anonymous_limits(raw: &str) -> Option<(i32, i32)> {
+    let (a, b) = raw.split_once(',')?;
+    let count = |part: &str| part.trim().parse::<i32>().ok().filter(|n| *n > 0);
+    Some((count(a)?, count(b)?))
 }
 
 /// Counts one anonymous write of `client` (its pseudonym; empty for a caller that is not an
