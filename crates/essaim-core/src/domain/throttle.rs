@@ -212,7 +212,7 @@ mod tests {
 /// these bound a flood, not a crowd (docs/security.md gives the figures and why).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Anonymous {
-    /// A contribution sent through the public online form or the API.
+    /// A contribution sent through the public online form.
     Contribution,
     /// A questionnaire response started (a public draft) or sent whole through the API.
     Response,
