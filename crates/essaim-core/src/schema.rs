@@ -226,6 +226,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     plenary_items,
     plenary_devices,
     plenary_votes,
+    plenary_voting_codes,
     plenary_amendments,
     installation_secrets,
 );
@@ -567,6 +568,8 @@ diesel::table! {
         results_mode -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        attendance -> Nullable<Integer>,
+        codes_required -> Bool,
     }
 }
 
@@ -625,11 +628,27 @@ diesel::table! {
 }
 
 diesel::joinable!(plenaries -> consultations (consultation_id));
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::SqlUuid;
+    plenary_voting_codes (id) {
+        id -> SqlUuid,
+        plenary_id -> SqlUuid,
+        number -> Integer,
+        code -> Text,
+        device_id -> Nullable<SqlUuid>,
+        created_at -> Timestamp,
+        redeemed_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(plenary_items -> plenaries (plenary_id));
 diesel::joinable!(plenary_items -> orientations (orientation_id));
 diesel::joinable!(plenary_votes -> plenary_items (item_id));
 diesel::joinable!(plenary_votes -> plenary_devices (device_id));
 diesel::joinable!(plenary_devices -> plenaries (plenary_id));
+diesel::joinable!(plenary_voting_codes -> plenaries (plenary_id));
+diesel::joinable!(plenary_voting_codes -> plenary_devices (device_id));
 diesel::joinable!(plenary_amendments -> plenary_items (item_id));
 diesel::joinable!(plenary_amendments -> contributions (contribution_id));
 

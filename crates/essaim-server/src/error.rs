@@ -47,6 +47,9 @@ pub enum AppError {
     /// A plenary vote from a device token the server never gave: no vote.
     #[error("appareil inconnu")]
     UnknownDevice,
+    /// A plenary vote from a device that has not redeemed the voting code the plenary requires.
+    #[error("code de vote requis")]
+    VotingCodeRequired,
     /// A malformed request (the detail is logged, not shown).
     #[error("requête invalide : {0}")]
     BadRequest(String),
@@ -94,6 +97,7 @@ impl AppError {
             AppError::RateLimited(_) => "rate_limited",
             AppError::VoteClosed => "vote_closed",
             AppError::UnknownDevice => "unknown_device",
+            AppError::VotingCodeRequired => "voting_code_required",
             AppError::BadRequest(_) => "bad_request",
             AppError::Invalid(_) => "invalid_input",
             AppError::Incomplete(_) => "incomplete",
@@ -122,6 +126,7 @@ impl AppError {
             ),
             AppError::VoteClosed => "Le vote sur cette orientation est clos : votre vote n'a pas été enregistré.".into(),
             AppError::UnknownDevice => "Cet appareil n'est pas reconnu : rouvrez la page de vote de la plénière, puis votez de nouveau.".into(),
+            AppError::VotingCodeRequired => "Cette plénière demande un code de vote : saisissez le code de votre carte, puis votez. Rien n'a été enregistré.".into(),
             AppError::BadRequest(_) => "La requête envoyée est incomplète ou mal formée. Revenez en arrière et réessayez.".into(),
             AppError::Invalid(errors) => {
                 let messages: Vec<&str> = errors.0.iter().map(|e| e.message.as_str()).collect();
@@ -150,6 +155,7 @@ impl AppError {
             AppError::RateLimited(_) => "Trop d'envois",
             AppError::VoteClosed => "Vote clos",
             AppError::UnknownDevice => "Appareil inconnu",
+            AppError::VotingCodeRequired => "Code de vote requis",
             AppError::BadRequest(_) => "Requête invalide",
             AppError::Invalid(_) => "Saisie refusée",
             AppError::Incomplete(_) => "Réponse incomplète",
@@ -278,7 +284,7 @@ impl ResponseError for AppError {
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::TooManyAttempts | AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::VoteClosed => StatusCode::CONFLICT,
-            AppError::UnknownDevice => StatusCode::FORBIDDEN,
+            AppError::UnknownDevice | AppError::VotingCodeRequired => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) | AppError::Incomplete(_) => StatusCode::CONFLICT,

@@ -64,6 +64,11 @@ pub struct Plenary {
     pub created_at: NaiveDateTime,
     /// Last changed.
     pub updated_at: NaiveDateTime,
+    /// The room's head count, as the staff entered it (voting codes are generated from it, and
+    /// the tally compares the voting devices with it).
+    pub attendance: Option<i32>,
+    /// Whether a phone must redeem a personal voting code before it votes (a vote that binds).
+    pub codes_required: bool,
 }
 
 impl Plenary {

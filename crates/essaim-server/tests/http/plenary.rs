@@ -495,3 +495,86 @@ async fn listeners_of_a_tally_share_one_poll_and_a_client_holds_a_bounded_number
     drop(held);
     assert!(hub.open_stream("client-a").is_ok(), "places come back when streams end");
 }
+
+#[actix_web::test]
+async fn a_binding_vote_takes_one_card_per_phone_from_the_page_and_the_api_and_staff_print_the_cards() {
+    let mut b = browser().await;
+    let (plenary, o) = staff_with_plenary(&mut b).await;
+    let token = b.csrf().await;
+    let set = b
+        .post(
+            &format!("/pleniere/{SLUG}/votants"),
+            &[("csrf_token", &token), ("presents", "2"), ("codes_requis", "oui")],
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::SEE_OTHER, "{}", set.body);
+    let bad = b.post(&format!("/pleniere/{SLUG}/votants"), &[("csrf_token", &token), ("presents", "beaucoup")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let made = b.post(&format!("/pleniere/{SLUG}/codes"), &[("csrf_token", &token), ("nombre", "2")]).await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let console = b.get(&format!("/pleniere/{SLUG}")).await;
+    assert!(
+        console.text().contains("Codes de vote exigés") && console.text().contains("2 code(s) générés, 0 utilisé(s)")
+    );
+    // The cards: a PDF whose text has both codes; the CSV for badges, one row per code.
+    let codes = essaim_workshops::plenary::codes::codes_of(&mut b.db.conn(), plenary.id).unwrap();
+    let (status, pdf) = bytes_of(&b, &format!("/pleniere/{SLUG}/codes/pdf")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(pdf.starts_with(b"%PDF"));
+    if let Some(text) = pdf_text(&pdf) {
+        assert!(codes.iter().all(|c| text.contains(&c.printed())), "{text}");
+    }
+    let csv = b.get(&format!("/pleniere/{SLUG}/codes/csv")).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert_eq!(csv.body.lines().count(), 3, "{}", csv.body);
+    assert!(csv.body.contains(&format!("/p/{}?carte={}", plenary.code, codes[0].code)));
+    b.post(&format!("/pleniere/{SLUG}/orientations/{}/ouvrir", o.id), &[("csrf_token", &token)]).await;
+    b.post("/logout", &[("csrf_token", &token)]).await;
+
+    // A phone without a code sees the code form, not the votes; the card's QR fills it in.
+    let page = b.get(&format!("/p/{}?carte={}", plenary.code, codes[0].code)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains("Votre code de vote") && !page.text().contains("Pérenniser les emplois aidés"));
+    assert!(page.body.contains(&format!("value=\"{}\"", codes[0].code)));
+    let token = b.csrf().await;
+    let action = format!("/p/{}/votes/{}", plenary.code, o.id);
+    let early = b.post(&action, &[("csrf_token", &token), ("choice", "confirmed")]).await;
+    assert_eq!(early.status, StatusCode::FORBIDDEN);
+    assert!(early.text().contains("demande un code de vote"));
+    let wrong = b.post(&format!("/p/{}/carte", plenary.code), &[("csrf_token", &token), ("carte", "zzzz-zzzz")]).await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.text().contains("n'est pas valable") && wrong.body.contains("zzzz-zzzz"), "what was typed is kept");
+    let right =
+        b.post(&format!("/p/{}/carte", plenary.code), &[("csrf_token", &token), ("carte", &codes[0].printed())]).await;
+    assert_eq!(right.status, StatusCode::SEE_OTHER);
+    let votes = b.get(right.location()).await;
+    assert!(votes.text().contains("Pérenniser les emplois aidés") && !votes.text().contains("Votre code de vote"));
+    assert_eq!(b.post(&action, &[("csrf_token", &token), ("choice", "confirmed")]).await.status, StatusCode::SEE_OTHER);
+
+    // An API client: no code, 403 voting_code_required; the used card, 422; its own card, 201.
+    let req = test::TestRequest::post().uri(&format!("/api/v1/plenaries/{}/devices", plenary.code));
+    let device = b.request_from("198.51.100.7", req).await.json()["device_token"].as_str().unwrap().to_owned();
+    let none =
+        b.request_from("198.51.100.7", vote_req(&plenary.code, o.id, &device, json!({"choice": "confirmed"}))).await;
+    assert_eq!(
+        (none.status, none.json()["error"]["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("voting_code_required"))
+    );
+    let used = json!({"choice": "confirmed", "voting_code": codes[0].code});
+    let taken = b.request_from("198.51.100.7", vote_req(&plenary.code, o.id, &device, used)).await;
+    assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", taken.body);
+    let own = json!({"choice": "not_confirmed", "voting_code": codes[1].printed()});
+    let cast = b.request_from("198.51.100.7", vote_req(&plenary.code, o.id, &device, own)).await;
+    assert_eq!(cast.status, StatusCode::CREATED, "{}", cast.body);
+    let item = item_of(&mut b.db.conn(), plenary.id, o.id).unwrap().unwrap();
+    assert_eq!(essaim_core::domain::plenary::tally(&mut b.db.conn(), item.id).unwrap().total(), 2);
+
+    // The facilitator sees the devices against the room; the cards are staff's.
+    b.login(FACILITATOR).await;
+    let console = b.get(&format!("/pleniere/{SLUG}/orientations/{}", o.id)).await;
+    assert!(console.text().contains("2 appareils ont voté, pour 2 présents dans la salle."), "{}", console.text());
+    assert_eq!(b.get(&format!("/pleniere/{SLUG}/codes/csv")).await.status, StatusCode::FORBIDDEN);
+    let token = b.csrf().await;
+    let generate = b.post(&format!("/pleniere/{SLUG}/codes"), &[("csrf_token", &token), ("nombre", "5")]).await;
+    assert_eq!(generate.status, StatusCode::FORBIDDEN);
+}

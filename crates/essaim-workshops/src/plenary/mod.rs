@@ -7,10 +7,13 @@
 //! outcome per orientation, for the draft strategy) is read through
 //! `essaim_core::domain::plenary`.
 
+pub mod cards;
+pub mod codes;
 pub mod demo;
 pub mod devices;
 pub mod projection;
 pub mod results;
+pub mod room;
 pub mod run;
 pub mod setup;
 pub mod votes;
@@ -45,6 +48,9 @@ pub enum PlenaryError {
     /// The device token is unknown (forged, or from another database).
     #[error("appareil inconnu")]
     UnknownDevice,
+    /// The plenary requires a voting code and this device has redeemed none.
+    #[error("code de vote requis")]
+    CodeRequired,
     /// Not possible in the present state (French, shown).
     #[error("{0}")]
     State(String),
@@ -143,6 +149,8 @@ pub fn ensure_plenary(
             results_mode: ResultsMode::Live,
             created_at: at,
             updated_at: at,
+            attendance: None,
+            codes_required: false,
         };
         diesel::insert_into(plenaries::table).values(plenary.clone()).execute(conn)?;
         if let Some(actor) = actor {

@@ -1,5 +1,6 @@
 //! The plenary's settings in a consultation's set-up file (docs/consultation-json.md): when
-//! the counts of a vote show (`results_mode`). That is all a plenary is set up with: its agenda
+//! the counts of a vote show (`results_mode`), and whether a phone needs a personal voting code
+//! to vote (`codes_required`, for a vote that binds). That is all a plenary is set up with: its agenda
 //! is the consultation's draft orientations when it runs, and its days are the phases of its
 //! two parts (`plenary_part1`, `plenary_part2`), which the core's part of the file carries and
 //! moves. Never written: its short code (an address shown on one edition's screens: an
@@ -28,6 +29,10 @@ struct PlenarySetup {
     /// `live` (counts shown while the vote is open) or `after_close`.
     #[serde(default = "live")]
     results_mode: String,
+    /// Whether each phone must redeem a voting code before it votes (the codes themselves are
+    /// generated for each edition from its attendance, never carried by the file).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    codes_required: bool,
 }
 
 fn live() -> String {
@@ -41,7 +46,10 @@ impl SetupSection for PlenarySection {
 
     fn export(&self, conn: &mut DbConnection, context: &SetupContext<'_>) -> CoreResult<Option<Value>> {
         let Some(plenary) = plenary_of(conn, context.consultation.id)? else { return Ok(None) };
-        let setup = PlenarySetup { results_mode: plenary.results_mode.as_str().to_owned() };
+        let setup = PlenarySetup {
+            results_mode: plenary.results_mode.as_str().to_owned(),
+            codes_required: plenary.codes_required,
+        };
         serde_json::to_value(setup).map(Some).map_err(|e| CoreError::Internal(e.to_string()))
     }
 
@@ -63,9 +71,13 @@ impl SetupSection for PlenarySection {
             PlenaryError::Core(e) => e,
             other => CoreError::Internal(other.to_string()),
         })?;
-        if plenary.results_mode != mode {
+        if plenary.results_mode != mode || plenary.codes_required != setup.codes_required {
             diesel::update(plenaries::table.find(plenary.id))
-                .set((plenaries::results_mode.eq(mode), plenaries::updated_at.eq(now())))
+                .set((
+                    plenaries::results_mode.eq(mode),
+                    plenaries::codes_required.eq(setup.codes_required),
+                    plenaries::updated_at.eq(now()),
+                ))
                 .execute(conn)?;
         }
         Ok(())
@@ -99,5 +111,22 @@ mod tests {
         file.sections.insert("plenary".into(), serde_json::json!({"code": "ABCDE"}));
         let Err(CoreError::Validation(errors)) = import(&mut conn, &file, &sections) else { panic!("refused") };
         assert_eq!(errors.get("sections.plenary.code"), Some("Champ inconnu : « code »."), "{errors:?}");
+    }
+
+    #[test]
+    fn a_plenary_that_requires_voting_codes_is_set_up_so_again() {
+        let db = TestDb::new();
+        let mut conn = db.conn();
+        demo(&mut conn);
+        let sections: [&dyn SetupSection; 1] = [&PlenarySection];
+        let mut file = export(&mut conn, DEMO_SLUG, &sections).unwrap();
+        file.consultation.slug = "ess-bretagne-2027".into();
+        file.sections.insert("plenary".into(), serde_json::json!({"codes_required": true}));
+        let made = import(&mut conn, &file, &sections).unwrap();
+        let plenary = plenary_of(&mut conn, made.id).unwrap().expect("a plenary");
+        assert!(plenary.codes_required);
+        assert_eq!(plenary.results_mode, ResultsMode::Live, "the default mode");
+        let again = export(&mut conn, "ess-bretagne-2027", &sections).unwrap();
+        assert_eq!(again.sections["plenary"], serde_json::json!({"results_mode": "live", "codes_required": true}));
     }
 }

@@ -41,7 +41,7 @@ pub(crate) fn orientation(conn: &mut DbConnection, title: &str) -> Orientation {
     o
 }
 
-fn account(conn: &mut DbConnection, role: &str) -> Account {
+pub(super) fn account(conn: &mut DbConnection, role: &str) -> Account {
     let id = demo_account(conn, role);
     find_account(conn, id).unwrap().unwrap()
 }
@@ -53,7 +53,7 @@ pub(super) fn setup(conn: &mut DbConnection) -> (Plenary, Orientation, Account) 
     (ensure_plenary(conn, &consultation, Some(&staff)).unwrap(), o, staff)
 }
 
-fn device(conn: &mut DbConnection, plenary: &Plenary) -> String {
+pub(super) fn device(conn: &mut DbConnection, plenary: &Plenary) -> String {
     match new_device(conn, plenary.id, "192.0.2.1", Limit { max: 1000, window_secs: 600 }).unwrap() {
         NewDevice::Made { token, .. } => token,
         other => panic!("{other:?}"),
@@ -61,7 +61,7 @@ fn device(conn: &mut DbConnection, plenary: &Plenary) -> String {
 }
 
 fn ballot(choice: &str, amendment: &str) -> Ballot {
-    Ballot { choice: choice.into(), amendment: amendment.into() }
+    Ballot { choice: choice.into(), amendment: amendment.into(), voting_code: String::new() }
 }
 
 #[test]

@@ -17,6 +17,7 @@ use essaim_core::schema::{plenary_items, plenary_votes};
 use essaim_core::{CoreError, ValidationErrors};
 use serde::Serialize;
 
+use super::codes::{may_vote, redeem, Redeemed};
 use super::devices::{device_of, DEVICES_PER_ADDRESS};
 use super::{orientation_of, plenary_at, Judgement, PlenaryError, PlenaryResult, VoteState};
 
@@ -70,6 +71,9 @@ pub struct Ballot {
     pub choice: String,
     /// An optional amendment.
     pub amendment: String,
+    /// A voting code to redeem first, when the plenary requires one and the device holds none
+    /// (an API client sends it with its first vote; the vote page redeems it on its own form).
+    pub voting_code: String,
 }
 
 /// A vote checked and ready to store.
@@ -87,6 +91,8 @@ pub struct PreparedVote {
     pub choice: Judgement,
     /// The amendment, if any.
     pub amendment: Option<String>,
+    /// The voting code to redeem before the vote is stored (see [`Ballot::voting_code`]).
+    pub redeem: Option<String>,
 }
 
 /// A stored vote.
@@ -140,12 +146,8 @@ pub fn check_ballot(ballot: &Ballot) -> Result<(Judgement, Option<String>), Vali
     if choice.is_none() {
         errors.add("choice", "Choisissez : confirmée, à amender ou non confirmée.");
     }
-    let cleaned: String = ballot
-        .amendment
-        .replace("\r\n", "\n")
-        .chars()
-        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
-        .collect();
+    let cleaned = ballot.amendment.replace("\r\n", "\n");
+    let cleaned = essaim_core::text::clean(&cleaned);
     let amendment = cleaned.trim();
     let chars = amendment.chars().count();
     if chars > MAX_AMENDMENT_CHARS {
@@ -159,8 +161,9 @@ pub fn check_ballot(ballot: &Ballot) -> Result<(Judgement, Option<String>), Vali
 }
 
 /// Reads and checks a vote without writing: the plenary at `code`, a draft orientation of it
-/// whose vote is open, the device holding `token`, the ballot. Refusals: `NotFound` (code,
-/// orientation), `UnknownDevice`, `VoteClosed` / `State` (not open), `Core(Validation)`.
+/// whose vote is open, the device holding `token` (and a voting code, when the plenary requires
+/// one), the ballot. Refusals: `NotFound` (code, orientation), `UnknownDevice`, `CodeRequired`,
+/// `VoteClosed` / `State` (not open), `Core(Validation)`.
 pub fn prepare_vote(
     conn: &mut DbConnection,
     code: &str,
@@ -172,25 +175,36 @@ pub fn prepare_vote(
     orientation_of(conn, &plenary, orientation)?;
     let (choice, amendment) = check_ballot(ballot).map_err(CoreError::Validation)?;
     let device_id = device_of(conn, plenary.id, token)?.ok_or(PlenaryError::UnknownDevice)?;
+    let redeem = match may_vote(conn, &plenary, device_id)? {
+        true => None,
+        false if ballot.voting_code.trim().is_empty() => return Err(PlenaryError::CodeRequired),
+        false => Some(ballot.voting_code.clone()),
+    };
     let item = item_of(conn, plenary.id, orientation)?
         .ok_or_else(|| PlenaryError::State("Le vote sur cette orientation n'est pas encore ouvert.".into()))?;
     if item.vote_state != VoteState::Open {
         return Err(PlenaryError::VoteClosed);
     }
-    Ok(PreparedVote { plenary, item_id: item.id, orientation_id: orientation, device_id, choice, amendment })
+    Ok(PreparedVote { plenary, item_id: item.id, orientation_id: orientation, device_id, choice, amendment, redeem })
 }
 
 /// Stores a prepared vote (in the caller's transaction: the group commit's savepoint). The
 /// attempt is counted first, so a flood stays refused; then the item's row is locked by a
 /// conditional update that matches only while the vote is open (on PostgreSQL a concurrent
 /// close waits for this transaction, or this one sees it closed); then one upsert on
-/// `(item_id, device_id)` keeps one vote per device.
+/// `(item_id, device_id)` keeps one vote per device. A voting code sent with the vote is
+/// redeemed first, in the same transaction: refused, nothing is stored.
 pub fn store_vote(
     conn: &mut DbConnection,
     vote: &PreparedVote,
     address: &str,
     limits: VoteLimits,
 ) -> PlenaryResult<VoteOutcome> {
+    if let Some(code) = &vote.redeem {
+        if let Redeemed::Limited { retry_after_secs } = redeem(conn, vote.plenary.id, vote.device_id, code, address)? {
+            return Ok(VoteOutcome::Limited { retry_after_secs });
+        }
+    }
     let device_key = throttle_key("plenary-vote-device", &vote.device_id.to_string());
     if let Verdict::Refused { retry_after_secs } = hit(conn, &device_key, limits.per_device)? {
         return Ok(VoteOutcome::Limited { retry_after_secs });

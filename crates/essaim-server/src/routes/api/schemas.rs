@@ -106,6 +106,14 @@ pub fn amendment() -> Object {
         .build()
 }
 
+/// A plenary vote's voting code (the card's, when the plenary requires codes).
+pub fn voting_code() -> Object {
+    nullable_string(
+        "Le code de vote de la carte du participant (`ABCD-EFGH`, casse, espaces et tirets indifférents), à envoyer avec le premier vote de l'appareil quand la plénière exige des codes ; ignoré sinon, et une fois le code utilisé par cet appareil.",
+    )
+    .build()
+}
+
 /// A stand idea's optional idempotency key (empty: none).
 pub fn idea_key() -> Object {
     string(

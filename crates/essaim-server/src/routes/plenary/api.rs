@@ -175,6 +175,10 @@ pub struct VoteRequest {
     #[serde(default)]
     #[schema(schema_with = schemas::amendment)]
     pub amendment: Option<String>,
+    /// The card's voting code, when the plenary requires one and this device has none yet.
+    #[serde(default)]
+    #[schema(schema_with = schemas::voting_code)]
+    pub voting_code: Option<String>,
 }
 
 /// A vote stored.
@@ -238,10 +242,10 @@ pub async fn cast(
     responses(
         (status = 201, description = "Premier vote de cet appareil sur cette orientation", body = VoteView),
         (status = 200, description = "Vote de cet appareil changé (le même vote, jamais un second)", body = VoteView),
-        (status = 403, description = "Jeton d'appareil inconnu (`unknown_device`)", body = ApiErrorBody),
+        (status = 403, description = "Jeton d'appareil inconnu (`unknown_device`), ou code de vote exigé et absent (`voting_code_required`)", body = ApiErrorBody),
         (status = 404, description = "Code ou orientation inconnus", body = ApiErrorBody),
         (status = 409, description = "Vote clos (`vote_closed`) ou pas encore ouvert (`conflict`)", body = ApiErrorBody),
-        (status = 422, description = "Vote refusé, champ par champ", body = ApiErrorBody),
+        (status = 422, description = "Vote refusé, champ par champ (`choice`, `amendment`, `voting_code`)", body = ApiErrorBody),
         (status = 429, description = "Trop de votes depuis cet appareil ou cette adresse (`rate_limited`)", body = ApiErrorBody)))]
 pub async fn vote(
     req: HttpRequest,
@@ -252,7 +256,11 @@ pub async fn vote(
     let (code, orientation) = path.into_inner();
     let orientation = id_of(&orientation)?;
     let body = body.into_inner();
-    let ballot = Ballot { choice: body.choice, amendment: body.amendment.unwrap_or_default() };
+    let ballot = Ballot {
+        choice: body.choice,
+        amendment: body.amendment.unwrap_or_default(),
+        voting_code: body.voting_code.unwrap_or_default(),
+    };
     let outcome =
         cast(&state, code, orientation, device_token(&req), ballot, state.client_pseudonym(&req).await?).await?;
     match outcome {

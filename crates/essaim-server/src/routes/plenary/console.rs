@@ -13,8 +13,11 @@ use essaim_core::domain::plenary::{plenary_of, retained_amendments, Plenary, Res
 use essaim_core::domain::{Account, Consultation};
 use essaim_core::security::random_token;
 use essaim_workshops::export::ExportFormat;
+use essaim_workshops::plenary::cards::download_cards;
+use essaim_workshops::plenary::codes::{code_counts, generate_codes, set_voting, CodeCounts};
 use essaim_workshops::plenary::projection::{agenda, theme_slides, Slide, ThemeSlides};
 use essaim_workshops::plenary::results::download_results;
+use essaim_workshops::plenary::room::room_check;
 use essaim_workshops::plenary::run::{
     close_vote, open_vote, record_verdict, retain_amendments, retained_vote_ids, Retained,
 };
@@ -120,6 +123,12 @@ struct PlenaryHead {
     short_address: String,
     qr: String,
     live: bool,
+    /// The room's head count, as entered (empty: not entered).
+    attendance: String,
+    codes_required: bool,
+    codes: CodeCounts,
+    /// How many codes to generate next: the head count not yet covered, at least 1.
+    to_generate: i64,
 }
 
 /// `GET /pleniere/{slug}`: the plenary's console.
@@ -132,20 +141,24 @@ pub async fn console(
     let account = runner(&who)?;
     let slug = slug.into_inner();
     let base = state.config.base_url.clone();
-    let (consultation, plenary, themes) = state
+    let (consultation, plenary, themes, codes) = state
         .db(move |conn| -> Result<_, AppError> {
             let (consultation, plenary) = consultation_and_plenary(conn, &slug)?;
-            let themes = match &plenary {
-                Some(p) => agenda(conn, p)?,
-                None => Vec::new(),
+            let (themes, codes) = match &plenary {
+                Some(p) => (agenda(conn, p)?, code_counts(conn, p.id)?),
+                None => (Vec::new(), CodeCounts::default()),
             };
-            Ok((consultation, plenary, themes))
+            Ok((consultation, plenary, themes, codes))
         })
         .await?;
     let head = match plenary {
         Some(p) => {
             let address = p.address(&base);
             Some(PlenaryHead {
+                attendance: p.attendance.map(|n| n.to_string()).unwrap_or_default(),
+                codes_required: p.codes_required,
+                to_generate: (i64::from(p.attendance.unwrap_or(0)) - codes.issued).max(1),
+                codes,
                 qr: essaim_workshops::stands::poster::qr_svg(&address)?,
                 short_address: short_address(&address),
                 address,
@@ -223,6 +236,107 @@ pub async fn settings(
     Ok(back(&slug))
 }
 
+/// The room's form: its head count and whether votes need a code.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct VotingFields {
+    presents: String,
+    codes_requis: String,
+}
+
+/// `POST /pleniere/{slug}/votants`: the room's head count and whether each phone needs a
+/// voting code (staff), audited.
+pub async fn voting(
+    who: SignedIn,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    form: CsrfForm<VotingFields>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let form = form.into_inner();
+    let presents = form.presents.trim();
+    let attendance = if presents.is_empty() {
+        None
+    } else {
+        Some(presents.parse::<i32>().map_err(|_| {
+            AppError::invalid(
+                "presents",
+                "Indiquez le nombre de présents en chiffres (par exemple 180), ou laissez vide.",
+            )
+        })?)
+    };
+    let required = !form.codes_requis.is_empty();
+    let account = who.0;
+    let target = slug.clone();
+    state
+        .db(move |conn| -> Result<_, AppError> {
+            let (_, plenary) = plenary_for(conn, &target)?;
+            Ok(set_voting(conn, &plenary, attendance, required, &account)?)
+        })
+        .await?;
+    Ok(back(&slug))
+}
+
+/// The generation form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CodesFields {
+    nombre: String,
+}
+
+/// `POST /pleniere/{slug}/codes`: generates voting codes (staff), numbered after the others.
+pub async fn codes(
+    who: SignedIn,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    form: CsrfForm<CodesFields>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let count = form.nombre.trim().parse::<i32>().map_err(|_| {
+        AppError::invalid(
+            "nombre",
+            "Indiquez en chiffres combien de codes générer (par exemple le nombre de présents).",
+        )
+    })?;
+    let account = who.0;
+    let target = slug.clone();
+    state
+        .db(move |conn| -> Result<_, AppError> {
+            let (_, plenary) = plenary_for(conn, &target)?;
+            Ok(generate_codes(conn, &plenary, count, &account)?.len())
+        })
+        .await?;
+    Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, format!("/pleniere/{slug}#codes-titre"))).finish())
+}
+
+/// `GET /pleniere/{slug}/codes/{pdf|csv}`: the cards to print, or the codes for badges
+/// (staff), audited.
+pub async fn cards(
+    who: SignedIn,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, format) = path.into_inner();
+    let pdf = match format.as_str() {
+        "pdf" => true,
+        "csv" => false,
+        _ => return Err(AppError::NotFound),
+    };
+    if !may_set_up(&who.0) {
+        return Err(AppError::Forbidden);
+    }
+    let actor = who.0.id;
+    let base = state.config.base_url.clone();
+    let file = state
+        .db(move |conn| -> Result<_, AppError> {
+            let (consultation, plenary) = plenary_for(conn, &slug)?;
+            Ok(download_cards(conn, &plenary, &consultation.title, &plenary.address(&base), pdf, actor)?)
+        })
+        .await?;
+    let kind = if pdf { "application/pdf" } else { "text/csv; charset=utf-8" };
+    Ok(crate::views::download(kind, &file.file_name, file.bytes))
+}
+
 struct ProposedAmendment {
     vote_id: String,
     text: String,
@@ -254,6 +368,10 @@ struct ItemPage {
     retained: Vec<String>,
     key: String,
     done: &'static str,
+    /// The voting devices against the room's head count.
+    room: String,
+    /// Why the tally may not be the room's (more devices than people, a burst of fast votes).
+    warnings: Vec<String>,
 }
 
 /// Query of an orientation's console.
@@ -308,7 +426,10 @@ pub async fn item_page(
                 None => (Vec::new(), Vec::new()),
             };
             let verdict = live.item.as_ref().and_then(|i| i.verdict());
+            let check = room_check(conn, &plenary, live.item.as_ref().map(|i| i.id))?;
             Ok(ItemPage {
+                room: check.describe(),
+                warnings: check.warnings(),
                 layout: {
                     layout.title = format!("Vote — {}", o.title);
                     layout

@@ -29,6 +29,7 @@ impl From<PlenaryError> for AppError {
             PlenaryError::Forbidden => AppError::Forbidden,
             PlenaryError::VoteClosed => AppError::VoteClosed,
             PlenaryError::UnknownDevice => AppError::UnknownDevice,
+            PlenaryError::CodeRequired => AppError::VotingCodeRequired,
             PlenaryError::State(message) => AppError::Conflict(message),
             PlenaryError::Core(e) => e.into(),
         }
@@ -86,10 +87,14 @@ pub fn register(cfg: &mut web::ServiceConfig) {
     cfg.service(get("/static/plenary.js", script))
         .service(get("/p/{code}", public::vote_page))
         .service(post("/p/{code}/votes/{orientation}", public::vote_send))
+        .service(post("/p/{code}/carte", public::card_send))
         .service(get("/p/{code}/decompte/{orientation}", public::tally_page))
         .service(get("/p/{code}/decompte/{orientation}/flux", public::tally_stream))
         .service(get_post("/pleniere/{slug}", console::console, console::create))
         .service(post("/pleniere/{slug}/reglages", console::settings))
+        .service(post("/pleniere/{slug}/votants", console::voting))
+        .service(post("/pleniere/{slug}/codes", console::codes))
+        .service(get("/pleniere/{slug}/codes/{format}", console::cards))
         .service(get("/pleniere/{slug}/orientations/{id}", console::item_page))
         .service(post("/pleniere/{slug}/orientations/{id}/ouvrir", console::open))
         .service(post("/pleniere/{slug}/orientations/{id}/clore", console::close))

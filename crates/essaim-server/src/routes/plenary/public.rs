@@ -11,8 +11,10 @@ use askama::Template;
 use essaim_core::db::{DbConnection, Id};
 use essaim_core::domain::plenary::Plenary;
 use essaim_core::{CoreError, FieldError, ValidationErrors};
+use essaim_workshops::plenary::codes::{may_vote, redeem, Redeemed};
 use essaim_workshops::plenary::devices::{device_of, new_device, NewDevice};
 use essaim_workshops::plenary::projection::open_votes;
+use essaim_workshops::plenary::room::room_check;
 use essaim_workshops::plenary::votes::{vote_of, Ballot, VoteOutcome, MAX_AMENDMENT_CHARS};
 use essaim_workshops::plenary::{consultation_of, orientation_of, plenary_at, Judgement, PlenaryError};
 use serde::Deserialize;
@@ -71,6 +73,17 @@ struct VotePage {
     consultation: String,
     items: Vec<OpenItem>,
     max_chars: usize,
+    /// The voting-code form, instead of the votes, while this phone holds no code the plenary
+    /// requires.
+    card: Option<CardForm>,
+}
+
+/// The voting-code form: what was typed (or the code of the card's QR code) and why it was
+/// refused.
+#[derive(Debug, Default)]
+pub struct CardForm {
+    typed: String,
+    refusal: Option<String>,
 }
 
 /// What was sent for one orientation, to show it back.
@@ -122,10 +135,16 @@ fn page_of(
     device: Option<Id>,
     saved: Option<Id>,
     typed: Option<&Typed>,
+    card: CardForm,
 ) -> Result<VotePage, AppError> {
     let consultation = consultation_of(conn, plenary)?;
+    let needs_code = match device {
+        Some(d) => !may_vote(conn, plenary, d)?,
+        None => plenary.codes_required,
+    };
     let mut items = Vec::new();
-    for (item, orientation, theme) in open_votes(conn, plenary)? {
+    let open = if needs_code { Vec::new() } else { open_votes(conn, plenary)? };
+    for (item, orientation, theme) in open {
         let vote = match device {
             Some(d) => vote_of(conn, item.id, d)?,
             None => None,
@@ -165,7 +184,8 @@ fn page_of(
             refusal: mine.and_then(|t| t.refusal.clone()),
         });
     }
-    let refused = typed.is_some_and(|t| !t.errors.is_empty() || t.refusal.is_some());
+    let refused =
+        typed.is_some_and(|t| !t.errors.is_empty() || t.refusal.is_some()) || (needs_code && card.refusal.is_some());
     layout.title = if refused { "Erreur — Vote de la plénière" } else { "Vote de la plénière" }.to_owned();
     Ok(VotePage {
         layout,
@@ -173,6 +193,7 @@ fn page_of(
         consultation: consultation.title,
         items,
         max_chars: MAX_AMENDMENT_CHARS,
+        card: needs_code.then_some(card),
     })
 }
 
@@ -182,6 +203,9 @@ pub struct VoteQuery {
     /// The orientation just voted on.
     #[serde(default)]
     vote: String,
+    /// A voting code to fill in (from a card's QR code).
+    #[serde(default)]
+    carte: String,
 }
 
 fn with_cookie(mut response: HttpResponse, token: Option<String>, tls: bool) -> HttpResponse {
@@ -204,10 +228,12 @@ pub async fn vote_page(
     let token = device_token(&req);
     let address = state.client_pseudonym(&req).await?;
     let saved = query.vote.parse::<Id>().ok();
+    let card = CardForm { typed: query.carte.chars().take(20).collect(), refusal: None };
     let layout = Layout::for_request(&req, "", "home");
     let (plenary, device, issued) = device_for(&state, code, token, address).await?;
-    let page =
-        state.db(move |conn| -> Result<_, AppError> { page_of(conn, layout, &plenary, device, saved, None) }).await?;
+    let page = state
+        .db(move |conn| -> Result<_, AppError> { page_of(conn, layout, &plenary, device, saved, None, card) })
+        .await?;
     Ok(with_cookie(render(&page, StatusCode::OK)?, issued, state.config.behind_tls()))
 }
 
@@ -232,7 +258,7 @@ pub async fn vote_send(
     let (code, orientation) = path.into_inner();
     let orientation = id_of(&orientation)?;
     let fields = fields.into_inner();
-    let ballot = Ballot { choice: fields.choice, amendment: fields.amendment };
+    let ballot = Ballot { choice: fields.choice, amendment: fields.amendment, voting_code: String::new() };
     let token = device_token(&req);
     let address = state.client_pseudonym(&req).await?;
     let outcome = cast(&state, code.clone(), orientation, token.clone(), ballot.clone(), address.clone()).await;
@@ -257,6 +283,12 @@ pub async fn vote_send(
         Err(PlenaryError::Core(CoreError::Validation(errors))) => {
             (StatusCode::UNPROCESSABLE_ENTITY, Typed { orientation, ballot, errors, refusal: None })
         }
+        // The code form shows instead of the votes: what was chosen is lost with it, but
+        // nothing was stored, and the page says why.
+        Err(PlenaryError::CodeRequired) => (
+            StatusCode::FORBIDDEN,
+            Typed { orientation, ballot, errors: ValidationErrors::default(), refusal: Some(AppError::VotingCodeRequired.message()) },
+        ),
         Err(PlenaryError::UnknownDevice) => (
             StatusCode::FORBIDDEN,
             Typed {
@@ -273,7 +305,7 @@ pub async fn vote_send(
     let (plenary, device, issued) = device_for(&state, code, token, address).await?;
     let (page, found) = state
         .db(move |conn| -> Result<_, AppError> {
-            let page = page_of(conn, layout, &plenary, device, None, Some(&typed))?;
+            let page = page_of(conn, layout, &plenary, device, None, Some(&typed), CardForm::default())?;
             let found = page.items.iter().any(|i| i.id == orientation.to_string());
             Ok((page, (found, typed)))
         })
@@ -290,6 +322,64 @@ pub async fn vote_send(
         };
         return Ok(with_cookie(render(&page, status)?, issued, state.config.behind_tls()));
     }
+    Ok(with_cookie(render(&page, status)?, issued, state.config.behind_tls()))
+}
+
+/// The voting-code form's field.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CardFields {
+    carte: String,
+}
+
+/// `POST /p/{code}/carte`: redeems a voting code for this phone, then back to the votes (303).
+/// Refused, the form comes back with what was typed and why: 422 (unknown, or used by another
+/// phone: one message), 429 (too many tries).
+pub async fn card_send(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+    fields: CsrfForm<CardFields>,
+) -> Result<HttpResponse, AppError> {
+    let code = code.into_inner();
+    let typed = fields.into_inner().carte;
+    let token = device_token(&req);
+    let address = state.client_pseudonym(&req).await?;
+    let (plenary, device, issued) = device_for(&state, code.clone(), token, address.clone()).await?;
+    let Some(device) = device else {
+        // No device could be made (too many from this address): the limit's answer.
+        return Err(AppError::RateLimited(600));
+    };
+    let (plenary_id, attempt) = (plenary.id, typed.clone());
+    let outcome = state
+        .commit(move |conn| -> Result<Result<Redeemed, PlenaryError>, AppError> {
+            match redeem(conn, plenary_id, device, &attempt, &address) {
+                Err(PlenaryError::Core(CoreError::Validation(errors))) => {
+                    Ok(Err(PlenaryError::Core(CoreError::Validation(errors))))
+                }
+                other => Ok(Ok(other?)),
+            }
+        })
+        .await?;
+    let (status, refusal) = match outcome {
+        Ok(Redeemed::Held(_)) => {
+            let to = format!("/p/{code}");
+            return Ok(with_cookie(
+                HttpResponse::SeeOther().insert_header((header::LOCATION, to)).finish(),
+                issued,
+                state.config.behind_tls(),
+            ));
+        }
+        Ok(Redeemed::Limited { retry_after_secs }) => {
+            (StatusCode::TOO_MANY_REQUESTS, AppError::RateLimited(retry_after_secs).message())
+        }
+        Err(_) => (StatusCode::UNPROCESSABLE_ENTITY, essaim_workshops::plenary::codes::REFUSED.to_owned()),
+    };
+    let layout = Layout::for_request(&req, "", "home");
+    let card = CardForm { typed: typed.chars().take(20).collect(), refusal: Some(refusal) };
+    let page = state
+        .db(move |conn| -> Result<_, AppError> { page_of(conn, layout, &plenary, Some(device), None, None, card) })
+        .await?;
     Ok(with_cookie(render(&page, status)?, issued, state.config.behind_tls()))
 }
 
@@ -320,6 +410,8 @@ struct TallyPage {
     refresh: String,
     /// How far the room agrees, once the vote is closed (docs/plenary.md).
     agreement: Option<String>,
+    /// The voting devices against the room's head count.
+    room: String,
 }
 
 /// One line of the tally.
@@ -372,7 +464,7 @@ pub async fn tally_page(
     let (code, orientation) = path.into_inner();
     let orientation = id_of(&orientation)?;
     let base = state.config.base_url.clone();
-    let (plenary, o, theme, tally) = state
+    let (plenary, o, theme, tally, room) = state
         .db(move |conn| -> Result<_, AppError> {
             let plenary = plenary_at(conn, &code)?;
             let o = orientation_of(conn, &plenary, orientation)?;
@@ -381,7 +473,9 @@ pub async fn tally_page(
                 .find(|t| t.id == o.theme_id)
                 .ok_or(AppError::NotFound)?;
             let tally = tally_of(conn, &plenary, orientation)?;
-            Ok((plenary, o, theme, tally))
+            let item = essaim_core::domain::plenary::item_of(conn, plenary.id, orientation)?.map(|i| i.id);
+            let room = room_check(conn, &plenary, item)?.describe();
+            Ok((plenary, o, theme, tally, room))
         })
         .await?;
     let address = plenary.address(&base);
@@ -396,6 +490,7 @@ pub async fn tally_page(
         title: o.title,
         rows: rows_of(&tally),
         agreement: agreement_of(&tally),
+        room,
         stream: format!("/p/{}/decompte/{}/flux", plenary.code, orientation),
         refresh: format!("/p/{}/decompte/{}", plenary.code, orientation),
         code: plenary.code,
