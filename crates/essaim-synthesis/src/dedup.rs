@@ -84,8 +84,12 @@ impl UnionFind {
 }
 
 /// For each text, the index of the first text of its duplicate group (itself if alone).
+///
+/// Each text's folding, shingles and signature are its own, so they are computed in parallel
+/// (rayon keeps the order); the grouping that follows is sequential and deterministic.
 pub fn duplicate_groups(texts: &[&str]) -> Vec<usize> {
-    let canon: Vec<String> = texts.iter().map(|t| canonical(t)).collect();
+    use rayon::prelude::*;
+    let canon: Vec<String> = texts.par_iter().map(|t| canonical(t)).collect();
     let mut sets = UnionFind((0..texts.len()).collect());
     let mut first_of: HashMap<&str, usize> = HashMap::with_capacity(texts.len());
     let mut unique: Vec<usize> = Vec::new();
@@ -103,25 +107,28 @@ pub fn duplicate_groups(texts: &[&str]) -> Vec<usize> {
     let mut rng = SeededRng::new(0x5eed);
     let params: Vec<(u64, u64)> = (0..BANDS * ROWS).map(|_| (rng.next_u64() | 1, rng.next_u64())).collect();
     let long: Vec<(usize, Vec<u64>)> = unique
-        .iter()
+        .par_iter()
         .filter(|&&i| canon[i].split(' ').count() >= MIN_WORDS_FOR_SHINGLES)
         .map(|&i| (i, shingles(&canon[i])))
         .collect();
     // (band, band hash, text) sorted: texts sharing a band hash end up side by side.
-    let mut entries: Vec<(u32, u64, u32)> = Vec::with_capacity(long.len() * BANDS);
-    let mut signature = vec![0u64; BANDS * ROWS];
-    for (position, (_, set)) in long.iter().enumerate() {
-        for (slot, (a, b)) in signature.iter_mut().zip(&params) {
-            *slot = set.iter().map(|h| h.wrapping_mul(*a).wrapping_add(*b)).min().unwrap_or(0);
-        }
-        for band in 0..BANDS {
-            let key = signature[band * ROWS..(band + 1) * ROWS]
+    let mut entries: Vec<(u32, u64, u32)> = long
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(position, (_, set))| {
+            let signature: Vec<u64> = params
                 .iter()
-                .fold(0xcbf2_9ce4_8422_2325u64, |h, v| (h ^ v).wrapping_mul(0x0100_0000_01b3));
-            entries.push((band as u32, key, position as u32));
-        }
-    }
-    entries.sort_unstable();
+                .map(|(a, b)| set.iter().map(|h| h.wrapping_mul(*a).wrapping_add(*b)).min().unwrap_or(0))
+                .collect();
+            (0..BANDS).map(move |band| {
+                let key = signature[band * ROWS..(band + 1) * ROWS]
+                    .iter()
+                    .fold(0xcbf2_9ce4_8422_2325u64, |h, v| (h ^ v).wrapping_mul(0x0100_0000_01b3));
+                (band as u32, key, position as u32)
+            })
+        })
+        .collect();
+    entries.par_sort_unstable();
     for bucket in entries.chunk_by(|x, y| x.0 == y.0 && x.1 == y.1) {
         // A crowded bucket (a template copied thousands of times with small edits) is compared
         // to its first members only: near-duplicates of a template all resemble it.

@@ -138,16 +138,40 @@ impl SynthesisOutput {
     /// every contribution it appears in is masked wherever else it stands, and a key phrase
     /// keeps only words that some scrubbed contribution still says.
     pub fn scrubbed(mut self, known_names: &[String]) -> Self {
+        use rayon::prelude::*;
         let scrubber = crate::scrub::Scrubber::new(known_names);
-        let (mut said, mut kept) = (HashSet::new(), HashSet::new());
-        for (_, items) in &mut self.inputs {
-            for item in items {
-                words_into(&item.text, &mut said);
-                item.text = scrubber.scrub(&item.text);
-                words_into(&item.text, &mut kept);
+        // Each contribution on its own, in parallel. A text the scrubber left alone took no
+        // word out (most of them), so only the changed ones are read for the words removed.
+        let removed: HashSet<String> = self
+            .inputs
+            .par_iter_mut()
+            .flat_map_iter(|(_, items)| items.iter_mut())
+            .fold(HashSet::new, |mut removed, item| {
+                let scrubbed = scrubber.scrub(&item.text);
+                if scrubbed != item.text {
+                    let mut before = HashSet::new();
+                    words_into(&item.text, &mut before);
+                    let mut after = HashSet::new();
+                    words_into(&scrubbed, &mut after);
+                    removed.extend(before.into_iter().filter(|w| !after.contains(w)));
+                    item.text = scrubbed;
+                }
+                removed
+            })
+            .reduce(HashSet::new, |mut a, b| {
+                a.extend(b);
+                a
+            });
+        // Which of the words in question some scrubbed contribution still says: the words
+        // removed somewhere, and those of the key phrases.
+        let mut asked = removed.clone();
+        for orientation in self.document.themes.iter().flat_map(|t| &t.orientations) {
+            for phrase in &orientation.key_phrases {
+                words_into(phrase, &mut asked);
             }
         }
-        let mut names: Vec<String> = said.difference(&kept).cloned().collect();
+        let kept = said_among(&self.inputs, &asked);
+        let mut names: Vec<String> = removed.difference(&kept).cloned().collect();
         names.sort();
         names.extend(known_names.iter().cloned());
         let scrubber = crate::scrub::Scrubber::new(&names);
@@ -197,6 +221,34 @@ fn words_into(text: &str, words: &mut HashSet<String>) {
     }
 }
 
+/// The words of `asked` that some contribution's text says, read in parallel.
+fn said_among(inputs: &[(String, Vec<Item>)], asked: &HashSet<String>) -> HashSet<String> {
+    use rayon::prelude::*;
+    use unicode_normalization::UnicodeNormalization;
+    inputs
+        .par_iter()
+        .flat_map_iter(|(_, items)| items.iter())
+        .fold(
+            || (HashSet::new(), String::new()),
+            |(mut found, mut key): (HashSet<String>, String), item| {
+                for word in item.text.split(|c: char| !is_word_char(c)).filter(|w| !w.is_empty()) {
+                    // One buffer for every word: millions of words, a few dozen asked.
+                    key.clear();
+                    key.extend(word.nfc().flat_map(char::to_lowercase));
+                    if asked.contains(key.as_str()) && !found.contains(key.as_str()) {
+                        found.insert(key.clone());
+                    }
+                }
+                (found, key)
+            },
+        )
+        .map(|(found, _)| found)
+        .reduce(HashSet::new, |mut a, b| {
+            a.extend(b);
+            a
+        })
+}
+
 /// `phrase` with each word that no scrubbed contribution says replaced by the name mask.
 fn only_words_in(phrase: &str, kept: &HashSet<String>) -> String {
     let mut out = String::with_capacity(phrase.len());
@@ -242,13 +294,21 @@ pub fn synthesize(
             )));
         }
     }
-    let mut inputs = Vec::with_capacity(themes.len());
-    for t in &themes {
-        inputs.push((t.title.clone(), load_items(conn, consultation.id, t.id)?));
-    }
+    // Each step's time at the debug level (ESSAIM_LOG=debug): where a run's time goes.
+    let started = std::time::Instant::now();
+    let inputs = essaim_core::db::without_memory_map(conn, |conn| -> Result<_, RunError> {
+        let mut inputs = Vec::with_capacity(themes.len());
+        for t in &themes {
+            inputs.push((t.title.clone(), load_items(conn, consultation.id, t.id)?));
+        }
+        Ok(inputs)
+    })?;
     let names = person_names(conn, consultation.id)?;
+    tracing::debug!(ms = started.elapsed().as_millis() as u64, "synthèse : contributions lues");
     let input_sha256 = input_hash(&inputs);
+    let step = std::time::Instant::now();
     let mut results = synthesize_all(&inputs, params, &names)?;
+    tracing::debug!(ms = step.elapsed().as_millis() as u64, "synthèse : thèmes groupés");
     for (theme, result) in themes.iter().zip(results.iter_mut()) {
         let counts = moderation_counts(conn, consultation.id, Some(theme.id))?;
         result.pending_moderation = usize::try_from(counts.pending).unwrap_or(0);
@@ -266,7 +326,10 @@ pub fn synthesize(
         },
         themes: results,
     };
-    Ok(SynthesisOutput { document, inputs }.scrubbed(&names))
+    let step = std::time::Instant::now();
+    let output = SynthesisOutput { document, inputs }.scrubbed(&names);
+    tracing::debug!(ms = step.elapsed().as_millis() as u64, "synthèse : données personnelles retirées");
+    Ok(output)
 }
 
 /// Synthesises every theme, in parallel (each theme is independent, so the result does not
@@ -277,5 +340,14 @@ pub fn synthesize_all(
     names: &[String],
 ) -> Result<Vec<ThemeSynthesis>, SynthesisError> {
     use rayon::prelude::*;
-    inputs.par_iter().map(|(theme, items)| synthesize_theme(theme, items, params, names)).collect()
+    // The largest themes first: on two cores, the national corpus's largest theme takes as
+    // long as the three others, and started last it would run alone at the end.
+    let mut order: Vec<usize> = (0..inputs.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(inputs[i].1.len()));
+    let mut done: Vec<(usize, ThemeSynthesis)> = order
+        .into_par_iter()
+        .map(|i| synthesize_theme(&inputs[i].0, &inputs[i].1, params, names).map(|t| (i, t)))
+        .collect::<Result<_, _>>()?;
+    done.sort_by_key(|(i, _)| *i);
+    Ok(done.into_iter().map(|(_, t)| t).collect())
 }

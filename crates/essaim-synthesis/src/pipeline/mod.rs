@@ -114,6 +114,8 @@ pub fn synthesize_theme(
     params: &Params,
     known_names: &[String],
 ) -> Result<ThemeSynthesis, SynthesisError> {
+    let started = std::time::Instant::now();
+    let lap = |step: &str| tracing::debug!(theme, step, ms = started.elapsed().as_millis() as u64, "synthèse d'un thème");
     // Order by reference: the result must not depend on storage order.
     let mut items: Vec<&Item> = items.iter().collect();
     items.sort_by(|a, b| a.reference.cmp(&b.reference));
@@ -141,10 +143,16 @@ pub fn synthesize_theme(
         members.entry(*root).or_default().push(i);
     }
     let representatives: Vec<usize> = members.keys().copied().collect();
+    lap("doublons");
 
     // 3. Features.
     let mut space = FeatureSpace::new();
-    let normalised: Vec<String> = representatives.iter().map(|&r| Analyzer::normalise(texts[r])).collect();
+    // Normalising is each text's own (in parallel); interning words and reading stances share
+    // state, in order.
+    let normalised: Vec<String> = {
+        use rayon::prelude::*;
+        representatives.par_iter().map(|&r| Analyzer::normalise(texts[r])).collect()
+    };
     let tokens: Vec<Vec<WordRef>> = normalised.iter().map(|t| space.words(t)).collect();
     let mut stance_reader = stances::Reader::default();
     let features: Vec<Vec<FeatureKey>> = normalised
@@ -159,6 +167,7 @@ pub fn synthesize_theme(
         TfIdfParams { min_df: params.min_df, max_df: params.max_df_per_mille as f64 / 1000.0, sublinear_tf: true },
     );
     drop(features);
+    lap("tf-idf");
     // With fewer than two distinct texts no term can be shared: say so, not "no shared terms".
     let (clusterable, lonely): (Vec<usize>, Vec<usize>) = if representatives.len() < 2 {
         ((0..representatives.len()).collect(), Vec::new())
@@ -213,6 +222,7 @@ pub fn synthesize_theme(
     );
     let assigned = assign(&data, &fitted.centres.expand(&old_columns, data.columns));
     result.groups = k;
+    lap("k-moyennes");
 
     // 5. One orientation per non-empty group.
     let mut groups: Vec<Vec<usize>> = vec![Vec::new(); k];
@@ -245,6 +255,7 @@ pub fn synthesize_theme(
         result.orientations.push(orientation);
     }
     result.not_grouped.sort_by(|a, b| a.reference.cmp(&b.reference));
+    lap("orientations");
     Ok(result)
 }
 
