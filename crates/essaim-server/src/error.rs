@@ -8,8 +8,11 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{header, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
+use essaim_contributions::questionnaire::responses::{Refused, SubmitError};
+use essaim_core::domain::session::LoginError;
 use essaim_core::{CoreError, FieldError, ValidationErrors};
 use essaim_synthesis::drafts::DraftError;
+use essaim_workshops::WorkshopError;
 use serde::Serialize;
 
 use crate::views::{render_error_page, ErrorPage};
@@ -245,6 +248,45 @@ impl From<essaim_synthesis::publication::PublicationError> for AppError {
             PublicationError::NotFound => AppError::NotFound,
             PublicationError::Refused(message) => AppError::invalid("form", message),
             PublicationError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<LoginError> for AppError {
+    fn from(e: LoginError) -> Self {
+        match e {
+            LoginError::Throttled => AppError::TooManyAttempts,
+            LoginError::InvalidCredentials => AppError::Forbidden,
+            LoginError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<SubmitError> for AppError {
+    fn from(e: SubmitError) -> Self {
+        match e {
+            SubmitError::Store(e) => e.into(),
+            SubmitError::Refused(Refused::Closed) => {
+                AppError::Conflict("Le questionnaire n'accepte pas de réponses en ce moment.".into())
+            }
+            SubmitError::Refused(Refused::Invalid(errors)) => {
+                let mut fields = ValidationErrors::default();
+                for (section, error) in errors {
+                    fields.add(&error.field, format!("Page {} : {}", section + 1, error.message));
+                }
+                AppError::Invalid(fields)
+            }
+        }
+    }
+}
+
+impl From<WorkshopError> for AppError {
+    fn from(e: WorkshopError) -> Self {
+        match e {
+            WorkshopError::NotFound => AppError::NotFound,
+            WorkshopError::Forbidden => AppError::Forbidden,
+            WorkshopError::State(message) => AppError::Conflict(message),
+            WorkshopError::Core(e) => e.into(),
         }
     }
 }

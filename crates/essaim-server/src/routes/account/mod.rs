@@ -65,16 +65,6 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-impl From<LoginError> for AppError {
-    fn from(e: LoginError) -> Self {
-        match e {
-            LoginError::Throttled => AppError::TooManyAttempts,
-            LoginError::InvalidCredentials => AppError::Forbidden,
-            LoginError::Store(e) => e.into(),
-        }
-    }
-}
-
 /// `POST /login`: one answer for an unknown e-mail and a wrong password; 429 when throttled.
 /// The password is checked with no database connection held and at most a few checks at
 /// once, so a flood of logins cannot take the connections every page needs.

@@ -7,36 +7,18 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use essaim_contributions::questionnaire::answers::Answers;
 use essaim_contributions::questionnaire::responses::{
     prepare_whole, response_for_link, save_section, start_public_with_link, store_whole, submit_in, InvitationState,
-    PreparedResponse, Refused, Response, Saved, SubmitContext, SubmitError, Submitted,
+    PreparedResponse, Response, Saved, SubmitContext, Submitted,
 };
 use essaim_contributions::questionnaire::store::{published_version, questionnaire_of, QuestionnaireStatus};
 use essaim_core::db::{DbConnection, Id};
 use essaim_core::domain::consultation::find_consultation;
-use essaim_core::error::{CoreError, ValidationErrors};
+use essaim_core::error::CoreError;
 use essaim_core::mail::limits::Requester;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::app::AppState;
 use crate::error::{ApiErrorBody, AppError};
-
-impl From<SubmitError> for AppError {
-    fn from(e: SubmitError) -> Self {
-        match e {
-            SubmitError::Store(e) => e.into(),
-            SubmitError::Refused(Refused::Closed) => {
-                AppError::Conflict("Le questionnaire n'accepte pas de réponses en ce moment.".into())
-            }
-            SubmitError::Refused(Refused::Invalid(errors)) => {
-                let mut fields = ValidationErrors::default();
-                for (section, error) in errors {
-                    fields.add(&error.field, format!("Page {} : {}", section + 1, error.message));
-                }
-                AppError::Invalid(fields)
-            }
-        }
-    }
-}
 
 /// The questionnaire of a consultation, as answers are taken on.
 #[derive(Debug, Serialize, ToSchema)]

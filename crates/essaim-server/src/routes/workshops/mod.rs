@@ -11,21 +11,9 @@ mod staff;
 
 use actix_web::{web, HttpResponse};
 use essaim_core::db::Id;
-use essaim_workshops::WorkshopError;
 
 use super::{get, get_post, post};
 use crate::error::AppError;
-
-impl From<WorkshopError> for AppError {
-    fn from(e: WorkshopError) -> Self {
-        match e {
-            WorkshopError::NotFound => AppError::NotFound,
-            WorkshopError::Forbidden => AppError::Forbidden,
-            WorkshopError::State(message) => AppError::Conflict(message),
-            WorkshopError::Core(e) => e.into(),
-        }
-    }
-}
 
 /// An id from the address, or the French 404.
 fn id_of(raw: &str) -> Result<Id, AppError> {
