@@ -12,6 +12,7 @@ use essaim_contributions::questionnaire::responses::{Refused, SubmitError};
 use essaim_core::domain::session::LoginError;
 use essaim_core::{CoreError, FieldError, ValidationErrors};
 use essaim_synthesis::drafts::DraftError;
+use essaim_workshops::plenary::PlenaryError;
 use essaim_workshops::WorkshopError;
 use serde::Serialize;
 
@@ -287,6 +288,20 @@ impl From<WorkshopError> for AppError {
             WorkshopError::Forbidden => AppError::Forbidden,
             WorkshopError::State(message) => AppError::Conflict(message),
             WorkshopError::Core(e) => e.into(),
+        }
+    }
+}
+
+impl From<PlenaryError> for AppError {
+    fn from(e: PlenaryError) -> Self {
+        match e {
+            PlenaryError::NotFound => AppError::NotFound,
+            PlenaryError::Forbidden => AppError::Forbidden,
+            PlenaryError::VoteClosed => AppError::VoteClosed,
+            PlenaryError::UnknownDevice => AppError::UnknownDevice,
+            PlenaryError::CodeRequired => AppError::VotingCodeRequired,
+            PlenaryError::State(message) => AppError::Conflict(message),
+            PlenaryError::Core(e) => e.into(),
         }
     }
 }

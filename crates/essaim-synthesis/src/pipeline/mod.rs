@@ -115,7 +115,8 @@ pub fn synthesize_theme(
     known_names: &[String],
 ) -> Result<ThemeSynthesis, SynthesisError> {
     let started = std::time::Instant::now();
-    let lap = |step: &str| tracing::debug!(theme, step, ms = started.elapsed().as_millis() as u64, "synthèse d'un thème");
+    let lap =
+        |step: &str| tracing::debug!(theme, step, ms = started.elapsed().as_millis() as u64, "synthèse d'un thème");
     // Order by reference: the result must not depend on storage order.
     let mut items: Vec<&Item> = items.iter().collect();
     items.sort_by(|a, b| a.reference.cmp(&b.reference));

@@ -16,25 +16,10 @@ use actix_web::cookie::time;
 use actix_web::{web, HttpRequest, HttpResponse};
 use essaim_core::db::Id;
 use essaim_workshops::plenary::votes::{limits_from_env, VoteLimits};
-use essaim_workshops::plenary::PlenaryError;
 
 use super::{get, get_post, post};
 use crate::auth::secure_cookie;
 use crate::error::AppError;
-
-impl From<PlenaryError> for AppError {
-    fn from(e: PlenaryError) -> Self {
-        match e {
-            PlenaryError::NotFound => AppError::NotFound,
-            PlenaryError::Forbidden => AppError::Forbidden,
-            PlenaryError::VoteClosed => AppError::VoteClosed,
-            PlenaryError::UnknownDevice => AppError::UnknownDevice,
-            PlenaryError::CodeRequired => AppError::VotingCodeRequired,
-            PlenaryError::State(message) => AppError::Conflict(message),
-            PlenaryError::Core(e) => e.into(),
-        }
-    }
-}
 
 /// The cookie holding a participant's device token (random; stored hashed).
 pub const DEVICE_COOKIE: &str = "essaim_appareil";
