@@ -17,6 +17,13 @@ pub const ADMIN: (&str, &str) = ("admin@demo.essaim.fr", "essaim-demo-admin");
 pub const STAFF: (&str, &str) = ("equipe@demo.essaim.fr", "essaim-demo-equipe");
 pub const FACILITATOR: (&str, &str) = ("animation@demo.essaim.fr", "essaim-demo-animation");
 
+/// The value of the form field `name` in a page (its first `name="…" value="…"`).
+pub fn value_of(body: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let at = body.find(&marker).unwrap_or_else(|| panic!("a {name} field")) + marker.len();
+    body[at..].chars().take_while(|c| *c != '"').collect()
+}
+
 pub struct Reply {
     pub status: StatusCode,
     pub headers: header::HeaderMap,

@@ -11,18 +11,12 @@ use essaim_core::domain::{Channel, ModerationStatus};
 use essaim_core::schema::contributions;
 use essaim_core::testing::{contribution, record};
 
-use crate::common::{browser, Browser, FACILITATOR, STAFF};
+use crate::common::{browser, value_of, Browser, FACILITATOR, STAFF};
 
 const SLUG: &str = "ess-pays-de-la-loire-2016";
 const FORM: &str = "/consultations/ess-pays-de-la-loire-2016/contribuer/2";
 const ACCEPTED: &str = "/consultations/ess-pays-de-la-loire-2016/contributions/2";
 const QUEUE: &str = "/staff/consultations/ess-pays-de-la-loire-2016/moderation";
-
-fn value_of(body: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let at = body.find(&marker).unwrap_or_else(|| panic!("a {name} field")) + marker.len();
-    body[at..].chars().take_while(|c| *c != '"').collect()
-}
 
 /// Opens the form; returns its CSRF token and idempotency key.
 async fn open_form<S>(b: &mut Browser<S>) -> (String, String)

@@ -2,6 +2,7 @@
 //! stripped from forms and JSON bodies before any handler, refused in addresses. A NUL byte
 //! used to answer 500 on PostgreSQL at a dozen addresses, several of them anonymous.
 
+use crate::common::value_of;
 use actix_web::http::StatusCode;
 use actix_web::test;
 use diesel::prelude::*;
@@ -13,12 +14,6 @@ use crate::common::browser;
 
 const SLUG: &str = "ess-pays-de-la-loire-2016";
 const FORM: &str = "/consultations/ess-pays-de-la-loire-2016/contribuer/2";
-
-fn value_of(body: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let at = body.find(&marker).unwrap_or_else(|| panic!("a {name} field")) + marker.len();
-    body[at..].chars().take_while(|c| *c != '"').collect()
-}
 
 #[actix_web::test]
 async fn an_address_holding_a_nul_names_nothing_and_a_query_holding_one_is_refused() {

@@ -14,15 +14,9 @@ use essaim_core::security::AddressPseudonyms;
 use essaim_workshops::stands::ideas::{ADDRESS_LIMIT, ADDRESS_PURPOSE, DEVICE_LIMIT};
 use essaim_workshops::stands::{stands_of, Stand};
 
-use crate::common::{browser, Browser, FACILITATOR, STAFF};
+use crate::common::{browser, value_of, Browser, FACILITATOR, STAFF};
 
 const SLUG: &str = "ess-pays-de-la-loire-2016";
-
-pub fn value_of(body: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let at = body.find(&marker).unwrap_or_else(|| panic!("a {name} field")) + marker.len();
-    body[at..].chars().take_while(|c| *c != '"').collect()
-}
 
 /// The demo circuit's stands, in order.
 pub fn demo_stands<S>(b: &Browser<S>) -> Vec<Stand> {
