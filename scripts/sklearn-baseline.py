@@ -9,7 +9,9 @@ then MiniBatchKMeans (k-means++, fixed seed, its default initialisations, batche
 process is timed by the caller (`/usr/bin/time -f '%e %M'`), reading the file included, as
 Essaim's run is timed with its reading of the database.
 
-Usage: scripts/sklearn-baseline.py CORPUS.csv.gz OUT.json   (needs scikit-learn, pandas)
+Usage: scripts/sklearn-baseline.py CORPUS.csv.gz OUT.json [NGRAMS]   (needs scikit-learn, pandas)
+NGRAMS is 2 (word pairs too, as Essaim's features: the default) or 1 (single words only: a
+lighter pipeline, the one docs/benchmarks.md also quotes).
 """
 import json
 import sys
@@ -22,12 +24,12 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 K = 20
 
 
-def main(corpus: str, out: str) -> None:
+def main(corpus: str, out: str, ngrams: int) -> None:
     frame = pd.read_csv(corpus, dtype=str, keep_default_na=False)
     result = []
     for theme, rows in frame.groupby("theme", sort=True):
         texts = rows["text"].tolist()
-        vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2, max_df=0.5)
+        vectorizer = TfidfVectorizer(ngram_range=(1, ngrams), sublinear_tf=True, min_df=2, max_df=0.5)
         matrix = vectorizer.fit_transform(texts)
         model = MiniBatchKMeans(n_clusters=K, random_state=0, batch_size=4096)
         labels = model.fit_predict(matrix)
@@ -42,4 +44,4 @@ def main(corpus: str, out: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(sys.argv[1], sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 2)

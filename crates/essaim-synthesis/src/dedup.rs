@@ -112,22 +112,21 @@ pub fn duplicate_groups(texts: &[&str]) -> Vec<usize> {
         .map(|&i| (i, shingles(&canon[i])))
         .collect();
     // (band, band hash, text) sorted: texts sharing a band hash end up side by side.
-    let mut entries: Vec<(u32, u64, u32)> = long
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(position, (_, set))| {
-            let signature: Vec<u64> = params
+    // Filled in place, BANDS entries per text: collecting a parallel iterator of unknown
+    // length would hold the whole list twice while it is put together.
+    let mut entries: Vec<(u32, u64, u32)> = vec![(0, 0, 0); long.len() * BANDS];
+    entries.par_chunks_mut(BANDS).zip(long.par_iter()).enumerate().for_each(|(position, (slots, (_, set)))| {
+        let signature: Vec<u64> = params
+            .iter()
+            .map(|(a, b)| set.iter().map(|h| h.wrapping_mul(*a).wrapping_add(*b)).min().unwrap_or(0))
+            .collect();
+        for (band, slot) in slots.iter_mut().enumerate() {
+            let key = signature[band * ROWS..(band + 1) * ROWS]
                 .iter()
-                .map(|(a, b)| set.iter().map(|h| h.wrapping_mul(*a).wrapping_add(*b)).min().unwrap_or(0))
-                .collect();
-            (0..BANDS).map(move |band| {
-                let key = signature[band * ROWS..(band + 1) * ROWS]
-                    .iter()
-                    .fold(0xcbf2_9ce4_8422_2325u64, |h, v| (h ^ v).wrapping_mul(0x0100_0000_01b3));
-                (band as u32, key, position as u32)
-            })
-        })
-        .collect();
+                .fold(0xcbf2_9ce4_8422_2325u64, |h, v| (h ^ v).wrapping_mul(0x0100_0000_01b3));
+            *slot = (band as u32, key, position as u32);
+        }
+    });
     entries.par_sort_unstable();
     for bucket in entries.chunk_by(|x, y| x.0 == y.0 && x.1 == y.1) {
         // A crowded bucket (a template copied thousands of times with small edits) is compared
