@@ -347,8 +347,8 @@ pub async fn card_send(
     let address = state.client_pseudonym(&req).await?;
     let (plenary, device, issued) = device_for(&state, code.clone(), token, address.clone()).await?;
     let Some(device) = device else {
-        // No device could be made (too many from this address): the limit's answer.
-        return Err(AppError::RateLimited(600));
+        // No device could be made (too many from this address): wait at most its window.
+        return Err(AppError::RateLimited(limits().devices_per_address.window_secs));
     };
     let (plenary_id, attempt) = (plenary.id, typed.clone());
     let outcome = state
