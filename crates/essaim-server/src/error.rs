@@ -12,7 +12,6 @@ use essaim_contributions::questionnaire::responses::{Refused, SubmitError};
 use essaim_core::domain::session::LoginError;
 use essaim_core::{CoreError, FieldError, ValidationErrors};
 use essaim_synthesis::drafts::DraftError;
-use essaim_workshops::plenary::PlenaryError;
 use essaim_workshops::WorkshopError;
 use serde::Serialize;
 
@@ -281,6 +280,7 @@ impl From<SubmitError> for AppError {
     }
 }
 
+/// The workshops module's one error (workshops, capture, exports, plenary): each kind mapped once.
 impl From<WorkshopError> for AppError {
     fn from(e: WorkshopError) -> Self {
         match e {
@@ -288,20 +288,9 @@ impl From<WorkshopError> for AppError {
             WorkshopError::Forbidden => AppError::Forbidden,
             WorkshopError::State(message) => AppError::Conflict(message),
             WorkshopError::Core(e) => e.into(),
-        }
-    }
-}
-
-impl From<PlenaryError> for AppError {
-    fn from(e: PlenaryError) -> Self {
-        match e {
-            PlenaryError::NotFound => AppError::NotFound,
-            PlenaryError::Forbidden => AppError::Forbidden,
-            PlenaryError::VoteClosed => AppError::VoteClosed,
-            PlenaryError::UnknownDevice => AppError::UnknownDevice,
-            PlenaryError::CodeRequired => AppError::VotingCodeRequired,
-            PlenaryError::State(message) => AppError::Conflict(message),
-            PlenaryError::Core(e) => e.into(),
+            WorkshopError::VoteClosed => AppError::VoteClosed,
+            WorkshopError::UnknownDevice => AppError::UnknownDevice,
+            WorkshopError::CodeRequired => AppError::VotingCodeRequired,
         }
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod capture;
 pub mod demo;
+mod error;
 pub mod export;
 mod overview;
 pub mod passport;
@@ -13,6 +14,7 @@ pub mod report;
 pub mod stands;
 pub mod workshops;
 
+pub use error::WorkshopError;
 pub use overview::{theme_overview, ThemeSummary};
-pub use workshops::{Workshop, WorkshopError, WorkshopPhase, WorkshopState, WorkshopSummary};
+pub use workshops::{Workshop, WorkshopPhase, WorkshopState, WorkshopSummary};
 pub mod plenary;

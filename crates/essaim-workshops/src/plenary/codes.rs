@@ -22,8 +22,9 @@ use essaim_core::CoreError;
 use rand::Rng;
 use serde::Serialize;
 
-use super::{may_set_up, PlenaryError, PlenaryResult};
+use super::{may_set_up, PlenaryResult};
 use crate::stands::code::ALPHABET;
+use crate::WorkshopError;
 
 /// Characters in a voting code (shown as two groups of four).
 pub const VOTING_CODE_LEN: usize = 8;
@@ -94,7 +95,7 @@ pub fn set_voting(
     actor: &Account,
 ) -> PlenaryResult<Plenary> {
     if !may_set_up(actor) {
-        return Err(PlenaryError::Forbidden);
+        return Err(WorkshopError::Forbidden);
     }
     if let Some(n) = attendance.filter(|n| !(1..=MAX_ATTENDANCE).contains(n)) {
         return Err(CoreError::invalid(
@@ -129,7 +130,7 @@ pub fn generate_codes(
     actor: &Account,
 ) -> PlenaryResult<Vec<VotingCode>> {
     if !may_set_up(actor) {
-        return Err(PlenaryError::Forbidden);
+        return Err(WorkshopError::Forbidden);
     }
     if !(1..=MAX_CODES_AT_ONCE).contains(&count) {
         return Err(CoreError::invalid(
@@ -264,7 +265,7 @@ pub fn redeem(conn: &mut DbConnection, plenary: Id, device: Id, raw: &str, addre
             return Ok(Redeemed::Limited { retry_after_secs });
         }
     }
-    let refused = || PlenaryError::Core(CoreError::invalid("voting_code", REFUSED));
+    let refused = || WorkshopError::Core(CoreError::invalid("voting_code", REFUSED));
     let code = normalize_voting_code(raw).ok_or_else(refused)?;
     let at = now();
     // Conditional: of two phones redeeming one code at once, one row is updated.
@@ -311,10 +312,10 @@ mod tests {
         let mut conn = db.conn();
         let (plenary, _, staff) = setup(&mut conn);
         let facilitator = account(&mut conn, "facilitator");
-        assert!(matches!(generate_codes(&mut conn, &plenary, 5, &facilitator), Err(PlenaryError::Forbidden)));
+        assert!(matches!(generate_codes(&mut conn, &plenary, 5, &facilitator), Err(WorkshopError::Forbidden)));
         for wrong in [0, MAX_CODES_AT_ONCE + 1] {
             let refused = generate_codes(&mut conn, &plenary, wrong, &staff);
-            assert!(matches!(refused, Err(PlenaryError::Core(CoreError::Validation(_)))), "{wrong}: {refused:?}");
+            assert!(matches!(refused, Err(WorkshopError::Core(CoreError::Validation(_)))), "{wrong}: {refused:?}");
         }
         generate_codes(&mut conn, &plenary, 150, &staff).unwrap();
         let more = generate_codes(&mut conn, &plenary, 10, &staff).unwrap();
@@ -342,15 +343,15 @@ mod tests {
             cast_vote(conn, &plenary.code, o.id, token, &ballot("confirmed", code), "192.0.2.1", limits)
         };
         // Without a code, no vote; with a wrong one, none either.
-        assert!(matches!(vote(&mut conn, &a, ""), Err(PlenaryError::CodeRequired)));
+        assert!(matches!(vote(&mut conn, &a, ""), Err(WorkshopError::CodeRequired)));
         let wrong = vote(&mut conn, &a, "ZZZZ-ZZZZ");
-        assert!(matches!(wrong, Err(PlenaryError::Core(CoreError::Validation(_)))), "{wrong:?}");
+        assert!(matches!(wrong, Err(WorkshopError::Core(CoreError::Validation(_)))), "{wrong:?}");
         // The card's code, typed in lower case with its dash: redeemed with the vote.
         let first = vote(&mut conn, &a, &codes[0].printed().to_lowercase()).unwrap();
         assert!(matches!(first, VoteOutcome::New(_)), "{first:?}");
         // A second phone with the same card: refused, nothing stored.
         let again = vote(&mut conn, &b, &codes[0].code);
-        assert!(matches!(again, Err(PlenaryError::Core(CoreError::Validation(_)))), "{again:?}");
+        assert!(matches!(again, Err(WorkshopError::Core(CoreError::Validation(_)))), "{again:?}");
         // The first phone votes again: a change, never a second vote; its code is kept.
         assert!(matches!(vote(&mut conn, &a, "").unwrap(), VoteOutcome::Changed(_)));
         assert!(matches!(vote(&mut conn, &c, &codes[1].code).unwrap(), VoteOutcome::New(_)));
@@ -377,15 +378,15 @@ mod tests {
         let phone = device_of(&mut conn, plenary.id, &token).unwrap().unwrap();
         for n in 0..REDEEM_PER_DEVICE.max {
             let guess = redeem(&mut conn, plenary.id, phone, &format!("AAAA-AAA{}", ALPHABET[n as usize] as char), "a");
-            assert!(matches!(guess, Err(PlenaryError::Core(CoreError::Validation(_)))), "{n}: {guess:?}");
+            assert!(matches!(guess, Err(WorkshopError::Core(CoreError::Validation(_)))), "{n}: {guess:?}");
         }
         // Past the limit even the right code waits.
         let limited = redeem(&mut conn, plenary.id, phone, &codes[0].code, "a").unwrap();
         assert!(matches!(limited, Redeemed::Limited { .. }), "{limited:?}");
         let facilitator = account(&mut conn, "facilitator");
-        assert!(matches!(set_voting(&mut conn, &plenary, Some(10), true, &facilitator), Err(PlenaryError::Forbidden)));
+        assert!(matches!(set_voting(&mut conn, &plenary, Some(10), true, &facilitator), Err(WorkshopError::Forbidden)));
         let refused = set_voting(&mut conn, &plenary, Some(0), true, &staff);
-        assert!(matches!(refused, Err(PlenaryError::Core(CoreError::Validation(_)))), "{refused:?}");
+        assert!(matches!(refused, Err(WorkshopError::Core(CoreError::Validation(_)))), "{refused:?}");
     }
 
     #[test]

@@ -9,7 +9,8 @@ use essaim_core::domain::consultation::find_consultation;
 use essaim_core::domain::plenary::{plenary_of, Plenary};
 use essaim_core::{CoreError, CoreResult};
 
-use super::{ensure_plenary, PlenaryError};
+use super::ensure_plenary;
+use crate::WorkshopError;
 
 /// Seeds the demo plenary; a demo consultation that has one is left alone. `None` when there
 /// is no demo consultation.
@@ -23,7 +24,7 @@ pub fn seed_demo_plenary(conn: &mut DbConnection) -> CoreResult<Option<Plenary>>
         return Ok(Some(existing));
     }
     ensure_plenary(conn, &consultation, None).map(Some).map_err(|e| match e {
-        PlenaryError::Core(e) => e,
+        WorkshopError::Core(e) => e,
         other => CoreError::Internal(other.to_string()),
     })
 }

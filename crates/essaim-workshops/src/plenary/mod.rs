@@ -30,43 +30,12 @@ use essaim_core::schema::{consultations, plenaries};
 use essaim_core::CoreError;
 
 use crate::stands::code::{new_code, normalize_code};
+use crate::WorkshopError;
 
 pub use essaim_core::domain::plenary::{Judgement, PlenaryItem, Tally, VoteState};
 
-/// What can go wrong in the plenary.
-#[derive(Debug, thiserror::Error)]
-pub enum PlenaryError {
-    /// No such plenary, orientation or device address.
-    #[error("introuvable")]
-    NotFound,
-    /// The account may not run the plenary.
-    #[error("accès refusé")]
-    Forbidden,
-    /// The vote on this orientation is closed (or was never opened).
-    #[error("vote clos")]
-    VoteClosed,
-    /// The device token is unknown (forged, or from another database).
-    #[error("appareil inconnu")]
-    UnknownDevice,
-    /// The plenary requires a voting code and this device has redeemed none.
-    #[error("code de vote requis")]
-    CodeRequired,
-    /// Not possible in the present state (French, shown).
-    #[error("{0}")]
-    State(String),
-    /// Storage, validation.
-    #[error(transparent)]
-    Core(#[from] CoreError),
-}
-
-impl From<diesel::result::Error> for PlenaryError {
-    fn from(e: diesel::result::Error) -> Self {
-        PlenaryError::Core(e.into())
-    }
-}
-
-/// Result of the plenary's functions.
-pub type PlenaryResult<T> = Result<T, PlenaryError>;
+/// Result of the plenary's functions; the refusals are the module's ([`WorkshopError`]).
+pub type PlenaryResult<T> = Result<T, WorkshopError>;
 
 /// Staff, administrators and facilitators run a plenary (open and close votes, record
 /// verdicts and amendments). Any facilitator may: a plenary has no assigned facilitators.
@@ -83,15 +52,15 @@ fn check_runner(account: &Account) -> PlenaryResult<()> {
     if may_run(account) {
         Ok(())
     } else {
-        Err(PlenaryError::Forbidden)
+        Err(WorkshopError::Forbidden)
     }
 }
 
 /// The plenary at a code as typed (any case, spaces and dashes ignored); unknown is `NotFound`.
 pub fn plenary_at(conn: &mut DbConnection, raw: &str) -> PlenaryResult<Plenary> {
-    let Some(code) = normalize_code(raw) else { return Err(PlenaryError::NotFound) };
+    let Some(code) = normalize_code(raw) else { return Err(WorkshopError::NotFound) };
     plenary_by_code(conn, &code).map_err(|e| match e {
-        CoreError::NotFound(_) => PlenaryError::NotFound,
+        CoreError::NotFound(_) => WorkshopError::NotFound,
         other => other.into(),
     })
 }
@@ -103,14 +72,14 @@ pub fn consultation_of(conn: &mut DbConnection, plenary: &Plenary) -> PlenaryRes
         .select(Consultation::as_select())
         .first(conn)
         .optional()?
-        .ok_or(PlenaryError::NotFound)
+        .ok_or(WorkshopError::NotFound)
 }
 
 /// A draft orientation of the plenary's consultation (discarded ones are not put to the vote).
 pub fn orientation_of(conn: &mut DbConnection, plenary: &Plenary, orientation: Id) -> PlenaryResult<Orientation> {
     match find_orientation(conn, orientation)? {
         Some(o) if o.consultation_id == plenary.consultation_id && o.status == OrientationStatus::Draft => Ok(o),
-        _ => Err(PlenaryError::NotFound),
+        _ => Err(WorkshopError::NotFound),
     }
 }
 
@@ -134,7 +103,7 @@ pub fn ensure_plenary(
 ) -> PlenaryResult<Plenary> {
     if let Some(actor) = actor {
         if !may_set_up(actor) {
-            return Err(PlenaryError::Forbidden);
+            return Err(WorkshopError::Forbidden);
         }
     }
     write_transaction(conn, |conn| {
@@ -172,7 +141,7 @@ pub fn set_results_mode(
     actor: &Account,
 ) -> PlenaryResult<Plenary> {
     if !may_set_up(actor) {
-        return Err(PlenaryError::Forbidden);
+        return Err(WorkshopError::Forbidden);
     }
     write_transaction(conn, |conn| {
         if plenary.results_mode != mode {

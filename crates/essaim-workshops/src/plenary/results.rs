@@ -130,7 +130,7 @@ pub fn plenary_results(conn: &mut DbConnection, consultation: Id) -> PlenaryResu
     Ok(rows)
 }
 
-fn internal(what: &str, e: impl std::fmt::Display) -> super::PlenaryError {
+fn internal(what: &str, e: impl std::fmt::Display) -> crate::WorkshopError {
     CoreError::Internal(format!("{what} : {e}")).into()
 }
 

@@ -15,7 +15,8 @@ use essaim_core::schema::{plenary_amendments, plenary_items, plenary_votes};
 use essaim_core::{CoreError, ValidationErrors};
 
 use super::votes::{Vote, MAX_AMENDMENT_CHARS};
-use super::{orientation_of, runner, Judgement, PlenaryError, PlenaryItem, PlenaryResult, VoteState};
+use super::{orientation_of, runner, Judgement, PlenaryItem, PlenaryResult, VoteState};
+use crate::WorkshopError;
 
 fn audit(
     conn: &mut DbConnection,
@@ -95,7 +96,7 @@ pub fn close_vote(
     orientation_of(conn, plenary, orientation)?;
     write_transaction(conn, |conn| {
         let item = item_of(conn, plenary.id, orientation)?
-            .ok_or_else(|| PlenaryError::State("Le vote sur cette orientation n'a pas été ouvert.".into()))?;
+            .ok_or_else(|| WorkshopError::State("Le vote sur cette orientation n'a pas été ouvert.".into()))?;
         if item.vote_state == VoteState::Closed {
             return Ok(item);
         }
@@ -124,7 +125,7 @@ pub fn record_verdict(
         let at = now();
         let item = match item_of(conn, plenary.id, orientation)? {
             Some(item) if item.vote_state == VoteState::Open => {
-                return Err(PlenaryError::State(
+                return Err(WorkshopError::State(
                     "Clôturez d'abord le vote : le verdict de la salle s'enregistre une fois le vote clos.".into(),
                 ))
             }
@@ -206,7 +207,7 @@ pub fn retain_amendments(
     write_transaction(conn, |conn| {
         let item = match item_of(conn, plenary.id, orientation.id)? {
             Some(item) => item,
-            None => return Err(PlenaryError::State("Ouvrez d'abord le vote sur cette orientation.".into())),
+            None => return Err(WorkshopError::State("Ouvrez d'abord le vote sur cette orientation.".into())),
         };
         let mut texts: Vec<(Option<Id>, String, String)> = Vec::new();
         for vote_id in &retained.votes {
@@ -216,7 +217,7 @@ pub fn retain_amendments(
                 .select(Vote::as_select())
                 .first(conn)
                 .optional()?;
-            let Some(vote) = vote else { return Err(PlenaryError::NotFound) };
+            let Some(vote) = vote else { return Err(WorkshopError::NotFound) };
             if let Some(text) = vote.amendment.clone() {
                 texts.push((Some(vote.id), text, format!("pleniere-vote:{}", vote.id)));
             }

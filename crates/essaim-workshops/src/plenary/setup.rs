@@ -16,8 +16,9 @@ use essaim_core::{CoreError, CoreResult};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{ensure_plenary, PlenaryError};
+use super::ensure_plenary;
 use crate::workshops::setup::unreadable;
+use crate::WorkshopError;
 
 /// The section `plenary`.
 pub struct PlenarySection;
@@ -68,7 +69,7 @@ impl SetupSection for PlenarySection {
             ));
         };
         let plenary = ensure_plenary(conn, context.consultation, None).map_err(|e| match e {
-            PlenaryError::Core(e) => e,
+            WorkshopError::Core(e) => e,
             other => CoreError::Internal(other.to_string()),
         })?;
         if plenary.results_mode != mode || plenary.codes_required != setup.codes_required {

@@ -74,7 +74,7 @@ fn two_devices_vote_one_changes_and_the_tally_and_verdict_follow() {
     let limits = VoteLimits::default();
     // Not open yet: refused, nothing stored.
     let early = cast_vote(&mut conn, &plenary.code, o.id, &a, &ballot("confirmed", ""), "192.0.2.1", limits);
-    assert!(matches!(early, Err(PlenaryError::State(_))), "{early:?}");
+    assert!(matches!(early, Err(WorkshopError::State(_))), "{early:?}");
     let item = open_vote(&mut conn, &plenary, o.id, &facilitator).unwrap();
     let first = cast_vote(&mut conn, &plenary.code, o.id, &a, &ballot("confirmed", ""), "192.0.2.1", limits).unwrap();
     assert!(matches!(first, VoteOutcome::New(_)));
@@ -101,15 +101,15 @@ fn two_devices_vote_one_changes_and_the_tally_and_verdict_follow() {
         "192.0.2.1",
         limits,
     );
-    assert!(matches!(forged, Err(PlenaryError::UnknownDevice)), "{forged:?}");
+    assert!(matches!(forged, Err(WorkshopError::UnknownDevice)), "{forged:?}");
     // A verdict waits for the close; after it, a vote is refused.
     assert!(matches!(
         record_verdict(&mut conn, &plenary, o.id, Judgement::ToAmend, &facilitator),
-        Err(PlenaryError::State(_))
+        Err(WorkshopError::State(_))
     ));
     close_vote(&mut conn, &plenary, o.id, &facilitator).unwrap();
     let late = cast_vote(&mut conn, &plenary.code, o.id, &b, &ballot("confirmed", ""), "192.0.2.1", limits);
-    assert!(matches!(late, Err(PlenaryError::VoteClosed)), "{late:?}");
+    assert!(matches!(late, Err(WorkshopError::VoteClosed)), "{late:?}");
     assert_eq!(tally(&mut conn, item.id).unwrap().total(), 2);
     let item = record_verdict(&mut conn, &plenary, o.id, Judgement::ToAmend, &facilitator).unwrap();
     assert_eq!(item.verdict(), Some(Judgement::ToAmend));
@@ -167,7 +167,7 @@ fn a_flood_from_one_device_is_limited_and_a_bad_ballot_says_why() {
     }
     let over = cast_vote(&mut conn, &plenary.code, o.id, &a, &ballot("to_amend", ""), "192.0.2.1", limits).unwrap();
     assert!(matches!(over, VoteOutcome::Limited { retry_after_secs } if retry_after_secs > 0), "{over:?}");
-    let Err(PlenaryError::Core(essaim_core::CoreError::Validation(errors))) = cast_vote(
+    let Err(WorkshopError::Core(essaim_core::CoreError::Validation(errors))) = cast_vote(
         &mut conn,
         &plenary.code,
         o.id,
@@ -191,13 +191,13 @@ fn only_those_who_run_the_plenary_may_and_only_staff_set_it_up() {
     let facilitator = account(&mut conn, "facilitator");
     assert!(matches!(
         set_results_mode(&mut conn, &plenary, ResultsMode::AfterClose, &facilitator),
-        Err(PlenaryError::Forbidden)
+        Err(WorkshopError::Forbidden)
     ));
     let consultation = find_consultation(&mut conn, essaim_core::demo::DEMO_SLUG).unwrap();
-    assert!(matches!(ensure_plenary(&mut conn, &consultation, Some(&facilitator)), Err(PlenaryError::Forbidden)));
+    assert!(matches!(ensure_plenary(&mut conn, &consultation, Some(&facilitator)), Err(WorkshopError::Forbidden)));
     assert!(open_vote(&mut conn, &plenary, o.id, &facilitator).is_ok());
     // An orientation of no draft is not on the agenda.
-    assert!(matches!(open_vote(&mut conn, &plenary, Id::new(), &facilitator), Err(PlenaryError::NotFound)));
+    assert!(matches!(open_vote(&mut conn, &plenary, Id::new(), &facilitator), Err(WorkshopError::NotFound)));
     let slides = projection::agenda(&mut conn, &plenary).unwrap();
     assert_eq!(slides.len(), 5);
     assert_eq!(slides[2].slides.len(), 1);
@@ -322,7 +322,7 @@ fn a_device_made_for_one_plenary_cannot_vote_in_another() {
     let foreign = device(&mut conn, &other);
     let limits = VoteLimits::default();
     let refused = cast_vote(&mut conn, &plenary.code, o.id, &foreign, &ballot("confirmed", ""), "192.0.2.1", limits);
-    assert!(matches!(refused, Err(PlenaryError::UnknownDevice)), "{refused:?}");
+    assert!(matches!(refused, Err(WorkshopError::UnknownDevice)), "{refused:?}");
     let own = device(&mut conn, &plenary);
     let taken = cast_vote(&mut conn, &plenary.code, o.id, &own, &ballot("confirmed", ""), "192.0.2.1", limits);
     assert!(matches!(taken, Ok(VoteOutcome::New(_))), "{taken:?}");

@@ -19,7 +19,8 @@ use serde::Serialize;
 
 use super::codes::{may_vote, redeem, Redeemed};
 use super::devices::{device_of, DEVICES_PER_ADDRESS};
-use super::{orientation_of, plenary_at, Judgement, PlenaryError, PlenaryResult, VoteState};
+use super::{orientation_of, plenary_at, Judgement, PlenaryResult, VoteState};
+use crate::WorkshopError;
 
 /// Longest amendment typed on a phone.
 pub const MAX_AMENDMENT_CHARS: usize = 2_000;
@@ -174,16 +175,16 @@ pub fn prepare_vote(
     let plenary = plenary_at(conn, code)?;
     orientation_of(conn, &plenary, orientation)?;
     let (choice, amendment) = check_ballot(ballot).map_err(CoreError::Validation)?;
-    let device_id = device_of(conn, plenary.id, token)?.ok_or(PlenaryError::UnknownDevice)?;
+    let device_id = device_of(conn, plenary.id, token)?.ok_or(WorkshopError::UnknownDevice)?;
     let redeem = match may_vote(conn, &plenary, device_id)? {
         true => None,
-        false if ballot.voting_code.trim().is_empty() => return Err(PlenaryError::CodeRequired),
+        false if ballot.voting_code.trim().is_empty() => return Err(WorkshopError::CodeRequired),
         false => Some(ballot.voting_code.clone()),
     };
     let item = item_of(conn, plenary.id, orientation)?
-        .ok_or_else(|| PlenaryError::State("Le vote sur cette orientation n'est pas encore ouvert.".into()))?;
+        .ok_or_else(|| WorkshopError::State("Le vote sur cette orientation n'est pas encore ouvert.".into()))?;
     if item.vote_state != VoteState::Open {
-        return Err(PlenaryError::VoteClosed);
+        return Err(WorkshopError::VoteClosed);
     }
     Ok(PreparedVote { plenary, item_id: item.id, orientation_id: orientation, device_id, choice, amendment, redeem })
 }

@@ -6,32 +6,10 @@ use diesel::prelude::*;
 use essaim_core::db::{DbConnection, Id};
 use essaim_core::domain::{Account, Role};
 use essaim_core::schema::{workshop_facilitators, workshops};
-use essaim_core::{CoreError, CoreResult};
+use essaim_core::CoreResult;
 
 use super::Workshop;
-
-/// Why a workshop action was refused.
-#[derive(Debug, thiserror::Error)]
-pub enum WorkshopError {
-    /// No such workshop or entry.
-    #[error("atelier ou entrée introuvable")]
-    NotFound,
-    /// The account is not one of the workshop's facilitators (nor staff).
-    #[error("vous n'animez pas cet atelier")]
-    Forbidden,
-    /// Not possible in the workshop's state; the message (French) says why.
-    #[error("{0}")]
-    State(String),
-    /// Anything the core refused (validation, conflict) or failed at.
-    #[error(transparent)]
-    Core(#[from] CoreError),
-}
-
-impl From<diesel::result::Error> for WorkshopError {
-    fn from(e: diesel::result::Error) -> Self {
-        WorkshopError::Core(CoreError::from(e))
-    }
-}
+use crate::WorkshopError;
 
 /// Staff and administrators see and write every workshop.
 pub fn is_staff(who: &Account) -> bool {

@@ -22,7 +22,8 @@ use essaim_core::domain::Channel;
 use essaim_core::schema::workshops;
 use serde::Serialize;
 
-pub use access::{find_workshop, is_facilitator_of, is_staff, workshop_for, WorkshopError};
+pub use crate::error::WorkshopError;
+pub use access::{find_workshop, is_facilitator_of, is_staff, workshop_for};
 pub use attendance::{record_attendance, AttendanceForm};
 pub(crate) use form::insert_workshop;
 pub use form::{create_workshop, update_workshop, WorkshopForm};

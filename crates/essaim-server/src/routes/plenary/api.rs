@@ -11,7 +11,8 @@ use essaim_core::domain::plenary::{Plenary, Tally};
 use essaim_workshops::plenary::devices::{new_device as make_device, NewDevice};
 use essaim_workshops::plenary::projection::open_votes;
 use essaim_workshops::plenary::votes::{prepare_vote, store_vote, Ballot, Vote, VoteOutcome};
-use essaim_workshops::plenary::{live_tally, plenary_at, LiveTally, PlenaryError};
+use essaim_workshops::plenary::{live_tally, plenary_at, LiveTally};
+use essaim_workshops::WorkshopError;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -222,7 +223,7 @@ pub async fn cast(
     token: String,
     ballot: Ballot,
     address: String,
-) -> Result<VoteOutcome, PlenaryError> {
+) -> Result<VoteOutcome, WorkshopError> {
     let limits = limits();
     state
         .read_then_commit(

@@ -16,7 +16,8 @@ use essaim_workshops::plenary::devices::{device_of, new_device, NewDevice};
 use essaim_workshops::plenary::projection::open_votes;
 use essaim_workshops::plenary::room::room_check;
 use essaim_workshops::plenary::votes::{vote_of, Ballot, VoteOutcome, MAX_AMENDMENT_CHARS};
-use essaim_workshops::plenary::{consultation_of, orientation_of, plenary_at, Judgement, PlenaryError};
+use essaim_workshops::plenary::{consultation_of, orientation_of, plenary_at, Judgement};
+use essaim_workshops::WorkshopError;
 use serde::Deserialize;
 
 use super::api::{cast, tally_of, TallyView};
@@ -276,20 +277,20 @@ pub async fn vote_send(
             );
             (StatusCode::TOO_MANY_REQUESTS, Typed { orientation, ballot, errors: ValidationErrors::default(), refusal: Some(message) })
         }
-        Ok(VoteOutcome::Closed) | Err(PlenaryError::VoteClosed) => (
+        Ok(VoteOutcome::Closed) | Err(WorkshopError::VoteClosed) => (
             StatusCode::CONFLICT,
             Typed { orientation, ballot, errors: ValidationErrors::default(), refusal: Some(AppError::VoteClosed.message()) },
         ),
-        Err(PlenaryError::Core(CoreError::Validation(errors))) => {
+        Err(WorkshopError::Core(CoreError::Validation(errors))) => {
             (StatusCode::UNPROCESSABLE_ENTITY, Typed { orientation, ballot, errors, refusal: None })
         }
         // The code form shows instead of the votes: what was chosen is lost with it, but
         // nothing was stored, and the page says why.
-        Err(PlenaryError::CodeRequired) => (
+        Err(WorkshopError::CodeRequired) => (
             StatusCode::FORBIDDEN,
             Typed { orientation, ballot, errors: ValidationErrors::default(), refusal: Some(AppError::VotingCodeRequired.message()) },
         ),
-        Err(PlenaryError::UnknownDevice) => (
+        Err(WorkshopError::UnknownDevice) => (
             StatusCode::FORBIDDEN,
             Typed {
                 orientation,
@@ -352,10 +353,10 @@ pub async fn card_send(
     };
     let (plenary_id, attempt) = (plenary.id, typed.clone());
     let outcome = state
-        .commit(move |conn| -> Result<Result<Redeemed, PlenaryError>, AppError> {
+        .commit(move |conn| -> Result<Result<Redeemed, WorkshopError>, AppError> {
             match redeem(conn, plenary_id, device, &attempt, &address) {
-                Err(PlenaryError::Core(CoreError::Validation(errors))) => {
-                    Ok(Err(PlenaryError::Core(CoreError::Validation(errors))))
+                Err(WorkshopError::Core(CoreError::Validation(errors))) => {
+                    Ok(Err(WorkshopError::Core(CoreError::Validation(errors))))
                 }
                 other => Ok(Ok(other?)),
             }
