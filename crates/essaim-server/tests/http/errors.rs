@@ -510,3 +510,38 @@ async fn a_staff_post_without_its_csrf_token_or_with_a_wrong_one_gets_403_and_ch
     assert_eq!(renamed.status, StatusCode::SEE_OTHER);
     assert_ne!(footprint(&mut b.db.conn()), before);
 }
+
+/// The workshops module has one error for its workshops, capture and plenary: each kind answers
+/// with the status, code and message the workshops' and the plenary's refusals had when each had
+/// its own type (a plenary's "not found" is a workshop's, and so on).
+#[test]
+fn workshop_and_plenary_refusals_keep_their_status_and_code() {
+    use actix_web::ResponseError;
+    use essaim_core::CoreError;
+    use essaim_workshops::WorkshopError;
+
+    let why = "Ouvrez d'abord le vote sur cette orientation.";
+    let cases = [
+        (WorkshopError::NotFound, StatusCode::NOT_FOUND, "not_found"),
+        (WorkshopError::Forbidden, StatusCode::FORBIDDEN, "forbidden"),
+        (WorkshopError::State(why.into()), StatusCode::CONFLICT, "conflict"),
+        (
+            WorkshopError::Core(CoreError::invalid("voting_code", "Code refusé.")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_input",
+        ),
+        (WorkshopError::VoteClosed, StatusCode::CONFLICT, "vote_closed"),
+        (WorkshopError::UnknownDevice, StatusCode::FORBIDDEN, "unknown_device"),
+        (WorkshopError::CodeRequired, StatusCode::FORBIDDEN, "voting_code_required"),
+    ];
+    for (refusal, status, code) in cases {
+        let shown = format!("{refusal:?}");
+        let answer = AppError::from(refusal);
+        assert_eq!((answer.status_code(), answer.code()), (status, code), "{shown}");
+    }
+    assert_eq!(
+        AppError::from(WorkshopError::State(why.into())).message(),
+        why,
+        "the state's French message is shown as is"
+    );
+}
