@@ -493,10 +493,11 @@ diesel::table! {
 
 diesel::table! {
     use diesel::sql_types::*;
-    throttle_hits (key, window_start) {
+    throttle_hits (key, window_start, shard) {
         key -> Text,
         window_start -> Timestamp,
         count -> Integer,
+        shard -> Integer,
     }
 }
 

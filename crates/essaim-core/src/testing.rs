@@ -68,7 +68,9 @@ impl TestDb {
         let mut parsed = ::url::Url::parse(&admin_url).expect("ESSAIM_TEST_DATABASE_URL is a URL");
         parsed.set_path(&name);
         let url = DatabaseUrl::Postgresql(parsed.to_string());
-        let pool = connect(&url, 4).expect("open PostgreSQL test database");
+        // Four for the test, one more for each committing thread a server under test keeps.
+        let size = 4 + crate::db::writers_for(crate::db::Backend::Postgresql) as u32;
+        let pool = connect(&url, size).expect("open PostgreSQL test database");
         if migrate {
             run_migrations(&mut pool.get().expect("connection"), &url.redacted()).expect("migrate");
         }

@@ -108,3 +108,49 @@ fn a_queued_write_is_answered_through_its_callback_only_once_committed() {
     numbers.sort_unstable();
     assert_eq!(numbers, (0..20).collect::<Vec<_>>());
 }
+
+#[test]
+fn several_committing_threads_write_side_by_side_and_share_one_counter() {
+    use essaim_core::db::writer_shard;
+    use essaim_core::domain::throttle::{hit, hits_now, throttle_key, Limit};
+    let db = TestDb::new();
+    let commits = Arc::new(GroupCommit::start_with(db.pool.clone(), 3).unwrap());
+    let limit = Limit { max: 1_000, window_secs: 3_600 };
+    let key = throttle_key("essai", "192.0.2.1");
+    let threads: Vec<_> = (0..60)
+        .map(|n| {
+            let (commits, key) = (commits.clone(), key.clone());
+            std::thread::spawn(move || {
+                commits.run(move |conn| -> Result<i32, CoreError> {
+                    hit(conn, &key, limit)?;
+                    record(conn, AuditEvent::new(None, "essai.plusieurs", "essai", Some(n.to_string())))?;
+                    Ok(writer_shard())
+                })
+            })
+        })
+        .collect();
+    let shards: Vec<i32> = threads.into_iter().map(|t| t.join().unwrap().unwrap()).collect();
+    assert_eq!(audited(&db, "essai.plusieurs"), 60);
+    // Each committing thread counts in a row of its own, never the shard of other writes.
+    assert!(shards.iter().all(|s| *s != 0));
+    // Read from outside, the counter is the sum of its rows: every attempt counted once.
+    assert_eq!(hits_now(&mut db.conn(), &key, limit).unwrap(), 60);
+
+    // A write queued while a batch runs is taken by another thread, not kept waiting.
+    let (started, running) = std::sync::mpsc::channel();
+    let (first_done, first) = std::sync::mpsc::channel();
+    commits.submit(
+        move |_conn| -> Result<i32, CoreError> {
+            let _ = started.send(());
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            Ok(writer_shard())
+        },
+        move |outcome| {
+            let _ = first_done.send(outcome);
+        },
+    );
+    running.recv().unwrap();
+    let second = commits.run(|_conn| -> Result<i32, CoreError> { Ok(writer_shard()) }).unwrap();
+    let first = first.recv().unwrap().unwrap();
+    assert_ne!(first, second, "the second write waited for the first thread");
+}

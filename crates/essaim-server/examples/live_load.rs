@@ -8,8 +8,9 @@
 //! votes (the last choice of each device per orientation), and the tally delays. Standard
 //! library only, like `submit_load`.
 //!
-//! `live_load ADDRESS CLIENTS SECONDS WORKSHOP COOKIE CSRF CODE ORIENTATIONS PROBE`
-//! (ORIENTATIONS comma-separated; COOKIE the `Cookie` header of the facilitator's session).
+//! `live_load ADDRESSES CLIENTS SECONDS WORKSHOP COOKIE CSRF CODE ORIENTATIONS PROBE`
+//! (ADDRESSES comma-separated: several `essaim serve` on one database, each client on one of
+//! them in turn, the probe on the first; ORIENTATIONS comma-separated; COOKIE the `Cookie` header of the facilitator's session).
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
@@ -119,7 +120,8 @@ fn main() {
         eprintln!("usage : live_load ADRESSE CLIENTS SECONDES ATELIER COOKIE CSRF CODE ORIENTATIONS SONDE");
         std::process::exit(2);
     }
-    let address = args[1].clone();
+    let addresses: Vec<String> = args[1].split(',').filter(|a| !a.is_empty()).map(str::to_owned).collect();
+    let address = addresses[0].clone();
     let clients: usize = args[2].parse().unwrap_or(200);
     let seconds: u64 = args[3].parse().unwrap_or(30);
     let (workshop, cookie, csrf, code) = (args[4].clone(), args[5].clone(), args[6].clone(), args[7].clone());
@@ -136,8 +138,9 @@ fn main() {
     let started = Instant::now();
     let threads: Vec<_> = (0..clients)
         .map(|c| {
-            let (address, workshop, cookie, csrf, code, orientations) =
-                (address.clone(), workshop.clone(), cookie.clone(), csrf.clone(), code.clone(), orientations.clone());
+            let address = addresses[c % addresses.len()].clone();
+            let (workshop, cookie, csrf, code, orientations) =
+                (workshop.clone(), cookie.clone(), csrf.clone(), code.clone(), orientations.clone());
             std::thread::spawn(move || {
                 let mut out = Outcome::default();
                 let Ok(mut client) = Client::connect(&address) else {

@@ -4,7 +4,9 @@
 //! (201), errors, and latency percentiles. Standard library only, so that the client costs
 //! little next to the server it measures.
 //!
-//! `cargo run --release --example submit_load -- ADDRESS SLUG CLIENTS SECONDS`
+//! `cargo run --release --example submit_load -- ADDRESSES SLUG CLIENTS SECONDS`
+//! (ADDRESSES comma-separated: several `essaim serve` on one database, each client on one of
+//! them in turn).
 
 use std::time::{Duration, Instant};
 
@@ -21,7 +23,8 @@ fn main() {
         eprintln!("usage : submit_load ADRESSE SLUG CLIENTS SECONDES");
         std::process::exit(2);
     }
-    let (address, slug) = (args[1].clone(), args[2].clone());
+    let addresses: Vec<String> = args[1].split(',').filter(|a| !a.is_empty()).map(str::to_owned).collect();
+    let slug = args[2].clone();
     let clients: usize = args[3].parse().unwrap_or(64);
     let seconds: u64 = args[4].parse().unwrap_or(30);
     let path = format!("/api/v1/consultations/{slug}/questionnaire/responses");
@@ -29,7 +32,7 @@ fn main() {
     let started = Instant::now();
     let threads: Vec<_> = (0..clients)
         .map(|n| {
-            let (address, path) = (address.clone(), path.clone());
+            let (address, path) = (addresses[n % addresses.len()].clone(), path.clone());
             std::thread::spawn(move || {
                 let mut latencies = Vec::new();
                 let mut errors = 0usize;

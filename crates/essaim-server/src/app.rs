@@ -3,7 +3,7 @@
 
 use actix_web::{middleware, web, HttpRequest};
 use essaim_core::config::Config;
-use essaim_core::db::{DbConnection, DbPool, GroupCommit};
+use essaim_core::db::{writers_for, DbConnection, DbPool, GroupCommit};
 use essaim_core::security::AddressPseudonyms;
 use essaim_core::CoreError;
 
@@ -36,13 +36,17 @@ impl AppState {
     /// The state for a pool and a configuration, with the usual settings.
     pub fn new(pool: DbPool, config: Config) -> Self {
         let parallelism = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let writers = writers_for(config.database_url.backend());
         AppState {
             config,
             background_from: essaim_synthesis::drafts::BACKGROUND_FROM,
             password_checks: std::sync::Arc::new(tokio::sync::Semaphore::new(parallelism * 2)),
             // Spawning one thread fails only when the system is out of threads at start-up,
             // before any request: nothing to keep, and nothing else would work either.
-            commits: std::sync::Arc::new(GroupCommit::start(pool.clone()).expect("fil d'écriture groupée")),
+            commits: std::sync::Arc::new(
+                GroupCommit::start_with(pool.clone(), writers)
+                    .expect("fil d'écriture groupée"),
+            ),
             pseudonyms: std::sync::Arc::new(AddressPseudonyms::new()),
             tally_hub: std::sync::Arc::default(),
             pool,

@@ -356,8 +356,9 @@ fn config(cli_database_url: Option<&str>) -> Result<Config, String> {
 }
 
 /// Opens the database and applies migrations; the error names the database, never its password.
+/// Sixteen connections for requests, plus one kept by each committing thread.
 pub fn open_database(url: &DatabaseUrl) -> Result<DbPool, CoreError> {
-    let pool = connect(url, 16)?;
+    let pool = connect(url, 16 + essaim_core::db::writers_for(url.backend()) as u32)?;
     let mut conn = pool.get()?;
     run_migrations(&mut conn, &url.redacted())?;
     Ok(pool)

@@ -203,7 +203,7 @@ mod tests {
         let looks = tables.iter().find(|t| t.name == "consultation_looks").expect("looks");
         assert!(looks.columns.iter().any(|c| c.kind == Kind::Binary));
         let hits = tables.iter().find(|t| t.name == "throttle_hits").expect("throttle_hits");
-        assert_eq!(hits.primary_key, vec!["key", "window_start"]);
+        assert_eq!(hits.primary_key, vec!["key", "window_start", "shard"]);
     }
 
     #[test]

@@ -7,14 +7,25 @@
 //! write rolls back alone), commits them together, and only then answers each caller. Nothing is
 //! acknowledged before its commit, so durability is unchanged; while a batch commits, the next
 //! one gathers. The same code runs on PostgreSQL, where it saves round trips and WAL flushes.
+//!
+//! SQLite has one writer at a time, so one committing thread. PostgreSQL takes writers side by
+//! side, and there one thread spends most of its time waiting for the server's answers (a
+//! response is about ten statements, each a round trip): [`writers_for`] committing threads
+//! take batches from one queue, each on its own connection. Two such batches must not wait on
+//! each other's rows, or they stop each other until a commit (or, holding two rows each in
+//! opposite orders, until PostgreSQL breaks the deadlock a second later by failing one write).
+//! The rows every anonymous write touches are therefore split by committing thread
+//! ([`writer_shard`]: the throttle counters), or only read-locked (the plenary item a vote
+//! checks is open); the other rows a write touches are its own (docs/architecture.md).
 
-use std::sync::mpsc;
+use std::cell::Cell;
+use std::sync::{mpsc, Arc, Mutex};
 use std::thread;
 
 use diesel::r2d2::R2D2Connection;
 use diesel::Connection;
 
-use super::{write_transaction, DbConnection, DbPool, PooledConn};
+use super::{write_transaction, Backend, DbConnection, DbPool, PooledConn};
 use crate::error::CoreError;
 
 /// Writes committed together at most (a batch stays a short transaction).
@@ -23,7 +34,38 @@ pub const MAX_BATCH: usize = 256;
 type Completion = Box<dyn FnOnce(Option<&str>) + Send>;
 type Job = Box<dyn FnOnce(&mut DbConnection) -> Completion + Send>;
 
-/// The queue of one committing thread; cheap to share.
+/// Committing threads on PostgreSQL unless `ESSAIM_WRITERS` says otherwise
+/// (docs/benchmarks.md measures 1 to 8).
+pub const POSTGRES_WRITERS: usize = 4;
+
+/// How many committing threads a pool gets: one for SQLite (one writer at a time, and one
+/// connection keeps its page cache warm), [`POSTGRES_WRITERS`] or `ESSAIM_WRITERS` (1 to 32)
+/// for PostgreSQL.
+pub fn writers_for(backend: Backend) -> usize {
+    match backend {
+        Backend::Sqlite => 1,
+        Backend::Postgresql => std::env::var("ESSAIM_WRITERS")
+            .ok()
+            .and_then(|raw| raw.trim().parse::<usize>().ok())
+            .filter(|n| (1..=32).contains(n))
+            .unwrap_or(POSTGRES_WRITERS),
+    }
+}
+
+thread_local! {
+    static SHARD: Cell<i32> = const { Cell::new(0) };
+}
+
+/// The shard of the rows this thread's writes may share with other writers' (0 outside a
+/// committing thread). Each committing thread draws its own at start, at random so that the
+/// threads of several processes on one database differ too: a counter bumped by every
+/// anonymous write keeps one row per shard, summed when read ([`crate::domain::throttle`]),
+/// and no two committing threads hold the same row until their commits.
+pub fn writer_shard() -> i32 {
+    SHARD.with(Cell::get)
+}
+
+/// The queue of the committing threads; cheap to share.
 pub struct GroupCommit {
     queue: mpsc::Sender<Job>,
 }
@@ -41,13 +83,28 @@ impl<E> From<diesel::result::Error> for Inner<E> {
 }
 
 impl GroupCommit {
-    /// Starts the committing thread over `pool`. It stops when the last handle is dropped.
+    /// Starts the committing threads over `pool` ([`writers_for`] its backend). They stop
+    /// when the last handle is dropped.
     pub fn start(pool: DbPool) -> Result<GroupCommit, CoreError> {
+        // The database away at start: one thread, which is always safe.
+        let writers = pool.get().map(|conn| writers_for(conn.backend())).unwrap_or(1);
+        GroupCommit::start_with(pool, writers)
+    }
+
+    /// Starts `writers` committing threads (at least one) over `pool`.
+    pub fn start_with(pool: DbPool, writers: usize) -> Result<GroupCommit, CoreError> {
         let (queue, jobs) = mpsc::channel::<Job>();
-        thread::Builder::new()
-            .name("essaim-commit".into())
-            .spawn(move || commit_loop(&pool, &jobs))
-            .map_err(|e| CoreError::Internal(format!("fil d'écriture groupée : {e}")))?;
+        let jobs = Arc::new(Mutex::new(jobs));
+        for n in 0..writers.max(1) {
+            let (pool, jobs) = (pool.clone(), jobs.clone());
+            thread::Builder::new()
+                .name(format!("essaim-commit-{n}"))
+                .spawn(move || {
+                    SHARD.with(|shard| shard.set(draw_shard()));
+                    commit_loop(&pool, &jobs)
+                })
+                .map_err(|e| CoreError::Internal(format!("fil d'écriture groupée : {e}")))?;
+        }
         Ok(GroupCommit { queue })
     }
 
@@ -100,7 +157,40 @@ impl GroupCommit {
     }
 }
 
-fn commit_loop(pool: &DbPool, jobs: &mpsc::Receiver<Job>) {
+/// Sets this thread's shard, as a committing thread does at start (tests of what sums shards).
+#[cfg(test)]
+pub(crate) fn set_writer_shard(shard: i32) {
+    SHARD.with(|cell| cell.set(shard));
+}
+
+/// A shard for a committing thread: never 0 (the shard of writes outside the group commit).
+fn draw_shard() -> i32 {
+    loop {
+        let shard = rand::random::<i32>();
+        if shard != 0 {
+            return shard;
+        }
+    }
+}
+
+/// The next batch: the first job waiting (blocking), then whatever else is queued, up to
+/// [`MAX_BATCH`]. `None` once every handle is dropped. One thread gathers at a time, so a
+/// batch is the queue as it stood, not a share of it.
+fn next_batch(jobs: &Mutex<mpsc::Receiver<Job>>) -> Option<Vec<Job>> {
+    // A poisoned lock means another committing thread panicked while gathering; the queue
+    // itself is intact.
+    let jobs = jobs.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut batch = vec![jobs.recv().ok()?];
+    while batch.len() < MAX_BATCH {
+        match jobs.try_recv() {
+            Ok(job) => batch.push(job),
+            Err(_) => break,
+        }
+    }
+    Some(batch)
+}
+
+fn commit_loop(pool: &DbPool, jobs: &Mutex<mpsc::Receiver<Job>>) {
     // One connection of its own, taken from the pool once and kept from batch to batch.
     // SQLite drops a connection's whole page cache when it finds that another connection
     // wrote since its last transaction: a writer taking any pooled connection (which readers
@@ -108,14 +198,7 @@ fn commit_loop(pool: &DbPool, jobs: &mpsc::Receiver<Job>) {
     // as the database grew (docs/benchmarks.md). Every batch writes through this one, so its
     // cache stays warm.
     let mut writer: Option<PooledConn> = None;
-    while let Ok(first) = jobs.recv() {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match jobs.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
-            }
-        }
+    while let Some(mut batch) = next_batch(jobs) {
         // The writer's connection lost under the last batch (noted on this thread) is dropped,
         // like a broken one, so writes resume by themselves once the database is back.
         if super::take_lost() | writer.as_mut().is_some_and(|conn| conn.is_broken()) {

@@ -12,7 +12,7 @@ use diesel::prelude::*;
 use diesel::upsert::excluded;
 
 use crate::clock::now;
-use crate::db::DbConnection;
+use crate::db::{writer_shard, DbConnection};
 use crate::error::CoreResult;
 use crate::schema::throttle_hits;
 use crate::security::hash_token;
@@ -68,29 +68,41 @@ pub fn hit(conn: &mut DbConnection, key: &str, limit: Limit) -> CoreResult<Verdi
 }
 
 /// [`hit`] at a given instant (tests, and callers that took the time already).
+///
+/// The attempt is counted in this thread's row of the counter ([`writer_shard`]: one per
+/// committing thread, so that two batches committing side by side never wait on one row), and
+/// the verdict reads the sum of the rows. A batch not yet committed on another thread is not
+/// in that sum: a limit can be passed by at most what the other threads hold uncommitted
+/// (one batch each), which a flood meets once and then stays refused.
 pub fn hit_at(conn: &mut DbConnection, key: &str, limit: Limit, at: NaiveDateTime) -> CoreResult<Verdict> {
     let start = window_start(limit, at);
-    let row = (throttle_hits::key.eq(key), throttle_hits::window_start.eq(start), throttle_hits::count.eq(1));
+    let shard = writer_shard();
+    let row = (
+        throttle_hits::key.eq(key),
+        throttle_hits::window_start.eq(start),
+        throttle_hits::shard.eq(shard),
+        throttle_hits::count.eq(1),
+    );
     let bump = throttle_hits::count.eq(throttle_hits::count + excluded(throttle_hits::count));
+    let target = (throttle_hits::key, throttle_hits::window_start, throttle_hits::shard);
     match conn {
-        DbConnection::Sqlite(c) => diesel::insert_into(throttle_hits::table)
-            .values(row)
-            .on_conflict((throttle_hits::key, throttle_hits::window_start))
-            .do_update()
-            .set(bump)
-            .execute(c)?,
-        DbConnection::Postgresql(c) => diesel::insert_into(throttle_hits::table)
-            .values(row)
-            .on_conflict((throttle_hits::key, throttle_hits::window_start))
-            .do_update()
-            .set(bump)
-            .execute(c)?,
+        DbConnection::Sqlite(c) => {
+            diesel::insert_into(throttle_hits::table).values(row).on_conflict(target).do_update().set(bump).execute(c)?
+        }
+        DbConnection::Postgresql(c) => {
+            diesel::insert_into(throttle_hits::table).values(row).on_conflict(target).do_update().set(bump).execute(c)?
+        }
     };
-    let count = count_in(conn, key, start)?;
-    if count == 1 {
-        // A new window of this key: forget its older ones (they can never matter again).
+    let rows = rows_in(conn, key, start)?;
+    let count: i32 = rows.iter().map(|(_, n)| n).sum();
+    if rows.iter().any(|&(s, n)| s == shard && n == 1) {
+        // A new window of this key on this shard: forget the shard's older ones (they can
+        // never matter again). Only its own: another thread may be bumping its rows.
         diesel::delete(
-            throttle_hits::table.filter(throttle_hits::key.eq(key)).filter(throttle_hits::window_start.lt(start)),
+            throttle_hits::table
+                .filter(throttle_hits::key.eq(key))
+                .filter(throttle_hits::shard.eq(shard))
+                .filter(throttle_hits::window_start.lt(start)),
         )
         .execute(conn)?;
     }
@@ -104,15 +116,16 @@ pub fn hit_at(conn: &mut DbConnection, key: &str, limit: Limit, at: NaiveDateTim
 
 /// The attempts of `key` counted in the window of `limit` that contains now, without counting one.
 pub fn hits_now(conn: &mut DbConnection, key: &str, limit: Limit) -> CoreResult<i32> {
-    count_in(conn, key, window_start(limit, now()))
+    Ok(rows_in(conn, key, window_start(limit, now()))?.iter().map(|(_, n)| n).sum())
 }
 
-fn count_in(conn: &mut DbConnection, key: &str, start: NaiveDateTime) -> CoreResult<i32> {
-    let query = throttle_hits::table
+/// The rows (shard, count) of `key`'s counter in the window starting at `start`.
+fn rows_in(conn: &mut DbConnection, key: &str, start: NaiveDateTime) -> CoreResult<Vec<(i32, i32)>> {
+    Ok(throttle_hits::table
         .filter(throttle_hits::key.eq(key))
         .filter(throttle_hits::window_start.eq(start))
-        .select(throttle_hits::count);
-    Ok(query.first::<i32>(conn).optional()?.unwrap_or(0))
+        .select((throttle_hits::shard, throttle_hits::count))
+        .load(conn)?)
 }
 
 /// How long a counter is kept: longer than any window in use (the longest is ten minutes).
@@ -183,6 +196,40 @@ mod tests {
         let rows: i64 = throttle_hits::table.filter(throttle_hits::key.eq(&key)).count().get_result(&mut conn).unwrap();
         assert_eq!(rows, 1);
         assert_eq!(prune(&mut conn, at(11, 0, 0)).unwrap(), 2);
+    }
+
+    #[test]
+    fn a_counter_kept_by_several_committing_threads_sums_their_rows() {
+        let db = TestDb::new();
+        let limit = Limit { max: 3, window_secs: 600 };
+        let key = throttle_key("test", "192.0.2.9");
+        // Each thread its shard, as each committing thread draws one.
+        let on_shard = |shard: i32, at: NaiveDateTime| {
+            let (pool, key) = (db.pool.clone(), key.clone());
+            std::thread::spawn(move || {
+                crate::db::group_commit::set_writer_shard(shard);
+                hit_at(&mut pool.get().unwrap(), &key, limit, at).unwrap()
+            })
+            .join()
+            .unwrap()
+        };
+        assert_eq!(on_shard(7, at(10, 1, 0)), Verdict::Allowed { count: 1 });
+        assert_eq!(on_shard(9, at(10, 1, 1)), Verdict::Allowed { count: 2 });
+        assert_eq!(on_shard(7, at(10, 1, 2)), Verdict::Allowed { count: 3 });
+        // The fourth attempt is over the limit whichever thread counts it.
+        assert!(!on_shard(9, at(10, 1, 3)).allowed());
+        let rows = || -> Vec<(i32, i32)> {
+            throttle_hits::table
+                .filter(throttle_hits::key.eq(&key))
+                .order((throttle_hits::window_start, throttle_hits::shard))
+                .select((throttle_hits::shard, throttle_hits::count))
+                .load(&mut db.conn())
+                .unwrap()
+        };
+        assert_eq!(rows(), vec![(7, 2), (9, 2)]);
+        // A new window: each shard forgets only its own older row.
+        assert_eq!(on_shard(7, at(10, 10, 0)), Verdict::Allowed { count: 1 });
+        assert_eq!(rows(), vec![(9, 2), (7, 1)]);
     }
 
     #[test]

@@ -189,11 +189,27 @@ pub fn prepare_vote(
     Ok(PreparedVote { plenary, item_id: item.id, orientation_id: orientation, device_id, choice, amendment, redeem })
 }
 
+/// Whether the vote on `item` is open, holding it open until the caller's transaction ends.
+/// On PostgreSQL a shared row lock (`FOR SHARE`): a close (an `UPDATE` of the row) waits for
+/// every vote in flight, or the vote sees it closed; votes do not wait on each other, so the
+/// committing threads' batches of votes on one item commit side by side (an exclusive lock,
+/// as a conditional `UPDATE` takes, made each wait for the other's commit). SQLite has one
+/// writer at a time: the batch's write transaction already holds the close back.
+fn still_open(conn: &mut DbConnection, item: Id) -> PlenaryResult<bool> {
+    let open = plenary_items::table
+        .filter(plenary_items::id.eq(item))
+        .filter(plenary_items::vote_state.eq(VoteState::Open))
+        .select(plenary_items::id);
+    let found = match conn {
+        DbConnection::Postgresql(c) => open.for_share().first::<Id>(c).optional()?,
+        DbConnection::Sqlite(c) => open.first::<Id>(c).optional()?,
+    };
+    Ok(found.is_some())
+}
+
 /// Stores a prepared vote (in the caller's transaction: the group commit's savepoint). The
-/// attempt is counted first, so a flood stays refused; then the item's row is locked by a
-/// conditional update that matches only while the vote is open (on PostgreSQL a concurrent
-/// close waits for this transaction, or this one sees it closed); then one upsert on
-/// `(item_id, device_id)` keeps one vote per device. A voting code sent with the vote is
+/// attempt is counted first, so a flood stays refused; then the item is checked open and held
+/// so ([`still_open`]); then one upsert on `(item_id, device_id)` keeps one vote per device. A voting code sent with the vote is
 /// redeemed first, in the same transaction: refused, nothing is stored.
 pub fn store_vote(
     conn: &mut DbConnection,
@@ -215,14 +231,7 @@ pub fn store_vote(
     {
         return Ok(VoteOutcome::Limited { retry_after_secs });
     }
-    let open = diesel::update(
-        plenary_items::table
-            .filter(plenary_items::id.eq(vote.item_id))
-            .filter(plenary_items::vote_state.eq(VoteState::Open)),
-    )
-    .set(plenary_items::vote_state.eq(VoteState::Open))
-    .execute(conn)?;
-    if open == 0 {
+    if !still_open(conn, vote.item_id)? {
         return Ok(VoteOutcome::Closed);
     }
     let existing = plenary_votes::table
