@@ -14,17 +14,23 @@ import urllib.request
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def free_ports(count):
+    """`count` distinct free ports: the sockets stay bound until all are chosen, or the system
+    could hand out one port twice."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
 
 
 def start(binary, env, count, stderr=subprocess.DEVNULL):
     """Starts `count` servers on free ports; returns [(process, port)] once each answers /healthz."""
     servers = []
-    for _ in range(count):
-        port = free_port()
+    for port in free_ports(count):
         process = subprocess.Popen([binary, "serve", "--bind", f"127.0.0.1:{port}"], env=env,
                                    stdout=subprocess.DEVNULL, stderr=stderr)
         servers.append((process, port))
@@ -35,6 +41,9 @@ def start(binary, env, count, stderr=subprocess.DEVNULL):
                 break
             except OSError:
                 time.sleep(0.05)
+        else:
+            stop(servers)
+            raise SystemExit(f"le serveur du port {port} ne répond pas")
     return servers
 
 

@@ -752,8 +752,8 @@ pub fn prepare_whole(
     if questionnaire_row.status != QuestionnaireStatus::Open {
         return Err(SubmitError::Refused(Refused::Closed));
     }
-    let version = published_version(conn, questionnaire)?.ok_or(SubmitError::Refused(Refused::Closed))?;
-    let definition = version.parsed_shared()?;
+    let (version, definition) =
+        super::store::published_definition(conn, questionnaire)?.ok_or(SubmitError::Refused(Refused::Closed))?;
     let mut answers = posted.clone();
     answers.retain_known(&definition);
     answers.clear_hidden(&definition);
@@ -801,7 +801,7 @@ pub fn prepare_whole(
     Ok(PreparedResponse {
         questionnaire,
         consultation: questionnaire_row.consultation_id,
-        version: version.id,
+        version,
         response,
         key: key.to_owned(),
         email: email.map(|e| e.as_str().to_owned()),

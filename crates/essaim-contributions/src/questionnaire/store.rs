@@ -73,23 +73,6 @@ impl Version {
             .map_err(|e| CoreError::Internal(format!("version {} illisible : {e}", self.number)))
     }
 
-    /// The definition, parsed once per process for a published version: a published version
-    /// never changes, and every submission reads it (an unpublished one is parsed each time).
-    pub fn parsed_shared(&self) -> CoreResult<Arc<Definition>> {
-        static PUBLISHED: OnceLock<Mutex<HashMap<Id, Arc<Definition>>>> = OnceLock::new();
-        if self.published_at.is_none() {
-            return self.parsed().map(Arc::new);
-        }
-        let cache = PUBLISHED.get_or_init(|| Mutex::new(HashMap::new()));
-        if let Some(found) = cache.lock().ok().and_then(|c| c.get(&self.id).cloned()) {
-            return Ok(found);
-        }
-        let parsed = Arc::new(self.parsed()?);
-        if let Ok(mut c) = cache.lock() {
-            c.insert(self.id, parsed.clone());
-        }
-        Ok(parsed)
-    }
 }
 
 /// The questionnaire of a consultation, if it has one.
@@ -110,6 +93,34 @@ pub fn published_version(conn: &mut DbConnection, questionnaire: Id) -> CoreResu
         .select(Version::as_select())
         .first(conn)
         .optional()?)
+}
+
+/// The last published version of `questionnaire` (its id) and its definition, parsed once per
+/// process: a published version never changes, and every submission reads it. The version's
+/// id is read each time (a newer version may be published), its definition — the largest
+/// value the submission path reads, stored compressed — only the first time.
+pub fn published_definition(conn: &mut DbConnection, questionnaire: Id) -> CoreResult<Option<(Id, Arc<Definition>)>> {
+    static PUBLISHED: OnceLock<Mutex<HashMap<Id, Arc<Definition>>>> = OnceLock::new();
+    let Some(id) = questionnaire_versions::table
+        .filter(questionnaire_versions::questionnaire_id.eq(questionnaire))
+        .filter(questionnaire_versions::published_at.is_not_null())
+        .order(questionnaire_versions::number.desc())
+        .select(questionnaire_versions::id)
+        .first::<Id>(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let cache = PUBLISHED.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(found) = cache.lock().ok().and_then(|c| c.get(&id).cloned()) {
+        return Ok(Some((id, found)));
+    }
+    let version: Version = questionnaire_versions::table.find(id).select(Version::as_select()).first(conn)?;
+    let parsed = Arc::new(version.parsed()?);
+    if let Ok(mut c) = cache.lock() {
+        c.insert(id, parsed.clone());
+    }
+    Ok(Some((id, parsed)))
 }
 
 /// The version staff see when editing: the unpublished one, else the last published.

@@ -9,7 +9,7 @@
 
 use chrono::{DateTime, NaiveDateTime};
 use diesel::prelude::*;
-use diesel::upsert::excluded;
+use diesel::sql_types::{Integer, Text, Timestamp};
 
 use crate::clock::now;
 use crate::db::{writer_shard, DbConnection};
@@ -77,22 +77,17 @@ pub fn hit(conn: &mut DbConnection, key: &str, limit: Limit) -> CoreResult<Verdi
 pub fn hit_at(conn: &mut DbConnection, key: &str, limit: Limit, at: NaiveDateTime) -> CoreResult<Verdict> {
     let start = window_start(limit, at);
     let shard = writer_shard();
-    let row = (
-        throttle_hits::key.eq(key),
-        throttle_hits::window_start.eq(start),
-        throttle_hits::shard.eq(shard),
-        throttle_hits::count.eq(1),
-    );
-    let bump = throttle_hits::count.eq(throttle_hits::count + excluded(throttle_hits::count));
-    let target = (throttle_hits::key, throttle_hits::window_start, throttle_hits::shard);
-    match conn {
-        DbConnection::Sqlite(c) => {
-            diesel::insert_into(throttle_hits::table).values(row).on_conflict(target).do_update().set(bump).execute(c)?
-        }
-        DbConnection::Postgresql(c) => {
-            diesel::insert_into(throttle_hits::table).values(row).on_conflict(target).do_update().set(bump).execute(c)?
-        }
-    };
+    // Written as SQL rather than with diesel's `on_conflict`: diesel prepares an upsert anew
+    // at every run (it caches no `DO UPDATE`), and every anonymous write runs this one. Raw, it
+    // is prepared once per connection. The same statement on both backends.
+    diesel::sql_query(
+        "INSERT INTO throttle_hits (key, window_start, shard, count) VALUES ($1, $2, $3, 1) \
+         ON CONFLICT (key, window_start, shard) DO UPDATE SET count = throttle_hits.count + 1",
+    )
+    .bind::<Text, _>(key)
+    .bind::<Timestamp, _>(start)
+    .bind::<Integer, _>(shard)
+    .execute(conn)?;
     let rows = rows_in(conn, key, start)?;
     let count: i32 = rows.iter().map(|(_, n)| n).sum();
     if rows.iter().any(|&(s, n)| s == shard && n == 1) {
