@@ -119,3 +119,16 @@ pub fn given(value: impl std::fmt::Display) -> bool {
     let text = value.to_string();
     !text.is_empty() && text != "0"
 }
+
+/// The errors with each field's name replaced by the id its summary link goes to, for a page
+/// whose inputs' ids are not the fields' names (`forms::error_summary` links to `#{field}`).
+/// A message about the whole form (field "form") keeps its name: it is not linked.
+pub fn linked(errors: &[FieldError], id_of: impl Fn(&str) -> String) -> Vec<FieldError> {
+    errors
+        .iter()
+        .map(|e| FieldError {
+            field: if e.field == "form" { e.field.clone() } else { id_of(&e.field) },
+            message: e.message.clone(),
+        })
+        .collect()
+}

@@ -332,6 +332,16 @@ impl CapturePage {
     fn error(&self, field: &str) -> Option<&str> {
         self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
     }
+
+    /// The errors as the summary links them: the type to its chosen radio, the text to the
+    /// text's box.
+    fn linked_errors(&self) -> Vec<FieldError> {
+        crate::views::forms::linked(&self.errors, |field| match field {
+            "kind" => format!("kind-{}", self.form.kind),
+            "organisation" | "territory" => field.to_owned(),
+            _ => "body".to_owned(),
+        })
+    }
 }
 
 fn capture_page_of(
@@ -472,6 +482,13 @@ struct EntryPage {
 impl EntryPage {
     fn error(&self, field: &str) -> Option<&str> {
         self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+    }
+
+    /// The errors as the summary links them: the type to its first radio, the rest to the text.
+    fn linked_errors(&self) -> Vec<FieldError> {
+        crate::views::forms::linked(&self.errors, |field| {
+            if field == "kind" { "kind-constat" } else { "body" }.to_owned()
+        })
     }
 }
 
