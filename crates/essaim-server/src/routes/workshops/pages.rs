@@ -24,7 +24,7 @@ use super::id_of;
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::extract::{CsrfForm, SignedIn, CONTRIBUTION_FORM_LIMIT};
-use crate::views::{render, Layout};
+use crate::views::{forms, render, Layout};
 
 /// A workshop as the pages show it.
 pub(super) struct Head {
@@ -316,7 +316,7 @@ struct Choice {
 struct CapturePage {
     layout: Layout,
     w: Head,
-    kinds: Vec<Choice>,
+    kinds: Vec<forms::Choice>,
     territories: Vec<Choice>,
     organisations: Vec<String>,
     form: EntryInput,
@@ -363,7 +363,7 @@ fn capture_page_of(
         w: head(&loaded.summary, who),
         kinds: ContributionKind::ALL
             .iter()
-            .map(|k| Choice { value: k.as_str().to_owned(), label: k.label().to_owned(), selected: kind == k.as_str() })
+            .map(|k| forms::Choice::new(k.as_str(), k.label(), kind == k.as_str()))
             .collect(),
         territories: loaded
             .territories
@@ -473,7 +473,7 @@ struct EntryPage {
     layout: Layout,
     w: Head,
     entry: String,
-    kinds: Vec<Choice>,
+    kinds: Vec<forms::Choice>,
     body: String,
     errors: Vec<FieldError>,
     max_chars: usize,
@@ -515,7 +515,7 @@ fn entry_page(
         entry: entry.to_string(),
         kinds: ContributionKind::ALL
             .iter()
-            .map(|k| Choice { value: k.as_str().to_owned(), label: k.label().to_owned(), selected: kind == k.as_str() })
+            .map(|k| forms::Choice::new(k.as_str(), k.label(), kind == k.as_str()))
             .collect(),
         body,
         errors: errors.0,
