@@ -132,3 +132,13 @@ pub fn linked(errors: &[FieldError], id_of: impl Fn(&str) -> String) -> Vec<Fiel
         })
         .collect()
 }
+
+/// A field's id: `id`, or its name when `id` is empty.
+pub fn id_or(id: impl std::fmt::Display, name: impl std::fmt::Display) -> String {
+    let id = id.to_string();
+    if id.is_empty() {
+        name.to_string()
+    } else {
+        id
+    }
+}
