@@ -1,5 +1,7 @@
 //! Page models and the templates they fill (askama: compiled, HTML-escaped by default).
 
+pub mod forms;
+
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;

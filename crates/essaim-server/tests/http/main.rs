@@ -9,6 +9,7 @@ mod admin;
 mod commitments;
 mod contributions;
 mod errors;
+mod forms;
 mod input;
 mod jobs;
 mod journal;

@@ -16,6 +16,7 @@ use serde::Deserialize;
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::extract::{Admin, CsrfForm, NoFields};
+use crate::views::forms::{error_of, Choice, FieldView};
 use crate::views::{french_instant, render, Layout};
 
 struct AccountLine {
@@ -84,40 +85,16 @@ pub async fn accounts(
     render(&page, StatusCode::OK)
 }
 
-struct TextField {
-    name: &'static str,
-    label: &'static str,
-    hint: Option<&'static str>,
-    input_type: &'static str,
-    autocomplete: &'static str,
-    value: String,
-    required: bool,
-    error: Option<String>,
-    described_by: String,
-}
-
-struct RoleChoice {
-    code: &'static str,
-    label: &'static str,
-    checked: bool,
-}
-
 #[derive(Template)]
 #[template(path = "admin/account_new.html")]
 struct NewAccountPage {
     layout: Layout,
     errors: Vec<FieldError>,
-    text_fields: Vec<TextField>,
+    text_fields: Vec<FieldView>,
     role_error: Option<String>,
-    roles: Vec<RoleChoice>,
-    consultations: Vec<ConsultationChoice>,
-}
-
-/// A consultation an account may be limited to.
-struct ConsultationChoice {
-    slug: String,
-    title: String,
-    checked: bool,
+    roles: Vec<Choice>,
+    /// The consultations an account may be limited to.
+    consultations: Vec<Choice>,
 }
 
 /// The account form, as typed.
@@ -142,58 +119,28 @@ fn new_account_page(
     errors: Vec<FieldError>,
     consultations: Vec<(String, String)>,
 ) -> NewAccountPage {
-    let error_for = |field: &str| errors.iter().find(|e| e.field == field).map(|e| e.message.clone());
-    let field = |name, label, hint: Option<&'static str>, input_type, autocomplete, value: &str, required| {
-        let error = error_for(name);
-        let described_by = [hint.map(|_| format!("{name}-hint")), error.as_ref().map(|_| format!("{name}-error"))]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" ");
-        TextField {
-            name,
-            label,
-            hint,
-            input_type,
-            autocomplete,
-            value: value.to_owned(),
-            required,
-            error,
-            described_by,
-        }
-    };
     NewAccountPage {
         layout: Layout::for_request(req, "Créer un compte", "admin"),
         text_fields: vec![
-            field("email", "Adresse e-mail", None, "email", "off", &form.email, true),
-            field(
-                "display_name",
-                "Nom affiché",
-                Some("Par exemple : Claire Martin. Laissé vide, la première partie de l'adresse e-mail est utilisée."),
-                "text",
-                "off",
-                &form.display_name,
-                false,
-            ),
+            FieldView::new("email", "Adresse e-mail", &form.email, &errors)
+                .kind("email")
+                .autocomplete("off")
+                .required_attr(),
+            FieldView::new("display_name", "Nom affiché", &form.display_name, &errors)
+                .hint("Par exemple : Claire Martin. Laissé vide, la première partie de l'adresse e-mail est utilisée.")
+                .autocomplete("off"),
             // The password is never sent back into the page.
-            field(
-                "password",
-                "Mot de passe",
-                Some("Au moins 12 caractères. Une phrase facile à retenir convient très bien."),
-                "password",
-                "new-password",
-                "",
-                true,
-            ),
+            FieldView::new("password", "Mot de passe", "", &errors)
+                .hint("Au moins 12 caractères. Une phrase facile à retenir convient très bien.")
+                .kind("password")
+                .autocomplete("new-password")
+                .required_attr(),
         ],
-        role_error: error_for("role"),
-        roles: Role::ALL
-            .iter()
-            .map(|r| RoleChoice { code: r.as_str(), label: r.label(), checked: r.as_str() == form.role })
-            .collect(),
+        role_error: error_of(&errors, "role"),
+        roles: Role::ALL.iter().map(|r| Choice::new(r.as_str(), r.label(), r.as_str() == form.role)).collect(),
         consultations: consultations
             .into_iter()
-            .map(|(slug, title)| ConsultationChoice { checked: form.consultation.contains(&slug), slug, title })
+            .map(|(slug, title)| Choice { checked: form.consultation.contains(&slug), value: slug, label: title })
             .collect(),
         errors,
     }

@@ -24,7 +24,7 @@ use super::id_of;
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::extract::{CsrfForm, SignedIn, CONTRIBUTION_FORM_LIMIT};
-use crate::views::{render, Layout};
+use crate::views::{forms, render, Layout};
 
 /// A workshop as the pages show it.
 pub(super) struct Head {
@@ -316,7 +316,7 @@ struct Choice {
 struct CapturePage {
     layout: Layout,
     w: Head,
-    kinds: Vec<Choice>,
+    kinds: Vec<forms::Choice>,
     territories: Vec<Choice>,
     organisations: Vec<String>,
     form: EntryInput,
@@ -331,6 +331,16 @@ struct CapturePage {
 impl CapturePage {
     fn error(&self, field: &str) -> Option<&str> {
         self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+    }
+
+    /// The errors as the summary links them: the type to its chosen radio, the text to the
+    /// text's box.
+    fn linked_errors(&self) -> Vec<FieldError> {
+        crate::views::forms::linked(&self.errors, |field| match field {
+            "kind" => format!("kind-{}", self.form.kind),
+            "organisation" | "territory" => field.to_owned(),
+            _ => "body".to_owned(),
+        })
     }
 }
 
@@ -353,7 +363,7 @@ fn capture_page_of(
         w: head(&loaded.summary, who),
         kinds: ContributionKind::ALL
             .iter()
-            .map(|k| Choice { value: k.as_str().to_owned(), label: k.label().to_owned(), selected: kind == k.as_str() })
+            .map(|k| forms::Choice::new(k.as_str(), k.label(), kind == k.as_str()))
             .collect(),
         territories: loaded
             .territories
@@ -463,7 +473,7 @@ struct EntryPage {
     layout: Layout,
     w: Head,
     entry: String,
-    kinds: Vec<Choice>,
+    kinds: Vec<forms::Choice>,
     body: String,
     errors: Vec<FieldError>,
     max_chars: usize,
@@ -472,6 +482,13 @@ struct EntryPage {
 impl EntryPage {
     fn error(&self, field: &str) -> Option<&str> {
         self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+    }
+
+    /// The errors as the summary links them: the type to its first radio, the rest to the text.
+    fn linked_errors(&self) -> Vec<FieldError> {
+        crate::views::forms::linked(&self.errors, |field| {
+            if field == "kind" { "kind-constat" } else { "body" }.to_owned()
+        })
     }
 }
 
@@ -498,7 +515,7 @@ fn entry_page(
         entry: entry.to_string(),
         kinds: ContributionKind::ALL
             .iter()
-            .map(|k| Choice { value: k.as_str().to_owned(), label: k.label().to_owned(), selected: kind == k.as_str() })
+            .map(|k| forms::Choice::new(k.as_str(), k.label(), kind == k.as_str()))
             .collect(),
         body,
         errors: errors.0,

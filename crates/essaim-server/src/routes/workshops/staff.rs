@@ -20,7 +20,7 @@ use super::pages::when;
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::extract::{CsrfForm, Staff};
-use crate::views::{render, Layout};
+use crate::views::{forms, render, Layout};
 
 struct Row {
     theme: String,
@@ -132,8 +132,8 @@ struct FormPage {
     heading: String,
     action: String,
     themes: Vec<Choice>,
-    phases: Vec<Choice>,
-    states: Vec<Choice>,
+    phases: Vec<forms::Choice>,
+    states: Vec<forms::Choice>,
     people: Vec<Choice>,
     form: WorkshopForm,
     errors: Vec<FieldError>,
@@ -195,11 +195,11 @@ fn form_page(
             .collect(),
         phases: WorkshopPhase::ALL
             .iter()
-            .map(|p| Choice { value: p.as_str().into(), label: p.label().into(), selected: form.phase == p.as_str() })
+            .map(|p| forms::Choice::new(p.as_str(), p.label(), form.phase == p.as_str()))
             .collect(),
         states: WorkshopState::ALL
             .iter()
-            .map(|s| Choice { value: s.as_str().into(), label: s.label().into(), selected: form.state == s.as_str() })
+            .map(|s| forms::Choice::new(s.as_str(), s.label(), form.state == s.as_str()))
             .collect(),
         people: data
             .people

@@ -154,6 +154,11 @@ impl SetupPage {
         field_id(field)
     }
 
+    /// The errors as the summary links them: to their inputs' ids.
+    pub fn linked_errors(&self) -> Vec<FieldError> {
+        crate::views::forms::linked(&self.errors, field_id)
+    }
+
     /// The `aria-describedby` and `aria-invalid` of a field that was refused, else nothing.
     pub fn invalid(&self, field: &str) -> String {
         match self.error(field) {
