@@ -44,8 +44,7 @@ impl AppState {
             // Spawning one thread fails only when the system is out of threads at start-up,
             // before any request: nothing to keep, and nothing else would work either.
             commits: std::sync::Arc::new(
-                GroupCommit::start_with(pool.clone(), writers)
-                    .expect("fil d'écriture groupée"),
+                GroupCommit::start_with(pool.clone(), writers).expect("fil d'écriture groupée"),
             ),
             pseudonyms: std::sync::Arc::new(AddressPseudonyms::new()),
             tally_hub: std::sync::Arc::default(),

@@ -72,7 +72,6 @@ impl Version {
         Definition::from_json(&self.definition)
             .map_err(|e| CoreError::Internal(format!("version {} illisible : {e}", self.number)))
     }
-
 }
 
 /// The questionnaire of a consultation, if it has one.

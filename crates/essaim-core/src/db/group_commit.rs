@@ -34,13 +34,11 @@ pub const MAX_BATCH: usize = 256;
 type Completion = Box<dyn FnOnce(Option<&str>) + Send>;
 type Job = Box<dyn FnOnce(&mut DbConnection) -> Completion + Send>;
 
-/// Committing threads on PostgreSQL unless `ESSAIM_WRITERS` says otherwise
-/// (docs/benchmarks.md measures 1 to 8).
-pub const POSTGRES_WRITERS: usize = 4;
-
 /// How many committing threads a pool gets: one for SQLite (one writer at a time, and one
-/// connection keeps its page cache warm), [`POSTGRES_WRITERS`] or `ESSAIM_WRITERS` (1 to 32)
-/// for PostgreSQL.
+/// connection keeps its page cache warm); for PostgreSQL `ESSAIM_WRITERS` (1 to 32), else one
+/// per core, at least 2 and at most 8. More threads than cores bought nothing on a 2-core
+/// machine but longer tails (4: 741–796 responses/s, p99 205–257 ms; 2: 824–1,015/s, p99
+/// 134–161 ms; docs/benchmarks.md): PostgreSQL's own work is the limit there.
 pub fn writers_for(backend: Backend) -> usize {
     match backend {
         Backend::Sqlite => 1,
@@ -48,8 +46,13 @@ pub fn writers_for(backend: Backend) -> usize {
             .ok()
             .and_then(|raw| raw.trim().parse::<usize>().ok())
             .filter(|n| (1..=32).contains(n))
-            .unwrap_or(POSTGRES_WRITERS),
+            .unwrap_or_else(postgres_writers),
     }
+}
+
+/// The default number of committing threads on PostgreSQL: one per core, 2 to 8.
+pub fn postgres_writers() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).clamp(2, 8)
 }
 
 thread_local! {

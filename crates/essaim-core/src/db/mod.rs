@@ -10,7 +10,9 @@ mod migrate;
 mod pool;
 mod url;
 
-pub use group_commit::{writer_shard, writers_for, GroupCommit, POSTGRES_WRITERS};
+#[cfg(test)]
+pub(crate) use group_commit::set_writer_shard;
+pub use group_commit::{postgres_writers, writer_shard, writers_for, GroupCommit};
 pub use id::{Id, SqlUuid};
 pub use lost::{note_if_lost, take_lost};
 pub use migrate::{latest_schema_version, run_migrations, run_migrations_up_to};

@@ -202,7 +202,7 @@ mod tests {
         let on_shard = |shard: i32, at: NaiveDateTime| {
             let (pool, key) = (db.pool.clone(), key.clone());
             std::thread::spawn(move || {
-                crate::db::group_commit::set_writer_shard(shard);
+                crate::db::set_writer_shard(shard);
                 hit_at(&mut pool.get().unwrap(), &key, limit, at).unwrap()
             })
             .join()

@@ -8,10 +8,11 @@ use essaim_core::FieldError;
 pub struct FieldView {
     /// Its id and name.
     pub name: &'static str,
-    /// Its label.
-    pub label: String,
-    /// Its hint, empty for none.
-    pub hint: String,
+    /// Its label: the page's own text, written unescaped by the kit, so `'static`: no
+    /// value a user typed can reach it.
+    pub label: &'static str,
+    /// Its hint, empty for none (`'static`, as the label).
+    pub hint: &'static str,
     /// What it holds.
     pub value: String,
     /// Its message, if refused.
@@ -34,11 +35,11 @@ pub struct FieldView {
 
 impl FieldView {
     /// A text input named `name`, with the message `errors` has for it.
-    pub fn new(name: &'static str, label: &str, value: &str, errors: &[FieldError]) -> FieldView {
+    pub fn new(name: &'static str, label: &'static str, value: &str, errors: &[FieldError]) -> FieldView {
         FieldView {
             name,
-            label: label.to_owned(),
-            hint: String::new(),
+            label,
+            hint: "",
             value: value.to_owned(),
             error: error_of(errors, name),
             rows: 0,
@@ -52,8 +53,8 @@ impl FieldView {
     }
 
     /// With a hint under its label.
-    pub fn hint(mut self, hint: &str) -> FieldView {
-        self.hint = hint.to_owned();
+    pub fn hint(mut self, hint: &'static str) -> FieldView {
+        self.hint = hint;
         self
     }
 
