@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use diesel::prelude::*;
-use essaim_core::db::{GroupCommit, Id};
+use essaim_core::db::{GroupCommit, Id, Lane};
 use essaim_core::domain::audit::{record, AuditEvent};
 use essaim_core::schema::audit_log;
 use essaim_core::testing::TestDb;
@@ -22,7 +22,7 @@ fn concurrent_writes_are_each_acknowledged_after_their_commit_and_a_failure_stay
         .map(|n| {
             let commits = commits.clone();
             std::thread::spawn(move || {
-                commits.run(move |conn| -> Result<usize, CoreError> {
+                commits.run(Lane::Any, move |conn| -> Result<usize, CoreError> {
                     record(conn, AuditEvent::new(None, "essai.groupe", "essai", Some(n.to_string())))?;
                     if n % 10 == 3 {
                         // Written, then refused: its savepoint is undone, not its neighbours.
@@ -45,11 +45,12 @@ fn concurrent_writes_are_each_acknowledged_after_their_commit_and_a_failure_stay
 fn a_write_that_breaks_its_statement_is_refused_without_losing_the_others() {
     let db = TestDb::new();
     let commits = GroupCommit::start(db.pool.clone()).unwrap();
-    let good = commits
-        .run(|conn| -> Result<(), CoreError> { record(conn, AuditEvent::new(None, "essai.bon", "essai", None)) });
+    let good = commits.run(Lane::Any, |conn| -> Result<(), CoreError> {
+        record(conn, AuditEvent::new(None, "essai.bon", "essai", None))
+    });
     assert!(good.is_ok());
     let id = Id::new();
-    let bad = commits.run(move |conn| -> Result<(), CoreError> {
+    let bad = commits.run(Lane::Any, move |conn| -> Result<(), CoreError> {
         // The same primary key twice: the database refuses the second insert.
         for _ in 0..2 {
             diesel::insert_into(audit_log::table)
@@ -67,7 +68,7 @@ fn a_write_that_breaks_its_statement_is_refused_without_losing_the_others() {
     assert!(matches!(bad, Err(CoreError::Query(_))), "{bad:?}");
     assert_eq!(audited(&db, "essai.bon"), 1);
     assert_eq!(audited(&db, "essai.double"), 0, "the failing write is undone whole");
-    assert!(commits.run(|conn| record(conn, AuditEvent::new(None, "essai.apres", "essai", None))).is_ok());
+    assert!(commits.run(Lane::Any, |conn| record(conn, AuditEvent::new(None, "essai.apres", "essai", None))).is_ok());
     assert_eq!(audited(&db, "essai.apres"), 1);
 }
 
@@ -80,6 +81,7 @@ fn a_queued_write_is_answered_through_its_callback_only_once_committed() {
         let pool = db.pool.clone();
         let sent = sent.clone();
         commits.submit(
+            Lane::Any,
             move |conn| -> Result<usize, CoreError> {
                 record(conn, AuditEvent::new(None, "essai.file", "essai", Some(n.to_string())))?;
                 Ok(n)
@@ -121,7 +123,7 @@ fn several_committing_threads_write_side_by_side_and_share_one_counter() {
         .map(|n| {
             let (commits, key) = (commits.clone(), key.clone());
             std::thread::spawn(move || {
-                commits.run(move |conn| -> Result<i32, CoreError> {
+                commits.run(Lane::Any, move |conn| -> Result<i32, CoreError> {
                     hit(conn, &key, limit)?;
                     record(conn, AuditEvent::new(None, "essai.plusieurs", "essai", Some(n.to_string())))?;
                     Ok(writer_shard())
@@ -140,6 +142,7 @@ fn several_committing_threads_write_side_by_side_and_share_one_counter() {
     let (started, running) = std::sync::mpsc::channel();
     let (first_done, first) = std::sync::mpsc::channel();
     commits.submit(
+        Lane::Any,
         move |_conn| -> Result<i32, CoreError> {
             let _ = started.send(());
             std::thread::sleep(std::time::Duration::from_millis(300));
@@ -150,7 +153,33 @@ fn several_committing_threads_write_side_by_side_and_share_one_counter() {
         },
     );
     running.recv().unwrap();
-    let second = commits.run(|_conn| -> Result<i32, CoreError> { Ok(writer_shard()) }).unwrap();
+    let second = commits.run(Lane::Any, |_conn| -> Result<i32, CoreError> { Ok(writer_shard()) }).unwrap();
     let first = first.recv().unwrap().unwrap();
     assert_ne!(first, second, "the second write waited for the first thread");
+}
+
+#[test]
+fn writes_of_one_lane_go_to_one_thread_even_while_another_is_free() {
+    use essaim_core::db::writer_shard;
+    let db = TestDb::new();
+    let commits = GroupCommit::start_with(db.pool.clone(), 3).unwrap();
+    let lane = Lane::of("idempotency-key-1");
+    let (started, running) = std::sync::mpsc::channel();
+    let (first_done, first) = std::sync::mpsc::channel();
+    commits.submit(
+        lane,
+        move |_conn| -> Result<i32, CoreError> {
+            let _ = started.send(());
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            Ok(writer_shard())
+        },
+        move |outcome| {
+            let _ = first_done.send(outcome);
+        },
+    );
+    running.recv().unwrap();
+    // A retry of the same key while the first is in flight waits for it, on its thread: two
+    // threads would each insert the key and one would fail on the other's row.
+    let second = commits.run(lane, |_conn| -> Result<i32, CoreError> { Ok(writer_shard()) }).unwrap();
+    assert_eq!(first.recv().unwrap().unwrap(), second);
 }

@@ -3,7 +3,7 @@
 
 use actix_web::{middleware, web, HttpRequest};
 use essaim_core::config::Config;
-use essaim_core::db::{writers_for, DbConnection, DbPool, GroupCommit};
+use essaim_core::db::{writers_for, DbConnection, DbPool, GroupCommit, Lane};
 use essaim_core::security::AddressPseudonyms;
 use essaim_core::CoreError;
 
@@ -67,7 +67,9 @@ impl AppState {
     /// Reads on a pooled connection (given back at once), then writes what was read in the
     /// next group commit. The read runs on a blocking thread, which is free again as soon as
     /// the write is queued: the committing thread answers this task directly.
-    pub async fn read_then_commit<P, T, E, R, W>(&self, read: R, write: W) -> Result<T, E>
+    /// `lane`: writes that may touch the same rows (one idempotency key, one device) name the
+    /// same ([`Lane`]).
+    pub async fn read_then_commit<P, T, E, R, W>(&self, lane: Lane, read: R, write: W) -> Result<T, E>
     where
         R: FnOnce(&mut DbConnection) -> Result<P, E> + Send + 'static,
         W: FnOnce(&mut DbConnection, P) -> Result<T, E> + Send + 'static,
@@ -83,6 +85,7 @@ impl AppState {
                 read(&mut conn)?
             };
             commits.submit(
+                lane,
                 move |conn| write(conn, prepared),
                 move |outcome| {
                     let _ = reply.send(outcome);
@@ -100,15 +103,15 @@ impl AppState {
 
     /// Runs a small write in the next group commit ([`GroupCommit`]): it returns once its
     /// batch is durable, sharing the commit with the writes that arrived meanwhile. No thread
-    /// waits meanwhile.
-    pub async fn commit<T, E, F>(&self, work: F) -> Result<T, E>
+    /// waits meanwhile. `lane` as for [`AppState::read_then_commit`].
+    pub async fn commit<T, E, F>(&self, lane: Lane, work: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<CoreError> + Send + 'static,
     {
         let (reply, answer) = tokio::sync::oneshot::channel::<Result<T, E>>();
-        self.commits.submit(work, move |outcome| {
+        self.commits.submit(lane, work, move |outcome| {
             let _ = reply.send(outcome);
         });
         committed(answer).await

@@ -19,7 +19,9 @@
 //! checks is open); the other rows a write touches are its own (docs/architecture.md).
 
 use std::cell::Cell;
-use std::sync::{mpsc, Arc, Mutex};
+use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 use std::thread;
 
 use diesel::r2d2::R2D2Connection;
@@ -68,9 +70,29 @@ pub fn writer_shard() -> i32 {
     SHARD.with(Cell::get)
 }
 
-/// The queue of the committing threads; cheap to share.
+/// Which committing thread takes a write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lane {
+    /// Any: a write whose rows are all its own (a new device). Threads take turns.
+    Any,
+    /// The thread of this key (a hash): writes that may touch the same rows — one
+    /// idempotency key, one device — run one after the other there.
+    Of(u64),
+}
+
+impl Lane {
+    /// The lane of `key` (an idempotency key, a device's id or token).
+    pub fn of(key: &str) -> Lane {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        key.hash(&mut hasher);
+        Lane::Of(hasher.finish())
+    }
+}
+
+/// The queues of the committing threads, one each; cheap to share.
 pub struct GroupCommit {
-    queue: mpsc::Sender<Job>,
+    queues: Vec<mpsc::Sender<Job>>,
+    turn: AtomicUsize,
 }
 
 /// What a write's savepoint can end with.
@@ -96,10 +118,11 @@ impl GroupCommit {
 
     /// Starts `writers` committing threads (at least one) over `pool`.
     pub fn start_with(pool: DbPool, writers: usize) -> Result<GroupCommit, CoreError> {
-        let (queue, jobs) = mpsc::channel::<Job>();
-        let jobs = Arc::new(Mutex::new(jobs));
+        let mut queues = Vec::new();
         for n in 0..writers.max(1) {
-            let (pool, jobs) = (pool.clone(), jobs.clone());
+            let (queue, jobs) = mpsc::channel::<Job>();
+            queues.push(queue);
+            let pool = pool.clone();
             thread::Builder::new()
                 .name(format!("essaim-commit-{n}"))
                 .spawn(move || {
@@ -108,29 +131,39 @@ impl GroupCommit {
                 })
                 .map_err(|e| CoreError::Internal(format!("fil d'écriture groupée : {e}")))?;
         }
-        Ok(GroupCommit { queue })
+        Ok(GroupCommit { queues, turn: AtomicUsize::new(0) })
     }
 
-    /// Runs `work` in the next batch and returns its result once the batch is committed.
-    /// Blocking: call it from a blocking thread (the server's `web::block`).
-    pub fn run<T, E, F>(&self, work: F) -> Result<T, E>
+    /// The queue of `lane`'s thread.
+    fn queue(&self, lane: Lane) -> &mpsc::Sender<Job> {
+        let count = self.queues.len();
+        let index = match lane {
+            Lane::Any => self.turn.fetch_add(1, Ordering::Relaxed) % count,
+            Lane::Of(hash) => (hash % count as u64) as usize,
+        };
+        &self.queues[index]
+    }
+
+    /// Runs `work` in the next batch of `lane`'s thread and returns its result once the batch
+    /// is committed. Blocking: call it from a blocking thread (the server's `web::block`).
+    pub fn run<T, E, F>(&self, lane: Lane, work: F) -> Result<T, E>
     where
         T: Send + 'static,
         E: From<CoreError> + Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
     {
         let (reply, answer) = mpsc::channel::<Result<T, E>>();
-        self.submit(work, move |outcome| {
+        self.submit(lane, work, move |outcome| {
             let _ = reply.send(outcome);
         });
         answer.recv().unwrap_or_else(|_| Err(E::from(CoreError::Internal("écriture groupée interrompue".into()))))
     }
 
-    /// Queues `work` for the next batch and returns at once; `reply` gets its result once the
+    /// Queues `work` for the next batch of `lane`'s thread and returns at once; `reply` gets its result once the
     /// batch is committed (or its refusal), on the committing thread: it must only hand the
     /// result on (a channel send), never block. An async caller passes the sender of a
     /// oneshot channel and awaits it, holding no thread while the batch commits.
-    pub fn submit<T, E, F, R>(&self, work: F, reply: R)
+    pub fn submit<T, E, F, R>(&self, lane: Lane, work: F, reply: R)
     where
         T: Send + 'static,
         E: From<CoreError> + Send + 'static,
@@ -156,7 +189,7 @@ impl GroupCommit {
         });
         // A stopped thread drops the job, and with it `reply`: the caller's channel closes and
         // it reports the interruption.
-        let _ = self.queue.send(job);
+        let _ = self.queue(lane).send(job);
     }
 }
 
@@ -177,12 +210,8 @@ fn draw_shard() -> i32 {
 }
 
 /// The next batch: the first job waiting (blocking), then whatever else is queued, up to
-/// [`MAX_BATCH`]. `None` once every handle is dropped. One thread gathers at a time, so a
-/// batch is the queue as it stood, not a share of it.
-fn next_batch(jobs: &Mutex<mpsc::Receiver<Job>>) -> Option<Vec<Job>> {
-    // A poisoned lock means another committing thread panicked while gathering; the queue
-    // itself is intact.
-    let jobs = jobs.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+/// [`MAX_BATCH`]. `None` once every handle is dropped.
+fn next_batch(jobs: &mpsc::Receiver<Job>) -> Option<Vec<Job>> {
     let mut batch = vec![jobs.recv().ok()?];
     while batch.len() < MAX_BATCH {
         match jobs.try_recv() {
@@ -193,7 +222,7 @@ fn next_batch(jobs: &Mutex<mpsc::Receiver<Job>>) -> Option<Vec<Job>> {
     Some(batch)
 }
 
-fn commit_loop(pool: &DbPool, jobs: &Mutex<mpsc::Receiver<Job>>) {
+fn commit_loop(pool: &DbPool, jobs: &mpsc::Receiver<Job>) {
     // One connection of its own, taken from the pool once and kept from batch to batch.
     // SQLite drops a connection's whole page cache when it finds that another connection
     // wrote since its last transaction: a writer taking any pooled connection (which readers

@@ -12,7 +12,7 @@ mod url;
 
 #[cfg(test)]
 pub(crate) use group_commit::set_writer_shard;
-pub use group_commit::{postgres_writers, writer_shard, writers_for, GroupCommit};
+pub use group_commit::{postgres_writers, writer_shard, writers_for, GroupCommit, Lane};
 pub use id::{Id, SqlUuid};
 pub use lost::{note_if_lost, take_lost};
 pub use migrate::{latest_schema_version, run_migrations, run_migrations_up_to};

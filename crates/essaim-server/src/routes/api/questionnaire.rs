@@ -1,6 +1,7 @@
 //! The questionnaire through the API: the definition, a draft saved section by section, and
 //! submission — whole, with an idempotency key, or of a draft. The same rules as the pages.
 
+use essaim_core::db::Lane;
 use std::collections::BTreeMap;
 
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -134,6 +135,7 @@ pub async fn submit_response(
     // through the group commit.
     let done = state
         .read_then_commit(
+            Lane::of(&body.idempotency_key),
             move |conn| -> Result<PreparedResponse, AppError> {
                 let consultation = find_consultation(conn, &slug)?;
                 let questionnaire = questionnaire_of(conn, consultation.id)?.ok_or(AppError::NotFound)?;
@@ -317,7 +319,7 @@ pub async fn submit_draft(
     let base_url = state.config.base_url.clone();
     let requester = Requester(state.client_pseudonym(&req).await?);
     let done = state
-        .commit(move |conn| -> Result<Submitted, AppError> {
+        .commit(Lane::of(&token), move |conn| -> Result<Submitted, AppError> {
             let response = response_of(conn, &token)?;
             submit_in(conn, response.id, &SubmitContext { base_url: &base_url, requester: &requester }).map_err(|e| {
                 // The draft is what is not ready, not the request (it has no body): 409.

@@ -7,6 +7,7 @@
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{web, HttpRequest, HttpResponse};
 use essaim_core::db::Id;
+use essaim_core::db::Lane;
 use essaim_core::domain::plenary::{Plenary, Tally};
 use essaim_workshops::plenary::devices::{new_device as make_device, NewDevice};
 use essaim_workshops::plenary::projection::open_votes;
@@ -152,6 +153,7 @@ pub async fn new_device(
     // batch, and under a plenary's load it could wait out the busy timeout (docs/plenary.md).
     let made = state
         .read_then_commit(
+            Lane::Any,
             move |conn| -> Result<Id, AppError> { Ok(plenary_at(conn, &code)?.id) },
             move |conn, plenary| -> Result<NewDevice, AppError> { Ok(make_device(conn, plenary, &address, limit)?) },
         )
@@ -225,8 +227,11 @@ pub async fn cast(
     address: String,
 ) -> Result<VoteOutcome, WorkshopError> {
     let limits = limits();
+    // One device's votes (and its code) touch the same rows: one committing thread.
+    let lane = Lane::of(&token);
     state
         .read_then_commit(
+            lane,
             move |conn| prepare_vote(conn, &code, orientation, &token, &ballot),
             move |conn, prepared| store_vote(conn, &prepared, &address, limits),
         )

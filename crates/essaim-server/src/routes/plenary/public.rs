@@ -2,6 +2,7 @@
 //! account, never refreshed by itself so nothing typed is disturbed), and the tally page for
 //! projection with its event stream.
 
+use essaim_core::db::Lane;
 use std::time::Duration;
 
 use actix_web::http::{header, StatusCode};
@@ -118,7 +119,7 @@ async fn device_for(
     }
     let plenary_id = plenary.id;
     let made = state
-        .commit(move |conn| -> Result<NewDevice, AppError> {
+        .commit(Lane::Any, move |conn| -> Result<NewDevice, AppError> {
             Ok(new_device(conn, plenary_id, &address, limits().devices_per_address)?)
         })
         .await?;
@@ -353,7 +354,7 @@ pub async fn card_send(
     };
     let (plenary_id, attempt) = (plenary.id, typed.clone());
     let outcome = state
-        .commit(move |conn| -> Result<Result<Redeemed, WorkshopError>, AppError> {
+        .commit(Lane::of(&device.to_string()), move |conn| -> Result<Result<Redeemed, WorkshopError>, AppError> {
             match redeem(conn, plenary_id, device, &attempt, &address) {
                 Err(WorkshopError::Core(CoreError::Validation(errors))) => {
                     Ok(Err(WorkshopError::Core(CoreError::Validation(errors))))

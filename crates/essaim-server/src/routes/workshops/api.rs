@@ -7,6 +7,7 @@ use actix_web::dev::Payload;
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest, HttpResponse};
 use chrono::NaiveDateTime;
+use essaim_core::db::Lane;
 use essaim_core::domain::session::resume_session;
 use essaim_core::domain::{Account, Role};
 use essaim_workshops::capture::{capture, entries_of, Captured, Entry, EntryInput};
@@ -201,8 +202,10 @@ pub async fn post_entry(
         captured_at: body.captured_at,
     };
     let who = who.0;
+    // A retry of one entry (its device id) goes where the first try went.
+    let lane = Lane::of(&input.device_id);
     let captured =
-        state.commit(move |conn| -> Result<Captured, AppError> { Ok(capture(conn, id, &who, input)?) }).await?;
+        state.commit(lane, move |conn| -> Result<Captured, AppError> { Ok(capture(conn, id, &who, input)?) }).await?;
     let mut response = HttpResponse::Created().json(EntryView::from(captured.entry()));
     if matches!(captured, Captured::Again(_)) {
         response.headers_mut().insert(HeaderName::from_static("idempotent-replayed"), HeaderValue::from_static("true"));

@@ -4,6 +4,7 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
+use essaim_core::db::Lane;
 use essaim_core::db::{DbConnection, Id};
 use essaim_core::domain::consultation::{find_consultation_by_id, Consultation};
 use essaim_core::domain::contribution::MAX_CONTRIBUTION_CHARS;
@@ -429,8 +430,10 @@ pub async fn capture_send(
     let mut form = form.into_inner();
     form.captured_at = None;
     let (actor, typed) = (account.clone(), form.clone());
+    // A second press of the button (the same device id) goes where the first went.
+    let lane = Lane::of(&typed.device_id);
     let outcome = state
-        .commit(move |conn| -> Result<Result<Id, ValidationErrors>, AppError> {
+        .commit(lane, move |conn| -> Result<Result<Id, ValidationErrors>, AppError> {
             match capture(conn, id, &actor, typed) {
                 Ok(captured) => Ok(Ok(captured.entry().id)),
                 Err(WorkshopError::Core(CoreError::Validation(errors))) => Ok(Err(errors)),
