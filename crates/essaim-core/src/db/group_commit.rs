@@ -10,13 +10,16 @@
 //!
 //! SQLite has one writer at a time, so one committing thread. PostgreSQL takes writers side by
 //! side, and there one thread spends most of its time waiting for the server's answers (a
-//! response is about ten statements, each a round trip): [`writers_for`] committing threads
-//! take batches from one queue, each on its own connection. Two such batches must not wait on
-//! each other's rows, or they stop each other until a commit (or, holding two rows each in
-//! opposite orders, until PostgreSQL breaks the deadlock a second later by failing one write).
-//! The rows every anonymous write touches are therefore split by committing thread
-//! ([`writer_shard`]: the throttle counters), or only read-locked (the plenary item a vote
-//! checks is open); the other rows a write touches are its own (docs/architecture.md).
+//! response is about sixteen statements, each a round trip): [`writers_for`] committing
+//! threads, each with its own queue and connection. Two such batches must not wait on each
+//! other's rows, or they stop each other until a commit (or, holding two rows each in opposite
+//! orders, until PostgreSQL breaks the deadlock a second later by failing one write). So:
+//! - writes that may touch the same rows — one idempotency key, one device — name the same
+//!   [`Lane`] and go to the same thread, one after the other (a retry sent while its first try
+//!   is still in flight finds it, as on SQLite, instead of failing on its row);
+//! - the rows every anonymous write touches are split by committing thread ([`writer_shard`]:
+//!   the throttle counters), or only read-locked (the plenary item a vote checks is open);
+//! - the other rows a write touches are its own (docs/architecture.md).
 
 use std::cell::Cell;
 use std::hash::{Hash, Hasher};
