@@ -139,23 +139,29 @@ fn several_committing_threads_write_side_by_side_and_share_one_counter() {
     assert_eq!(hits_now(&mut db.conn(), &key, limit).unwrap(), 60);
 
     // A write queued while a batch runs is taken by another thread, not kept waiting.
+    let first = slow_write_running(&commits, Lane::Any);
+    let second = commits.run(Lane::Any, |_conn| -> Result<i32, CoreError> { Ok(writer_shard()) }).unwrap();
+    assert_ne!(first.recv().unwrap().unwrap(), second, "the second write waited for the first thread");
+}
+
+/// Queues a write on `lane` that takes 300 ms and answers its committing thread's shard, and
+/// returns once it runs, with the channel of its outcome.
+fn slow_write_running(commits: &GroupCommit, lane: Lane) -> std::sync::mpsc::Receiver<Result<i32, CoreError>> {
     let (started, running) = std::sync::mpsc::channel();
-    let (first_done, first) = std::sync::mpsc::channel();
+    let (done, outcome) = std::sync::mpsc::channel();
     commits.submit(
-        Lane::Any,
+        lane,
         move |_conn| -> Result<i32, CoreError> {
             let _ = started.send(());
             std::thread::sleep(std::time::Duration::from_millis(300));
-            Ok(writer_shard())
+            Ok(essaim_core::db::writer_shard())
         },
-        move |outcome| {
-            let _ = first_done.send(outcome);
+        move |result| {
+            let _ = done.send(result);
         },
     );
     running.recv().unwrap();
-    let second = commits.run(Lane::Any, |_conn| -> Result<i32, CoreError> { Ok(writer_shard()) }).unwrap();
-    let first = first.recv().unwrap().unwrap();
-    assert_ne!(first, second, "the second write waited for the first thread");
+    outcome
 }
 
 #[test]
@@ -164,20 +170,7 @@ fn writes_of_one_lane_go_to_one_thread_even_while_another_is_free() {
     let db = TestDb::new();
     let commits = GroupCommit::start_with(db.pool.clone(), 3).unwrap();
     let lane = Lane::of("idempotency-key-1");
-    let (started, running) = std::sync::mpsc::channel();
-    let (first_done, first) = std::sync::mpsc::channel();
-    commits.submit(
-        lane,
-        move |_conn| -> Result<i32, CoreError> {
-            let _ = started.send(());
-            std::thread::sleep(std::time::Duration::from_millis(200));
-            Ok(writer_shard())
-        },
-        move |outcome| {
-            let _ = first_done.send(outcome);
-        },
-    );
-    running.recv().unwrap();
+    let first = slow_write_running(&commits, lane);
     // A retry of the same key while the first is in flight waits for it, on its thread: two
     // threads would each insert the key and one would fail on the other's row.
     let second = commits.run(lane, |_conn| -> Result<i32, CoreError> { Ok(writer_shard()) }).unwrap();
