@@ -178,3 +178,33 @@ fn sqlite_connections_are_durable_and_keep_a_large_page_cache() {
     assert_eq!(read(sqlite, "synchronous"), 2, "FULL");
     assert_eq!(read(sqlite, "cache_size"), -essaim_core::db::SQLITE_CACHE_KIB);
 }
+
+#[test]
+fn a_read_without_the_memory_map_sets_it_back_afterwards() {
+    use diesel::sql_types::BigInt;
+    #[derive(QueryableByName)]
+    struct MapSize {
+        #[diesel(sql_type = BigInt)]
+        mmap_size: i64,
+    }
+    let db = TestDb::new();
+    let mut conn = db.conn();
+    let sqlite = conn.backend() == essaim_core::db::Backend::Sqlite;
+    let map = |conn: &mut essaim_core::db::DbConnection| {
+        diesel::sql_query("PRAGMA mmap_size").get_result::<MapSize>(conn).unwrap().mmap_size
+    };
+    let before = if sqlite { map(&mut *conn) } else { 0 };
+    let inside = essaim_core::db::without_memory_map(&mut conn, |conn| {
+        if sqlite {
+            map(conn)
+        } else {
+            // PostgreSQL has no such map: the work runs as it is.
+            diesel::select(diesel::dsl::sql::<BigInt>("7")).get_result::<i64>(conn).unwrap() - 7
+        }
+    });
+    assert_eq!(inside, 0, "the read runs without the map");
+    if sqlite {
+        assert!(before > 0, "the pool maps the file");
+        assert_eq!(map(&mut *conn), before, "the map is set back");
+    }
+}

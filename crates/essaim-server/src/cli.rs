@@ -321,11 +321,18 @@ enum UserCommand {
 
 /// Parses the command line, runs it, and turns any error into one line on stderr.
 pub fn run() -> ExitCode {
+    run_with(|_| {})
+}
+
+/// [`run`], with `prepare` called once the command line is read, before the command runs
+/// (the binary tunes its allocator there).
+pub fn run_with(prepare: impl FnOnce(&Cli)) -> ExitCode {
     let parsed = french::command(Cli::command()).try_get_matches().and_then(|m| Cli::from_arg_matches(&m));
     let cli = match parsed {
         Ok(cli) => cli,
         Err(error) => return french::answer(error),
     };
+    prepare(&cli);
     init_tracing();
     match execute(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -333,6 +340,14 @@ pub fn run() -> ExitCode {
             eprintln!("essaim : {message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+impl Cli {
+    /// Whether the command is the server (`serve`), which runs until stopped, rather than a
+    /// command that runs once and exits.
+    pub fn serves(&self) -> bool {
+        matches!(self.command, Command::Serve { .. })
     }
 }
 

@@ -84,17 +84,6 @@ impl Centres {
         });
     }
 
-    /// Centres learnt over compacted columns, put back in the full space (`old_of[new]`).
-    pub fn expand(&self, old_of: &[u32], dim: usize) -> Centres {
-        let k = self.k;
-        let mut full = Centres::zeros(k, dim);
-        for (new, old) in old_of.iter().enumerate() {
-            let old = *old as usize;
-            full.weights[old * k..(old + 1) * k].copy_from_slice(&self.weights[new * k..(new + 1) * k]);
-        }
-        full
-    }
-
     /// Weight of feature `d` in centre `c`.
     pub fn weight(&self, c: usize, d: usize) -> f32 {
         self.weights[d * self.k + c]
@@ -144,16 +133,54 @@ pub struct KMeansResult {
 }
 
 /// Best centre (highest cosine; the lower number on a tie) of each vector, and that cosine.
+/// Vectors in parallel: each one's result is its own, so the order and values stay.
 pub fn assign<V: Vectors>(data: &V, centres: &Centres) -> Vec<(usize, f32)> {
-    let mut scores = vec![0.0f32; centres.k];
+    use rayon::prelude::*;
     (0..data.len())
-        .map(|i| {
-            centres.scores(data, i, &mut scores);
-            scores
-                .iter()
-                .enumerate()
-                .fold((0, f32::NEG_INFINITY), |best, (c, s)| if *s > best.1 { (c, *s) } else { best })
-        })
+        .into_par_iter()
+        .map_init(
+            || vec![0.0f32; centres.k],
+            |scores, i| {
+                centres.scores(data, i, scores);
+                scores
+                    .iter()
+                    .enumerate()
+                    .fold((0, f32::NEG_INFINITY), |best, (c, s)| if *s > best.1 { (c, *s) } else { best })
+            },
+        )
+        .collect()
+}
+
+/// [`assign`] for centres learnt on a sample's columns only (the sample's vocabulary, not the
+/// theme's): `sample_column[c]` is the centres' column of the data's column `c`, or `None`
+/// for a column the sample never used — its centre weights are zero, so it adds nothing and
+/// is skipped. The result is the one of `assign` on the centres widened to every column,
+/// without the widened matrix (columns × k floats: 40 MB for the corpus' largest theme).
+/// Rows are assigned in parallel; each row's result is its own, so the order stays.
+pub fn assign_sampled(data: &SparseRows, centres: &Centres, sample_column: &[Option<u32>]) -> Vec<(usize, f32)> {
+    use rayon::prelude::*;
+    let k = centres.k;
+    (0..data.rows())
+        .into_par_iter()
+        .map_init(
+            || vec![0.0f32; k],
+            |scores, i| {
+                scores.fill(0.0);
+                let (cols, vals) = data.row(i);
+                for (c, v) in cols.iter().zip(vals) {
+                    if let Some(d) = sample_column[*c as usize] {
+                        let d = d as usize;
+                        for (s, w) in scores.iter_mut().zip(&centres.weights[d * k..(d + 1) * k]) {
+                            *s += v * w;
+                        }
+                    }
+                }
+                scores
+                    .iter()
+                    .enumerate()
+                    .fold((0, f32::NEG_INFINITY), |best, (c, s)| if *s > best.1 { (c, *s) } else { best })
+            },
+        )
         .collect()
 }
 
@@ -170,11 +197,14 @@ fn dot<V: Vectors>(data: &V, i: usize, dense: &[f32]) -> f32 {
 }
 
 /// k-means++ seeding on cosine distance.
-fn seed_centres<V: Vectors>(data: &V, k: usize, rng: &mut SeededRng) -> Centres {
+/// The vectors chosen as first centres (k-means++): only their numbers are kept, so that the
+/// seeds of many runs cost little memory while they wait for their run.
+fn seed_picks<V: Vectors>(data: &V, k: usize, rng: &mut SeededRng) -> Vec<usize> {
     let n = data.len();
-    let mut chosen = vec![dense_of(data, rng.below(n))];
-    let mut distance: Vec<f64> = (0..n).map(|i| f64::from((1.0 - dot(data, i, &chosen[0])).max(0.0))).collect();
-    while chosen.len() < k {
+    let mut picks = vec![rng.below(n)];
+    let first = dense_of(data, picks[0]);
+    let mut distance: Vec<f64> = (0..n).map(|i| f64::from((1.0 - dot(data, i, &first)).max(0.0))).collect();
+    while picks.len() < k {
         let total: f64 = distance.iter().map(|d| d * d).sum();
         let pick = if total <= 0.0 {
             rng.below(n)
@@ -192,21 +222,25 @@ fn seed_centres<V: Vectors>(data: &V, k: usize, rng: &mut SeededRng) -> Centres 
         for (i, d) in distance.iter_mut().enumerate() {
             *d = d.min(f64::from((1.0 - dot(data, i, &centre)).max(0.0)));
         }
-        chosen.push(centre);
+        picks.push(pick);
     }
+    picks
+}
+
+/// Unit centres at the picked vectors.
+fn centres_at<V: Vectors>(data: &V, picks: &[usize]) -> Centres {
+    let k = picks.len();
     let mut centres = Centres::zeros(k, data.dim());
-    for (c, centre) in chosen.iter().enumerate() {
-        for (d, w) in centre.iter().enumerate() {
-            centres.weights[d * k + c] = *w;
-        }
+    for (c, &pick) in picks.iter().enumerate() {
+        data.for_each(pick, |d, w| centres.weights[d * k + c] = w);
     }
     centres.normalise();
     centres
 }
 
-fn run_once<V: Vectors>(data: &V, params: KMeansParams, rng: &mut SeededRng) -> KMeansResult {
+/// One run of Lloyd's iterations from seeded centres (no randomness left in it).
+fn run_once<V: Vectors>(data: &V, params: KMeansParams, mut centres: Centres) -> KMeansResult {
     let (n, k) = (data.len(), params.k);
-    let mut centres = seed_centres(data, k, rng);
     let mut labels = vec![usize::MAX; n];
     let mut objective = 0.0;
     // One buffer for the sums, reused every round.
@@ -248,20 +282,85 @@ fn run_once<V: Vectors>(data: &V, params: KMeansParams, rng: &mut SeededRng) -> 
 pub fn spherical_kmeans<V: Vectors>(data: &V, params: KMeansParams) -> KMeansResult {
     let k = params.k.clamp(1, data.len().max(1));
     let params = KMeansParams { k, ..params };
+    use rayon::prelude::*;
+    // The seeds of every run first, from one random sequence in order: the only random draws.
+    // Then the runs themselves in parallel, and the first best kept, as if run one by one.
+    // Only the best run so far is kept (the highest objective, the earlier run on a tie).
     let mut rng = SeededRng::new(params.seed);
-    let mut best: Option<KMeansResult> = None;
-    for _ in 0..params.restarts.max(1) {
-        let result = run_once(data, params, &mut rng);
-        if best.as_ref().is_none_or(|b| result.objective > b.objective) {
-            best = Some(result);
-        }
-    }
+    let seeds: Vec<Vec<usize>> = (0..params.restarts.max(1)).map(|_| seed_picks(data, k, &mut rng)).collect();
+    let best = seeds
+        .into_par_iter()
+        .enumerate()
+        .map(|(run, picks)| (run, run_once(data, params, centres_at(data, &picks))))
+        .reduce_with(|a, b| {
+            let b_better = b.1.objective > a.1.objective || (b.1.objective == a.1.objective && b.0 < a.0);
+            if b_better {
+                b
+            } else {
+                a
+            }
+        })
+        .map(|(_, result)| result);
     best.unwrap_or(KMeansResult { labels: Vec::new(), centres: Centres::zeros(k, 0), objective: 0.0 })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn centres_of_a_sample_assign_as_if_widened_to_every_column() {
+        use crate::cluster::sparse::{tfidf, TfIdfParams};
+        // Six texts over six features; the sample (texts 0, 2, 4) never uses features 4 and 5.
+        let docs: Vec<Vec<u64>> = vec![vec![0, 1], vec![1, 4], vec![2, 3], vec![3, 5, 2], vec![0, 1, 1], vec![4, 5, 0]];
+        let data =
+            tfidf(&docs.into_iter().collect(), &[], TfIdfParams { min_df: 1, max_df: 1.0, sublinear_tf: true }).rows;
+        let (sample, old_of) = data.select(&[0, 2, 4]).compact();
+        let fitted = spherical_kmeans(&sample, KMeansParams { k: 2, restarts: 2, max_iterations: 20, seed: 3 });
+        // The centres widened by hand: zero weight for the columns the sample did not use.
+        let mut wide = Centres::zeros(2, data.columns);
+        let mut sample_column = vec![None; data.columns];
+        for (new, old) in old_of.iter().enumerate() {
+            let old = *old as usize;
+            wide.weights[old * 2..old * 2 + 2].copy_from_slice(&fitted.centres.weights[new * 2..new * 2 + 2]);
+            sample_column[old] = Some(new as u32);
+        }
+        assert!(sample_column.iter().any(Option::is_none), "some column is outside the sample");
+        let expected = assign(&data, &wide);
+        assert_eq!(assign_sampled(&data, &fitted.centres, &sample_column), expected);
+        assert!(expected.iter().map(|(c, _)| *c).collect::<std::collections::HashSet<_>>().len() == 2);
+    }
+
+    #[test]
+    fn runs_in_parallel_keep_the_first_best_run_as_one_after_the_other() {
+        // Texts drawn around three directions in 4 dimensions, some ambiguous: runs differ.
+        let mut rng = SeededRng::new(11);
+        let mut values = Vec::new();
+        for i in 0..60 {
+            let mut v = [0.05f32; 4];
+            v[i % 3] = 1.0;
+            v[3] = rng.next_f64() as f32;
+            let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+            values.extend(v.iter().map(|x| x / n));
+        }
+        let data = DenseRows { values, dim: 4 };
+        let params = KMeansParams { k: 4, restarts: 6, max_iterations: 30, seed: 5 };
+        // One after the other, as before the runs were parallel.
+        let mut rng = SeededRng::new(params.seed);
+        let mut expected: Option<KMeansResult> = None;
+        for _ in 0..params.restarts {
+            let picks = seed_picks(&data, params.k, &mut rng);
+            let result = run_once(&data, params, centres_at(&data, &picks));
+            if expected.as_ref().is_none_or(|b| result.objective > b.objective) {
+                expected = Some(result);
+            }
+        }
+        let expected = expected.unwrap();
+        let got = spherical_kmeans(&data, params);
+        assert_eq!(got.labels, expected.labels);
+        assert_eq!(got.centres, expected.centres);
+        assert_eq!(got.objective, expected.objective);
+    }
 
     #[test]
     fn separates_obvious_groups_deterministically() {

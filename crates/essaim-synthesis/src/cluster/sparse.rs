@@ -36,6 +36,62 @@ impl SparseRows {
     }
 }
 
+/// Each document's features, one document after the other in one buffer: a vector per
+/// document would cost a header and its unused capacity each, a third more than the features
+/// themselves at 187,000 texts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeatureLists {
+    /// Start of each document in `keys` (len = documents + 1).
+    offsets: Vec<usize>,
+    keys: Vec<FeatureKey>,
+}
+
+impl Default for FeatureLists {
+    fn default() -> Self {
+        FeatureLists { offsets: vec![0], keys: Vec::new() }
+    }
+}
+
+impl FeatureLists {
+    /// No document yet, room for `features` features.
+    pub fn with_capacity(documents: usize, features: usize) -> Self {
+        let mut offsets = Vec::with_capacity(documents + 1);
+        offsets.push(0);
+        FeatureLists { offsets, keys: Vec::with_capacity(features) }
+    }
+
+    /// Adds a document, whose features `fill` appends to the buffer it is given.
+    pub fn push_with(&mut self, fill: impl FnOnce(&mut Vec<FeatureKey>)) {
+        fill(&mut self.keys);
+        self.offsets.push(self.keys.len());
+    }
+
+    /// Number of documents.
+    pub fn len(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    /// Whether there is no document.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The documents' features, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &[FeatureKey]> {
+        self.offsets.windows(2).map(|w| &self.keys[w[0]..w[1]])
+    }
+}
+
+impl<D: AsRef<[FeatureKey]>> FromIterator<D> for FeatureLists {
+    fn from_iter<I: IntoIterator<Item = D>>(documents: I) -> Self {
+        let mut lists = FeatureLists::default();
+        for document in documents {
+            lists.push_with(|keys| keys.extend_from_slice(document.as_ref()));
+        }
+        lists
+    }
+}
+
 /// How features are weighted.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TfIdfParams {
@@ -71,12 +127,12 @@ pub struct TfIdf {
 /// terms: they are written by that many people, and without them a whole campaign of copies
 /// would be set aside as sharing no term. Other documents are untouched, so rare words of an
 /// ordinary duplicate pair do not outweigh the shared vocabulary.
-pub fn tfidf(documents: &[Vec<FeatureKey>], copies: &[u32], params: TfIdfParams) -> TfIdf {
+pub fn tfidf(documents: &FeatureLists, copies: &[u32], params: TfIdfParams) -> TfIdf {
     let n = documents.len();
     let mut df = KeyCounts::default();
     let mut first_seen: Vec<FeatureKey> = Vec::new();
     let mut distinct: Vec<FeatureKey> = Vec::new();
-    for doc in documents {
+    for doc in documents.iter() {
         distinct.clear();
         distinct.extend_from_slice(doc);
         distinct.sort_unstable();
@@ -108,7 +164,7 @@ pub fn tfidf(documents: &[Vec<FeatureKey>], copies: &[u32], params: TfIdfParams)
     rows.offsets.push(0);
     let mut counts: Vec<(u32, f32)> = Vec::new();
     let mut merged: Vec<(u32, f32)> = Vec::new();
-    for doc in documents {
+    for doc in documents.iter() {
         counts.clear();
         counts.extend(doc.iter().filter_map(|f| column.get(f).map(|c| (*c, 1.0f32))));
         counts.sort_unstable_by_key(|(c, _)| *c);
@@ -151,6 +207,13 @@ impl SparseRows {
             }
         }
         sum
+    }
+
+    /// The same matrix without its empty rows, the others in order. Nothing is copied: an
+    /// empty row is only an offset repeated.
+    pub fn without_empty_rows(mut self) -> SparseRows {
+        self.offsets.dedup();
+        self
     }
 
     /// A new matrix with the given rows, in that order.
@@ -202,6 +265,10 @@ impl SparseRows {
 mod tests {
     use super::*;
 
+    fn lists(docs: Vec<Vec<FeatureKey>>) -> FeatureLists {
+        docs.into_iter().collect()
+    }
+
     fn doc(words: &str) -> Vec<FeatureKey> {
         words.split(' ').map(|w| u64::from(w.as_bytes()[0])).collect()
     }
@@ -211,7 +278,7 @@ mod tests {
         // Features named by their first letter; "xtva" stands for "tva".
         let docs =
             vec![doc("bus train commun"), doc("bus train velo"), doc("impot xtva commun"), doc("impot xtva train")];
-        let t = tfidf(&docs, &[], TfIdfParams { min_df: 2, max_df: 0.5, sublinear_tf: true });
+        let t = tfidf(&lists(docs.clone()), &[], TfIdfParams { min_df: 2, max_df: 0.5, sublinear_tf: true });
         // "train" is in 3 of 4 texts (over 50 %), "velo" in one: both dropped; columns in order of first use.
         assert_eq!(t.keys, [u64::from(b'b'), u64::from(b'c'), u64::from(b'i'), u64::from(b'x')]);
         for i in 0..t.rows.rows() {
@@ -222,17 +289,31 @@ mod tests {
     }
 
     #[test]
+    fn empty_rows_are_dropped_and_the_others_kept_in_order() {
+        let docs = vec![doc("bus impot"), doc("zebre"), doc("bus xtva"), doc("yak"), doc("impot xtva")];
+        let t = tfidf(&lists(docs.clone()), &[], TfIdfParams { min_df: 2, max_df: 1.0, sublinear_tf: true });
+        assert!(t.rows.row(1).0.is_empty() && t.rows.row(3).0.is_empty());
+        let kept: Vec<(Vec<u32>, Vec<f32>)> =
+            [0, 2, 4].iter().map(|&r| (t.rows.row(r).0.to_vec(), t.rows.row(r).1.to_vec())).collect();
+        let rows = t.rows.without_empty_rows();
+        assert_eq!(rows.rows(), 3);
+        for (i, (cols, vals)) in kept.iter().enumerate() {
+            assert_eq!(rows.row(i), (cols.as_slice(), vals.as_slice()));
+        }
+    }
+
+    #[test]
     fn a_text_copied_by_many_keeps_its_terms() {
         let docs = vec![doc("bus train"), doc("impot xtva"), doc("impot velo")];
         // Alone, "bus" and "train" appear in one document: dropped.
-        assert!(tfidf(&docs, &[], TfIdfParams::default()).rows.row(0).0.is_empty());
+        assert!(tfidf(&lists(docs.clone()), &[], TfIdfParams::default()).rows.row(0).0.is_empty());
         // Written by 40 people (one document standing for 40 copies), they are kept.
-        let t = tfidf(&docs, &[40, 1, 1], TfIdfParams::default());
+        let t = tfidf(&lists(docs.clone()), &[40, 1, 1], TfIdfParams::default());
         assert_eq!(t.rows.row(0).0.len(), 2);
         assert!(!t.keys.contains(&u64::from(b'v')), "a term one person wrote is still dropped");
         // A duplicated text that shares a term with others keeps only the shared terms.
         let docs = vec![doc("bus train"), doc("bus impot"), doc("xtva velo"), doc("aide zone")];
-        let t = tfidf(&docs, &[2, 1, 1, 1], TfIdfParams::default());
+        let t = tfidf(&lists(docs.clone()), &[2, 1, 1, 1], TfIdfParams::default());
         assert_eq!(t.keys, [u64::from(b'b')]);
     }
 }

@@ -127,25 +127,26 @@ pub(crate) fn placed_items(
             orientation_members::placed_by.nullable(),
         ))
         .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, reference, text, channel, kind, territory, legal_family, orientation, reason, placed_by)| {
-            PlacedItem {
-                id,
-                item: Item {
-                    reference: reference.unwrap_or_else(|| id.to_string()),
-                    text,
-                    channel,
-                    territory,
-                    legal_family,
-                    kind,
-                },
-                orientation,
-                reason,
-                placed_by: placed_by.as_deref().and_then(PlacedBy::parse),
-            }
-        })
-        .collect())
+    // Into a vector of the exact size, not collected in place: the rows' vector grew by
+    // doubling and is larger than the items need.
+    let mut placed = Vec::with_capacity(rows.len());
+    placed.extend(rows.into_iter().map(
+        |(id, reference, text, channel, kind, territory, legal_family, orientation, reason, placed_by)| PlacedItem {
+            id,
+            item: Item {
+                reference: reference.unwrap_or_else(|| id.to_string()),
+                text,
+                channel,
+                territory,
+                legal_family,
+                kind,
+            },
+            orientation,
+            reason,
+            placed_by: placed_by.as_deref().and_then(PlacedBy::parse),
+        },
+    ));
+    Ok(placed)
 }
 
 /// Whether a synthesis ever ran on the theme (whatever became of its drafts since).

@@ -20,10 +20,11 @@ mod stances;
 mod summary;
 mod titles;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
-use crate::cluster::kmeans::{assign, spherical_kmeans, KMeansParams};
-use crate::cluster::sparse::{tfidf, TfIdfParams};
+use crate::cluster::kmeans::{assign_sampled, spherical_kmeans, KMeansParams};
+use crate::cluster::sparse::{tfidf, FeatureLists, TfIdfParams};
 use crate::content::is_empty_content;
 use crate::dedup::duplicate_groups;
 use crate::scrub::Scrubber;
@@ -61,13 +62,11 @@ pub enum SynthesisError {
 pub fn vectorise(texts: &[&str], params: &Params) -> crate::cluster::sparse::SparseRows {
     let mut space = FeatureSpace::new();
     let mut stances = stances::Reader::default();
-    let features: Vec<Vec<FeatureKey>> = texts
-        .iter()
-        .map(|t| {
-            let text = Analyzer::normalise(t);
-            features_of(&text, &space.words(&text), params.bigrams, &mut stances)
-        })
-        .collect();
+    let mut features = FeatureLists::default();
+    for t in texts {
+        let text = Analyzer::normalise(t);
+        features.push_with(|keys| features_into(&text, &space.words(&text), params.bigrams, &mut stances, keys));
+    }
     tfidf(
         &features,
         &[],
@@ -76,11 +75,16 @@ pub fn vectorise(texts: &[&str], params: &Params) -> crate::cluster::sparse::Spa
     .rows
 }
 
-/// A text's features: its words, pairs of words, and the stances it takes.
-fn features_of(text: &str, words: &[WordRef], bigrams: bool, stances: &mut stances::Reader) -> Vec<FeatureKey> {
-    let mut features = FeatureSpace::features(words, bigrams);
-    features.extend(stances.features(text, words));
-    features
+/// A text's features, appended to `out`: its words, pairs of words, and the stances it takes.
+fn features_into(
+    text: &str,
+    words: &[WordRef],
+    bigrams: bool,
+    stances: &mut stances::Reader,
+    out: &mut Vec<FeatureKey>,
+) {
+    FeatureSpace::features_into(words, bigrams, out);
+    out.extend(stances.features(text, words));
 }
 
 /// The support figures of a set of contributions (`distinct`: how many distinct voices).
@@ -117,9 +121,11 @@ pub fn synthesize_theme(
     let started = std::time::Instant::now();
     let lap =
         |step: &str| tracing::debug!(theme, step, ms = started.elapsed().as_millis() as u64, "synthèse d'un thème");
-    // Order by reference: the result must not depend on storage order.
+    use rayon::prelude::*;
+    // Order by reference: the result must not depend on storage order (a stable sort, in
+    // parallel).
     let mut items: Vec<&Item> = items.iter().collect();
-    items.sort_by(|a, b| a.reference.cmp(&b.reference));
+    items.par_sort_by(|a, b| a.reference.cmp(&b.reference));
     let mut result = ThemeSynthesis {
         theme: theme.to_owned(),
         contributions: items.len(),
@@ -133,7 +139,12 @@ pub fn synthesize_theme(
     };
 
     // 1. No content.
-    let (empty, with_content): (Vec<&Item>, Vec<&Item>) = items.iter().partition(|i| is_empty_content(&i.text));
+    // Each text's check is its own: in parallel, then split in order.
+    let empty_flags: Vec<bool> = items.par_iter().map(|i| is_empty_content(&i.text)).collect();
+    let (empty, with_content): (Vec<(&Item, bool)>, Vec<(&Item, bool)>) =
+        items.iter().copied().zip(empty_flags).partition(|(_, empty)| *empty);
+    let empty: Vec<&Item> = empty.into_iter().map(|(i, _)| i).collect();
+    let with_content: Vec<&Item> = with_content.into_iter().map(|(i, _)| i).collect();
     result.not_grouped.extend(empty.iter().map(|i| not_grouped(i, "no_content")));
 
     // 2. Duplicates: `members[r]` lists the texts that the representative `r` stands for.
@@ -148,19 +159,20 @@ pub fn synthesize_theme(
 
     // 3. Features.
     let mut space = FeatureSpace::new();
-    // Normalising is each text's own (in parallel); interning words and reading stances share
-    // state, in order.
-    let normalised: Vec<String> = {
-        use rayon::prelude::*;
-        representatives.par_iter().map(|&r| Analyzer::normalise(texts[r])).collect()
-    };
-    let tokens: Vec<Vec<WordRef>> = normalised.iter().map(|t| space.words(t)).collect();
+    // Normalising and reading words are each text's own (in parallel, words numbered as if
+    // in order); reading stances shares a cache, in order.
+    let normalised: Vec<Cow<'_, str>> = representatives.par_iter().map(|&r| Analyzer::normalised(texts[r])).collect();
+    let tokens: Vec<Vec<WordRef>> = space.words_of_all(&normalised);
+    lap("mots");
     let mut stance_reader = stances::Reader::default();
-    let features: Vec<Vec<FeatureKey>> = normalised
-        .iter()
-        .zip(&tokens)
-        .map(|(text, words)| features_of(text, words, params.bigrams, &mut stance_reader))
-        .collect();
+    // Room for every word and pair, and a stance per text: the one buffer is not regrown.
+    let words: usize =
+        tokens.iter().map(|t| t.len() + if params.bigrams { t.len().saturating_sub(1) } else { 0 }).sum();
+    let mut features = FeatureLists::with_capacity(tokens.len(), words + tokens.len());
+    for (text, words) in normalised.iter().zip(&tokens) {
+        features.push_with(|keys| features_into(text, words, params.bigrams, &mut stance_reader, keys));
+    }
+    lap("traits");
     let copies: Vec<u32> = representatives.iter().map(|r| members[r].len() as u32).collect();
     let weights = tfidf(
         &features,
@@ -199,7 +211,11 @@ pub fn synthesize_theme(
         return Ok(result);
     }
 
-    // 4. Groups.
+    // 4. Groups. The rows to group are the non-empty ones, in order: taken from the TF-IDF
+    // matrix without a copy.
+    let crate::cluster::sparse::TfIdf { rows, keys, .. } = weights;
+    let data = rows.without_empty_rows();
+    debug_assert_eq!(data.rows(), clusterable.len());
     let k = match params.groups {
         Some(k) if k > clusterable.len() => {
             return Err(SynthesisError::TooManyGroups {
@@ -209,19 +225,20 @@ pub fn synthesize_theme(
             })
         }
         Some(k) => k.max(1),
-        None => {
-            let data = weights.rows.select(&clusterable);
-            choose_k::choose_k(&data, params.min_groups, params.max_groups, params.seed)
-        }
+        None => choose_k::choose_k(&data, params.min_groups, params.max_groups, params.seed),
     };
-    let data = weights.rows.select(&clusterable);
     let sample = stride_sample(clusterable.len(), params.fit_sample);
     let (sample_rows, old_columns) = data.select(&sample).compact();
     let fitted = spherical_kmeans(
         &sample_rows,
         KMeansParams { k, restarts: params.restarts, max_iterations: params.max_iterations, seed: params.seed },
     );
-    let assigned = assign(&data, &fitted.centres.expand(&old_columns, data.columns));
+    let mut sample_column = vec![None; data.columns];
+    for (new, old) in old_columns.iter().enumerate() {
+        sample_column[*old as usize] = Some(new as u32);
+    }
+    let assigned = assign_sampled(&data, &fitted.centres, &sample_column);
+    drop(sample_column);
     result.groups = k;
     lap("k-moyennes");
 
@@ -230,22 +247,28 @@ pub fn synthesize_theme(
     for (row, (label, _)) in assigned.iter().enumerate() {
         groups[*label].push(row);
     }
+    groups.retain(|g| !g.is_empty());
     let scrubber = Scrubber::new(known_names);
-    let mut proposed: Vec<(ProposedOrientation, Vec<titles::Candidate>)> = Vec::new();
-    for rows in groups.into_iter().filter(|g| !g.is_empty()) {
-        proposed.push(orientation(
-            &rows,
-            &assigned,
-            &clusterable,
-            &representatives,
-            &members,
-            &with_content,
-            (&normalised, &tokens),
-            (&data, &weights.keys),
-            params,
-            &scrubber,
-        ));
-    }
+    // Each group's orientation is its own: built in parallel, kept in the groups' order.
+    let mut proposed: Vec<(ProposedOrientation, Vec<titles::Candidate>)> = {
+        groups
+            .par_iter()
+            .map(|rows| {
+                orientation(
+                    rows,
+                    &assigned,
+                    &clusterable,
+                    &representatives,
+                    &members,
+                    &with_content,
+                    (&normalised, &tokens),
+                    (&data, &keys),
+                    params,
+                    &scrubber,
+                )
+            })
+            .collect()
+    };
     proposed
         .sort_by(|(a, _), (b, _)| b.support.total.cmp(&a.support.total).then(a.contributions.cmp(&b.contributions)));
     // Largest first, each orientation takes its best title not alike a larger one's.
@@ -268,7 +291,7 @@ fn orientation(
     representatives: &[usize],
     members: &BTreeMap<usize, Vec<usize>>,
     items: &[&Item],
-    (normalised, tokens): (&[String], &[Vec<WordRef>]),
+    (normalised, tokens): (&[Cow<'_, str>], &[Vec<WordRef>]),
     (data, keys): (&crate::cluster::sparse::SparseRows, &[FeatureKey]),
     params: &Params,
     scrubber: &Scrubber,
@@ -290,7 +313,7 @@ fn orientation(
     // Key phrases are people's words too (a name repeated by many would surface): scrubbed,
     // and the proposed title is made of scrubbed phrases.
     let key_phrases: Vec<String> =
-        phrases::key_phrases(&ranked, reps_of_group.iter().map(|&r| (normalised[r].as_str(), tokens[r].as_slice())))
+        phrases::key_phrases(&ranked, reps_of_group.iter().map(|&r| (normalised[r].as_ref(), tokens[r].as_slice())))
             .into_iter()
             .map(|phrase| scrubber.scrub(&phrase))
             .collect();

@@ -91,11 +91,17 @@ impl Analyzer {
 
     /// NFC form of a text: the same text typed two ways compares equal.
     pub fn normalise(text: &str) -> String {
-        // Most texts are already NFC: a quick check spares the recomposition.
+        Self::normalised(text).into_owned()
+    }
+
+    /// [`Analyzer::normalise`], borrowing the text when it is already NFC (most texts are):
+    /// a theme's texts are then not held twice.
+    pub fn normalised(text: &str) -> std::borrow::Cow<'_, str> {
+        // A quick check spares the recomposition.
         if unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes {
-            return text.to_owned();
+            return std::borrow::Cow::Borrowed(text);
         }
-        text.nfc().collect()
+        std::borrow::Cow::Owned(text.nfc().collect())
     }
 
     /// The content words of a normalised text, stemmed, in order.

@@ -52,6 +52,9 @@ pub struct FeatureSpace {
     stem_numbers: HashMap<String, u32>,
     /// Stem of each number.
     pub stems: Vec<String>,
+    /// Buffers reused from text to text.
+    spans: Vec<(usize, usize)>,
+    found: Vec<WordRef>,
 }
 
 impl FeatureSpace {
@@ -64,42 +67,94 @@ impl FeatureSpace {
         if let Some(known) = self.words.get(lower) {
             return *known;
         }
-        let number = self.analyzer.stem_of(lower).map(|stem| match self.stem_numbers.get(&stem) {
-            Some(n) => *n,
-            None => {
-                let n = self.stems.len() as u32;
-                self.stem_numbers.insert(stem.clone(), n);
-                self.stems.push(stem);
-                n
-            }
-        });
+        let number = self.analyzer.stem_of(lower).map(|stem| self.stem_number(stem));
         self.words.insert(lower.to_owned(), number);
         number
     }
 
     /// The content words of an NFC text.
     pub fn words(&mut self, text: &str) -> Vec<WordRef> {
-        let mut spans = Vec::new();
+        let mut spans = std::mem::take(&mut self.spans);
+        let mut found = std::mem::take(&mut self.found);
+        spans.clear();
+        found.clear();
         Analyzer::for_each_word(text, |start, end| spans.push((start, end)));
-        let mut out = Vec::with_capacity(spans.len());
         let mut lower = String::new();
-        for (start, end) in spans {
+        for &(start, end) in &spans {
             lower.clear();
             lower.extend(text[start..end].chars().flat_map(char::to_lowercase));
             if let Some(stem) = self.number_of(&lower) {
-                out.push(WordRef { stem, start: start as u32, end: end as u32 });
+                found.push(WordRef { stem, start: start as u32, end: end as u32 });
             }
         }
-        out
+        // A copy of the exact size: the words of every text are kept for the whole theme, and
+        // room for its stop words would be a third of them.
+        let words = found.clone();
+        self.spans = spans;
+        self.found = found;
+        words
+    }
+
+    /// The content words of many NFC texts, numbered exactly as [`FeatureSpace::words`] called
+    /// on each text in order would number them, but read in parallel.
+    ///
+    /// Chunks of texts are read side by side, each with its own space, numbering its stems in
+    /// order of first appearance within the chunk. Then the chunks' stems are numbered in the
+    /// chunks' order: a stem new to the whole sequence in a chunk gets the next number there,
+    /// in its order within the chunk, which is its order of first appearance overall. The
+    /// words are then renumbered. Each chunk stems its own words, so chunks are large.
+    pub fn words_of_all<S: AsRef<str> + Sync>(&mut self, texts: &[S]) -> Vec<Vec<WordRef>> {
+        let chunk = texts.len().div_ceil(rayon::current_num_threads() * 4).max(1024);
+        self.words_in_chunks(texts, chunk)
+    }
+
+    fn words_in_chunks<S: AsRef<str> + Sync>(&mut self, texts: &[S], chunk: usize) -> Vec<Vec<WordRef>> {
+        use rayon::prelude::*;
+        let read: Vec<(Vec<String>, Vec<Vec<WordRef>>)> = texts
+            .par_chunks(chunk.max(1))
+            .map(|texts| {
+                let mut space = FeatureSpace::new();
+                let words: Vec<Vec<WordRef>> = texts.iter().map(|t| space.words(t.as_ref())).collect();
+                (space.stems, words)
+            })
+            .collect();
+        let mut all = Vec::with_capacity(texts.len());
+        for (stems, words) in read {
+            let number: Vec<u32> = stems.into_iter().map(|stem| self.stem_number(stem)).collect();
+            for mut text in words {
+                for word in &mut text {
+                    word.stem = number[word.stem as usize];
+                }
+                all.push(text);
+            }
+        }
+        all
+    }
+
+    /// The number of a stem, given the next one if it is new.
+    fn stem_number(&mut self, stem: String) -> u32 {
+        if let Some(n) = self.stem_numbers.get(&stem) {
+            return *n;
+        }
+        let n = self.stems.len() as u32;
+        self.stem_numbers.insert(stem.clone(), n);
+        self.stems.push(stem);
+        n
     }
 
     /// Features of a text: its stems, and pairs of consecutive stems when `bigrams`.
     pub fn features(words: &[WordRef], bigrams: bool) -> Vec<FeatureKey> {
-        let mut out: Vec<FeatureKey> = words.iter().map(|w| unigram(w.stem)).collect();
+        let mut out = Vec::new();
+        Self::features_into(words, bigrams, &mut out);
+        out
+    }
+
+    /// [`FeatureSpace::features`], appended to `out`.
+    pub fn features_into(words: &[WordRef], bigrams: bool, out: &mut Vec<FeatureKey>) {
+        out.extend(words.iter().map(|w| unigram(w.stem)));
         if bigrams {
             out.extend(words.windows(2).map(|w| bigram(w[0].stem, w[1].stem)));
         }
-        out
     }
 
     /// A feature as text: "stem" or "stem stem".
@@ -114,6 +169,30 @@ pub type KeyCounts = FxHashMap<FeatureKey, u32>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn texts_read_in_parallel_chunks_are_numbered_as_one_after_the_other() {
+        let texts: Vec<String> = [
+            "Les emplois de l'économie sociale",
+            "Développer les coopératives et les emplois",
+            "",
+            "Des transports en commun dans les campagnes",
+            "L'économie circulaire crée des emplois locaux",
+            "Coopératives, associations, mutuelles",
+            "Les campagnes ont besoin de transports",
+        ]
+        .iter()
+        .map(|t| Analyzer::normalise(t))
+        .collect();
+        let mut one_by_one = FeatureSpace::new();
+        let expected: Vec<Vec<WordRef>> = texts.iter().map(|t| one_by_one.words(t)).collect();
+        for chunk in [1, 2, 3, 7, 100] {
+            let mut space = FeatureSpace::new();
+            assert_eq!(space.words_in_chunks(&texts, chunk), expected, "chunks of {chunk}");
+            assert_eq!(space.stems, one_by_one.stems, "chunks of {chunk}");
+        }
+        assert_eq!(FeatureSpace::new().words_of_all(&texts), expected);
+    }
 
     #[test]
     fn words_are_numbered_once_and_pairs_keep_their_order() {
