@@ -199,7 +199,7 @@ fn a_read_without_the_memory_map_sets_it_back_afterwards() {
             map(conn)
         } else {
             // PostgreSQL has no such map: the work runs as it is.
-            diesel::select(diesel::dsl::sql::<BigInt>("7")).get_result::<i64>(conn).unwrap() - 7
+            diesel::select(diesel::dsl::sql::<BigInt>("CAST(7 AS BIGINT)")).get_result::<i64>(conn).unwrap() - 7
         }
     });
     assert_eq!(inside, 0, "the read runs without the map");
