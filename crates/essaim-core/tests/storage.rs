@@ -193,7 +193,7 @@ fn a_read_without_the_memory_map_sets_it_back_afterwards() {
     let map = |conn: &mut essaim_core::db::DbConnection| {
         diesel::sql_query("PRAGMA mmap_size").get_result::<MapSize>(conn).unwrap().mmap_size
     };
-    let before = if sqlite { map(&mut *conn) } else { 0 };
+    let before = if sqlite { map(&mut conn) } else { 0 };
     let inside = essaim_core::db::without_memory_map(&mut conn, |conn| {
         if sqlite {
             map(conn)
@@ -205,6 +205,6 @@ fn a_read_without_the_memory_map_sets_it_back_afterwards() {
     assert_eq!(inside, 0, "the read runs without the map");
     if sqlite {
         assert!(before > 0, "the pool maps the file");
-        assert_eq!(map(&mut *conn), before, "the map is set back");
+        assert_eq!(map(&mut conn), before, "the map is set back");
     }
 }

@@ -141,10 +141,14 @@ pub fn synthesize_theme(
     // 1. No content.
     // Each text's check is its own: in parallel, then split in order.
     let empty_flags: Vec<bool> = items.par_iter().map(|i| is_empty_content(&i.text)).collect();
-    let (empty, with_content): (Vec<(&Item, bool)>, Vec<(&Item, bool)>) =
-        items.iter().copied().zip(empty_flags).partition(|(_, empty)| *empty);
-    let empty: Vec<&Item> = empty.into_iter().map(|(i, _)| i).collect();
-    let with_content: Vec<&Item> = with_content.into_iter().map(|(i, _)| i).collect();
+    let (mut empty, mut with_content): (Vec<&Item>, Vec<&Item>) = (Vec::new(), Vec::new());
+    for (item, is_empty) in items.iter().zip(empty_flags) {
+        if is_empty {
+            empty.push(item);
+        } else {
+            with_content.push(item);
+        }
+    }
     result.not_grouped.extend(empty.iter().map(|i| not_grouped(i, "no_content")));
 
     // 2. Duplicates: `members[r]` lists the texts that the representative `r` stands for.
