@@ -13,7 +13,7 @@ fn main() -> ExitCode {
     essaim_core::db::configure_sqlite_for_process();
     essaim_server::cli::run_with(|cli| {
         if !cli.serves() {
-            hand_memory_back_at_once();
+            hand_memory_back_soon();
         }
     })
 }
@@ -24,7 +24,7 @@ fn main() -> ExitCode {
 /// the server under load but held a synthesis of the national corpus 50 to 70 MB higher at
 /// its peak (docs/benchmarks.md). 10 ms (mimalloc 2's delay) rather than 0: handing back at
 /// once cost the synthesis 3 % of its time for 10 MB.
-fn hand_memory_back_at_once() {
+fn hand_memory_back_soon() {
     // The numbers of these options in mimalloc 3's `mi_option_t` (include/mimalloc.h): the
     // Rust binding names only some of them.
     const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;

@@ -36,6 +36,38 @@ impl Vectors for SparseRows {
     }
 }
 
+/// Sparse rows seen through the columns of a sample they were learnt on (the sample's
+/// vocabulary, not the theme's): `sample_column[c]` is the sample's column for the rows'
+/// column `c`, or `None` for a column the sample never used. Centres learnt on the sample
+/// have a zero weight there, so such a column adds nothing and is skipped: [`assign`] gives
+/// what it would give with the centres widened to every column, without the widened matrix
+/// (columns × k floats: 40 MB for the corpus' largest theme).
+pub struct InSampleColumns<'a> {
+    /// The rows.
+    pub rows: &'a SparseRows,
+    /// The sample's column of each of the rows' columns.
+    pub sample_column: &'a [Option<u32>],
+    /// Number of the sample's columns.
+    pub columns: usize,
+}
+
+impl Vectors for InSampleColumns<'_> {
+    fn len(&self) -> usize {
+        self.rows.rows()
+    }
+    fn dim(&self) -> usize {
+        self.columns
+    }
+    fn for_each(&self, i: usize, mut f: impl FnMut(usize, f32)) {
+        let (cols, vals) = self.rows.row(i);
+        for (c, v) in cols.iter().zip(vals) {
+            if let Some(d) = self.sample_column[*c as usize] {
+                f(d as usize, *v);
+            }
+        }
+    }
+}
+
 /// Dense unit vectors, row-major.
 #[derive(Debug, Clone)]
 pub struct DenseRows {
@@ -142,39 +174,6 @@ pub fn assign<V: Vectors>(data: &V, centres: &Centres) -> Vec<(usize, f32)> {
             || vec![0.0f32; centres.k],
             |scores, i| {
                 centres.scores(data, i, scores);
-                scores
-                    .iter()
-                    .enumerate()
-                    .fold((0, f32::NEG_INFINITY), |best, (c, s)| if *s > best.1 { (c, *s) } else { best })
-            },
-        )
-        .collect()
-}
-
-/// [`assign`] for centres learnt on a sample's columns only (the sample's vocabulary, not the
-/// theme's): `sample_column[c]` is the centres' column of the data's column `c`, or `None`
-/// for a column the sample never used — its centre weights are zero, so it adds nothing and
-/// is skipped. The result is the one of `assign` on the centres widened to every column,
-/// without the widened matrix (columns × k floats: 40 MB for the corpus' largest theme).
-/// Rows are assigned in parallel; each row's result is its own, so the order stays.
-pub fn assign_sampled(data: &SparseRows, centres: &Centres, sample_column: &[Option<u32>]) -> Vec<(usize, f32)> {
-    use rayon::prelude::*;
-    let k = centres.k;
-    (0..data.rows())
-        .into_par_iter()
-        .map_init(
-            || vec![0.0f32; k],
-            |scores, i| {
-                scores.fill(0.0);
-                let (cols, vals) = data.row(i);
-                for (c, v) in cols.iter().zip(vals) {
-                    if let Some(d) = sample_column[*c as usize] {
-                        let d = d as usize;
-                        for (s, w) in scores.iter_mut().zip(&centres.weights[d * k..(d + 1) * k]) {
-                            *s += v * w;
-                        }
-                    }
-                }
                 scores
                     .iter()
                     .enumerate()
@@ -327,7 +326,8 @@ mod tests {
         }
         assert!(sample_column.iter().any(Option::is_none), "some column is outside the sample");
         let expected = assign(&data, &wide);
-        assert_eq!(assign_sampled(&data, &fitted.centres, &sample_column), expected);
+        let seen = InSampleColumns { rows: &data, sample_column: &sample_column, columns: sample.columns };
+        assert_eq!(assign(&seen, &fitted.centres), expected);
         assert!(expected.iter().map(|(c, _)| *c).collect::<std::collections::HashSet<_>>().len() == 2);
     }
 

@@ -23,7 +23,7 @@ mod titles;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
-use crate::cluster::kmeans::{assign_sampled, spherical_kmeans, KMeansParams};
+use crate::cluster::kmeans::{assign, spherical_kmeans, InSampleColumns, KMeansParams};
 use crate::cluster::sparse::{tfidf, FeatureLists, TfIdfParams};
 use crate::content::is_empty_content;
 use crate::dedup::duplicate_groups;
@@ -241,7 +241,10 @@ pub fn synthesize_theme(
     for (new, old) in old_columns.iter().enumerate() {
         sample_column[*old as usize] = Some(new as u32);
     }
-    let assigned = assign_sampled(&data, &fitted.centres, &sample_column);
+    let assigned = assign(
+        &InSampleColumns { rows: &data, sample_column: &sample_column, columns: sample_rows.columns },
+        &fitted.centres,
+    );
     drop(sample_column);
     result.groups = k;
     lap("k-moyennes");
