@@ -267,12 +267,14 @@ pub fn redeem(conn: &mut DbConnection, plenary: Id, device: Id, raw: &str, addre
     }
     let refused = || WorkshopError::Core(CoreError::invalid("voting_code", REFUSED));
     let code = normalize_voting_code(raw).ok_or_else(refused)?;
+    let Some(free) = free_code(conn, plenary, &code)? else {
+        return Err(refused());
+    };
     let at = now();
     // Conditional: of two phones redeeming one code at once, one row is updated.
     let taken = diesel::update(
         plenary_voting_codes::table
-            .filter(plenary_voting_codes::plenary_id.eq(plenary))
-            .filter(plenary_voting_codes::code.eq(&code))
+            .filter(plenary_voting_codes::id.eq(free))
             .filter(plenary_voting_codes::device_id.is_null()),
     )
     .set((plenary_voting_codes::device_id.eq(Some(device)), plenary_voting_codes::redeemed_at.eq(Some(at))))
@@ -281,6 +283,25 @@ pub fn redeem(conn: &mut DbConnection, plenary: Id, device: Id, raw: &str, addre
         return Err(refused());
     }
     Ok(Redeemed::Held(code_of_device(conn, device)?.ok_or_else(refused)?))
+}
+
+/// The id of `code` in `plenary` if no device holds it, locked until the caller's transaction
+/// ends. On PostgreSQL a code that another transaction is redeeming right now counts as taken
+/// (`SKIP LOCKED`) rather than being waited for: the committing threads' batches each redeem
+/// several codes, and two batches taking two codes in opposite orders would otherwise wait on
+/// each other until PostgreSQL broke the deadlock by failing one phone's vote. The phone told
+/// "already used" while the other redemption was in flight is right once it commits; were it
+/// undone, a second try succeeds. SQLite has one writer at a time: nothing is in flight.
+fn free_code(conn: &mut DbConnection, plenary: Id, code: &str) -> PlenaryResult<Option<Id>> {
+    let free = plenary_voting_codes::table
+        .filter(plenary_voting_codes::plenary_id.eq(plenary))
+        .filter(plenary_voting_codes::code.eq(code))
+        .filter(plenary_voting_codes::device_id.is_null())
+        .select(plenary_voting_codes::id);
+    Ok(match conn {
+        DbConnection::Postgresql(c) => free.for_update().skip_locked().first::<Id>(c).optional()?,
+        DbConnection::Sqlite(c) => free.first::<Id>(c).optional()?,
+    })
 }
 
 /// Whether `device` may vote in `plenary`: always, unless the plenary requires codes and the
@@ -387,6 +408,63 @@ mod tests {
         assert!(matches!(set_voting(&mut conn, &plenary, Some(10), true, &facilitator), Err(WorkshopError::Forbidden)));
         let refused = set_voting(&mut conn, &plenary, Some(0), true, &staff);
         assert!(matches!(refused, Err(WorkshopError::Core(CoreError::Validation(_)))), "{refused:?}");
+    }
+
+    /// Two committing threads' batches, each redeeming one code and then trying the other's:
+    /// each phone that came second is refused at once. Waiting for the row instead made the
+    /// two transactions wait on each other, and PostgreSQL failed one of them as a deadlock
+    /// (`internal_error`, and the other phone's redemption undone with it). SQLite has one
+    /// writer at a time, so there the batches run one after the other.
+    #[test]
+    fn two_batches_taking_the_same_two_codes_crosswise_refuse_the_second_phones() {
+        let db = TestDb::new();
+        let mut conn = db.conn();
+        let (plenary, _, staff) = setup(&mut conn);
+        let codes = generate_codes(&mut conn, &plenary, 2, &staff).unwrap();
+        let phones: Vec<Id> = (0..4)
+            .map(|_| {
+                let token = device(&mut conn, &plenary);
+                device_of(&mut conn, plenary.id, &token).unwrap().unwrap()
+            })
+            .collect();
+        let concurrent = matches!(*conn, DbConnection::Postgresql(_));
+        drop(conn);
+        let both_first = std::sync::Barrier::new(2);
+        // One batch: its phone redeems `first`, then (once the other batch holds its own code)
+        // another phone tries `second`. Distinct addresses keep the throttle rows apart.
+        let batch = |first: &VotingCode, second: &VotingCode, mine: Id, crosswise: Id, address: &str| {
+            let mut conn = db.conn();
+            conn.transaction(|conn| {
+                let held = redeem(conn, plenary.id, mine, &first.code, address);
+                both_first.wait();
+                let tried = redeem(conn, plenary.id, crosswise, &second.code, address);
+                Ok::<_, diesel::result::Error>((held, tried))
+            })
+            .unwrap()
+        };
+        let ((held_a, tried_a), (held_b, tried_b)) = if concurrent {
+            std::thread::scope(|s| {
+                let other = s.spawn(|| batch(&codes[1], &codes[0], phones[1], phones[3], "198.51.100.2"));
+                let mine = batch(&codes[0], &codes[1], phones[0], phones[2], "198.51.100.1");
+                (mine, other.join().unwrap())
+            })
+        } else {
+            // One writer: both codes redeemed first, then each tried again by another phone.
+            let mut conn = db.conn();
+            let (a, b) = ("198.51.100.1", "198.51.100.2");
+            let held_a = redeem(&mut conn, plenary.id, phones[0], &codes[0].code, a);
+            let held_b = redeem(&mut conn, plenary.id, phones[1], &codes[1].code, b);
+            let tried_a = redeem(&mut conn, plenary.id, phones[2], &codes[1].code, a);
+            ((held_a, tried_a), (held_b, redeem(&mut conn, plenary.id, phones[3], &codes[0].code, b)))
+        };
+        assert!(matches!(held_a, Ok(Redeemed::Held(_))), "{held_a:?}");
+        assert!(matches!(held_b, Ok(Redeemed::Held(_))), "{held_b:?}");
+        for tried in [&tried_a, &tried_b] {
+            assert!(matches!(tried, Err(WorkshopError::Core(CoreError::Validation(_)))), "{tried:?}");
+        }
+        let mut conn = db.conn();
+        let holders: Vec<Option<Id>> = codes_of(&mut conn, plenary.id).unwrap().iter().map(|c| c.device_id).collect();
+        assert_eq!(holders, vec![Some(phones[0]), Some(phones[1])], "each code kept by its first phone");
     }
 
     #[test]
