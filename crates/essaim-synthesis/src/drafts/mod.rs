@@ -113,7 +113,6 @@ pub(crate) fn placed_items(
         .filter(contributions::consultation_id.eq(consultation))
         .filter(contributions::theme_id.eq(theme))
         .filter(contributions::moderation_status.eq(ModerationStatus::Accepted))
-        .order(contributions::id.asc())
         .select((
             contributions::id,
             contributions::external_ref,
@@ -146,6 +145,12 @@ pub(crate) fn placed_items(
             placed_by: placed_by.as_deref().and_then(PlacedBy::parse),
         },
     ));
+    // In the order of the ids, sorted here rather than by the database (see
+    // `crate::run::load_items_with_ids`).
+    {
+        use rayon::prelude::*;
+        placed.par_sort_unstable_by_key(|p| p.id);
+    }
     Ok(placed)
 }
 

@@ -50,6 +50,13 @@ impl Scrubber {
         apply(text, self.spans(text))
     }
 
+    /// [`Scrubber::scrub`], or `None` when nothing in `text` is masked: most texts, which are
+    /// then neither copied nor compared with their copy.
+    pub fn scrubbed(&self, text: &str) -> Option<String> {
+        let spans = self.spans(text);
+        (!spans.is_empty()).then(|| apply(text, spans))
+    }
+
     /// What [`Scrubber::scrub`] replaces in `text`: byte ranges of `text`, in order, not
     /// overlapping, each with its mask. For measures (`scripts/bench-scrub`) and reviews.
     pub fn masked(&self, text: &str) -> Vec<(std::ops::Range<usize>, &'static str)> {

@@ -15,6 +15,15 @@ fn emails_phones_and_names_are_masked() {
 }
 
 #[test]
+fn nothing_to_mask_is_said_without_a_copy() {
+    let scrubber = Scrubber::new(&names(&["Claire Martin"]));
+    assert_eq!(scrubber.scrubbed("Plus de tiers-lieux en Mayenne."), None);
+    for text in ["Voir M. Dupont.", "Appelez le 06 12 34 56 78", "Claire Martin l'a dit"] {
+        assert_eq!(scrubber.scrubbed(text), Some(scrubber.scrub(text)), "{text:?}");
+    }
+}
+
+#[test]
 fn ordinary_numbers_and_words_stay() {
     let text = "En 2016, 152 500 emplois, soit 14 % ; la loi du 31 juillet 2014. Mme la Maire a raison.";
     assert_eq!(scrub(text, &[]), text);

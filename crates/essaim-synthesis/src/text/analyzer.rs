@@ -69,15 +69,21 @@ pub fn fold_accents(text: &str) -> String {
     }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if c.is_ascii() {
-            out.push(c);
-        } else if let Some(plain) = fold_latin(c) {
-            out.push(plain);
-        } else {
-            out.extend(c.nfd().filter(|d| !unicode_normalization::char::is_combining_mark(*d)));
-        }
+        fold_char(c, |plain| out.push(plain));
     }
     out
+}
+
+/// [`fold_accents`] of one character: `push` gets what it becomes (nothing for a combining
+/// mark, one character for a letter, several for a ligature's decomposition).
+pub fn fold_char(c: char, mut push: impl FnMut(char)) {
+    if c.is_ascii() {
+        push(c);
+    } else if let Some(plain) = fold_latin(c) {
+        push(plain);
+    } else {
+        c.nfd().filter(|d| !unicode_normalization::char::is_combining_mark(*d)).for_each(push);
+    }
 }
 
 impl Analyzer {

@@ -4,5 +4,5 @@ mod analyzer;
 pub mod space;
 mod stopwords;
 
-pub use analyzer::{fold_accents, Analyzer, Token};
+pub use analyzer::{fold_accents, fold_char, Analyzer, Token};
 pub use stopwords::FRENCH_STOP_WORDS;

@@ -82,7 +82,13 @@ impl FeatureSpace {
         let mut lower = String::new();
         for &(start, end) in &spans {
             lower.clear();
-            lower.extend(text[start..end].chars().flat_map(char::to_lowercase));
+            let word = &text[start..end];
+            if word.is_ascii() {
+                lower.push_str(word);
+                lower.make_ascii_lowercase();
+            } else {
+                lower.extend(word.chars().flat_map(char::to_lowercase));
+            }
             if let Some(stem) = self.number_of(&lower) {
                 found.push(WordRef { stem, start: start as u32, end: end as u32 });
             }
