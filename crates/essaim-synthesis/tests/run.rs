@@ -126,3 +126,37 @@ fn the_contributions_read_take_no_more_room_than_they_need() {
     }
     assert!(read > 20, "the demo's contributions were read: {read}");
 }
+
+#[test]
+fn contributions_are_read_in_the_order_of_their_ids_whatever_the_storage_order() {
+    use diesel::prelude::*;
+    use essaim_core::db::Id;
+    use essaim_core::schema::contributions;
+    use essaim_core::testing::{demo, record_many};
+    use essaim_synthesis::run::{load_items, load_items_with_ids};
+    let db = TestDb::new();
+    let mut conn = db.conn();
+    let (consultation, themes) = demo(&mut conn);
+    let theme = themes[0].id;
+    let before: Vec<Id> =
+        load_items_with_ids(&mut conn, consultation, theme).unwrap().iter().map(|(id, _)| *id).collect();
+    record_many(&mut conn, consultation, theme, 3, |i| format!("Contribution numéro {i}"));
+    // The three new rows, stored in the order t-0, t-1, t-2, get ids in the reverse order.
+    let mut fresh: Vec<Id> = (0..3).map(|_| Id::new()).collect();
+    fresh.sort();
+    for (i, id) in fresh.iter().rev().enumerate() {
+        diesel::update(contributions::table.filter(contributions::external_ref.eq(format!("t-{i:07}"))))
+            .set(contributions::id.eq(*id))
+            .execute(&mut conn)
+            .unwrap();
+    }
+    let read = load_items_with_ids(&mut conn, consultation, theme).unwrap();
+    let ids: Vec<Id> = read.iter().map(|(id, _)| *id).collect();
+    assert!(ids.is_sorted(), "in the order of the ids");
+    assert_eq!(ids.len(), before.len() + 3);
+    let references: Vec<&str> =
+        read.iter().filter(|(id, _)| fresh.contains(id)).map(|(_, item)| item.reference.as_str()).collect();
+    assert_eq!(references, ["t-0000002", "t-0000001", "t-0000000"]);
+    let items = load_items(&mut conn, consultation, theme).unwrap();
+    assert_eq!(items, read.into_iter().map(|(_, item)| item).collect::<Vec<_>>(), "the same items, the same order");
+}

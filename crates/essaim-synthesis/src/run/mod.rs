@@ -1,19 +1,21 @@
 //! A synthesis run over a consultation: contributions read from the database, each theme
 //! synthesised, and the whole described for machines (`synthesis.json`).
 
+mod read;
+mod waves;
+
 use std::collections::HashSet;
 
-use diesel::prelude::*;
-use essaim_core::db::{DbConnection, Id};
+use essaim_core::db::DbConnection;
 use essaim_core::domain::consultation::{find_consultation, themes_of};
 use essaim_core::domain::contribution::moderation_counts;
-use essaim_core::domain::AuthorKind;
-use essaim_core::schema::contributions;
 use essaim_core::CoreError;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::pipeline::{synthesize_theme, Item, Params, SynthesisError, ThemeSynthesis};
+use crate::pipeline::{Item, Params, SynthesisError, ThemeSynthesis};
+pub use read::{load_items, load_items_with_ids, person_names};
+use waves::{read_and_synthesize, PlannedTheme, ReadAndGrouped};
 
 /// What a run was: enough to reproduce it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,87 +69,38 @@ impl From<diesel::result::Error> for RunError {
 /// The method, as recorded in every run and shown in the methods annex.
 pub const METHOD: &str = "Réponses sans contenu écartées ; doublons et quasi-doublons (Jaccard ≥ 0,8 sur les paires de mots, MinHash + vérification exacte) regroupés et comptés comme une voix ; TF-IDF (racines Snowball françaises et paires de racines, tf logarithmique) ; k-moyennes sphériques (initialisation k-means++ à graine fixe, meilleur de plusieurs essais) ; citations : la plus centrale puis les plus centrales et différentes, en privilégiant des canaux et territoires variés.";
 
-/// Reads the accepted contributions of one theme (waiting and rejected ones are not read), in
-/// the order of their ids.
-pub fn load_items(conn: &mut DbConnection, consultation: Id, theme: Id) -> Result<Vec<Item>, RunError> {
-    let read = load_items_with_ids(conn, consultation, theme)?;
-    // A new vector of the exact size: collected in place, the items would keep the larger
-    // allocation of what they were made from (90 MB of 152 MB unused at 429,112 answers).
-    let mut items = Vec::with_capacity(read.len());
-    items.extend(read.into_iter().map(|(_, item)| item));
-    Ok(items)
-}
-
-/// Reads the accepted contributions of one theme with their ids, in the order of their ids:
-/// one query, whatever the size. Not the drafts' query: where each contribution stands in the
-/// drafts is not needed here, and that join cost a lookup per row.
-pub fn load_items_with_ids(conn: &mut DbConnection, consultation: Id, theme: Id) -> Result<Vec<(Id, Item)>, RunError> {
-    use essaim_core::domain::ModerationStatus;
-    use essaim_core::schema::{organisations, territories};
-    type Row = (Id, Option<String>, String, String, String, Option<String>, Option<String>);
-    let rows: Vec<Row> = contributions::table
-        .left_join(territories::table)
-        .left_join(organisations::table)
-        .filter(contributions::consultation_id.eq(consultation))
-        .filter(contributions::theme_id.eq(theme))
-        .filter(contributions::moderation_status.eq(ModerationStatus::Accepted))
-        .select((
-            contributions::id,
-            contributions::external_ref,
-            contributions::body,
-            contributions::channel,
-            contributions::kind,
-            territories::code.nullable(),
-            organisations::legal_family.nullable(),
-        ))
-        .load(conn)?;
-    // Into a vector of the exact size, not collected in place (see `load_items`).
-    let mut items = Vec::with_capacity(rows.len());
-    items.extend(rows.into_iter().map(|(id, reference, text, channel, kind, territory, legal_family)| {
-        let reference = reference.unwrap_or_else(|| id.to_string());
-        (id, Item { reference, text, channel, territory, legal_family, kind })
-    }));
-    // Sorted here, not by the database: SQLite sorted every row, its text with it, through a
-    // temporary tree (0.1 to 0.17 s for the corpus' largest theme). Ids are unique and compare
-    // as both databases compare them (the UUID's bytes; SQLite's hyphenated lowercase text).
-    {
-        use rayon::prelude::*;
-        items.par_sort_unstable_by_key(|(id, _)| *id);
-    }
-    Ok(items)
-}
-
-/// Names of persons who contributed, to scrub from quotes.
-pub fn person_names(conn: &mut DbConnection, consultation: Id) -> Result<Vec<String>, RunError> {
-    let mut names: Vec<String> = contributions::table
-        .filter(contributions::consultation_id.eq(consultation))
-        .filter(contributions::author_kind.eq(AuthorKind::Person))
-        .filter(contributions::author_name.is_not_null())
-        .select(contributions::author_name.assume_not_null())
-        .distinct()
-        .load(conn)?;
-    names.sort();
-    Ok(names)
-}
-
-/// SHA-256 over every theme's items in canonical order (by reference).
+/// SHA-256 over every theme's items in canonical order (by reference): for each theme a line
+/// `theme\t{title}`, then for each item the line `{reference}\t{channel}\t{territory}\t
+/// {legal family}\t{kind}\t{text}`, the text's tabs and line breaks written as spaces.
 pub fn input_hash(themes: &[(String, Vec<Item>)]) -> String {
+    use rayon::prelude::*;
     let mut hasher = Sha256::new();
     for (theme, items) in themes {
         hasher.update(format!("theme\t{theme}\n"));
         let mut sorted: Vec<&Item> = items.iter().collect();
-        sorted.sort_by(|a, b| a.reference.cmp(&b.reference));
+        sorted.par_sort_by(|a, b| a.reference.cmp(&b.reference));
+        // Field by field into the hash, which reads a stream: the same digest as the line
+        // written out, without a line and a copy of the text built for each item.
         for i in sorted {
-            let line = format!(
-                "{}\t{}\t{}\t{}\t{}\t{}\n",
-                i.reference,
-                i.channel,
+            for field in [
+                i.reference.as_str(),
+                i.channel.as_str(),
                 i.territory.as_deref().unwrap_or(""),
                 i.legal_family.as_deref().unwrap_or(""),
-                i.kind,
-                i.text.replace(['\t', '\n'], " ")
-            );
-            hasher.update(line);
+                i.kind.as_str(),
+            ] {
+                hasher.update(field);
+                hasher.update("\t");
+            }
+            let mut pieces = i.text.split(['\t', '\n']);
+            if let Some(first) = pieces.next() {
+                hasher.update(first);
+            }
+            for piece in pieces {
+                hasher.update(" ");
+                hasher.update(piece);
+            }
+            hasher.update("\n");
         }
     }
     hex::encode(hasher.finalize())
@@ -336,23 +289,31 @@ pub fn synthesize(
     }
     // Each step's time at the debug level (ESSAIM_LOG=debug): where a run's time goes.
     let started = std::time::Instant::now();
-    // Every read of the run without SQLite's memory map: a read over the whole table (the
-    // authors' names, the counts) would leave every page of the file mapped in the process
-    // while the themes are grouped, counted in its memory (263 MB more at the corpus' peak).
-    let (inputs, names, counts) = essaim_core::db::without_memory_map(conn, |conn| -> Result<_, RunError> {
-        let mut inputs = Vec::with_capacity(themes.len());
-        let mut counts = Vec::with_capacity(themes.len());
-        for t in &themes {
-            inputs.push((t.title.clone(), load_items(conn, consultation.id, t.id)?));
-            counts.push(moderation_counts(conn, consultation.id, Some(t.id))?);
-        }
-        Ok((inputs, person_names(conn, consultation.id)?, counts))
+    // Every read of the run without SQLite's memory map: a read over the whole table would
+    // leave every page of the file mapped in the process while the themes are grouped,
+    // counted in its memory (263 MB more at the corpus' peak). The counts come first: they
+    // size the waves and the reads.
+    let (names, counts) = essaim_core::db::without_memory_map(conn, |conn| -> Result<_, RunError> {
+        let counts = themes
+            .iter()
+            .map(|t| moderation_counts(conn, consultation.id, Some(t.id)))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((person_names(conn, consultation.id)?, counts))
     })?;
-    tracing::debug!(ms = started.elapsed().as_millis() as u64, "synthèse : contributions lues");
-    let input_sha256 = input_hash(&inputs);
+    tracing::debug!(ms = started.elapsed().as_millis() as u64, "synthèse : décomptes lus");
+    let planned: Vec<PlannedTheme> = themes
+        .iter()
+        .zip(&counts)
+        .map(|(t, c)| PlannedTheme {
+            title: t.title.clone(),
+            id: t.id,
+            expected: usize::try_from(c.accepted).unwrap_or(0),
+        })
+        .collect();
     let step = std::time::Instant::now();
-    let mut results = synthesize_all(&inputs, params, &names)?;
-    tracing::debug!(ms = step.elapsed().as_millis() as u64, "synthèse : thèmes groupés");
+    let ReadAndGrouped { inputs, mut results, input_sha256 } =
+        read_and_synthesize(conn, consultation.id, &planned, params, &names)?;
+    tracing::debug!(ms = step.elapsed().as_millis() as u64, "synthèse : contributions lues et thèmes groupés");
     for (result, counts) in results.iter_mut().zip(counts) {
         result.pending_moderation = usize::try_from(counts.pending).unwrap_or(0);
         result.rejected = usize::try_from(counts.rejected).unwrap_or(0);
@@ -375,65 +336,42 @@ pub fn synthesize(
     Ok(output)
 }
 
-/// Synthesises every theme; the result is in the input's order.
-///
-/// Not every theme at once: a large theme's working set (folded texts, shingles, features,
-/// weights) is what the run's memory peaks on, and the two largest themes of the national
-/// corpus grouped together held both (475 MB at the peak, against 350 MB one after the
-/// other). So themes are grouped in waves of at most the largest theme's number of
-/// contributions, run wave after wave, the themes of a wave in parallel: the largest theme
-/// alone, smaller ones side by side. Each theme also uses the cores within (near-duplicates,
-/// normalisation, the k-means runs, the assignment and the orientations are parallel).
-pub fn synthesize_all(
-    inputs: &[(String, Vec<Item>)],
-    params: &Params,
-    names: &[String],
-) -> Result<Vec<ThemeSynthesis>, SynthesisError> {
-    use rayon::prelude::*;
-    let mut done: Vec<Option<ThemeSynthesis>> = vec![None; inputs.len()];
-    for wave in waves(&inputs.iter().map(|(_, items)| items.len()).collect::<Vec<_>>()) {
-        let results: Vec<(usize, ThemeSynthesis)> = wave
-            .into_par_iter()
-            .map(|i| synthesize_theme(&inputs[i].0, &inputs[i].1, params, names).map(|t| (i, t)))
-            .collect::<Result<_, _>>()?;
-        for (i, theme) in results {
-            done[i] = Some(theme);
-        }
-    }
-    Ok(done.into_iter().flatten().collect())
-}
-
-/// Themes (by position) in waves whose sizes add up to at most the largest size, the largest
-/// themes first; each theme in the first wave where it fits.
-fn waves(sizes: &[usize]) -> Vec<Vec<usize>> {
-    let mut order: Vec<usize> = (0..sizes.len()).collect();
-    order.sort_by_key(|&i| (std::cmp::Reverse(sizes[i]), i));
-    let budget = order.first().map_or(0, |&i| sizes[i]);
-    let mut waves: Vec<(usize, Vec<usize>)> = Vec::new();
-    for i in order {
-        match waves.iter_mut().find(|(total, _)| total + sizes[i] <= budget) {
-            Some((total, wave)) => {
-                *total += sizes[i];
-                wave.push(i);
-            }
-            None => waves.push((sizes[i], vec![i])),
-        }
-    }
-    waves.into_iter().map(|(_, wave)| wave).collect()
-}
-
 #[cfg(test)]
 mod tests {
-    use super::waves;
+    use super::*;
 
     #[test]
-    fn the_largest_theme_runs_alone_and_smaller_ones_side_by_side() {
-        // The national corpus' four themes, in the consultation's order.
-        assert_eq!(waves(&[186_924, 143_719, 35_814, 62_655]), [vec![0], vec![1, 2], vec![3]]);
-        // Equal themes: one at a time, in order.
-        assert_eq!(waves(&[10, 10, 10]), [vec![0], vec![1], vec![2]]);
-        // Many small themes beside one large one share waves.
-        assert_eq!(waves(&[5, 100, 40, 60, 30]), [vec![1], vec![3, 2], vec![4, 0]]);
-        assert!(waves(&[]).is_empty());
+    fn the_input_hash_is_that_of_the_lines_written_out() {
+        let item = |reference: &str, text: &str, territory: Option<&str>| Item {
+            reference: reference.into(),
+            text: text.into(),
+            channel: "online".into(),
+            territory: territory.map(Into::into),
+            legal_family: None,
+            kind: "proposition".into(),
+        };
+        let themes = vec![
+            ("Emploi".to_owned(), vec![item("b", "Deux\tlignes\n\tet plus", Some("44")), item("a", "", None)]),
+            ("Vide".to_owned(), vec![]),
+        ];
+        // The definition, line by line, as the runs recorded so far computed it.
+        let mut lines = String::new();
+        for (theme, items) in &themes {
+            lines.push_str(&format!("theme\t{theme}\n"));
+            let mut sorted: Vec<&Item> = items.iter().collect();
+            sorted.sort_by(|a, b| a.reference.cmp(&b.reference));
+            for i in sorted {
+                lines.push_str(&format!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\n",
+                    i.reference,
+                    i.channel,
+                    i.territory.as_deref().unwrap_or(""),
+                    i.legal_family.as_deref().unwrap_or(""),
+                    i.kind,
+                    i.text.replace(['\t', '\n'], " ")
+                ));
+            }
+        }
+        assert_eq!(input_hash(&themes), hex::encode(Sha256::digest(lines.as_bytes())));
     }
 }
