@@ -1,0 +1,237 @@
+//! What a run publishes, without personal data: every text an export publishes goes through
+//! the scrubber, and a word taken out of every contribution it stands in is masked wherever
+//! else it stands.
+
+use std::collections::HashSet;
+
+use super::SynthesisOutput;
+use crate::pipeline::Item;
+
+impl SynthesisOutput {
+    /// Removes personal data from every text that an export publishes — titles, orientation
+    /// texts, key phrases, quotes, notes, and the contributions' own texts (the CSV) — with
+    /// the names of persons known as authors. Exports are built only from scrubbed outputs.
+    ///
+    /// The contributions' texts are scrubbed in context (a civility, a first name before the
+    /// surname). What is derived from them loses that context: a key phrase is written in
+    /// lowercase and may hold a surname alone (`dupont`, drawn from many « M. Jean Dupont »),
+    /// and a proposed title is made of key phrases. So a word that the scrubber took out of
+    /// every contribution it appears in is masked wherever else it stands, and a key phrase
+    /// keeps only words that some scrubbed contribution still says.
+    pub fn scrubbed(mut self, known_names: &[String]) -> Self {
+        use rayon::prelude::*;
+        let scrubber = crate::scrub::Scrubber::new(known_names);
+        // Each contribution on its own, in parallel. A text the scrubber left alone took no
+        // word out (most of them), so only the changed ones are read for the words removed.
+        let removed: HashSet<String> = self
+            .inputs
+            .par_iter_mut()
+            .flat_map_iter(|(_, items)| items.iter_mut())
+            .fold(HashSet::new, |mut removed, item| {
+                if let Some(scrubbed) = scrubber.scrubbed(&item.text).filter(|s| *s != item.text) {
+                    let mut before = HashSet::new();
+                    words_into(&item.text, &mut before);
+                    let mut after = HashSet::new();
+                    words_into(&scrubbed, &mut after);
+                    removed.extend(before.into_iter().filter(|w| !after.contains(w)));
+                    item.text = scrubbed;
+                }
+                removed
+            })
+            .reduce(HashSet::new, |mut a, b| {
+                a.extend(b);
+                a
+            });
+        // Which of the words in question some scrubbed contribution still says: the words
+        // removed somewhere, and those of the key phrases.
+        let mut asked = removed.clone();
+        for orientation in self.document.themes.iter().flat_map(|t| &t.orientations) {
+            for phrase in &orientation.key_phrases {
+                words_into(phrase, &mut asked);
+            }
+        }
+        tracing::debug!(removed = removed.len(), asked = asked.len(), "synthèse : contributions passées au crible");
+        let kept = said_among(&self.inputs, &asked);
+        tracing::debug!("synthèse : mots encore dits relevés");
+        let mut names: Vec<String> = removed.difference(&kept).cloned().collect();
+        names.sort();
+        names.extend(known_names.iter().cloned());
+        let scrubber = crate::scrub::Scrubber::new(&names);
+        for theme in &mut self.document.themes {
+            for orientation in &mut theme.orientations {
+                orientation.title = scrubber.scrub(&orientation.title);
+                orientation.text = scrubber.scrub(&orientation.text);
+                for phrase in &mut orientation.key_phrases {
+                    *phrase = scrubber.scrub(&only_words_in(phrase, &kept));
+                }
+                for quote in &mut orientation.quotes {
+                    quote.text = scrubber.scrub(&quote.text);
+                }
+                for side in orientation.stances.iter_mut().flat_map(|s| s.sides.iter_mut()) {
+                    side.position = scrubber.scrub(&side.position);
+                    side.quote.text = scrubber.scrub(&side.quote.text);
+                }
+                if let Some(plenary) = &mut orientation.plenary {
+                    for amendment in &mut plenary.amendments {
+                        *amendment = scrubber.scrub(amendment);
+                    }
+                }
+            }
+            for note in &mut theme.notes {
+                *note = scrubber.scrub(note);
+            }
+        }
+        self
+    }
+}
+
+/// Whether `c` is part of a word (letters, digits, combining marks), as the scrubber reads them.
+fn is_word_char(c: char) -> bool {
+    // No table lookup for ASCII, which has no combining mark.
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)
+    }
+}
+
+/// A word as it is compared: lowercase, NFC.
+fn word_key(word: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    word.nfc().flat_map(char::to_lowercase).collect()
+}
+
+/// Adds the words of `text` to `words`.
+fn words_into(text: &str, words: &mut HashSet<String>) {
+    for word in text.split(|c: char| !is_word_char(c)).filter(|w| !w.is_empty()) {
+        words.insert(word_key(word));
+    }
+}
+
+/// The words of `asked` that some contribution's text says, read in parallel.
+///
+/// Millions of words, a few hundred asked: an ASCII word (most of them) is first looked up in
+/// a bit set of the asked words' hashes, taken on its bytes lowercased as they are read, and
+/// only a word that may be asked is copied and compared ([`AskedFilter`]). Other words take
+/// the exact way at once.
+fn said_among(inputs: &[(String, Vec<Item>)], asked: &HashSet<String>) -> HashSet<String> {
+    use rayon::prelude::*;
+    use unicode_normalization::UnicodeNormalization;
+    let filter = AskedFilter::new(asked);
+    inputs
+        .par_iter()
+        .flat_map_iter(|(_, items)| items.iter())
+        .fold(
+            || (HashSet::new(), String::new()),
+            |(mut found, mut key): (HashSet<String>, String), item| {
+                for word in item.text.split(|c: char| !is_word_char(c)).filter(|w| !w.is_empty()) {
+                    // One buffer for every word.
+                    key.clear();
+                    if word.is_ascii() {
+                        if !filter.may_hold(word) {
+                            continue;
+                        }
+                        // NFC already, lowercased byte for byte.
+                        key.push_str(word);
+                        key.make_ascii_lowercase();
+                    } else {
+                        key.extend(word.nfc().flat_map(char::to_lowercase));
+                    }
+                    if asked.contains(key.as_str()) && !found.contains(key.as_str()) {
+                        found.insert(key.clone());
+                    }
+                }
+                (found, key)
+            },
+        )
+        .map(|(found, _)| found)
+        .reduce(HashSet::new, |mut a, b| {
+            a.extend(b);
+            a
+        })
+}
+
+/// A bit set of the asked words' hashes (65,536 bits: a few hundred words set about 1 % of
+/// them). It only says which words to compare exactly, so a crafted text gains nothing from
+/// a collision but a comparison.
+struct AskedFilter(Vec<u64>);
+
+impl AskedFilter {
+    const BITS: u64 = 1 << 16;
+
+    fn new(asked: &HashSet<String>) -> Self {
+        let mut bits = vec![0u64; (Self::BITS / 64) as usize];
+        for word in asked {
+            let bit = Self::hash(word.bytes()) % Self::BITS;
+            bits[(bit / 64) as usize] |= 1 << (bit % 64);
+        }
+        AskedFilter(bits)
+    }
+
+    /// Whether the ASCII `word`, lowercased, may be asked.
+    fn may_hold(&self, word: &str) -> bool {
+        let bit = Self::hash(word.bytes().map(|b| b.to_ascii_lowercase())) % Self::BITS;
+        self.0[(bit / 64) as usize] & (1 << (bit % 64)) != 0
+    }
+
+    /// FNV-1a over the bytes.
+    fn hash(bytes: impl Iterator<Item = u8>) -> u64 {
+        bytes.fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    }
+}
+
+/// `phrase` with each word that no scrubbed contribution says replaced by the name mask.
+fn only_words_in(phrase: &str, kept: &HashSet<String>) -> String {
+    let mut out = String::with_capacity(phrase.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if !word.is_empty() {
+            out.push_str(if kept.contains(&word_key(word)) { word } else { crate::scrub::NAME_MASK });
+            word.clear();
+        }
+    };
+    for c in phrase.chars() {
+        if is_word_char(c) {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_filter_lets_every_asked_word_through_whatever_its_case() {
+        let asked: HashSet<String> = ["dupont", "martin", "rozenblum", "é"].iter().map(|w| w.to_string()).collect();
+        let filter = AskedFilter::new(&asked);
+        for word in ["dupont", "Dupont", "DUPONT", "martin", "Rozenblum"] {
+            assert!(filter.may_hold(word), "{word}");
+        }
+        let passed = ["emploi", "territoire", "association", "mayenne", "nantes", "solidaire"]
+            .iter()
+            .filter(|w| filter.may_hold(w))
+            .count();
+        assert!(passed <= 1, "ordinary words are mostly not compared: {passed}");
+        let items = |texts: &[&str]| -> Vec<(String, Vec<Item>)> {
+            let item = |text: &str| Item {
+                reference: text.into(),
+                text: text.into(),
+                channel: "online".into(),
+                territory: None,
+                legal_family: None,
+                kind: "proposition".into(),
+            };
+            vec![("Thème".into(), texts.iter().map(|t| item(t)).collect())]
+        };
+        let said = said_among(&items(&["Voir M. DUPONT, é", "Rien d'autre"]), &asked);
+        let mut said: Vec<&str> = said.iter().map(String::as_str).collect();
+        said.sort();
+        assert_eq!(said, ["dupont", "é"]);
+    }
+}
