@@ -14,6 +14,11 @@ fn open_raw(path: &std::path::Path) -> *mut ffi::sqlite3 {
     // SAFETY: a valid C string and an out pointer.
     let code = unsafe { ffi::sqlite3_open(name.as_ptr(), &mut db) };
     assert_eq!(code, ffi::SQLITE_OK);
+    // Waits for a lock rather than failing at once, as a library's connection would: the pool
+    // opened beside it sets its connections up (WAL) on threads of its own, and a prepare in
+    // that instant got `SQLITE_BUSY` (a CI run failed so).
+    // SAFETY: an open connection.
+    unsafe { ffi::sqlite3_busy_timeout(db, 5_000) };
     db
 }
 

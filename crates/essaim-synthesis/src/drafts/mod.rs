@@ -146,7 +146,7 @@ pub(crate) fn placed_items(
         },
     ));
     // In the order of the ids, sorted here rather than by the database (see
-    // `crate::run::load_items_with_ids`).
+    // `crate::run::read::read_items`).
     {
         use rayon::prelude::*;
         placed.par_sort_unstable_by_key(|p| p.id);

@@ -3,7 +3,7 @@
 
 use diesel::prelude::*;
 use essaim_core::db::{DbConnection, Id};
-use essaim_core::domain::{AuthorKind, ModerationStatus};
+use essaim_core::domain::ModerationStatus;
 use essaim_core::schema::{contributions, organisations, territories};
 
 use super::RunError;
@@ -100,7 +100,10 @@ fn permute<T>(items: &mut [T], mut order: Vec<usize>) {
 pub fn person_names(conn: &mut DbConnection, consultation: Id) -> Result<Vec<String>, RunError> {
     let mut names: Vec<String> = contributions::table
         .filter(contributions::consultation_id.eq(consultation))
-        .filter(contributions::author_kind.eq(AuthorKind::Person))
+        // Written out, not bound: the partial index `contributions_person_names_idx` serves a
+        // query whose condition says its own, and a plan made without the value (SQLite's
+        // planner stability guarantee, PostgreSQL's generic plans) could not know it does.
+        .filter(diesel::dsl::sql::<diesel::sql_types::Bool>("contributions.author_kind = 'person'"))
         .filter(contributions::author_name.is_not_null())
         .select(contributions::author_name.assume_not_null())
         .distinct()
