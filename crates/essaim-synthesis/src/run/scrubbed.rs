@@ -6,6 +6,7 @@ use std::collections::HashSet;
 
 use super::SynthesisOutput;
 use crate::pipeline::Item;
+use crate::scrub::is_word_char;
 
 impl SynthesisOutput {
     /// Removes personal data from every text that an export publishes — titles, orientation
@@ -85,20 +86,24 @@ impl SynthesisOutput {
     }
 }
 
-/// Whether `c` is part of a word (letters, digits, combining marks), as the scrubber reads them.
-fn is_word_char(c: char) -> bool {
-    // No table lookup for ASCII, which has no combining mark.
-    if c.is_ascii() {
-        c.is_ascii_alphanumeric()
-    } else {
-        c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)
-    }
-}
-
 /// A word as it is compared: lowercase, NFC.
 fn word_key(word: &str) -> String {
+    let mut key = String::new();
+    word_key_into(word, &mut key);
+    key
+}
+
+/// [`word_key`] into `key`, which is cleared first (one buffer for millions of words).
+fn word_key_into(word: &str, key: &mut String) {
     use unicode_normalization::UnicodeNormalization;
-    word.nfc().flat_map(char::to_lowercase).collect()
+    key.clear();
+    if word.is_ascii() {
+        // Most words: NFC already, lowercased byte for byte.
+        key.push_str(word);
+        key.make_ascii_lowercase();
+    } else {
+        key.extend(word.nfc().flat_map(char::to_lowercase));
+    }
 }
 
 /// Adds the words of `text` to `words`.
@@ -111,7 +116,6 @@ fn words_into(text: &str, words: &mut HashSet<String>) {
 /// The words of `asked` that some contribution's text says, read in parallel.
 fn said_among(inputs: &[(String, Vec<Item>)], asked: &HashSet<String>) -> HashSet<String> {
     use rayon::prelude::*;
-    use unicode_normalization::UnicodeNormalization;
     inputs
         .par_iter()
         .flat_map_iter(|(_, items)| items.iter())
@@ -119,15 +123,7 @@ fn said_among(inputs: &[(String, Vec<Item>)], asked: &HashSet<String>) -> HashSe
             || (HashSet::new(), String::new()),
             |(mut found, mut key): (HashSet<String>, String), item| {
                 for word in item.text.split(|c: char| !is_word_char(c)).filter(|w| !w.is_empty()) {
-                    // One buffer for every word: millions of words, a few hundred asked.
-                    key.clear();
-                    if word.is_ascii() {
-                        // Most words: NFC already, lowercased byte for byte.
-                        key.push_str(word);
-                        key.make_ascii_lowercase();
-                    } else {
-                        key.extend(word.nfc().flat_map(char::to_lowercase));
-                    }
+                    word_key_into(word, &mut key);
                     if asked.contains(key.as_str()) && !found.contains(key.as_str()) {
                         found.insert(key.clone());
                     }

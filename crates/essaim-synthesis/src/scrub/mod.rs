@@ -131,7 +131,7 @@ fn merged(mut spans: Vec<Span>) -> Vec<Span> {
 /// Letters, digits and combining marks: what a word is made of. Marks count so that a name
 /// written with decomposed accents (`e` + U+0301) is one word, and so that a name is not
 /// found inside a longer word through a mark.
-fn is_word_char(c: char) -> bool {
+pub(crate) fn is_word_char(c: char) -> bool {
     // Most chars are ASCII: no table lookup for them.
     if c.is_ascii() {
         c.is_ascii_alphanumeric()
